@@ -1,0 +1,97 @@
+import { Module } from '@nestjs/common';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
+import { DISPATCH_VERSION } from '@dispatch/contracts';
+import { createServiceDataSource, runMigrations, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
+import { createHttpApp, InfrastructureModule, PlatformModule } from '@dispatch/platform';
+import { reserveGatewayPort } from './gateway-port';
+import { SOLO_SERVICES } from './services';
+import type { SoloConfig } from './solo-config';
+
+export interface RunningSolo {
+  apiUrl: string;
+  gatewayUrl: string;
+  dataDir: string;
+  database: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Solo mode: one process composing every service over the embedded (or given) PostgreSQL and the
+ * in-process (or given NATS) bus. Each step that started something registers how to undo it, so
+ * a failure half way leaves nothing running.
+ */
+export async function startSolo(config: SoloConfig, logger: Logger): Promise<RunningSolo> {
+  const undo: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const step of undo.splice(0).reverse()) {
+      await step().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+    }
+  };
+  try {
+    await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 });
+
+    let databaseUrl = config.DATABASE_URL;
+    let database = 'external PostgreSQL (DATABASE_URL)';
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({ dataDir: join(config.DISPATCH_HOME, 'postgres'), log: logger.child({ component: 'postgres' }) });
+      undo.push(() => pg.stop());
+      databaseUrl = pg.url;
+      database = `embedded PostgreSQL on 127.0.0.1:${pg.port}, data in ${pg.dataDir}`;
+    }
+
+    const schemas = [serviceSchema(BUS_SCHEMA, [], busMigrations), ...SOLO_SERVICES.map((s) => s.schema)];
+    await migrate(databaseUrl, schemas, logger);
+
+    let bus: Bus;
+    if (config.NATS_URL) {
+      bus = await NatsBus.connect({ url: config.NATS_URL, name: 'dispatch-solo' });
+    } else {
+      const pool = new Pool({ connectionString: databaseUrl, max: 5, application_name: 'dispatch-bus' });
+      undo.push(() => pool.end());
+      bus = await InProcessBus.start({ pool });
+    }
+    undo.push(() => bus.close());
+
+    @Module({
+      imports: [
+        PlatformModule.forRoot({ serviceName: 'dispatch', config, logger }),
+        InfrastructureModule.forRoot({ databaseUrl, bus }),
+        ...SOLO_SERVICES.map((s) => s.module()),
+      ],
+    })
+    class SoloModule {}
+
+    const app = await createHttpApp(SoloModule, { config, logger, title: 'Dispatch', version: DISPATCH_VERSION });
+    undo.push(() => app.close());
+    await app.listen({ port: config.PORT, host: config.HOST });
+    const gateway = await reserveGatewayPort(config.GATEWAY_PORT, config.HOST);
+    undo.push(() => new Promise((resolve) => gateway.close(resolve)));
+
+    const apiPort = (app.getHttpServer().address() as { port: number }).port;
+    const gatewayPort = (gateway.address() as { port: number }).port;
+    return {
+      apiUrl: `http://${config.HOST}:${apiPort}`,
+      gatewayUrl: `http://${config.HOST}:${gatewayPort}`,
+      dataDir: config.DISPATCH_HOME,
+      database,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function migrate(url: string, schemas: ReturnType<typeof serviceSchema>[], logger: Logger): Promise<void> {
+  const dataSources = schemas.map((s) => createServiceDataSource({ url, ...s, poolSize: 1 }));
+  try {
+    await Promise.all(dataSources.map((ds) => ds.initialize()));
+    await runMigrations(dataSources, { log: logger.child({ component: 'migrations' }) });
+  } finally {
+    await Promise.all(dataSources.filter((ds) => ds.isInitialized).map((ds) => ds.destroy()));
+  }
+}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { DISPATCH_VERSION } from '@dispatch/contracts';
+import { IdentityManagerModule } from '@dispatch/identity-manager';
+import { runServiceApp } from '@dispatch/platform';
+
+void runServiceApp({ name: 'identity-manager', version: DISPATCH_VERSION, feature: IdentityManagerModule.register() });

@@ -1,0 +1,99 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, startProcess, type Started } from '@dispatch/testing';
+
+const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
+
+/** PIDs of postgres processes serving `dataDir`, read from the process table. */
+function postgresPidsFor(dataDir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}`]).toString().trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe('solo mode (the built server, as `npm start` runs it)', () => {
+  let home: string;
+  let server: Started;
+  let api: string;
+  let gateway: string;
+
+  beforeAll(async () => {
+    if (!existsSync(SOLO)) throw new Error(`${SOLO} is missing: run \`npm run build\` (npm test does it first)`);
+    home = await mkdtemp(join(tmpdir(), 'dispatch-solo-'));
+    const [port, gatewayPort] = [await freePort(), await freePort()];
+    api = `http://127.0.0.1:${port}`;
+    gateway = `http://127.0.0.1:${gatewayPort}`;
+    server = await startProcess([SOLO], { PORT: String(port), GATEWAY_PORT: String(gatewayPort), DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '' }, `${api}/readyz`, 120_000);
+  }, 130_000);
+
+  afterAll(async () => {
+    if (server?.child.exitCode === null) server.child.kill('SIGKILL');
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('prints where it serves and where its data lives', () => {
+    expect(server.output()).toContain(`API      ${api}/v1`);
+    expect(server.output()).toContain(`Data     ${home}`);
+    expect(server.output()).toMatch(/embedded PostgreSQL on 127\.0\.0\.1:\d+/);
+  });
+
+  it('answers /healthz, /readyz with the store and the bus, /metrics and /docs', async () => {
+    expect((await fetch(`${api}/healthz`)).status).toBe(200);
+    const ready = (await (await fetch(`${api}/readyz`)).json()) as { ready: boolean; checks: Record<string, string> };
+    expect(ready.ready).toBe(true);
+    expect(Object.keys(ready.checks)).toEqual(expect.arrayContaining(['bus', 'store:identity', 'store:functions', 'store:catalog']));
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/readyz"/);
+    const docs = await fetch(`${api}/docs`);
+    expect(docs.status).toBe(200);
+    expect(((await (await fetch(`${api}/docs-json`)).json()) as { info: { title: string } }).info.title).toBe('Dispatch');
+  });
+
+  it('answers unknown routes and bad bodies with the error shape, never 500', async () => {
+    const unknown = await fetch(`${api}/v1/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+    const bad = await fetch(`${api}/v1/nothing-here`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'INVALID_JSON' });
+  });
+
+  it('holds the gateway port, answering as Kong does with no routes', async () => {
+    const res = await fetch(`${gateway}/anything`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'no Route matched with those values' });
+  });
+
+  it('stops cleanly on SIGINT and leaves no PostgreSQL process behind', async () => {
+    const dataDir = join(home, 'postgres');
+    expect(postgresPidsFor(dataDir).length).toBeGreaterThan(0);
+    const code = await server.stop();
+    expect(code).toBe(0);
+    expect(postgresPidsFor(dataDir)).toEqual([]);
+  });
+
+  it('starts again on the same data dir', async () => {
+    const port = await freePort();
+    const again = await startProcess([SOLO], { PORT: String(port), GATEWAY_PORT: '0', DISPATCH_HOME: home }, `http://127.0.0.1:${port}/readyz`, 60_000);
+    expect(await again.stop()).toBe(0);
+    expect(postgresPidsFor(join(home, 'postgres'))).toEqual([]);
+  }, 70_000);
+
+  it('refuses a bad configuration with exit 1 and the list of problems', async () => {
+    const child = spawn(process.execPath, [SOLO], {
+      env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', DISPATCH_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(1);
+    expect(err).toContain('PORT');
+    expect(err).toContain('LOG_LEVEL');
+  });
+});

@@ -1,0 +1,2 @@
+export * from './api-manager.module';
+export * from './persistence/schema';

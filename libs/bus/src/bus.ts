@@ -1,0 +1,93 @@
+/**
+ * The one messaging interface every service uses (DESIGN §5). Two implementations:
+ * NATS JetStream (cluster mode) and an in-process bus durable through PostgreSQL (solo mode).
+ * Subjects here are raw strings; typed wrappers over `SubjectPayloads` live in `typed-bus.ts`.
+ */
+export interface BusMessage<T = unknown> {
+  subject: string;
+  data: T;
+  headers: Record<string, string>;
+  /** Publisher-supplied id used for de-duplication (outbox row id), when given. */
+  msgId?: string;
+  /** 1 on first delivery, then 2, 3, … on redeliveries. */
+  deliveryCount: number;
+  /** Acknowledge: the message is done and never redelivered. */
+  ack(): Promise<void>;
+  /** Negative acknowledge: redeliver after `delayMs` (default 0). */
+  nak(delayMs?: number): Promise<void>;
+}
+
+export interface PublishOptions {
+  /** De-duplication id: a second publish with the same id within the dedupe window is dropped. */
+  msgId?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SubscribeOptions {
+  /**
+   * Durable consumer / queue group name. All subscriptions with the same group share one
+   * cursor: each message goes to exactly one member. The cursor survives restarts.
+   */
+  group: string;
+  /** How long a delivered message may stay un-acked before it is redelivered. Default 30 s. */
+  ackWaitMs?: number;
+  /** Deliveries before a message is given up (dead-lettered). Default 10. */
+  maxDeliver?: number;
+}
+
+export type MessageHandler<T = unknown> = (msg: BusMessage<T>) => Promise<void>;
+
+/**
+ * A handler that returns normally acks; one that throws naks (redelivered, bounded by
+ * `maxDeliver`). A handler may also ack/nak itself; later calls are no-ops.
+ */
+export interface Subscription {
+  unsubscribe(): Promise<void>;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+}
+
+export type ReplyHandler<Req = unknown, Res = unknown> = (data: Req, headers: Record<string, string>) => Promise<Res>;
+
+export interface Bus {
+  /** Durable publish: resolves once the message is stored (JetStream ack / row committed). */
+  publish<T>(subject: string, data: T, options?: PublishOptions): Promise<void>;
+  /** Durable subscribe with a queue group; `subject` may use NATS wildcards (`*`, `>`). */
+  subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription>;
+  /** Request/reply; rejects with {@link BusTimeoutError} when no reply comes in time (default 5 s). */
+  request<Req, Res>(subject: string, data: Req, options?: RequestOptions): Promise<Res>;
+  /** Serve requests on `subject`; members of `group` share the load (one answers each request). */
+  reply<Req, Res>(subject: string, group: string, handler: ReplyHandler<Req, Res>): Promise<Subscription>;
+  /** Throws when the bus cannot be reached; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class BusTimeoutError extends Error {
+  readonly code = 'BUS_TIMEOUT';
+  constructor(
+    readonly subject: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no reply on ${subject} within ${timeoutMs} ms`);
+    this.name = 'BusTimeoutError';
+  }
+}
+
+/** A reply handler threw: the requester gets this, carrying the handler's code and message. */
+export class BusRemoteError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BusRemoteError';
+  }
+}
+
+/** Token under which the Bus instance is provided to Nest modules. */
+export const BUS = Symbol.for('dispatch.bus');

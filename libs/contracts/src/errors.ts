@@ -1,0 +1,32 @@
+/**
+ * Stable error codes. Clients match on these strings, so a code is never renamed or reused;
+ * the HTTP status each maps to lives in libs/platform (one filter, one table).
+ */
+export const ErrorCode = {
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  INVALID_JSON: 'INVALID_JSON',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INVALID_PAGE_TOKEN: 'INVALID_PAGE_TOKEN',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  NAME_CONFLICT: 'NAME_CONFLICT',
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  NOT_READY: 'NOT_READY',
+  BUS_TIMEOUT: 'BUS_TIMEOUT',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Body of every error answered by a Dispatch service. */
+export interface ErrorBody {
+  code: ErrorCode | string;
+  message: string;
+  details?: unknown;
+  requestId: string;
+}

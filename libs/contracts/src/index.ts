@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './status';
+export * from './entity';
+export * from './subjects';
+export * from './pagination';
+export * from './version';

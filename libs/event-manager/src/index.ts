@@ -1,0 +1,2 @@
+export * from './event-manager.module';
+export * from './persistence/schema';

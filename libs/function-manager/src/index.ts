@@ -1,0 +1,2 @@
+export * from './function-manager.module';
+export * from './persistence/schema';

@@ -1,0 +1,2 @@
+export * from './identity-manager.module';
+export * from './persistence/schema';

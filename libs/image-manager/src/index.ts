@@ -1,0 +1,2 @@
+export * from './image-manager.module';
+export * from './persistence/schema';

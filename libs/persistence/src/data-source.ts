@@ -1,0 +1,32 @@
+import { DataSource } from 'typeorm';
+import type { Constructor } from './service-schema';
+
+export interface ServiceDataSourceOptions {
+  url: string;
+  /** The service's own PostgreSQL schema; also holds its `migrations` table. */
+  schema: string;
+  entities: readonly Constructor[];
+  migrations: readonly Constructor[];
+  /** Connections in the pool. Default 5. */
+  poolSize?: number;
+}
+
+/**
+ * A service's DataSource. Schema changes happen only through migrations, run explicitly
+ * (see runMigrations), never as a side effect of connecting.
+ */
+export function createServiceDataSource(options: ServiceDataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    entities: [...options.entities],
+    migrations: [...options.migrations],
+    synchronize: false,
+    migrationsRun: false,
+    // Resolved inside `schema`, so every service keeps its own migration history.
+    migrationsTableName: 'migrations',
+    applicationName: `dispatch-${options.schema}`,
+    extra: { max: options.poolSize ?? 5 },
+  });
+}

@@ -1,0 +1,47 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { NatsBus } from '@dispatch/bus';
+import { z } from 'zod';
+import { baseConfigSchema, loadConfigOrExit } from '../config/config';
+import { createHttpApp } from '../http/create-http-app';
+import { InfrastructureModule } from '../infrastructure/infrastructure.module';
+import { createLogger } from '../logging/logger';
+import { PlatformModule } from '../platform.module';
+import { onShutdownSignal } from './shutdown';
+
+/** A service running alone (cluster mode) needs an external PostgreSQL and NATS. */
+export const serviceConfigSchema = baseConfigSchema.extend({
+  DATABASE_URL: baseConfigSchema.shape.DATABASE_URL.unwrap(),
+  NATS_URL: baseConfigSchema.shape.NATS_URL.unwrap(),
+});
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+export interface ServiceAppOptions {
+  /** e.g. `function-manager`: the log name, metrics label, and NATS connection name. */
+  name: string;
+  version: string;
+  feature: DynamicModule;
+}
+
+/**
+ * The whole bootstrap of one service process: validated config, logger, NATS, HTTP. Migrations
+ * are not run here: in cluster mode they are an explicit step (`npm run migrations:run`, a Job).
+ */
+export async function runServiceApp(options: ServiceAppOptions): Promise<void> {
+  const config = loadConfigOrExit(serviceConfigSchema);
+  const logger = createLogger({ level: config.LOG_LEVEL, name: options.name });
+  const bus = await NatsBus.connect({ url: config.NATS_URL, name: options.name });
+
+  @Module({
+    imports: [
+      PlatformModule.forRoot({ serviceName: options.name, config, logger }),
+      InfrastructureModule.forRoot({ databaseUrl: config.DATABASE_URL, bus, ownsBus: true }),
+      options.feature,
+    ],
+  })
+  class ServiceRootModule {}
+
+  const app = await createHttpApp(ServiceRootModule, { config, logger, title: `Dispatch ${options.name}`, version: options.version });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ port: config.PORT, host: config.HOST }, `${options.name} listening`);
+  onShutdownSignal(logger, () => app.close());
+}

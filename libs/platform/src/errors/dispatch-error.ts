@@ -1,0 +1,37 @@
+import { ErrorCode } from '@dispatch/contracts';
+
+/** The HTTP status of each code: the single table the error filter answers from. */
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
+  ROUTE_NOT_FOUND: 404,
+  INVALID_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  VALIDATION_FAILED: 400,
+  INVALID_PAGE_TOKEN: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  NAME_CONFLICT: 409,
+  QUOTA_EXCEEDED: 429,
+  RATE_LIMITED: 429,
+  NOT_READY: 409,
+  BUS_TIMEOUT: 504,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** An error a client can act on: a stable code, a message saying what to fix, optional details. */
+export class DispatchError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DispatchError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS_OF[this.code];
+  }
+}

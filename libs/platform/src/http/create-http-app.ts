@@ -1,0 +1,72 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import type { BaseConfig } from '../config/config';
+import { ErrorFilter } from '../errors/error-filter';
+import { PinoNestLogger } from '../logging/nest-logger';
+import { Metrics } from '../metrics/metrics';
+import { registerJsonBodyParser } from './json-body-parser';
+import { requestIdOf } from './request-id';
+
+/** Probes and scrapes arrive every few seconds; at info they would drown the request log. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+export interface HttpAppOptions {
+  config: Pick<BaseConfig, 'BODY_LIMIT_BYTES'>;
+  logger: Logger;
+  title: string;
+  version: string;
+}
+
+/**
+ * Builds the HTTP app every Dispatch process serves: Fastify under NestJS, request ids, one
+ * request log line and one histogram sample per request, the error filter, OpenAPI at /docs.
+ * The root module must import PlatformModule.forRoot(...).
+ */
+export async function createHttpApp(
+  rootModule: Type<unknown> | DynamicModule,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.config.BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    logger: false,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    logger: new PinoNestLogger(options.logger),
+    abortOnError: false,
+    bodyParser: false,
+  });
+  const metrics = app.get(Metrics);
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify, options.config.BODY_LIMIT_BYTES);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
+    const line = { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime };
+    if (QUIET_ROUTES.has(route)) options.logger.debug(line, 'request');
+    else options.logger.info(line, 'request');
+    done();
+  });
+  app.useGlobalFilters(new ErrorFilter(options.logger));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setVersion(options.version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  await app.init();
+  return app;
+}

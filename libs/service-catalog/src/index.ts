@@ -1,0 +1,2 @@
+export * from './service-catalog.module';
+export * from './persistence/schema';

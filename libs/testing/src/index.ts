@@ -1,0 +1,4 @@
+export * from './database';
+export * from './wait-for';
+export * from './nats';
+export * from './process';
