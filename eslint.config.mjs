@@ -43,6 +43,12 @@ export default [
     },
   },
   {
+    // CommonJS configuration files (jest, the shared SWC options) load with require.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

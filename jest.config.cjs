@@ -18,13 +18,14 @@ const common = {
 module.exports = {
   // Integration suites each start servers and hold database connections: two cores, two workers.
   maxWorkers: 2,
+  // A project-level testTimeout is ignored by jest; integration suites start real servers.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools,e2e}/**/*.int-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

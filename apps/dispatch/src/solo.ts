@@ -48,11 +48,11 @@ export async function startSolo(config: SoloConfig, logger: Logger): Promise<Run
 
     let bus: Bus;
     if (config.NATS_URL) {
-      bus = await NatsBus.connect({ url: config.NATS_URL, name: 'dispatch-solo' });
+      bus = await NatsBus.connect({ url: config.NATS_URL, name: 'dispatch-solo', log: logger.child({ component: 'bus' }) });
     } else {
       const pool = new Pool({ connectionString: databaseUrl, max: 5, application_name: 'dispatch-bus' });
       undo.push(() => pool.end());
-      bus = await InProcessBus.start({ pool });
+      bus = await InProcessBus.start({ pool, log: logger.child({ component: 'bus' }) });
     }
     undo.push(() => bus.close());
 

@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
+import type { PersistenceLogger } from './logger';
 import type { Constructor } from './service-schema';
+import { TypeOrmLoggerAdapter } from './typeorm-logger';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -9,6 +11,10 @@ export interface ServiceDataSourceOptions {
   migrations: readonly Constructor[];
   /** Connections in the pool. Default 5. */
   poolSize?: number;
+  /** Receives TypeORM's own messages (migrations, slow queries); without it they are dropped. */
+  log?: PersistenceLogger;
+  /** Queries slower than this are logged as warnings (only when `log` is given). Default 1000 ms. */
+  slowQueryMs?: number;
 }
 
 /**
@@ -28,5 +34,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrationsTableName: 'migrations',
     applicationName: `dispatch-${options.schema}`,
     extra: { max: options.poolSize ?? 5 },
+    logger: new TypeOrmLoggerAdapter(options.log),
+    ...(options.log ? { maxQueryExecutionTime: options.slowQueryMs ?? 1000 } : {}),
   });
 }

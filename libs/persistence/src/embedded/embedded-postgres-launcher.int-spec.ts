@@ -4,23 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres-launcher';
-import type { PersistenceLogger } from '../logger';
-
-interface Entry {
-  level: string;
-  obj: unknown;
-  msg?: string;
-}
-
-function recordingLogger(): PersistenceLogger & { entries: Entry[] } {
-  const entries: Entry[] = [];
-  const at =
-    (level: string) =>
-    (obj: unknown, msg?: string): void => {
-      entries.push(typeof obj === 'string' ? { level, obj: undefined, msg: obj } : { level, obj, msg });
-    };
-  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { recordingLogger } from '../test-support/recording-logger';
 
 /** PIDs of live processes whose command line names `dataDir`. */
 async function processesUsing(dataDir: string): Promise<number[]> {
@@ -115,7 +99,7 @@ describe('startEmbeddedPostgres', () => {
 
     const log = recordingLogger();
     const pg = await start(log);
-    expect(log.entries.some((e) => e.level === 'warn' && (e.obj as { pid?: number }).pid === orphanPid)).toBe(true);
+    expect(log.entries.some((e) => e.level === 'warn' && (e.obj as { stalePid?: number }).stalePid === orphanPid)).toBe(true);
     expect(await processesUsing(dataDir)).not.toContain(orphanPid);
     expect(await query(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 'survives restarts' }]);
     await pg.stop();

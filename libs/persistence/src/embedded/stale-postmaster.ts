@@ -41,7 +41,7 @@ export async function stopStalePostmaster(
 ): Promise<number | undefined> {
   const pid = await readPostmasterPid(dataDir);
   if (pid === undefined || !(await isPostmasterFor(pid, dataDir))) return undefined;
-  log.warn({ pid, dataDir }, 'stopping a PostgreSQL server left running on this data directory by an earlier run');
+  log.warn({ stalePid: pid, dataDir }, 'stopping a PostgreSQL server left running on this data directory by an earlier run');
   try {
     await execFileAsync(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], {
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),

@@ -29,7 +29,7 @@ export interface ServiceAppOptions {
 export async function runServiceApp(options: ServiceAppOptions): Promise<void> {
   const config = loadConfigOrExit(serviceConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.name });
-  const bus = await NatsBus.connect({ url: config.NATS_URL, name: options.name });
+  const bus = await NatsBus.connect({ url: config.NATS_URL, name: options.name, log: logger.child({ component: 'bus' }) });
 
   @Module({
     imports: [

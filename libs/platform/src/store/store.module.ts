@@ -47,9 +47,9 @@ export class StoreModule {
       providers: [
         {
           provide: dsToken,
-          inject: [DATABASE_URL, ReadinessChecks],
-          useFactory: async (url: string, readiness: ReadinessChecks) => {
-            const dataSource = createServiceDataSource({ url, ...definition });
+          inject: [DATABASE_URL, ReadinessChecks, LOGGER],
+          useFactory: async (url: string, readiness: ReadinessChecks, logger: Logger) => {
+            const dataSource = createServiceDataSource({ url, ...definition, log: logger.child({ store: definition.schema }) });
             await dataSource.initialize();
             readiness.register(`store:${definition.schema}`, async () => {
               await dataSource.query('SELECT 1');

@@ -1,0 +1,62 @@
+import { execFile, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, freePort, startProcess, TEST_NATS_URL, type Started, type TestDatabase } from '@dispatch/testing';
+
+const DIST = resolve(__dirname, '../../dist');
+const SERVICES = ['identity-manager', 'function-manager', 'image-manager', 'event-manager', 'api-manager', 'service-catalog'];
+
+/** The multi-process layout that stands in for a cluster: each service its own process on PostgreSQL and NATS. */
+describe('cluster layout: every service app alone on PostgreSQL and NATS', () => {
+  let db: TestDatabase;
+  const running: Started[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('dispatch_e2e');
+    // The explicit migration step of cluster mode.
+    await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], { env: { ...process.env, DATABASE_URL: db.url } });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await db.drop();
+  });
+
+  it('starts each service, ready with its store and the bus, and stops it on SIGTERM', async () => {
+    const started = await Promise.all(
+      SERVICES.map(async (name) => {
+        const port = await freePort();
+        const proc = await startProcess(
+          [resolve(DIST, `apps/${name}/src/main.js`)],
+          { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, LOG_LEVEL: 'warn' },
+          `http://127.0.0.1:${port}/readyz`,
+          60_000,
+        );
+        running.push(proc);
+        return { name, port, proc };
+      }),
+    );
+    for (const { port } of started) {
+      const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checks: Record<string, string> };
+      expect(ready.checks['bus']).toBe('ok');
+      expect(Object.keys(ready.checks).some((k) => k.startsWith('store:'))).toBe(true);
+    }
+    for (const { proc } of started) {
+      proc.child.kill('SIGTERM');
+    }
+    const codes = await Promise.all(started.map(({ proc }) => new Promise((r) => (proc.child.exitCode !== null ? r(proc.child.exitCode) : proc.child.once('exit', r)))));
+    expect(codes).toEqual(SERVICES.map(() => 0));
+  }, 90_000);
+
+  it('refuses to start a service without DATABASE_URL and NATS_URL', async () => {
+    const child = spawn(process.execPath, [resolve(DIST, 'apps/identity-manager/src/main.js')], {
+      env: { PATH: process.env['PATH'] },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((r) => child.once('exit', r))).toBe(1);
+    expect(err).toMatch(/DATABASE_URL/);
+    expect(err).toMatch(/NATS_URL/);
+  });
+});

@@ -1,0 +1,59 @@
+import { createTestDatabase, TEST_NATS_URL, testNamespace } from '@dispatch/testing';
+import { Pool } from 'pg';
+import { describeBusContract } from './bus.contract';
+import { InProcessBus } from './in-process/in-process-bus';
+import { NatsBus } from './nats/nats-bus';
+import { deleteNamespaceStreams } from './testing/delete-namespace-streams';
+import { migrateBusSchema } from './testing/migrate-bus-schema';
+
+// jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
+jest.setTimeout(20_000);
+
+// Short, so restarting with a hung handler (the in-flight test) does not stall the suite.
+const closeGraceMs = 300;
+
+describeBusContract('NatsBus (JetStream)', async ({ log }) => {
+  const namespace = testNamespace('bus');
+  const start = () => NatsBus.connect({ url: TEST_NATS_URL, namespace, name: 'bus-contract', closeGraceMs, log });
+  let bus = await start();
+  return {
+    get bus() {
+      return bus;
+    },
+    async restart() {
+      await bus.close();
+      bus = await start();
+      return bus;
+    },
+    async teardown() {
+      await bus.close();
+      await deleteNamespaceStreams(TEST_NATS_URL, namespace);
+    },
+  };
+});
+
+describeBusContract('InProcessBus (PostgreSQL)', async ({ log }) => {
+  const db = await createTestDatabase('bus_contract');
+  await (await migrateBusSchema(db.url)).destroy();
+  const newPool = () => new Pool({ connectionString: db.url, max: 8 });
+  let pool = newPool();
+  const start = () => InProcessBus.start({ pool, closeGraceMs, log });
+  let bus = await start();
+  return {
+    get bus() {
+      return bus;
+    },
+    async restart() {
+      await bus.close();
+      await pool.end();
+      pool = newPool();
+      bus = await start();
+      return bus;
+    },
+    async teardown() {
+      await bus.close();
+      await pool.end();
+      await db.drop();
+    },
+  };
+});

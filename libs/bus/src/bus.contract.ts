@@ -1,0 +1,336 @@
+import { waitFor } from '@dispatch/testing';
+import { type Bus, type BusMessage, BusRemoteError, BusTimeoutError, type MessageHandler, type SubscribeOptions, type Subscription } from './bus';
+import type { BusLog } from './bus-log';
+
+/** A bus under test plus what the contract needs to restart it on the same store. */
+export interface BusHarness {
+  /** The current instance; `restart()` replaces it. */
+  readonly bus: Bus;
+  /** Closes the current instance (idempotent) and starts a new one on the same server/database. */
+  restart(): Promise<Bus>;
+  teardown(): Promise<void>;
+}
+
+export type BusHarnessFactory = (context: { log: BusLog }) => Promise<BusHarness>;
+
+/** Keeps the expected handler-failure noise out of the test output and lets tests assert on it. */
+export class RecordingBusLog implements BusLog {
+  readonly entries: { level: 'warn' | 'error'; fields: Record<string, unknown>; message: string }[] = [];
+  warn(fields: object, message: string): void {
+    this.entries.push({ level: 'warn', fields: fields as Record<string, unknown>, message });
+  }
+  error(fields: object, message: string): void {
+    this.entries.push({ level: 'error', fields: fields as Record<string, unknown>, message });
+  }
+}
+
+interface Gate {
+  wait: Promise<void>;
+  open(): void;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Bounded pause used only to show that nothing *more* arrives; never to wait for something. */
+const quietPeriod = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The behaviour every Bus implementation must show (DESIGN §5), run against each of them with
+ * real servers. Every test uses subjects and groups of its own, so tests never see each other's
+ * messages even though they share one bus.
+ */
+export function describeBusContract(name: string, factory: BusHarnessFactory): void {
+  describe(`Bus contract: ${name}`, () => {
+    const log = new RecordingBusLog();
+    let harness: BusHarness;
+    let subscriptions: Subscription[] = [];
+    let gates: Gate[] = [];
+    let counter = 0;
+
+    const bus = () => harness.bus;
+    const unique = (label: string) => `${label}${++counter}`;
+    const subjectFor = (label: string) => `event.contract.${unique(label)}.v1`;
+
+    function gate(): Gate {
+      let open!: () => void;
+      const wait = new Promise<void>((resolve) => (open = resolve));
+      const g = { wait, open };
+      gates.push(g);
+      return g;
+    }
+
+    async function subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription> {
+      const subscription = await bus().subscribe<T>(subject, options, handler);
+      subscriptions.push(subscription);
+      return subscription;
+    }
+
+    beforeAll(async () => {
+      harness = await factory({ log });
+    });
+
+    afterEach(async () => {
+      for (const g of gates) g.open();
+      await Promise.all(subscriptions.map((s) => s.unsubscribe()));
+      gates = [];
+      subscriptions = [];
+    });
+
+    afterAll(async () => {
+      await harness?.teardown();
+    });
+
+    it('answers ping while open', async () => {
+      await expect(bus().ping()).resolves.toBeUndefined();
+    });
+
+    it('delivers one subject to a single member in publish order', async () => {
+      const subject = subjectFor('order');
+      const got: BusMessage<{ n: number }>[] = [];
+      await subscribe<{ n: number }>(subject, { group: unique('orders') }, async (msg) => {
+        got.push(msg);
+      });
+      for (const n of range(50)) await bus().publish(subject, { n });
+      await waitFor(() => got.length >= 50, { what: '50 messages' });
+      expect(got.map((m) => m.data.n)).toEqual(range(50));
+      expect(got.every((m) => m.deliveryCount === 1 && m.subject === subject)).toBe(true);
+    });
+
+    it('starts a new group with the messages published after its first subscribe', async () => {
+      const subject = subjectFor('fresh');
+      await bus().publish(subject, { v: 'before' });
+      const got: string[] = [];
+      await subscribe<{ v: string }>(subject, { group: unique('fresh') }, async (msg) => {
+        got.push(msg.data.v);
+      });
+      await bus().publish(subject, { v: 'after' });
+      await waitFor(() => got.includes('after'), { what: 'the message published after subscribing' });
+      expect(got).toEqual(['after']);
+    });
+
+    it('passes headers and the concrete subject of a wildcard subscription', async () => {
+      const root = `event.contract.${unique('wild')}`;
+      const got: BusMessage[] = [];
+      await subscribe(`${root}.>`, { group: unique('wild') }, async (msg) => {
+        got.push(msg);
+      });
+      await bus().publish(`${root}.a.v1`, { x: 1 }, { headers: { 'x-trace': 't-1' } });
+      await bus().publish(`${root}.b.v1`, null);
+      await waitFor(() => got.length >= 2, { what: 'both messages' });
+      expect(got.map((m) => [m.subject, m.data, m.headers])).toEqual([
+        [`${root}.a.v1`, { x: 1 }, { 'x-trace': 't-1' }],
+        [`${root}.b.v1`, null, {}],
+      ]);
+    });
+
+    it('redelivers a message the handler naks, with the same content', async () => {
+      const subject = subjectFor('nak');
+      const got: BusMessage<{ id: string }>[] = [];
+      await subscribe<{ id: string }>(subject, { group: unique('nak') }, async (msg) => {
+        got.push(msg);
+        // Returning after an explicit nak must not ack it.
+        if (msg.deliveryCount === 1) await msg.nak();
+      });
+      await bus().publish(subject, { id: 'a' }, { msgId: unique('nak-msg'), headers: { 'x-trace': 'nak' } });
+      await waitFor(() => got.length >= 2, { what: 'the redelivery' });
+      const [first, second] = got;
+      expect(first.deliveryCount).toBe(1);
+      expect(second.deliveryCount).toBe(2);
+      expect([second.subject, second.data, second.headers, second.msgId]).toEqual([first.subject, first.data, first.headers, first.msgId]);
+      expect(second.msgId).toBeDefined();
+    });
+
+    it('redelivers a message whose handler throws', async () => {
+      const subject = subjectFor('throw');
+      const got: BusMessage<{ id: string }>[] = [];
+      await subscribe<{ id: string }>(subject, { group: unique('throw') }, async (msg) => {
+        got.push(msg);
+        if (msg.deliveryCount === 1) throw new Error('transient');
+      });
+      await bus().publish(subject, { id: 'b' });
+      await waitFor(() => got.length >= 2, { what: 'the redelivery' });
+      expect(got.map((m) => [m.deliveryCount, m.data])).toEqual([
+        [1, { id: 'b' }],
+        [2, { id: 'b' }],
+      ]);
+    });
+
+    it('redelivers a message that is not acked within the ack wait', async () => {
+      const subject = subjectFor('ackwait');
+      const group = unique('ackwait');
+      const ackWaitMs = 400;
+      const stuck = gate();
+      const got: { at: number; msg: BusMessage<{ id: string }> }[] = [];
+      const handler: MessageHandler<{ id: string }> = async (msg) => {
+        got.push({ at: Date.now(), msg });
+        if (msg.deliveryCount === 1) await stuck.wait;
+      };
+      // The first delivery hangs its member; the second member takes the redelivery.
+      await subscribe(subject, { group, ackWaitMs }, handler);
+      await subscribe(subject, { group, ackWaitMs }, handler);
+      await bus().publish(subject, { id: 'c' });
+      await waitFor(() => got.length >= 2, { what: 'the redelivery after the ack wait' });
+      const [first, second] = got;
+      expect([first.msg.deliveryCount, second.msg.deliveryCount]).toEqual([1, 2]);
+      expect(second.msg.data).toEqual(first.msg.data);
+      expect(second.at - first.at).toBeGreaterThanOrEqual(ackWaitMs - 50);
+    });
+
+    it('gives up after maxDeliver deliveries and logs it', async () => {
+      const subject = subjectFor('maxdeliver');
+      const counts: number[] = [];
+      await subscribe(subject, { group: unique('maxdeliver'), maxDeliver: 3, ackWaitMs: 300 }, async (msg) => {
+        counts.push(msg.deliveryCount);
+        throw new Error('permanent');
+      });
+      await bus().publish(subject, { id: 'd' });
+      await waitFor(() => counts.length >= 3, { what: 'three deliveries' });
+      // Longer than the ack wait, so a redelivery by nak or by timeout would have shown up.
+      await quietPeriod(700);
+      expect(counts).toEqual([1, 2, 3]);
+      expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', fields: expect.objectContaining({ subject }) }));
+    });
+
+    it('gives each message of a group to exactly one member', async () => {
+      const subject = subjectFor('queue');
+      const group = unique('queue');
+      const handled: { member: string; n: number }[] = [];
+      const member = (id: string): MessageHandler<{ n: number }> => async (msg) => {
+        handled.push({ member: id, n: msg.data.n });
+        await new Promise((r) => setTimeout(r, 2));
+      };
+      await subscribe(subject, { group }, member('a'));
+      await subscribe(subject, { group }, member('b'));
+      for (const n of range(40)) await bus().publish(subject, { n });
+      await waitFor(() => handled.length >= 40, { what: '40 handled messages' });
+      // A duplicate would come from a second member taking the same message; give it time to show.
+      await quietPeriod(300);
+      expect(handled.map((h) => h.n).sort((x, y) => x - y)).toEqual(range(40));
+    });
+
+    it('gives every message to each of two groups', async () => {
+      const subject = subjectFor('fanout');
+      const byGroup: Record<string, number[]> = { left: [], right: [] };
+      for (const side of Object.keys(byGroup)) {
+        await subscribe<{ n: number }>(subject, { group: unique(side) }, async (msg) => {
+          byGroup[side].push(msg.data.n);
+        });
+      }
+      for (const n of range(10)) await bus().publish(subject, { n });
+      await waitFor(() => byGroup['left'].length >= 10 && byGroup['right'].length >= 10, { what: 'both groups' });
+      expect(byGroup).toEqual({ left: range(10), right: range(10) });
+    });
+
+    it('drops a second publish with the same msgId', async () => {
+      const subject = subjectFor('dedupe');
+      const got: string[] = [];
+      await subscribe<{ v: string }>(subject, { group: unique('dedupe') }, async (msg) => {
+        got.push(msg.data.v);
+      });
+      const msgId = unique('outbox-row');
+      await bus().publish(subject, { v: 'first' }, { msgId });
+      await bus().publish(subject, { v: 'again' }, { msgId });
+      // One member sees the subject in order, so the sentinel arriving means any duplicate would have too.
+      await bus().publish(subject, { v: 'sentinel' });
+      await waitFor(() => got.includes('sentinel'), { what: 'the sentinel' });
+      expect(got).toEqual(['first', 'sentinel']);
+    });
+
+    it('round-trips a request, once per request within a group', async () => {
+      const subject = `identity.contract.${unique('echo')}.v1`;
+      const group = unique('echo');
+      const calls: string[] = [];
+      for (const id of ['a', 'b']) {
+        subscriptions.push(
+          await bus().reply<{ n: number }, { n: number; by: string; trace?: string }>(subject, group, async (data, headers) => {
+            calls.push(id);
+            return { n: data.n * 2, by: id, trace: headers['x-trace'] };
+          }),
+        );
+      }
+      const answers = [];
+      for (const n of range(10)) {
+        answers.push(await bus().request<{ n: number }, { n: number; trace?: string }>(subject, { n }, { headers: { 'x-trace': `r${n}` } }));
+      }
+      expect(answers.map((a) => [a.n, a.trace])).toEqual(range(10).map((n) => [n * 2, `r${n}`]));
+      expect(calls).toHaveLength(10);
+    });
+
+    it('rejects with BusTimeoutError when nobody answers in time', async () => {
+      const timeoutMs = 300;
+      const unanswered = `identity.contract.${unique('nobody')}.v1`;
+      let started = Date.now();
+      const none = await bus().request(unanswered, {}, { timeoutMs }).catch((err: unknown) => err);
+      expect(none).toBeInstanceOf(BusTimeoutError);
+      expect(none).toMatchObject({ code: 'BUS_TIMEOUT', subject: unanswered, timeoutMs });
+      expect(Date.now() - started).toBeLessThan(timeoutMs + 1_000);
+
+      const slow = `identity.contract.${unique('slow')}.v1`;
+      const never = gate();
+      subscriptions.push(await bus().reply(slow, unique('slow'), () => never.wait));
+      started = Date.now();
+      const late = await bus().request(slow, {}, { timeoutMs }).catch((err: unknown) => err);
+      const elapsed = Date.now() - started;
+      expect(late).toBeInstanceOf(BusTimeoutError);
+      expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 20);
+      expect(elapsed).toBeLessThan(timeoutMs + 1_000);
+    });
+
+    it('rejects with BusRemoteError carrying the code when the reply handler throws', async () => {
+      const subject = `identity.contract.${unique('fails')}.v1`;
+      subscriptions.push(
+        await bus().reply<{ kind: string }, never>(subject, unique('fails'), async ({ kind }) => {
+          if (kind === 'coded') throw Object.assign(new Error('organization acme exists'), { code: 'NAME_CONFLICT' });
+          throw new Error('kaboom');
+        }),
+      );
+      const coded = await bus().request(subject, { kind: 'coded' }).catch((err: unknown) => err);
+      expect(coded).toBeInstanceOf(BusRemoteError);
+      expect(coded).toMatchObject({ subject, code: 'NAME_CONFLICT', message: 'organization acme exists' });
+      const plain = await bus().request(subject, { kind: 'plain' }).catch((err: unknown) => err);
+      expect(plain).toBeInstanceOf(BusRemoteError);
+      expect(plain).toMatchObject({ code: 'INTERNAL', message: 'kaboom' });
+    });
+
+    it('keeps messages published while no member is subscribed across a restart', async () => {
+      const subject = subjectFor('backlog');
+      const group = unique('backlog');
+      // The first subscribe creates the durable; from then on it collects messages.
+      const first = await bus().subscribe(subject, { group }, async () => undefined);
+      await first.unsubscribe();
+      for (const n of range(5)) await bus().publish(subject, { n });
+      const old = bus();
+      await harness.restart();
+      await expect(old.publish(subject, { n: 99 })).rejects.toThrow();
+      const got: BusMessage<{ n: number }>[] = [];
+      await subscribe<{ n: number }>(subject, { group }, async (msg) => {
+        got.push(msg);
+      });
+      await waitFor(() => got.length >= 5, { what: 'the backlog after restart' });
+      expect(got.map((m) => [m.data.n, m.deliveryCount])).toEqual(range(5).map((n) => [n, 1]));
+    });
+
+    it('redelivers after a restart a message that was in flight at close', async () => {
+      const subject = subjectFor('inflight');
+      const group = unique('inflight');
+      const ackWaitMs = 500;
+      const stuck = gate();
+      const before: BusMessage<{ id: string }>[] = [];
+      await subscribe<{ id: string }>(subject, { group, ackWaitMs }, async (msg) => {
+        before.push(msg);
+        await stuck.wait;
+      });
+      await bus().publish(subject, { id: 'e' });
+      await waitFor(() => before.length >= 1, { what: 'the first delivery' });
+      // close() gives up on the hung handler after its grace period; the message stays un-acked.
+      await harness.restart();
+      const after: BusMessage<{ id: string }>[] = [];
+      await subscribe<{ id: string }>(subject, { group, ackWaitMs }, async (msg) => {
+        after.push(msg);
+      });
+      await waitFor(() => after.length >= 1, { what: 'the redelivery after restart' });
+      expect(after[0].data).toEqual({ id: 'e' });
+      expect(after[0].deliveryCount).toBe(2);
+    });
+  });
+}

@@ -1,0 +1,96 @@
+import type { BusLog } from './bus-log';
+import { DeliveryRun, type Settler } from './delivery-run';
+
+function recordingSettler() {
+  const calls: string[] = [];
+  const settler: Settler = {
+    ack: async () => void calls.push('ack'),
+    nak: async (delayMs) => void calls.push(`nak:${delayMs}`),
+    term: async () => void calls.push('term'),
+  };
+  return { calls, settler };
+}
+
+function recordingLog() {
+  const lines: string[] = [];
+  const log: BusLog = {
+    warn: (_f, m) => void lines.push(`warn:${m}`),
+    error: (_f, m) => void lines.push(`error:${m}`),
+  };
+  return { lines, log };
+}
+
+const fields = (deliveryCount = 1) => ({ subject: 'a.b', data: { n: 1 }, headers: {}, deliveryCount });
+
+describe('DeliveryRun', () => {
+  it('acks when the handler returns', async () => {
+    const { calls, settler } = recordingSettler();
+    await new DeliveryRun(fields(), settler).run(async () => undefined, { group: 'g', maxDeliver: 3, ...recordingLog() });
+    expect(calls).toEqual(['ack']);
+  });
+
+  it('naks without delay when the handler throws', async () => {
+    const { calls, settler } = recordingSettler();
+    const { lines, log } = recordingLog();
+    await new DeliveryRun(fields(), settler).run(
+      async () => {
+        throw new Error('boom');
+      },
+      { group: 'g', maxDeliver: 3, log },
+    );
+    expect(calls).toEqual(['nak:0']);
+    expect(lines).toEqual([expect.stringMatching(/^warn:.*redelivered/)]);
+  });
+
+  it('gives up with an error log when the last allowed delivery throws', async () => {
+    const { calls, settler } = recordingSettler();
+    const { lines, log } = recordingLog();
+    await new DeliveryRun(fields(3), settler).run(
+      async () => {
+        throw new Error('boom');
+      },
+      { group: 'g', maxDeliver: 3, log },
+    );
+    expect(calls).toEqual(['term']);
+    expect(lines).toEqual([expect.stringMatching(/^error:.*dead-lettered/)]);
+  });
+
+  it('lets the handler settle first and ignores later settlements', async () => {
+    const { calls, settler } = recordingSettler();
+    await new DeliveryRun(fields(), settler).run(
+      async (msg) => {
+        await msg.nak(250);
+        await msg.ack();
+      },
+      { group: 'g', maxDeliver: 3, ...recordingLog() },
+    );
+    expect(calls).toEqual(['nak:250']);
+  });
+
+  it('does not nak a message the handler acked before throwing', async () => {
+    const { calls, settler } = recordingSettler();
+    const { lines, log } = recordingLog();
+    await new DeliveryRun(fields(), settler).run(
+      async (msg) => {
+        await msg.ack();
+        throw new Error('late');
+      },
+      { group: 'g', maxDeliver: 3, log },
+    );
+    expect(calls).toEqual(['ack']);
+    expect(lines).toEqual([expect.stringMatching(/^warn:.*after settling/)]);
+  });
+
+  it('logs instead of throwing when the transport cannot settle', async () => {
+    const { lines, log } = recordingLog();
+    const failing: Settler = {
+      ack: async () => {
+        throw new Error('connection closed');
+      },
+      nak: async () => undefined,
+      term: async () => undefined,
+    };
+    await expect(new DeliveryRun(fields(), failing).run(async () => undefined, { group: 'g', maxDeliver: 3, log })).resolves.toBeUndefined();
+    expect(lines).toEqual([expect.stringMatching(/^warn:could not settle/)]);
+  });
+});

@@ -1,0 +1,73 @@
+import type { BusMessage, MessageHandler } from './bus';
+import { type BusLog, errorFields } from './bus-log';
+
+/** What a transport does to settle one delivery. */
+export interface Settler {
+  ack(): Promise<void>;
+  nak(delayMs: number): Promise<void>;
+  /** Stops redelivery for good: the last allowed delivery failed. */
+  term(): Promise<void>;
+}
+
+export type DeliveredFields<T> = Omit<BusMessage<T>, 'ack' | 'nak'>;
+
+export interface DeliveryContext {
+  group: string;
+  maxDeliver: number;
+  log: BusLog;
+}
+
+/**
+ * One delivery handed to one handler, with the handler semantics both transports share:
+ * return → ack, throw → nak (or give up on the last allowed delivery), and whichever settlement
+ * happens first wins so a handler's own ack/nak turns the automatic one into a no-op.
+ */
+export class DeliveryRun<T> {
+  private settled = false;
+  readonly message: BusMessage<T>;
+
+  constructor(
+    fields: DeliveredFields<T>,
+    private readonly settler: Settler,
+  ) {
+    this.message = {
+      ...fields,
+      ack: () => this.settle(() => settler.ack()),
+      nak: (delayMs = 0) => this.settle(() => settler.nak(Math.max(0, delayMs))),
+    };
+  }
+
+  async run(handler: MessageHandler<T>, { group, maxDeliver, log }: DeliveryContext): Promise<void> {
+    const { subject, deliveryCount, msgId } = this.message;
+    const fields = { subject, group, deliveryCount, msgId };
+    let failed = false;
+    let failure: unknown;
+    try {
+      await handler(this.message);
+    } catch (err) {
+      failed = true;
+      failure = err;
+    }
+    try {
+      if (!failed) {
+        await this.settle(() => this.settler.ack());
+      } else if (this.settled) {
+        log.warn({ ...fields, ...errorFields(failure) }, 'bus handler threw after settling its message');
+      } else if (deliveryCount >= maxDeliver) {
+        log.error({ ...fields, maxDeliver, ...errorFields(failure) }, 'bus message dead-lettered: its last allowed delivery failed');
+        await this.settle(() => this.settler.term());
+      } else {
+        log.warn({ ...fields, ...errorFields(failure) }, 'bus handler failed; the message will be redelivered');
+        await this.settle(() => this.settler.nak(0));
+      }
+    } catch (err) {
+      log.warn({ ...fields, ...errorFields(err) }, 'could not settle a bus message; it comes back after its ack wait');
+    }
+  }
+
+  private async settle(action: () => Promise<void>): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    await action();
+  }
+}

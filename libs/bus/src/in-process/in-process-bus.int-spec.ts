@@ -1,0 +1,113 @@
+import { createTestDatabase, type TestDatabase, waitFor } from '@dispatch/testing';
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { BusMessage } from '../bus';
+import { RecordingBusLog } from '../bus.contract';
+import { migrateBusSchema } from '../testing/migrate-bus-schema';
+import { InProcessBus } from './in-process-bus';
+
+// jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
+jest.setTimeout(20_000);
+
+/** Solo-mode specifics the contract cannot see: what the tables hold. */
+describe('InProcessBus storage', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let pool: Pool;
+  let bus: InProcessBus;
+  const log = new RecordingBusLog();
+
+  beforeAll(async () => {
+    db = await createTestDatabase('bus_in_process');
+    dataSource = await migrateBusSchema(db.url);
+    pool = new Pool({ connectionString: db.url, max: 6 });
+    bus = await InProcessBus.start({ pool, log, closeGraceMs: 5_000 });
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await pool?.end();
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const deliveries = async (group: string) =>
+    (
+      await pool.query<{ state: string; attempts: number }>(
+        `SELECT state, attempts FROM bus.delivery WHERE consumer LIKE $1 ORDER BY seq`,
+        [`${group}\\_%`],
+      )
+    ).rows;
+
+  it('refuses to start before the migrations ran', async () => {
+    const empty = await createTestDatabase('bus_unmigrated');
+    const emptyPool = new Pool({ connectionString: empty.url });
+    try {
+      await expect(InProcessBus.start({ pool: emptyPool })).rejects.toThrow(/run busMigrations/);
+    } finally {
+      await emptyPool.end();
+      await empty.drop();
+    }
+  });
+
+  it('stores the message once and a delivery per matching consumer, and deletes a delivery on ack', async () => {
+    const subject = 'event.fanout.one.v1';
+    const seen: string[] = [];
+    const a = await bus.subscribe(subject, { group: 'a' }, async () => void seen.push('a'));
+    const b = await bus.subscribe('event.fanout.*.v1', { group: 'b' }, async () => void seen.push('b'));
+    await bus.publish('event.fanout.two.v1', {});
+    await bus.publish(subject, { n: 1 });
+    await waitFor(() => seen.length >= 3, { what: 'deliveries' });
+    await a.unsubscribe();
+    await b.unsubscribe();
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM bus.message WHERE subject = $1`, [subject]);
+    expect(rows[0].n).toBe(1);
+    expect([...(await deliveries('a')), ...(await deliveries('b'))]).toEqual([]);
+  });
+
+  it('keeps a dead-lettered delivery as a dead row', async () => {
+    const subject = 'event.storage.dead.v1';
+    const counts: number[] = [];
+    const sub = await bus.subscribe(subject, { group: 'dead', maxDeliver: 2 }, async (msg) => {
+      counts.push(msg.deliveryCount);
+      throw new Error('never works');
+    });
+    await bus.publish(subject, { n: 1 });
+    await waitFor(async () => (await deliveries('dead'))[0]?.state === 'dead', { what: 'the dead row' });
+    await sub.unsubscribe();
+    expect(counts).toEqual([1, 2]);
+    expect(await deliveries('dead')).toEqual([{ state: 'dead', attempts: 2 }]);
+  });
+
+  it('ignores a late ack of a delivery that timed out and was taken over', async () => {
+    const subject = 'event.storage.late.v1';
+    let release!: () => void;
+    const stuck = new Promise<void>((r) => (release = r));
+    const got: BusMessage[] = [];
+    const handler = async (msg: BusMessage) => {
+      got.push(msg);
+      if (msg.deliveryCount === 1) await stuck;
+      // The redelivery is put back for later, so the row is still there when the late ack comes.
+      else await msg.nak(60_000);
+    };
+    const first = await bus.subscribe(subject, { group: 'late', ackWaitMs: 300 }, handler);
+    const second = await bus.subscribe(subject, { group: 'late', ackWaitMs: 300 }, handler);
+    await bus.publish(subject, { n: 1 });
+    await waitFor(() => got.length >= 2, { what: 'the redelivery' });
+    await waitFor(async () => (await deliveries('late'))[0]?.state === 'pending', { what: 'the nak' });
+    release();
+    // Both members finish their handlers (and settlements) before unsubscribe resolves.
+    await first.unsubscribe();
+    await second.unsubscribe();
+    expect(await deliveries('late')).toEqual([{ state: 'pending', attempts: 2 }]);
+  });
+
+  it('can be rolled back and re-applied', async () => {
+    await dataSource.undoLastMigration();
+    const gone = await pool.query(`SELECT to_regclass('bus.delivery') IS NULL AS gone`);
+    expect(gone.rows[0].gone).toBe(true);
+    await dataSource.runMigrations();
+    const back = await pool.query(`SELECT to_regclass('bus.delivery') IS NOT NULL AS back`);
+    expect(back.rows[0].back).toBe(true);
+  });
+});

@@ -1,0 +1,268 @@
+import {
+  connect,
+  ErrorCode,
+  headers as natsHeaders,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type Msg,
+  NatsError,
+  type NatsConnection,
+  type Subscription as NatsSubscription,
+} from 'nats';
+import {
+  type Bus,
+  BusRemoteError,
+  BusTimeoutError,
+  type MessageHandler,
+  type PublishOptions,
+  type ReplyHandler,
+  type RequestOptions,
+  type SubscribeOptions,
+  type Subscription,
+} from '../bus';
+import { type BusLog, consoleBusLog, errorFields } from '../bus-log';
+import { withDeadline } from '../deadline';
+import { DEFAULT_CLOSE_GRACE_MS, DEFAULT_REQUEST_TIMEOUT_MS, PING_TIMEOUT_MS } from '../defaults';
+import { type DeliveryContext, DeliveryRun } from '../delivery-run';
+import { durableName } from '../durable-name';
+import { InFlight } from '../in-flight';
+import { type RemoteFailure, toRemoteFailure } from '../remote-failure';
+import { resolveSubscribeOptions } from '../subscribe-options';
+import { assertSubject, subjectCovers } from '../subject-match';
+import { decodeJson, encodeJson, fromNatsHeaders, MSG_ID_HEADER, REPLY_ERROR_HEADER, toNatsHeaders } from './codec';
+import { ensureDurable } from './consumers';
+import { Namespace } from './namespace';
+import { PullMember } from './pull-member';
+import { assertStreamDefinitions, DEFAULT_STREAMS, ensureStream, type StreamDefinition } from './streams';
+
+export interface NatsBusOptions {
+  url: string | string[];
+  /** Prefixes every subject (`<ns>.`) and stream (`<ns>_`) on the wire; for test isolation. */
+  namespace?: string;
+  /** Streams in addition to DISPATCH (which covers the platform service roots). */
+  streams?: StreamDefinition[];
+  /** Connection name shown by the server's monitoring. */
+  name?: string;
+  /** How long close() and unsubscribe() wait for running handlers before abandoning them. */
+  closeGraceMs?: number;
+  log?: BusLog;
+}
+
+/**
+ * The cluster-mode bus: publish/subscribe on JetStream (durable pull consumers, explicit acks),
+ * request/reply on core NATS. Payloads are JSON.
+ */
+export class NatsBus implements Bus {
+  private readonly js: JetStreamClient;
+  private readonly members = new Set<PullMember>();
+  private readonly replySubscriptions = new Set<NatsSubscription>();
+  private readonly replyWork = new InFlight();
+  private closing?: Promise<void>;
+  private closed = false;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
+    private readonly ns: Namespace,
+    private readonly streams: readonly StreamDefinition[],
+    private readonly closeGraceMs: number,
+    private readonly log: BusLog,
+  ) {
+    this.js = nc.jetstream();
+  }
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const ns = new Namespace(options.namespace);
+    const streams = [...DEFAULT_STREAMS, ...(options.streams ?? [])];
+    assertStreamDefinitions(streams);
+    // Reconnect for ever: a service outlives NATS restarts; the default gives up after 10 tries.
+    const nc = await connect({ servers: options.url, name: options.name, maxReconnectAttempts: -1 });
+    try {
+      const jsm = await nc.jetstreamManager();
+      for (const stream of streams) await ensureStream(jsm, ns, stream);
+      return new NatsBus(nc, jsm, ns, streams, options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS, options.log ?? consoleBusLog);
+    } catch (err) {
+      await nc.close();
+      throw err;
+    }
+  }
+
+  async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<void> {
+    this.assertOpen();
+    assertSubject(subject, { wildcards: false });
+    // Fails with a message naming the subject; JetStream would only answer "503".
+    this.streamFor(subject);
+    // A duplicate msgId is acked with `duplicate: true`; dropping it silently is the contract.
+    await this.js.publish(this.ns.subject(subject), encodeJson(data), {
+      msgID: options.msgId,
+      headers: toNatsHeaders(options.headers),
+    });
+  }
+
+  async subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription> {
+    this.assertAccepting();
+    assertSubject(subject, { wildcards: true });
+    const stream = this.ns.stream(this.streamFor(subject).name);
+    const { group, ackWaitMs, maxDeliver } = resolveSubscribeOptions(options);
+    const name = durableName(group, subject);
+    const context: DeliveryContext = { group, maxDeliver, log: this.log };
+    await ensureDurable(this.jsm, { stream, name, filterSubject: this.ns.subject(subject), ackWaitMs, maxDeliver });
+    const consumer = await this.js.consumers.get(stream, name);
+    // close() may have begun meanwhile and would never stop a member added after it.
+    this.assertAccepting();
+    const member = new PullMember(consumer, (msg) => this.deliver(msg, handler, context), this.log, { group, subject });
+    this.members.add(member);
+    return {
+      unsubscribe: async () => {
+        if (!this.members.delete(member)) return;
+        await member.stop(this.closeGraceMs);
+      },
+    };
+  }
+
+  async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
+    this.assertOpen();
+    assertSubject(subject, { wildcards: false });
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    let reply: Msg;
+    try {
+      reply = await this.nc.request(this.ns.request(subject), encodeJson(data), {
+        timeout: timeoutMs,
+        headers: toNatsHeaders(options.headers),
+      });
+    } catch (err) {
+      // No responders (503) comes back at once rather than after the timeout. It is reported as a
+      // timeout too: to the caller both mean "nobody answered", and failing fast beats waiting
+      // for an answer that cannot come.
+      if (err instanceof NatsError && (err.code === ErrorCode.Timeout || err.code === ErrorCode.NoResponders)) {
+        throw new BusTimeoutError(subject, timeoutMs);
+      }
+      throw err;
+    }
+    if (reply.headers?.has(REPLY_ERROR_HEADER)) {
+      const failure = decodeJson(reply.data) as RemoteFailure;
+      throw new BusRemoteError(subject, failure.code, failure.message);
+    }
+    return decodeJson(reply.data) as Res;
+  }
+
+  async reply<Req, Res>(subject: string, group: string, handler: ReplyHandler<Req, Res>): Promise<Subscription> {
+    this.assertAccepting();
+    assertSubject(subject, { wildcards: true });
+    if (!group) throw new Error('a reply needs a non-empty group');
+    const subscription = this.nc.subscribe(this.ns.request(subject), {
+      queue: group,
+      callback: (err, msg) => {
+        if (err) {
+          this.log.warn({ subject, group, ...errorFields(err) }, 'bus reply subscription failed');
+          return;
+        }
+        this.replyWork.track(this.answer(subject, msg, handler));
+      },
+    });
+    this.replySubscriptions.add(subscription);
+    return {
+      unsubscribe: async () => {
+        if (!this.replySubscriptions.delete(subscription)) return;
+        subscription.unsubscribe();
+      },
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await withDeadline(this.nc.rtt(), PING_TIMEOUT_MS, 'NATS');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    for (const subscription of this.replySubscriptions) subscription.unsubscribe();
+    this.replySubscriptions.clear();
+    const members = [...this.members];
+    this.members.clear();
+    await Promise.all([...members.map((m) => m.stop(this.closeGraceMs)), this.replyWork.settle(this.closeGraceMs)]);
+    this.closed = true;
+    if (this.nc.isClosed()) return;
+    try {
+      await this.nc.drain();
+    } catch (err) {
+      this.log.warn(errorFields(err), 'bus connection did not drain; closing it');
+      await this.nc.close();
+    }
+  }
+
+  private async deliver<T>(msg: JsMsg, handler: MessageHandler<T>, context: DeliveryContext): Promise<void> {
+    const subject = this.ns.local(msg.subject);
+    let data: T;
+    try {
+      data = decodeJson(msg.data) as T;
+    } catch (err) {
+      // Redelivering cannot make it parse: give up on it right away.
+      this.log.error({ subject, group: context.group, ...errorFields(err) }, 'bus message dead-lettered: payload is not JSON');
+      msg.term();
+      return;
+    }
+    const whileOpen = async (settle: () => void | Promise<unknown>) => {
+      if (!this.closed) await settle();
+    };
+    const run = new DeliveryRun<T>(
+      {
+        subject,
+        data,
+        headers: fromNatsHeaders(msg.headers),
+        msgId: msg.headers?.get(MSG_ID_HEADER) || undefined,
+        deliveryCount: msg.info.deliveryCount,
+      },
+      {
+        // Waits for the server to confirm, so "acked" means it will not come back.
+        ack: () => whileOpen(() => msg.ackAck()),
+        nak: (delayMs) => whileOpen(() => (delayMs > 0 ? msg.nak(delayMs) : msg.nak())),
+        term: () => whileOpen(() => msg.term()),
+      },
+    );
+    await run.run(handler, context);
+  }
+
+  /** Answers one request; never throws, a failing handler becomes an error reply. */
+  private async answer<Req, Res>(subject: string, msg: Msg, handler: ReplyHandler<Req, Res>): Promise<void> {
+    let body: Uint8Array;
+    let failed: RemoteFailure | undefined;
+    try {
+      body = encodeJson(await handler(decodeJson(msg.data) as Req, fromNatsHeaders(msg.headers)));
+    } catch (err) {
+      failed = toRemoteFailure(err);
+      body = encodeJson(failed);
+    }
+    try {
+      if (failed) {
+        const h = natsHeaders();
+        h.set(REPLY_ERROR_HEADER, failed.code);
+        msg.respond(body, { headers: h });
+      } else {
+        msg.respond(body);
+      }
+    } catch (err) {
+      this.log.warn({ subject, ...errorFields(err) }, 'bus could not send a reply');
+    }
+  }
+
+  /** The stream that captures `subject`; publishing or subscribing outside every stream is a configuration error. */
+  private streamFor(subject: string): StreamDefinition {
+    const stream = this.streams.find((s) => s.subjects.some((pattern) => subjectCovers(pattern, subject)));
+    if (!stream) throw new Error(`no bus stream captures subject "${subject}"`);
+    return stream;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the bus is closed');
+  }
+
+  private assertAccepting(): void {
+    if (this.closing) throw new Error('the bus is closing');
+  }
+}

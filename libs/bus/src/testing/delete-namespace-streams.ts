@@ -1,0 +1,14 @@
+import { connect } from 'nats';
+
+/** Test support: removes the streams a namespaced NatsBus created (`<namespace>_*`). */
+export async function deleteNamespaceStreams(url: string, namespace: string): Promise<void> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await nc.jetstreamManager();
+    for await (const info of jsm.streams.list()) {
+      if (info.config.name.startsWith(`${namespace}_`)) await jsm.streams.delete(info.config.name);
+    }
+  } finally {
+    await nc.close();
+  }
+}
