@@ -12,11 +12,11 @@ export interface Row {
 export function printTable(title: string, rows: Row[]): void {
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
   process.stdout.write(`\n${title}\n`);
-  process.stdout.write(`${'figure'.padEnd(34)}${'measured'.padStart(14)}${'baseline'.padStart(14)}${'ratio'.padStart(9)}  goal\n`);
+  process.stdout.write(`${'figure'.padEnd(40)}${'measured'.padStart(14)}${'baseline'.padStart(14)}${'ratio'.padStart(9)}  goal\n`);
   for (const r of rows) {
     const ratio = r.baseline === 0 ? NaN : r.value / r.baseline;
     process.stdout.write(
-      `${r.name.padEnd(34)}${`${fmt(r.value)} ${r.unit}`.padStart(14)}${`${fmt(r.baseline)} ${r.unit}`.padStart(14)}${ratio.toFixed(2).padStart(9)}  ${r.goal ?? ''}\n`,
+      `${r.name.padEnd(40)}${`${fmt(r.value)} ${r.unit}`.padStart(14)}${`${fmt(r.baseline)} ${r.unit}`.padStart(14)}${ratio.toFixed(2).padStart(9)}  ${r.goal ?? ''}\n`,
     );
   }
 }

@@ -51,9 +51,10 @@ export async function createHttpApp(
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
-    const line = { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime };
-    if (QUIET_ROUTES.has(route)) options.logger.debug(line, 'request');
-    else options.logger.info(line, 'request');
+    const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    if (options.logger.isLevelEnabled(level)) {
+      options.logger[level]({ reqId: request.id, method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    }
     done();
   });
   app.useGlobalFilters(new ErrorFilter(options.logger));
