@@ -13,3 +13,5 @@ export * from './store/store.module';
 export * from './reconcile/reconcile-loop';
 export * from './bootstrap/shutdown';
 export * from './bootstrap/service-app';
+export * from './bus/bus-handlers';
+export * from './bus/bus-transport';

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { type Observable, throwError } from 'rxjs';
 import { toErrorBody } from './to-error-body';
 
 /** The one place errors become HTTP answers: `{code, message, details?, requestId}`, no stack. */
@@ -8,7 +9,9 @@ import { toErrorBody } from './to-error-body';
 export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
-  catch(err: unknown, host: ArgumentsHost): void {
+  catch(err: unknown, host: ArgumentsHost): Observable<never> | void {
+    // Bus handlers: give the original error back, so the transport naks and logs it as it is.
+    if (host.getType() === 'rpc') return throwError(() => err);
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();

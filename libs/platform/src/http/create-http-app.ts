@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { BUS, type Bus } from '@dispatch/bus';
+import { BusTransport } from '../bus/bus-transport';
 import type { BaseConfig } from '../config/config';
 import { ErrorFilter } from '../errors/error-filter';
 import { PinoNestLogger } from '../logging/nest-logger';
@@ -68,6 +70,20 @@ export async function createHttpApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  // Bus handlers (@OnEvent/@OnRequest) ride the same app; hosts without a bus simply have none.
+  const bus = busOf(app);
+  if (bus) {
+    app.connectMicroservice({ strategy: new BusTransport(bus) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
   await app.init();
   return app;
+}
+
+function busOf(app: NestFastifyApplication): Bus | undefined {
+  try {
+    return app.get<Bus>(BUS, { strict: false });
+  } catch {
+    return undefined; // Nest has no "has provider"; an absent token throws
+  }
 }
