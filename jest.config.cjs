@@ -1,14 +1,16 @@
 const { swcOptions, jestModuleNameMapper } = require('./tools/swc-options.cjs');
 
+// ESM-only dependencies that Node 20 requires natively but jest cannot: compiled to CommonJS.
+const ESM_PACKAGES = ['content-disposition', 'jose'];
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { ...swcOptions(), swcrc: false }],
-    // ESM-only dependencies that Node 20 requires natively but jest cannot: compile them to CJS.
     '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' }, swcrc: false }],
   },
-  transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
+  transformIgnorePatterns: [`^(?!.*/node_modules/(${ESM_PACKAGES.join('|')})/).*/node_modules/`],
   moduleNameMapper: jestModuleNameMapper(),
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   setupFiles: ['reflect-metadata'],

@@ -4,3 +4,4 @@ export * from './entity';
 export * from './subjects';
 export * from './pagination';
 export * from './version';
+export * from './auth';

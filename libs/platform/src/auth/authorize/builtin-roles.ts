@@ -1,0 +1,34 @@
+import type { BuiltinRole, PolicyRule, Resource } from '@dispatch/contracts';
+
+/** Who may change who may do what: writable by admins only. */
+const IAM: Resource[] = ['organization', 'issuer', 'serviceaccount', 'apikey', 'policy', 'audit', 'quota'];
+const WORKLOAD: Resource[] = [
+  'secret',
+  'function',
+  'run',
+  'image',
+  'baseimage',
+  'event',
+  'subscription',
+  'eventdriver',
+  'api',
+  'broker',
+  'serviceclass',
+  'serviceinstance',
+  'servicebinding',
+];
+
+/** The four roles every org has (issue 4): their rules are fixed here, not stored. */
+export const BUILTIN_ROLE_RULES: Record<BuiltinRole, PolicyRule[]> = {
+  admin: [{ resources: ['*'], actions: ['*'] }],
+  developer: [
+    { resources: WORKLOAD, actions: ['*'] },
+    { resources: IAM, actions: ['get', 'list'] },
+  ],
+  // Secret values are credentials: a viewer sees everything else.
+  viewer: [{ resources: [...IAM, ...WORKLOAD.filter((r) => r !== 'secret')], actions: ['get', 'list'] }],
+  invoker: [
+    { resources: ['function'], actions: ['get', 'list', 'execute'] },
+    { resources: ['run'], actions: ['get', 'list'] },
+  ],
+};
