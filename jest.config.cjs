@@ -1,4 +1,4 @@
-const { swcOptions, jestModuleNameMapper } = require('./tools/swc-options.cjs');
+const { swcOptions, jestModuleNameMapper } = require('./swc.config.cjs');
 
 // ESM-only dependencies that Node 20 requires natively but jest cannot: compiled to CommonJS.
 const ESM_PACKAGES = ['content-disposition', 'jose'];

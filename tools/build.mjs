@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { swcOptions, root } = require('./swc-options.cjs');
+const { swcOptions, root } = require('../swc.config.cjs');
 const roots = ['apps', 'libs', 'tools', 'bench', 'e2e'];
 const skip = /(\.spec\.ts|\.int-spec\.ts|\.d\.ts)$/;
 
@@ -21,7 +21,8 @@ async function* sources(dir) {
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name === 'node_modules' || entry.name === 'fixtures') continue;
+      // Test-only helpers never ship.
+      if (['node_modules', 'fixtures', 'test-support'].includes(entry.name)) continue;
       yield* sources(full);
     } else if (entry.name.endsWith('.ts') && !skip.test(entry.name)) {
       yield full;

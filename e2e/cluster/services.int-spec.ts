@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, freePort, startProcess, TEST_NATS_URL, type Started, type TestDatabase } from '@dispatch/testing';
+import { createTestDatabase, freePort, startProcess, TEST_NATS_URL, testNamespace, type Started, type TestDatabase } from '@dispatch/testing';
 
 const DIST = resolve(__dirname, '../../dist');
 const SERVICES = ['identity-manager', 'function-manager', 'image-manager', 'event-manager', 'api-manager', 'service-catalog'];
@@ -10,6 +10,8 @@ const SERVICES = ['identity-manager', 'function-manager', 'image-manager', 'even
 describe('cluster layout: every service app alone on PostgreSQL and NATS', () => {
   let db: TestDatabase;
   const running: Started[] = [];
+  // Subjects and streams of their own, so this suite shares nothing on the NATS server.
+  const namespace = testNamespace('e2e');
 
   beforeAll(async () => {
     db = await createTestDatabase('dispatch_e2e');
@@ -28,7 +30,7 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
         const port = await freePort();
         const proc = await startProcess(
           [resolve(DIST, `apps/${name}/src/main.js`)],
-          { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, LOG_LEVEL: 'warn' },
+          { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: namespace, LOG_LEVEL: 'warn' },
           `http://127.0.0.1:${port}/readyz`,
           60_000,
         );

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, startProcess, type Started } from '@dispatch/testing';
+import { freePort, startProcess, waitFor, type Started } from '@dispatch/testing';
 
 const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 
@@ -28,11 +28,17 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
     const [port, gatewayPort] = [await freePort(), await freePort()];
     api = `http://127.0.0.1:${port}`;
     gateway = `http://127.0.0.1:${gatewayPort}`;
-    server = await startProcess([SOLO], { PORT: String(port), GATEWAY_PORT: String(gatewayPort), DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '' }, `${api}/readyz`, 120_000);
+    server = await startProcess(
+      [SOLO],
+      { PORT: String(port), GATEWAY_PORT: String(gatewayPort), DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '' },
+      `${api}/readyz`,
+      { timeoutMs: 120_000, detached: true },
+    );
   }, 130_000);
 
   afterAll(async () => {
-    if (server?.child.exitCode === null) server.child.kill('SIGKILL');
+    // SIGTERM, not SIGKILL: a killed server would leave its PostgreSQL running.
+    await server?.stop('SIGTERM', 20_000);
     await rm(home, { recursive: true, force: true });
   });
 
@@ -69,7 +75,7 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
     expect(await res.json()).toEqual({ message: 'no Route matched with those values' });
   });
 
-  it('stops cleanly on SIGINT and leaves no PostgreSQL process behind', async () => {
+  it('stops cleanly on Ctrl-C (SIGINT to the whole process group) and leaves no PostgreSQL behind', async () => {
     const dataDir = join(home, 'postgres');
     expect(postgresPidsFor(dataDir).length).toBeGreaterThan(0);
     const code = await server.stop();
@@ -79,10 +85,34 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
 
   it('starts again on the same data dir', async () => {
     const port = await freePort();
-    const again = await startProcess([SOLO], { PORT: String(port), GATEWAY_PORT: '0', DISPATCH_HOME: home }, `http://127.0.0.1:${port}/readyz`, 60_000);
-    expect(await again.stop()).toBe(0);
+    const again = await startProcess(
+      [SOLO],
+      { PORT: String(port), GATEWAY_PORT: '0', DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '' },
+      `http://127.0.0.1:${port}/readyz`,
+      60_000,
+    );
+    expect(await again.stop('SIGTERM')).toBe(0);
     expect(postgresPidsFor(join(home, 'postgres'))).toEqual([]);
   }, 70_000);
+
+  it('stops what it started when SIGTERM arrives during start-up', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'dispatch-solo-'));
+    const dataDir = join(fresh, 'postgres');
+    const child = spawn(process.execPath, [SOLO], {
+      env: { ...process.env, PORT: '0', GATEWAY_PORT: '0', DISPATCH_HOME: fresh, DATABASE_URL: '', NATS_URL: '' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await waitFor(() => postgresPidsFor(dataDir).length > 0, { timeoutMs: 60_000, what: 'embedded PostgreSQL to start' });
+      child.kill('SIGTERM');
+      await exited;
+      await waitFor(() => postgresPidsFor(dataDir).length === 0, { timeoutMs: 15_000, what: 'PostgreSQL to stop' });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await rm(fresh, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('refuses a bad configuration with exit 1 and the list of problems', async () => {
     const child = spawn(process.execPath, [SOLO], {

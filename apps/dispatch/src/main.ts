@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
-import { createLogger, loadConfigOrExit, onShutdownSignal } from '@dispatch/platform';
+import { createLogger, loadConfigOrExit, onShutdownSignal, ShutdownSteps } from '@dispatch/platform';
 import { startSolo } from './solo';
 import { soloConfigSchema } from './solo-config';
 
@@ -8,8 +8,11 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const config = loadConfigOrExit(soloConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'dispatch' });
-  const solo = await startSolo(config, logger);
-  onShutdownSignal(logger, solo.stop);
+  const steps = new ShutdownSteps((err) => logger.error({ err }, 'error while stopping'));
+  undo = steps;
+  // Before start-up: a signal during start-up must still stop what already started.
+  onShutdownSignal(logger, () => steps.stop());
+  const solo = await startSolo(config, logger, steps);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(
     [
@@ -27,7 +30,11 @@ async function main(): Promise<void> {
   );
 }
 
+let undo: ShutdownSteps | undefined;
+
 main().catch((err: unknown) => {
+  // Stopped by a signal during start-up: the signal handler finishes the stop and exits.
+  if (undo?.isStopping) return;
   process.stderr.write(`dispatch failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -1,8 +1,8 @@
-import { baseConfigSchema } from '@dispatch/platform';
+import { authConfigSchema, baseConfigSchema } from '@dispatch/platform';
 import { z } from 'zod';
 
 /** Solo mode: everything in one process; binds loopback unless told otherwise. */
-export const soloConfigSchema = baseConfigSchema.extend({
+export const soloConfigSchema = baseConfigSchema.extend(authConfigSchema.shape).extend({
   HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
 });

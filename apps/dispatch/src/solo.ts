@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { createServiceDataSource, runMigrations, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
-import { createHttpApp, InfrastructureModule, PlatformModule } from '@dispatch/platform';
+import { AuthModule, createHttpApp, InfrastructureModule, PlatformModule, type ShutdownSteps } from '@dispatch/platform';
 import { reserveGatewayPort } from './gateway-port';
 import { SOLO_SERVICES } from './services';
 import type { SoloConfig } from './solo-config';
@@ -16,20 +16,16 @@ export interface RunningSolo {
   gatewayUrl: string;
   dataDir: string;
   database: string;
-  stop(): Promise<void>;
 }
 
 /**
  * Solo mode: one process composing every service over the embedded (or given) PostgreSQL and the
- * in-process (or given NATS) bus. Each step that started something registers how to undo it, so
- * a failure half way leaves nothing running.
+ * in-process (or given NATS) bus. Each step that started something registers its undo in `undo`,
+ * so a failure or a signal half way leaves nothing running.
  */
-export async function startSolo(config: SoloConfig, logger: Logger): Promise<RunningSolo> {
-  const undo: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const step of undo.splice(0).reverse()) {
-      await step().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
-    }
+export async function startSolo(config: SoloConfig, logger: Logger, undo: ShutdownSteps): Promise<RunningSolo> {
+  const abortIfStopping = () => {
+    if (undo.isStopping) throw new Error('stopped during start-up');
   };
   try {
     await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 });
@@ -37,39 +33,59 @@ export async function startSolo(config: SoloConfig, logger: Logger): Promise<Run
     let databaseUrl = config.DATABASE_URL;
     let database = 'external PostgreSQL (DATABASE_URL)';
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: join(config.DISPATCH_HOME, 'postgres'), log: logger.child({ component: 'postgres' }) });
-      undo.push(() => pg.stop());
+      const pg = await startEmbeddedPostgres({
+        dataDir: join(config.DISPATCH_HOME, 'postgres'),
+        log: logger.child({ component: 'postgres' }),
+        // Ctrl-C reaches PostgreSQL too (same process group): its exit while stopping is expected.
+        isShuttingDown: () => undo.isStopping,
+      });
+      undo.add(() => pg.stop());
       databaseUrl = pg.url;
+      abortIfStopping();
       database = `embedded PostgreSQL on 127.0.0.1:${pg.port}, data in ${pg.dataDir}`;
     }
 
     const schemas = [serviceSchema(BUS_SCHEMA, [], busMigrations), ...SOLO_SERVICES.map((s) => s.schema)];
     await migrate(databaseUrl, schemas, logger);
+    abortIfStopping();
 
     let bus: Bus;
     if (config.NATS_URL) {
-      bus = await NatsBus.connect({ url: config.NATS_URL, name: 'dispatch-solo', log: logger.child({ component: 'bus' }) });
+      bus = await NatsBus.connect({
+        url: config.NATS_URL,
+        namespace: config.NATS_NAMESPACE,
+        name: 'dispatch-solo',
+        log: logger.child({ component: 'bus' }),
+      });
     } else {
       const pool = new Pool({ connectionString: databaseUrl, max: 5, application_name: 'dispatch-bus' });
-      undo.push(() => pool.end());
+      // An idle client losing its connection (PostgreSQL restarting or stopping) must not crash us.
+      pool.on('error', (err) => logger.warn({ err }, 'bus database connection lost'));
+      undo.add(() => pool.end());
       bus = await InProcessBus.start({ pool, log: logger.child({ component: 'bus' }) });
     }
-    undo.push(() => bus.close());
+    undo.add(() => bus.close());
 
     @Module({
       imports: [
         PlatformModule.forRoot({ serviceName: 'dispatch', config, logger }),
         InfrastructureModule.forRoot({ databaseUrl, bus }),
+        AuthModule.forRoot({
+          deploymentIssuers: config.DISPATCH_TRUSTED_ISSUERS,
+          platformOrg: config.DISPATCH_PLATFORM_ORG,
+          refreshMs: config.AUTHZ_REFRESH_MS,
+        }),
         ...SOLO_SERVICES.map((s) => s.module()),
       ],
     })
     class SoloModule {}
 
+    abortIfStopping();
     const app = await createHttpApp(SoloModule, { config, logger, title: 'Dispatch', version: DISPATCH_VERSION });
-    undo.push(() => app.close());
+    undo.add(() => app.close());
     await app.listen({ port: config.PORT, host: config.HOST });
     const gateway = await reserveGatewayPort(config.GATEWAY_PORT, config.HOST);
-    undo.push(() => new Promise((resolve) => gateway.close(resolve)));
+    undo.add(() => new Promise((resolve) => gateway.close(resolve)));
 
     const apiPort = (app.getHttpServer().address() as { port: number }).port;
     const gatewayPort = (gateway.address() as { port: number }).port;
@@ -78,10 +94,9 @@ export async function startSolo(config: SoloConfig, logger: Logger): Promise<Run
       gatewayUrl: `http://${config.HOST}:${gatewayPort}`,
       dataDir: config.DISPATCH_HOME,
       database,
-      stop,
     };
   } catch (err) {
-    await stop();
+    await undo.stop();
     throw err;
   }
 }

@@ -1,10 +1,10 @@
 import { createTestDatabase, TEST_NATS_URL, testNamespace } from '@dispatch/testing';
 import { Pool } from 'pg';
-import { describeBusContract } from './bus.contract';
+import { describeBusContract } from './test-support/bus-contract';
 import { InProcessBus } from './in-process/in-process-bus';
 import { NatsBus } from './nats/nats-bus';
-import { deleteNamespaceStreams } from './testing/delete-namespace-streams';
-import { migrateBusSchema } from './testing/migrate-bus-schema';
+import { deleteNamespaceStreams } from './test-support/delete-namespace-streams';
+import { migrateBusSchema } from './test-support/migrate-bus-schema';
 
 // jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
 jest.setTimeout(20_000);

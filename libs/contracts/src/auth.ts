@@ -82,6 +82,10 @@ export interface BindingSubject {
  */
 export interface AuthzSnapshot {
   revision: number;
+  /** Per-org trusted issuers (deployment-wide ones come from configuration). */
+  issuers: TrustedIssuer[];
+  /** Public keys (PEM) of service accounts, which sign their own tokens. */
+  serviceAccounts: { org: string; name: string; publicKeyPem: string }[];
   roles: { org: string; name: string; rules: PolicyRule[] }[];
   bindings: { org: string; role: string; subjects: BindingSubject[] }[];
 }

@@ -1,7 +1,9 @@
+import type { AuthzSnapshot } from './auth';
+
 /**
  * Bus subjects are `<service>.<aggregate>.<verb>.v<version>` (DESIGN §5). Every subject has
- * exactly one payload type in {@link SubjectPayloads}; publishing or handling a subject that is
- * not in the map does not compile.
+ * exactly one payload type in {@link SubjectPayloads}. Handlers declared with `@OnEvent` /
+ * `@OnRequest` take only subjects of the map; the raw `Bus` interface takes strings.
  */
 export const SERVICE_ROOTS = ['identity', 'function', 'image', 'event', 'api', 'catalog'] as const;
 export type ServiceRoot = (typeof SERVICE_ROOTS)[number];
@@ -44,17 +46,31 @@ export interface RunRequestedEvent {
   functionName: string;
 }
 
-/** The typed map: subject → payload. */
+/** Asks identity-manager for the authorization snapshot, unless the caller already has `knownRevision`. */
+export interface AuthzSnapshotRequest {
+  knownRevision?: number;
+}
+export type AuthzSnapshotReply = AuthzSnapshot | { unchanged: true; revision: number };
+
+/** The typed map: subject → payload (for requests, the request body). */
 export interface SubjectPayloads {
+  'identity.authz.snapshot.v1': AuthzSnapshotRequest;
+  'identity.authz.changed.v1': { revision: number };
   'identity.organization.created.v1': EntityChangedEvent;
   'identity.organization.deleted.v1': EntityChangedEvent;
   'image.image.ready.v1': EntityChangedEvent;
   'function.function.changed.v1': EntityChangedEvent;
   'function.run.requested.v1': RunRequestedEvent;
   'catalog.binding.ready.v1': EntityChangedEvent;
-  /** Self-test subject each service answers, used by readiness and the bus contract suite. */
+  /** Round-trip probe of the bus (request/reply), used by tests. */
   'identity.system.ping.v1': { from: string };
 }
 
 export type Subject = keyof SubjectPayloads;
+
+/** Reply types of the subjects served by request/reply. */
+export interface SubjectReplies {
+  'identity.authz.snapshot.v1': AuthzSnapshotReply;
+  'identity.system.ping.v1': { pong: string };
+}
 export type PayloadOf<S extends Subject> = SubjectPayloads[S];

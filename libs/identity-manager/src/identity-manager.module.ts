@@ -1,11 +1,34 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { StoreModule } from '@dispatch/platform';
+import { OrganizationsController } from './api/organizations.controller';
+import { PoliciesController } from './api/policies.controller';
+import { RolesController } from './api/roles.controller';
+import { AuthzSnapshotHandler } from './bus/authz-snapshot.handler';
+import { IamService } from './domain/iam.service';
+import type { IdentityConfig } from './identity-config';
+import { AuthzRepository } from './persistence/authz.repository';
 import { IDENTITY_SCHEMA } from './persistence/schema';
 
-/** identity-manager (DESIGN §3). Solo mode composes it with the other services; its app serves it alone. */
+const IDENTITY_CONFIG = Symbol.for('dispatch.identity-config');
+
+/** identity-manager (DESIGN §3, §9). Solo mode composes it with the other services; its app serves it alone. */
 @Module({})
-export class IdentityManagerModule {
-  static register(): DynamicModule {
-    return { module: IdentityManagerModule, imports: [StoreModule.forSchema(IDENTITY_SCHEMA)] };
+export class IdentityManagerModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly iam: IamService,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+  ) {}
+
+  static register(config: IdentityConfig): DynamicModule {
+    return {
+      module: IdentityManagerModule,
+      imports: [StoreModule.forSchema(IDENTITY_SCHEMA)],
+      controllers: [OrganizationsController, RolesController, PoliciesController, AuthzSnapshotHandler],
+      providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.DISPATCH_ADMINS.length) await this.iam.ensureAdmins(this.config.DISPATCH_PLATFORM_ORG, this.config.DISPATCH_ADMINS);
   }
 }

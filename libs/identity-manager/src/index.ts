@@ -1,2 +1,3 @@
 export * from './identity-manager.module';
+export * from './identity-config';
 export * from './persistence/schema';

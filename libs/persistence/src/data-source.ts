@@ -30,6 +30,8 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrations: [...options.migrations],
     synchronize: false,
     migrationsRun: false,
+    // gen_random_uuid() is built into PostgreSQL 13+; uuid-ossp would need an extension installed.
+    uuidExtension: 'pgcrypto',
     // Resolved inside `schema`, so every service keeps its own migration history.
     migrationsTableName: 'migrations',
     applicationName: `dispatch-${options.schema}`,

@@ -6,8 +6,8 @@ import { ReadinessChecks } from './health/readiness';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 
-export const LOGGER = Symbol.for('dispatch.logger');
-export const PLATFORM_CONFIG = Symbol.for('dispatch.config');
+export { LOGGER, PLATFORM_CONFIG } from './tokens';
+import { LOGGER, PLATFORM_CONFIG } from './tokens';
 
 export interface PlatformOptions {
   serviceName: string;

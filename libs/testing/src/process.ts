@@ -17,7 +17,17 @@ export interface Started {
   /** Milliseconds from spawn until `readyUrl` answered 200. */
   readyAfterMs: number;
   output(): string;
-  stop(): Promise<number | null>;
+  /**
+   * Sends `signal` (default SIGINT) — to the whole process group when started `detached`, as a
+   * terminal's Ctrl-C does — and resolves with the exit code; SIGKILLs after `deadlineMs`.
+   */
+  stop(signal?: NodeJS.Signals, deadlineMs?: number): Promise<number | null>;
+}
+
+export interface StartOptions {
+  timeoutMs?: number;
+  /** Own process group, so stop() signals the process and its children together. */
+  detached?: boolean;
 }
 
 /** Spawns a Node process and waits (bounded) until `readyUrl` answers 200. */
@@ -25,10 +35,16 @@ export async function startProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
   readyUrl: string,
-  timeoutMs = 60_000,
+  options: StartOptions | number = {},
 ): Promise<Started> {
+  const { timeoutMs = 60_000, detached = false } = typeof options === 'number' ? { timeoutMs: options } : options;
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
+  const signal = (sig: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (detached && child.pid) process.kill(-child.pid, sig);
+    else child.kill(sig);
+  };
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -36,7 +52,7 @@ export async function startProcess(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before it was ready:\n${out}`);
     if (performance.now() - t0 > timeoutMs) {
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       throw new Error(`not ready after ${timeoutMs} ms:\n${out}`);
     }
     try {
@@ -51,9 +67,14 @@ export async function startProcess(
     child,
     readyAfterMs,
     output: () => out,
-    async stop() {
-      child.kill('SIGINT');
-      return exited;
+    async stop(sig: NodeJS.Signals = 'SIGINT', deadlineMs = 30_000) {
+      signal(sig);
+      const timer = setTimeout(() => signal('SIGKILL'), deadlineMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

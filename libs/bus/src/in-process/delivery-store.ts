@@ -98,7 +98,7 @@ export class DeliveryStore {
          UPDATE ${this.delivery} d SET
            "state" = CASE WHEN d."attempts" >= $3::int THEN 'dead' ELSE 'inflight' END,
            "attempts" = CASE WHEN d."attempts" >= $3::int THEN d."attempts" ELSE d."attempts" + 1 END,
-           "visible_at" = now() + $2::int * interval '1 millisecond'
+           "visible_at" = CASE WHEN d."attempts" >= $3::int THEN now() ELSE now() + $2::int * interval '1 millisecond' END
          FROM candidate c WHERE d."consumer" = c."consumer" AND d."seq" = c."seq"
          RETURNING d."seq", d."attempts", d."state"
        )
@@ -145,12 +145,48 @@ export class DeliveryStore {
     );
   }
 
-  /** Dead rows stay in the table as the dead-letter record. */
+  /** Dead rows stay in the table as the dead-letter record until {@link sweep} removes them. */
   async kill(consumer: string, seq: string, attempts: number): Promise<void> {
     await this.pool.query(
-      `UPDATE ${this.delivery} SET "state" = 'dead' WHERE "consumer" = $1 AND "seq" = $2 AND "attempts" = $3 AND "state" = 'inflight'`,
+      `UPDATE ${this.delivery} SET "state" = 'dead', "visible_at" = now() WHERE "consumer" = $1 AND "seq" = $2 AND "attempts" = $3 AND "state" = 'inflight'`,
       [consumer, seq, attempts],
     );
+  }
+
+  /**
+   * Retention: deletes dead deliveries that died more than `deadRetentionMs` ago (a dead row's
+   * `visible_at` is when it died), then messages published more than `retentionMs` ago that no
+   * delivery row refers to any more: delivered to every consumer, or to none. A message with a
+   * live delivery stays however old it is, and so does one whose dead-letter record is kept.
+   * Messages go in batches of `batchSize`, each its own statement, so no lock is held for long;
+   * `more` is asked between batches and stops the sweep when it answers false.
+   */
+  async sweep(
+    retentionMs: number,
+    deadRetentionMs: number,
+    options: { batchSize?: number; more?: () => boolean } = {},
+  ): Promise<{ messages: number; deadDeliveries: number }> {
+    const { batchSize = 1_000, more = () => true } = options;
+    const dead = await this.pool.query(
+      `DELETE FROM ${this.delivery} WHERE "state" = 'dead' AND "visible_at" < now() - $1::float8 * interval '1 millisecond'`,
+      [deadRetentionMs],
+    );
+    let messages = 0;
+    while (more()) {
+      // NOT EXISTS probes the delivery_seq index once per candidate.
+      const { rowCount } = await this.pool.query(
+        `DELETE FROM ${this.message} WHERE "seq" IN (
+           SELECT m."seq" FROM ${this.message} m
+           WHERE m."published_at" < now() - $1::float8 * interval '1 millisecond'
+             AND NOT EXISTS (SELECT 1 FROM ${this.delivery} d WHERE d."seq" = m."seq")
+           ORDER BY m."seq" LIMIT $2
+         )`,
+        [retentionMs, batchSize],
+      );
+      messages += rowCount ?? 0;
+      if ((rowCount ?? 0) < batchSize) break;
+    }
+    return { messages, deadDeliveries: dead.rowCount ?? 0 };
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

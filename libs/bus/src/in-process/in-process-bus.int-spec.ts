@@ -2,8 +2,8 @@ import { createTestDatabase, type TestDatabase, waitFor } from '@dispatch/testin
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { BusMessage } from '../bus';
-import { RecordingBusLog } from '../bus.contract';
-import { migrateBusSchema } from '../testing/migrate-bus-schema';
+import { RecordingBusLog } from '../test-support/recording-bus-log';
+import { migrateBusSchema } from '../test-support/migrate-bus-schema';
 import { InProcessBus } from './in-process-bus';
 
 // jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
@@ -109,5 +109,65 @@ describe('InProcessBus storage', () => {
     await dataSource.runMigrations();
     const back = await pool.query(`SELECT to_regclass('bus.delivery') IS NOT NULL AS back`);
     expect(back.rows[0].back).toBe(true);
+  });
+
+  describe('retention', () => {
+    it('deletes delivered messages and, later, dead deliveries; keeps what is still owed; stops on close', async () => {
+      // A database of its own: a sweep with these short retentions would empty the other tests' tables.
+      const own = await createTestDatabase('bus_retention');
+      const ownSchema = await migrateBusSchema(own.url);
+      const ownPool = new Pool({ connectionString: own.url, max: 4 });
+      const sweepLog = new RecordingBusLog();
+      const retentionMs = 300;
+      const deadRetentionMs = 2_500;
+      const sweeping = await InProcessBus.start({ pool: ownPool, log: sweepLog, closeGraceMs: 1_000, retentionMs, deadRetentionMs, sweepIntervalMs: 100 });
+      const messages = async () =>
+        (await ownPool.query<{ subject: string }>('SELECT subject FROM bus.message ORDER BY seq')).rows.map((r) => r.subject);
+      const states = async () =>
+        (await ownPool.query<{ state: string; subject: string }>('SELECT d.state, m.subject FROM bus.delivery d JOIN bus.message m USING (seq) ORDER BY seq')).rows;
+      try {
+        // A durable without members: its delivery stays pending, however old the message gets.
+        await (await sweeping.subscribe('event.kept.owed.v1', { group: 'idle' }, async () => undefined)).unsubscribe();
+        const delivered: string[] = [];
+        const subs = [
+          await sweeping.subscribe('event.kept.done.v1', { group: 'acks' }, async (msg) => void delivered.push(msg.subject)),
+          await sweeping.subscribe('event.kept.dead.v1', { group: 'dead', maxDeliver: 1 }, async () => {
+            throw new Error('never works');
+          }),
+        ];
+        await sweeping.publish('event.kept.done.v1', {});
+        await sweeping.publish('event.kept.nobody.v1', {});
+        await sweeping.publish('event.kept.owed.v1', {});
+        await sweeping.publish('event.kept.dead.v1', {});
+        await waitFor(async () => delivered.length === 1 && (await states()).some((d) => d.state === 'dead'), { what: 'the ack and the dead letter' });
+        const publishedAt = Date.now();
+
+        await waitFor(async () => (await messages()).length === 2, { what: 'the delivered and the unrouted message to go' });
+        expect(await messages()).toEqual(['event.kept.owed.v1', 'event.kept.dead.v1']);
+        expect(await states()).toEqual([
+          { state: 'pending', subject: 'event.kept.owed.v1' },
+          { state: 'dead', subject: 'event.kept.dead.v1' },
+        ]);
+        expect(Date.now() - publishedAt).toBeLessThan(deadRetentionMs);
+
+        await waitFor(async () => (await messages()).length === 1, { what: 'the dead letter to go', timeoutMs: 15_000 });
+        expect(await messages()).toEqual(['event.kept.owed.v1']);
+        expect(await states()).toEqual([{ state: 'pending', subject: 'event.kept.owed.v1' }]);
+        await Promise.all(subs.map((sub) => sub.unsubscribe()));
+      } finally {
+        await sweeping.close();
+        await ownPool.end();
+      }
+      // Had a sweep run after close(), it would have hit the ended pool and logged the failure.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(sweepLog.entries.filter((e) => /sweep/.test(e.message))).toEqual([]);
+      await ownSchema.destroy();
+      await own.drop();
+    });
+
+    it('refuses retention settings that are not positive', async () => {
+      await expect(InProcessBus.start({ pool, retentionMs: 0 })).rejects.toThrow(/retentionMs must be a positive number/);
+      await expect(InProcessBus.start({ pool, sweepIntervalMs: -1 })).rejects.toThrow(/sweepIntervalMs must be a positive number/);
+    });
   });
 });

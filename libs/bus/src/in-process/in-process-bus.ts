@@ -10,7 +10,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../bus';
-import { type BusLog, consoleBusLog } from '../bus-log';
+import { type BusLog, consoleBusLog, errorFields } from '../bus-log';
 import { withDeadline } from '../deadline';
 import { DEFAULT_CLOSE_GRACE_MS, DEFAULT_REQUEST_TIMEOUT_MS, PING_TIMEOUT_MS } from '../defaults';
 import { durableName } from '../durable-name';
@@ -33,7 +33,26 @@ export interface InProcessBusOptions {
   closeGraceMs?: number;
   /** Longest an idle member sleeps without a wake-up; only matters for publishes by another process. */
   pollIntervalMs?: number;
+  /**
+   * How long a message is kept once no delivery refers to it (delivered to every consumer, or
+   * matched none). De-duplication by msgId covers this window, as JetStream's duplicate window
+   * does. Default 24 h.
+   */
+  retentionMs?: number;
+  /** How long a dead-lettered delivery (and its message) is kept after it died. Default 7 days. */
+  deadRetentionMs?: number;
+  /** How often the retention sweep runs. Default 60 s. */
+  sweepIntervalMs?: number;
   log?: BusLog;
+}
+
+const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_DEAD_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, got ${value}`);
+  return value;
 }
 
 /**
@@ -51,7 +70,13 @@ export class InProcessBus implements Bus {
   private readonly replyWork = new InFlight();
   private readonly closeGraceMs: number;
   private readonly pollIntervalMs: number;
+  private readonly retentionMs: number;
+  private readonly deadRetentionMs: number;
+  private readonly sweepIntervalMs: number;
   private readonly log: BusLog;
+  private sweepTimer?: NodeJS.Timeout;
+  /** The sweep in progress, if any: close() waits for it, as the caller may end the pool next. */
+  private sweeping?: Promise<void>;
   /** Set when close() starts: no new subscriptions. */
   private closing?: Promise<void>;
   /** Set when close() ends: handlers still running are abandoned and may no longer settle. */
@@ -61,12 +86,16 @@ export class InProcessBus implements Bus {
     this.store = new DeliveryStore(options.pool, options.schema ?? BUS_SCHEMA);
     this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.retentionMs = positive('retentionMs', options.retentionMs ?? DEFAULT_RETENTION_MS);
+    this.deadRetentionMs = positive('deadRetentionMs', options.deadRetentionMs ?? DEFAULT_DEAD_RETENTION_MS);
+    this.sweepIntervalMs = positive('sweepIntervalMs', options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
     this.log = options.log ?? consoleBusLog;
   }
 
   static async start(options: InProcessBusOptions): Promise<InProcessBus> {
     const bus = new InProcessBus(options);
     await bus.store.assertSchema();
+    bus.scheduleSweep();
     return bus;
   }
 
@@ -157,11 +186,31 @@ export class InProcessBus implements Bus {
   }
 
   private async shutDown(): Promise<void> {
+    clearTimeout(this.sweepTimer);
     this.replies.clear();
     const members = [...this.members];
     this.members.clear();
-    await Promise.all([...members.map((m) => m.stop(this.closeGraceMs)), this.replyWork.settle(this.closeGraceMs)]);
+    await Promise.all([...members.map((m) => m.stop(this.closeGraceMs)), this.replyWork.settle(this.closeGraceMs), this.sweeping]);
     this.closed = true;
+  }
+
+  /** Unref'd: the sweep alone must not keep the process alive. Rescheduled only after a sweep ends, so sweeps never overlap. */
+  private scheduleSweep(): void {
+    if (this.closing) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweeping = this.sweep().finally(() => {
+        this.sweeping = undefined;
+        this.scheduleSweep();
+      });
+    }, this.sweepIntervalMs).unref();
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await this.store.sweep(this.retentionMs, this.deadRetentionMs, { more: () => !this.closing });
+    } catch (err) {
+      this.log.warn({ schema: this.store.schema, ...errorFields(err) }, 'bus retention sweep failed; retrying at the next interval');
+    }
   }
 
   /** Publishing stays allowed while closing: handlers finishing within the grace period may still emit events. */

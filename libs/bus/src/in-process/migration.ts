@@ -9,8 +9,9 @@ export const BUS_SCHEMA = 'bus';
 const S = `"${BUS_SCHEMA}"`;
 
 /**
- * message: the log, one row per accepted publish (msg_id de-duplicates for ever, not only within
- * a window as JetStream does).
+ * message: the log, one row per accepted publish. msg_id de-duplicates for as long as the row is
+ * kept: InProcessBus's retention sweep deletes it once no delivery refers to it and it is older
+ * than `retentionMs` (default 24 h), a window far wider than JetStream's.
  * consumer: one row per durable (group + filter).
  * delivery: the outstanding work of each consumer. A publish adds one row per matching consumer
  * in its own transaction; an ack deletes the row, so what remains is pending, in-flight or dead.

@@ -2,6 +2,7 @@ import type { MessageHandler } from '../bus';
 import { type BusLog, errorFields } from '../bus-log';
 import { DeliveryRun } from '../delivery-run';
 import { settleWithin } from '../in-flight';
+import { WakeableSleep } from '../wake-sleep';
 import type { ClaimedDelivery, DeliveryStore } from './delivery-store';
 
 export interface PgMemberOptions<T> {
@@ -33,8 +34,7 @@ export interface Member {
  */
 export class PgMember<T> implements Member {
   private stopped = false;
-  private wakeRequested = false;
-  private wakeSleeper?: () => void;
+  private readonly idle = new WakeableSleep();
   private loop: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PgMemberOptions<T>) {}
@@ -48,8 +48,7 @@ export class PgMember<T> implements Member {
   }
 
   wake(): void {
-    this.wakeRequested = true;
-    this.wakeSleeper?.();
+    this.idle.wake();
   }
 
   /** Stops claiming and waits up to `graceMs` for the delivery in hand; past that it is abandoned and comes back after its ack wait. */
@@ -62,7 +61,8 @@ export class PgMember<T> implements Member {
   private async run(): Promise<void> {
     const { store, consumer, ackWaitMs, maxDeliver, pollIntervalMs, log, group } = this.options;
     while (!this.stopped) {
-      this.wakeRequested = false;
+      // This pass claims anyway: a wake-up from before it must not skip the sleep after it.
+      this.idle.reset();
       try {
         const claimed = await store.claim(consumer, ackWaitMs, maxDeliver);
         if (claimed) {
@@ -70,11 +70,11 @@ export class PgMember<T> implements Member {
           continue;
         }
         const untilVisible = await store.msUntilNextVisible(consumer);
-        await this.sleep(Math.min(untilVisible ?? pollIntervalMs, pollIntervalMs));
+        await this.idle.sleep(Math.min(untilVisible ?? pollIntervalMs, pollIntervalMs));
       } catch (err) {
         if (this.stopped || !this.options.isOpen()) break;
         log.warn({ consumer, group, ...errorFields(err) }, 'bus consumer could not claim from the database; retrying');
-        await this.sleep(pollIntervalMs);
+        await this.idle.sleep(pollIntervalMs);
       }
     }
   }
@@ -104,18 +104,5 @@ export class PgMember<T> implements Member {
       },
     );
     await run.run(handler, { group, maxDeliver, log });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.wakeRequested || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeSleeper = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeSleeper = done;
-    });
   }
 }

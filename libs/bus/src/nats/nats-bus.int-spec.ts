@@ -1,7 +1,8 @@
 import { TEST_NATS_URL, testNamespace, waitFor } from '@dispatch/testing';
 import { connect, type NatsConnection, nanos } from 'nats';
-import { RecordingBusLog } from '../bus.contract';
-import { deleteNamespaceStreams } from '../testing/delete-namespace-streams';
+import { RecordingBusLog } from '../test-support/recording-bus-log';
+import { deleteNamespaceStreams } from '../test-support/delete-namespace-streams';
+import { startPrivateNatsServer } from '../test-support/private-nats-server';
 import { NatsBus } from './nats-bus';
 
 // jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
@@ -80,5 +81,25 @@ describe('NatsBus setup', () => {
     const tuned = consumers.filter((c) => c.name.startsWith('tuned_'));
     expect(tuned).toHaveLength(1);
     expect([tuned[0].config.ack_wait, tuned[0].config.max_deliver]).toEqual([nanos(2_000), 5]);
+  });
+
+  it('answers ping only while JetStream answers too', async () => {
+    await expect((await start()).ping()).resolves.toBeUndefined();
+
+    // Losing JetStream must not touch the shared server: a server of this test's own goes through it.
+    const server = await startPrivateNatsServer();
+    const bus = await NatsBus.connect({ url: server.url, log, closeGraceMs: 300 });
+    const core = await connect({ servers: server.url });
+    try {
+      await expect(bus.ping()).resolves.toBeUndefined();
+      await server.disableJetStream();
+      // Core NATS still answers: a round trip alone would report the bus ready.
+      await expect(core.rtt()).resolves.toEqual(expect.any(Number));
+      await expect(bus.ping()).rejects.toThrow(/JetStream did not answer within 3000 ms/);
+    } finally {
+      await core.close();
+      await bus.close();
+      await server.stop();
+    }
   });
 });

@@ -170,9 +170,10 @@ export class NatsBus implements Bus {
     };
   }
 
+  /** Checks core NATS and JetStream: with JetStream down the core connection still answers, but nothing can be published. */
   async ping(): Promise<void> {
     this.assertOpen();
-    await withDeadline(this.nc.rtt(), PING_TIMEOUT_MS, 'NATS');
+    await withDeadline(Promise.all([this.nc.rtt(), this.jsm.getAccountInfo()]), PING_TIMEOUT_MS, 'NATS JetStream');
   }
 
   close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerMessages, JsMsg } from 'nats';
 import { type BusLog, errorFields } from '../bus-log';
 import { settleWithin } from '../in-flight';
+import { WakeableSleep } from '../wake-sleep';
 
 /** How long one pull waits at the server for a message; an idle member re-pulls this often. */
 const PULL_EXPIRES_MS = 5_000;
@@ -15,7 +16,7 @@ const RETRY_MS = 1_000;
 export class PullMember {
   private stopped = false;
   private pull?: ConsumerMessages;
-  private wakeRetry?: () => void;
+  private readonly retryPause = new WakeableSleep();
   private readonly loop: Promise<void>;
 
   constructor(
@@ -31,7 +32,7 @@ export class PullMember {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     this.pull?.stop();
-    this.wakeRetry?.();
+    this.retryPause.wake();
     await settleWithin([this.loop], graceMs);
   }
 
@@ -43,7 +44,7 @@ export class PullMember {
       } catch (err) {
         if (this.stopped) break;
         this.log.warn({ ...this.context, ...errorFields(err) }, 'bus consumer pull failed; retrying');
-        await this.pause(RETRY_MS);
+        await this.retryPause.sleep(RETRY_MS);
         continue;
       }
       if (!msg) continue;
@@ -74,17 +75,5 @@ export class PullMember {
     } finally {
       this.pull = undefined;
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeRetry = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeRetry = done;
-    });
   }
 }

@@ -1,10 +1,16 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
+import { access, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from '@dispatch/testing';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres-launcher';
-import { recordingLogger } from '../test-support/recording-logger';
+import { recordingLogger, type LogEntry } from '../test-support/recording-logger';
+
+// Starting servers, and a child process that starts one, takes longer than jest's 5 s default.
+jest.setTimeout(60_000);
 
 /** PIDs of live processes whose command line names `dataDir`. */
 async function processesUsing(dataDir: string): Promise<number[]> {
@@ -27,14 +33,24 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+const loud = (entries: LogEntry[]) => entries.filter((e) => e.level === 'warn' || e.level === 'error');
+
 describe('startEmbeddedPostgres', () => {
   let root: string;
   let dataDir: string;
+  let lockFile: string;
   const started: RunningEmbeddedPostgres[] = [];
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'dispatch-embedded-pg-'));
     dataDir = path.join(root, 'data');
+    lockFile = path.join(root, 'dispatch.lock');
   });
 
   afterAll(async () => {
@@ -42,15 +58,35 @@ describe('startEmbeddedPostgres', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  async function start(log = recordingLogger(), port?: number) {
-    const pg = await startEmbeddedPostgres({ dataDir, log, port });
+  async function start(log = recordingLogger(), port?: number, isShuttingDown?: () => boolean) {
+    const pg = await startEmbeddedPostgres({ dataDir, log, port, isShuttingDown });
     started.push(pg);
     return pg;
   }
 
+  const postmasterPid = async () => Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+
   it('initialises, serves the dispatch database, and stops without leaving a process', async () => {
+    // The superuser password must never pass through the shared temp dir (embedded-postgres'
+    // own initialise() leaves it there, world-readable, while initdb runs); it goes to a private
+    // directory beside the data directory instead.
+    const inSharedTmp: string[] = [];
+    const inRoot: string[] = [];
+    const watchers = [
+      watch(tmpdir(), (_, name) => name?.startsWith('pg-password-') && inSharedTmp.push(name)),
+      watch(root, (_, name) => name && inRoot.push(name)),
+    ];
     const log = recordingLogger();
-    const pg = await start(log);
+    let pg: RunningEmbeddedPostgres;
+    try {
+      pg = await start(log);
+    } finally {
+      for (const w of watchers) w.close();
+    }
+    expect(inSharedTmp).toEqual([]);
+    expect(inRoot).toContain('.pg-init-tmp');
+    expect(await exists(path.join(root, '.pg-init-tmp'))).toBe(false);
+
     expect(pg.url).toMatch(new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${pg.port}/dispatch$`));
     await query(pg.url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'survives restarts\')');
     const [settings] = await query<{ listen: string; sockets: string; encoding: string }>(
@@ -66,10 +102,13 @@ describe('startEmbeddedPostgres', () => {
       expect(traversal).toHaveLength(1);
       expect(traversal[0]!.msg).toContain(root);
     }
+    expect(loud(log.entries).filter((e) => !/o\+x/.test(e.msg ?? ''))).toEqual([]);
+    expect((await readFile(lockFile, 'utf8')).split('\n')[0]).toBe(String(process.pid));
 
     await pg.stop();
     await pg.stop();
     expect(await processesUsing(dataDir)).toEqual([]);
+    expect(await exists(lockFile)).toBe(false);
   });
 
   it('keeps a generated password private and never accepts the package default', async () => {
@@ -93,21 +132,92 @@ describe('startEmbeddedPostgres', () => {
     expect(await processesUsing(dataDir)).toEqual([]);
   });
 
-  it('stops a server an earlier, killed run left on the data directory before starting', async () => {
-    const orphan = await start();
-    const orphanPid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-
+  it('refuses a second start on a data directory in use, and the first server keeps serving', async () => {
+    const first = await start();
+    const firstPid = await postmasterPid();
     const log = recordingLogger();
-    const pg = await start(log);
-    expect(log.entries.some((e) => e.level === 'warn' && (e.obj as { stalePid?: number }).stalePid === orphanPid)).toBe(true);
-    expect(await processesUsing(dataDir)).not.toContain(orphanPid);
-    expect(await query(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 'survives restarts' }]);
-    await pg.stop();
-    await orphan.stop();
+    await expect(startEmbeddedPostgres({ dataDir, log })).rejects.toThrow(
+      `data dir ${dataDir} is in use by Dispatch process ${process.pid}; stop it first or set DISPATCH_HOME to another directory`,
+    );
+    expect(loud(log.entries)).toEqual([]);
+    expect(await postmasterPid()).toBe(firstPid);
+    expect(await query(first.url, 'SELECT v FROM kept')).toEqual([{ v: 'survives restarts' }]);
+    await first.stop();
     expect(await processesUsing(dataDir)).toEqual([]);
   });
 
-  it("rejects with PostgreSQL's own output when the server cannot start", async () => {
+  it('stops a server whose owning process was SIGKILLed, taking over its lock', async () => {
+    const script = path.join(__dirname, '../test-support/start-embedded-postgres-child.cjs');
+    const owner = spawn(process.execPath, [script, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    owner.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    owner.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const ownerExited = new Promise((resolve) => owner.once('exit', resolve));
+    try {
+      await waitFor(() => out.includes('"url"') || owner.exitCode !== null, { what: 'the child to start PostgreSQL', timeoutMs: 45_000 });
+      expect(out).toContain('"url"');
+    } finally {
+      owner.kill('SIGKILL');
+      await ownerExited;
+    }
+    const orphanPid = await postmasterPid();
+    expect(await processesUsing(dataDir)).toContain(orphanPid);
+    expect((await readFile(lockFile, 'utf8')).split('\n')[0]).toBe(String(owner.pid));
+
+    const log = recordingLogger();
+    const pg = await start(log);
+    const warned = (key: string, pid: number) =>
+      log.entries.some((e) => e.level === 'warn' && (e.obj as Record<string, unknown> | undefined)?.[key] === pid);
+    expect(warned('stalePid', owner.pid!)).toBe(true);
+    expect(warned('stalePid', orphanPid)).toBe(true);
+    expect(await processesUsing(dataDir)).not.toContain(orphanPid);
+    expect(await query(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 'survives restarts' }]);
+    await pg.stop();
+    expect(await processesUsing(dataDir)).toEqual([]);
+  });
+
+  describe('when PostgreSQL exits on its own', () => {
+    it('is quiet about it while the host shuts down, and stop() still resolves', async () => {
+      const log = recordingLogger();
+      let shuttingDown = false;
+      const pg = await start(log, undefined, () => shuttingDown);
+      const pid = await postmasterPid();
+      expect(pg.stopping).toBe(false);
+      shuttingDown = true;
+      expect(pg.stopping).toBe(true);
+      // What a terminal's Ctrl-C does: the signal reaches the whole process group, PostgreSQL too.
+      process.kill(pid, 'SIGINT');
+      await waitFor(async () => !(await processesUsing(dataDir)).includes(pid), { what: 'PostgreSQL to exit' });
+      await waitFor(() => log.entries.some((e) => /exited/.test(e.msg ?? '')), { what: 'the exit to be noticed' });
+      await pg.stop();
+      expect(loud(log.entries)).toEqual([]);
+      expect(log.entries.some((e) => e.level === 'info' && e.msg === 'embedded PostgreSQL stopped')).toBe(true);
+      expect(await exists(lockFile)).toBe(false);
+    });
+
+    it('resolves stop() called while the server is already shutting down, logging nothing loud', async () => {
+      const log = recordingLogger();
+      const pg = await start(log);
+      process.kill(await postmasterPid(), 'SIGINT');
+      await pg.stop();
+      expect(pg.stopping).toBe(true);
+      expect(loud(log.entries)).toEqual([]);
+      expect(await processesUsing(dataDir)).toEqual([]);
+    });
+
+    it('logs an exit nobody asked for at error, once; a later stop() adds nothing loud', async () => {
+      const log = recordingLogger();
+      const pg = await start(log);
+      expect(pg.stopping).toBe(false);
+      process.kill(await postmasterPid(), 'SIGINT');
+      await waitFor(() => log.entries.some((e) => e.level === 'error'), { what: 'the error entry' });
+      await pg.stop();
+      expect(loud(log.entries).map((e) => [e.level, e.msg])).toEqual([['error', 'embedded PostgreSQL exited unexpectedly']]);
+      expect(await exists(lockFile)).toBe(false);
+    });
+  });
+
+  it("rejects with PostgreSQL's own output when the server cannot start, and releases the lock", async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
@@ -119,5 +229,6 @@ describe('startEmbeddedPostgres', () => {
       await new Promise((resolve) => blocker.close(resolve));
     }
     expect(await processesUsing(dataDir)).toEqual([]);
+    expect(await exists(lockFile)).toBe(false);
   });
 });

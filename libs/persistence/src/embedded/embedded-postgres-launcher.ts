@@ -3,7 +3,9 @@ import { access, chown, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { PersistenceLogger } from '../logger';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { findFreePort } from './free-port';
+import { initialiseCluster } from './initdb';
 import { LineSplitter } from './line-splitter';
 import { loadEmbeddedPostgres, postgresBinaries } from './load-embedded-postgres';
 import { makeTraversable, type OsUser } from './os-user';
@@ -21,6 +23,13 @@ export interface EmbeddedPostgresOptions {
   database?: string;
   /** Default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * Asked when the server exits before stop() was called: true means the host is shutting down,
+   * so the exit is expected (logged at info) rather than a failure (logged at error). A terminal's
+   * Ctrl-C signals the whole process group, PostgreSQL included, which then shuts down on its own
+   * while the host is still draining; pass e.g. `() => shutdownSteps.isStopping`.
+   */
+  isShuttingDown?: () => boolean;
 }
 
 export interface RunningEmbeddedPostgres {
@@ -28,7 +37,12 @@ export interface RunningEmbeddedPostgres {
   url: string;
   port: number;
   dataDir: string;
-  /** Fast shutdown; resolves once the server process has exited. Safe to call more than once. */
+  /** True once stop() was called or the host's `isShuttingDown()` says so: the server exiting is then expected. */
+  readonly stopping: boolean;
+  /**
+   * Fast shutdown; resolves once the server process has exited (at once if it already has) and
+   * the data directory's lock is released. Safe to call more than once.
+   */
   stop(): Promise<void>;
 }
 
@@ -36,16 +50,32 @@ const SUPERUSER = 'postgres';
 /** Lines of server output kept to explain a failed start. */
 const OUTPUT_TAIL = 40;
 
+/**
+ * Starts PostgreSQL on `dataDir`, initialising the cluster on first use. Only one Dispatch
+ * process at a time may use a data directory: a second start while the first runs is refused,
+ * and a server a dead (e.g. SIGKILLed) owner left running is stopped first.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningEmbeddedPostgres> {
-  const { log } = options;
   const dataDir = path.resolve(options.dataDir);
-  const database = options.database ?? 'dispatch';
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const lock = await acquireDataDirLock(dataDir, options.log);
+  try {
+    return await startLocked(options, dataDir, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lock: DataDirLock): Promise<RunningEmbeddedPostgres> {
+  const { log } = options;
+  const database = options.database ?? 'dispatch';
   const password = await readOrCreatePassword(path.join(path.dirname(dataDir), 'pg-password'));
   const port = options.port ?? (await findFreePort());
   const runAs = process.getuid?.() === 0 ? await ensurePostgresOsUser(log) : undefined;
   const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
   if (runAs) await prepareForOsUser(dataDir, runAs, initialised, log);
+  // Holding the lock, any server on the data directory belongs to an owner that is gone.
   if (initialised) await stopStalePostmaster(dataDir, postgresBinaries().pg_ctl, runAs, log);
 
   const output: string[] = [];
@@ -54,6 +84,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (output.length > OUTPUT_TAIL) output.shift();
     log.debug({ source: 'postgres' }, line);
   });
+
+  if (!initialised) {
+    log.info({ dataDir }, 'initialising a new PostgreSQL cluster');
+    await initialiseCluster({
+      initdb: postgresBinaries().initdb,
+      dataDir,
+      superuser: SUPERUSER,
+      password,
+      runAs,
+      // Without an explicit encoding initdb follows the environment's locale, often C → SQL_ASCII.
+      flags: ['--encoding=UTF8', '--locale=C'],
+      onOutput: (chunk) => lines.push(chunk),
+    }).then(
+      () => lines.flush(),
+      (err: unknown) => {
+        lines.flush();
+        throw new Error(`could not initialise ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+  }
+
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -62,22 +113,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    // Without an explicit encoding initdb follows the environment's locale, often C → SQL_ASCII.
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // Loopback TCP only: no socket file to clean up, nothing reachable from other hosts.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     createPostgresUser: runAs !== undefined,
     onLog: (message) => lines.push(message),
     onError: (err) => log.warn({ err }, 'embedded-postgres reported an error'),
   });
-
-  if (!initialised) {
-    log.info({ dataDir }, 'initialising a new PostgreSQL cluster');
-    await server.initialise().catch((err: unknown) => {
-      lines.flush();
-      throw new Error(`initdb failed for ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
-    });
-  }
 
   const child = await startServer(server, options.startTimeoutMs ?? 60_000).catch((err: unknown) => {
     lines.flush();
@@ -86,11 +127,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
 
   let stopping: Promise<void> | undefined;
+  const exitExpected = (): boolean => {
+    if (stopping) return true;
+    try {
+      return options.isShuttingDown?.() === true;
+    } catch {
+      return false; // runs inside the exit listener: a failing callback must not crash the host
+    }
+  };
+  // kill() of a process that is already gone is no error; anything else must not crash the host.
+  child.on('error', (err) => log.warn({ err, dataDir }, 'could not signal the embedded PostgreSQL'));
   const exited = new Promise<void>((resolve) => {
     if (hasExited(child)) return resolve();
     child.once('exit', (code, signal) => {
       lines.flush();
-      if (!stopping) log.error({ code, signal, dataDir }, 'embedded PostgreSQL exited unexpectedly');
+      if (stopping) {
+        // stop() logs the outcome.
+      } else if (exitExpected()) {
+        log.info({ code, signal, dataDir }, 'embedded PostgreSQL exited while the host shuts down');
+      } else {
+        log.error({ code, signal, dataDir, output: output.slice(-10) }, 'embedded PostgreSQL exited unexpectedly');
+      }
       resolve();
     });
   });
@@ -99,6 +156,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       // SIGINT is PostgreSQL's fast shutdown: abort open transactions, checkpoint, exit.
       if (!hasExited(child)) child.kill('SIGINT');
       await exited;
+      await lock.release();
       log.info({ dataDir }, 'embedded PostgreSQL stopped');
     })());
 
@@ -110,7 +168,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw err;
   }
   log.info({ port, dataDir, database }, 'embedded PostgreSQL ready');
-  return { url, port, dataDir, stop };
+  return {
+    url,
+    port,
+    dataDir,
+    get stopping() {
+      return exitExpected();
+    },
+    stop,
+  };
 }
 
 /**

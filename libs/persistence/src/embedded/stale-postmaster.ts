@@ -32,6 +32,9 @@ export async function isPostmasterFor(pid: number, dataDir: string): Promise<boo
  * A Node process killed with SIGKILL leaves its PostgreSQL running and holding the data
  * directory; a new start would fail on the lock file. Stops such a server (fast shutdown,
  * through pg_ctl as the server's OS user) and returns its PID, or undefined when there was none.
+ *
+ * It stops whatever server runs on the directory: call it only while holding the data
+ * directory's lock (data-dir-lock.ts), which proves the server's owning process is gone.
  */
 export async function stopStalePostmaster(
   dataDir: string,

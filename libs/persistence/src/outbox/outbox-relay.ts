@@ -1,4 +1,4 @@
-import type { Bus } from '@dispatch/bus';
+import { type Bus, WakeableSleep } from '@dispatch/bus';
 import type { DataSource, EntityManager } from 'typeorm';
 import { advisoryLockKey } from '../advisory-lock-key';
 import type { PersistenceLogger } from '../logger';
@@ -56,7 +56,8 @@ export class OutboxRelay {
 
   private running = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  // Unref'd: a relay nobody stopped must not keep the process alive on its own.
+  private readonly idle = new WakeableSleep({ unref: true });
   private notified = false;
   private failures = 0;
   private nextCleanupAt = 0;
@@ -101,6 +102,8 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       this.notified = false;
+      // This pass reads the outbox anyway; `notified` carries a notification that comes during it.
+      this.idle.reset();
       let result: PassResult;
       try {
         result = await this.publishBatch();
@@ -114,6 +117,8 @@ export class OutboxRelay {
           { err: result.failure, published: result.published, failures: this.failures, retryInMs },
           'outbox relay could not publish; unpublished events stay queued for the next pass',
         );
+        // A notification during the failed pass must not cut the backoff short (stop() still does).
+        this.idle.reset();
         await this.sleep(retryInMs);
         continue;
       }
@@ -188,21 +193,11 @@ export class OutboxRelay {
     return this.table;
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      // Unref'd: a relay nobody stopped must not keep the process alive on its own.
-      const timer = setTimeout(done, ms).unref();
-      this.wakeUp = done;
-    });
+  private async sleep(ms: number): Promise<void> {
+    if (this.running) await this.idle.sleep(ms);
   }
 
   private wake(): void {
-    this.wakeUp?.();
+    this.idle.wake();
   }
 }

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NatsBus } from '@dispatch/bus';
 import { z } from 'zod';
-import { baseConfigSchema, loadConfigOrExit } from '../config/config';
+import { authConfigSchema, baseConfigSchema, loadConfigOrExit } from '../config/config';
+import { AuthModule } from '../auth/auth.module';
 import { createHttpApp } from '../http/create-http-app';
 import { InfrastructureModule } from '../infrastructure/infrastructure.module';
 import { createLogger } from '../logging/logger';
@@ -9,7 +10,7 @@ import { PlatformModule } from '../platform.module';
 import { onShutdownSignal } from './shutdown';
 
 /** A service running alone (cluster mode) needs an external PostgreSQL and NATS. */
-export const serviceConfigSchema = baseConfigSchema.extend({
+export const serviceConfigSchema = baseConfigSchema.extend(authConfigSchema.shape).extend({
   DATABASE_URL: baseConfigSchema.shape.DATABASE_URL.unwrap(),
   NATS_URL: baseConfigSchema.shape.NATS_URL.unwrap(),
 });
@@ -29,12 +30,22 @@ export interface ServiceAppOptions {
 export async function runServiceApp(options: ServiceAppOptions): Promise<void> {
   const config = loadConfigOrExit(serviceConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.name });
-  const bus = await NatsBus.connect({ url: config.NATS_URL, name: options.name, log: logger.child({ component: 'bus' }) });
+  const bus = await NatsBus.connect({
+    url: config.NATS_URL,
+    namespace: config.NATS_NAMESPACE,
+    name: options.name,
+    log: logger.child({ component: 'bus' }),
+  });
 
   @Module({
     imports: [
       PlatformModule.forRoot({ serviceName: options.name, config, logger }),
       InfrastructureModule.forRoot({ databaseUrl: config.DATABASE_URL, bus, ownsBus: true }),
+      AuthModule.forRoot({
+        deploymentIssuers: config.DISPATCH_TRUSTED_ISSUERS,
+        platformOrg: config.DISPATCH_PLATFORM_ORG,
+        refreshMs: config.AUTHZ_REFRESH_MS,
+      }),
       options.feature,
     ],
   })

@@ -17,6 +17,10 @@ export const baseConfigSchema = z.object({
     .string()
     .regex(/^(nats|tls):\/\//, 'must be a nats:// or tls:// URL')
     .optional(),
+  NATS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "_" and "-", at most 32')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -27,6 +31,35 @@ export const baseConfigSchema = z.object({
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+const claimMapping = z.object({ org: z.string().min(1), subject: z.string().min(1), groups: z.string().min(1) }).strict();
+const trustedIssuer = z
+  .object({
+    issuer: z.string().url(),
+    audience: z.string().min(1),
+    jwksUri: z.string().url().optional(),
+    claims: claimMapping.default({ org: 'org', subject: 'sub', groups: 'groups' }),
+  })
+  .strict();
+
+/** Authentication settings every app with `/v1` routes reads. */
+export const authConfigSchema = z.object({
+  DISPATCH_PLATFORM_ORG: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be an org name').default('default'),
+  DISPATCH_TRUSTED_ISSUERS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {issuer, audience, jwksUri?, claims?}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(trustedIssuer)),
+  AUTHZ_REFRESH_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+});
+export type AuthConfig = z.infer<typeof authConfigSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

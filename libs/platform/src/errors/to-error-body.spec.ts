@@ -1,4 +1,12 @@
-import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  GatewayTimeoutException,
+  HttpException,
+  MethodNotAllowedException,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError, HTTP_STATUS_OF } from './dispatch-error';
 import { toErrorBody } from './to-error-body';
@@ -23,6 +31,30 @@ describe('toErrorBody', () => {
     expect(toErrorBody(new NotFoundException('Cannot GET /x')).body.code).toBe('ROUTE_NOT_FOUND');
     expect(toErrorBody(new HttpException('Request body is too large', 413)).body.code).toBe('PAYLOAD_TOO_LARGE');
     expect(toErrorBody(new BadRequestException('bad')).body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('keeps the status of every 4xx exception and tells entity 404s from unknown routes', () => {
+    expect(toErrorBody(new ConflictException('exists'))).toMatchObject({ status: 409, body: { code: 'VALIDATION_FAILED' } });
+    expect(toErrorBody(new MethodNotAllowedException())).toMatchObject({ status: 405, internal: false });
+    expect(toErrorBody(new UnprocessableEntityException())).toMatchObject({ status: 422 });
+    expect(toErrorBody(new NotFoundException('widget w not found')).body.code).toBe('NOT_FOUND');
+    expect(toErrorBody(new GatewayTimeoutException())).toMatchObject({ status: 500, internal: true });
+  });
+
+  it('keeps the problems of a validation exception as details', () => {
+    const mapped = toErrorBody(new BadRequestException(['name must be a string', 'tags must be an array']));
+    expect(mapped.body).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'name must be a string; tags must be an array',
+      details: { problems: ['name must be a string', 'tags must be an array'] },
+    });
+  });
+
+  it('passes on a client error code another service answered over the bus, but not an internal one', () => {
+    const remote = (code: string) => Object.assign(new Error('name "a" is taken'), { name: 'BusRemoteError', code });
+    expect(toErrorBody(remote('NAME_CONFLICT'))).toMatchObject({ status: 409, body: { code: 'NAME_CONFLICT', message: 'name "a" is taken' } });
+    expect(toErrorBody(remote('INTERNAL'))).toMatchObject({ status: 500, internal: true });
+    expect(toErrorBody(remote('SOMETHING_ELSE')).status).toBe(500);
   });
 
   it('maps a bus timeout to 504 and anything unknown to an opaque 500', () => {

@@ -13,7 +13,6 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.VALIDATION_FAILED,
   401: ErrorCode.UNAUTHENTICATED,
   403: ErrorCode.FORBIDDEN,
-  404: ErrorCode.ROUTE_NOT_FOUND,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   429: ErrorCode.RATE_LIMITED,
@@ -26,24 +25,16 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'unsupported Content-Type; send application/json',
 };
 
+/** Nest's router answers an unmatched route with this message; an app's own 404s never do. */
+const ROUTER_NOT_FOUND = /^Cannot [A-Z]+ \//;
+
 /** Maps anything thrown while serving a request to the status and body a client gets. */
 export function toErrorBody(err: unknown): MappedError {
   if (err instanceof DispatchError) {
     return { status: err.httpStatus, body: withDetails(err.code, err.message, err.details), internal: false };
   }
-  if (err instanceof HttpException) {
-    const status = err.getStatus();
-    const code = STATUS_CODES[status];
-    if (status === 404) {
-      return {
-        status,
-        body: { code: ErrorCode.ROUTE_NOT_FOUND, message: `${err.message}; see /docs for the routes this API serves` },
-        internal: false,
-      };
-    }
-    if (code) return { status, body: { code, message: HINTS[code] ?? err.message }, internal: false };
-  }
-  const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (err instanceof HttpException) return fromHttpException(err);
+  const e = err as { name?: unknown; code?: unknown; message?: unknown };
   if (e?.code === ErrorCode.BUS_TIMEOUT) {
     return {
       status: HTTP_STATUS_OF.BUS_TIMEOUT,
@@ -51,10 +42,35 @@ export function toErrorBody(err: unknown): MappedError {
       internal: true,
     };
   }
-  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    const code = STATUS_CODES[e.statusCode] ?? ErrorCode.VALIDATION_FAILED;
-    return { status: e.statusCode, body: { code, message: String(e.message ?? 'bad request') }, internal: false };
+  // Another service refused a request with one of our codes: the client gets that answer.
+  if (e?.name === 'BusRemoteError' && isClientCode(e.code)) {
+    return { status: HTTP_STATUS_OF[e.code], body: { code: e.code, message: String(e.message) }, internal: false };
   }
+  return internalError();
+}
+
+function fromHttpException(err: HttpException): MappedError {
+  const status = err.getStatus();
+  if (status >= 500) return status === 503 ? { status, body: { code: ErrorCode.SERVICE_UNAVAILABLE, message: err.message }, internal: true } : internalError();
+  if (status === 404) {
+    return ROUTER_NOT_FOUND.test(err.message)
+      ? { status, body: { code: ErrorCode.ROUTE_NOT_FOUND, message: `${err.message}; see /docs for the routes this API serves` }, internal: false }
+      : { status, body: { code: ErrorCode.NOT_FOUND, message: err.message }, internal: false };
+  }
+  const code = STATUS_CODES[status] ?? ErrorCode.VALIDATION_FAILED;
+  const response = err.getResponse();
+  // class-validator style bodies carry the list of problems in `message`.
+  const problems = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : undefined;
+  const details = Array.isArray(problems) ? { problems } : undefined;
+  const message = HINTS[code] ?? (Array.isArray(problems) ? problems.join('; ') : err.message);
+  return { status, body: withDetails(code, message, details), internal: false };
+}
+
+function isClientCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && code in HTTP_STATUS_OF && HTTP_STATUS_OF[code as ErrorCode] < 500;
+}
+
+function internalError(): MappedError {
   return {
     status: 500,
     body: { code: ErrorCode.INTERNAL, message: 'internal error; the server log has the details under this requestId' },

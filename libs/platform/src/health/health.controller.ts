@@ -1,13 +1,18 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError } from '../errors/dispatch-error';
 import { ReadinessChecks, type ReadinessReport } from './readiness';
+import { LOGGER } from '../tokens';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly readiness: ReadinessChecks) {}
+  constructor(
+    private readonly readiness: ReadinessChecks,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   @Get('healthz')
   @Header('cache-control', 'no-store')
@@ -22,7 +27,11 @@ export class HealthController {
   async ready(): Promise<ReadinessReport> {
     const report = await this.readiness.run();
     if (!report.ready) {
-      throw new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'not ready: a dependency does not answer', report.checks);
+      // The causes name hosts and ports: they go to the log, and the unauthenticated caller
+      // learns only which check failed.
+      this.logger.warn({ checks: report.checks }, 'not ready');
+      const checks = Object.fromEntries(Object.entries(report.checks).map(([name, r]) => [name, r === 'ok' ? 'ok' : 'failing']));
+      throw new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'not ready: a dependency does not answer; the server log says why', checks);
     }
     return report;
   }

@@ -126,8 +126,9 @@ describe('HTTP app (real Fastify on loopback)', () => {
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
-      details: { 'fake-store': 'connection refused' },
+      details: { 'fake-store': 'failing' },
     });
+    expect(logLines.some((l) => l.includes('connection refused'))).toBe(true);
     ready = true;
   });
 

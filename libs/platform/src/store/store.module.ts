@@ -5,7 +5,7 @@ import { createServiceDataSource, OutboxRelay, type ServiceSchema } from '@dispa
 import type { Logger } from 'pino';
 import { ReadinessChecks } from '../health/readiness';
 import { DATABASE_URL } from '../infrastructure/infrastructure.module';
-import { LOGGER } from '../platform.module';
+import { LOGGER } from '../tokens';
 
 /** Injection token of a service's DataSource: `@Inject(dataSourceToken('identity'))`. */
 export function dataSourceToken(schema: string): string {
@@ -76,3 +76,6 @@ export class StoreModule {
 
 /** Parameter decorator for a service's DataSource. */
 export const InjectDataSource = (schema: string) => Inject(dataSourceToken(schema));
+
+/** Parameter decorator for a service's outbox relay (to `notify()` it after a commit). */
+export const InjectOutboxRelay = (schema: string) => Inject(outboxRelayToken(schema));

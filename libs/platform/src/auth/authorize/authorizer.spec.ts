@@ -3,6 +3,8 @@ import { Authorizer } from './authorizer';
 
 const snapshot: AuthzSnapshot = {
   revision: 7,
+  issuers: [],
+  serviceAccounts: [],
   roles: [{ org: 'acme', name: 'deployer', rules: [{ resources: ['function', 'image'], actions: ['create', 'update'] }] }],
   bindings: [
     { org: 'acme', role: 'admin', subjects: [{ kind: 'user', name: 'alice' }] },

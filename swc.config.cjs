@@ -1,8 +1,7 @@
 // One SWC configuration for the build and for jest, so tests run the code exactly as it ships.
-const path = require('node:path');
-const { compilerOptions } = require('../tsconfig.base.json');
+const { compilerOptions } = require('./tsconfig.base.json');
 
-const root = path.resolve(__dirname, '..');
+const root = __dirname;
 
 /** @returns {import('@swc/core').Options} */
 function swcOptions() {

@@ -1,6 +1,7 @@
 import { waitFor } from '@dispatch/testing';
-import { type Bus, type BusMessage, BusRemoteError, BusTimeoutError, type MessageHandler, type SubscribeOptions, type Subscription } from './bus';
-import type { BusLog } from './bus-log';
+import { type Bus, type BusMessage, BusRemoteError, BusTimeoutError, type MessageHandler, type SubscribeOptions, type Subscription } from '../bus';
+import type { BusLog } from '../bus-log';
+import { RecordingBusLog } from './recording-bus-log';
 
 /** A bus under test plus what the contract needs to restart it on the same store. */
 export interface BusHarness {
@@ -12,17 +13,6 @@ export interface BusHarness {
 }
 
 export type BusHarnessFactory = (context: { log: BusLog }) => Promise<BusHarness>;
-
-/** Keeps the expected handler-failure noise out of the test output and lets tests assert on it. */
-export class RecordingBusLog implements BusLog {
-  readonly entries: { level: 'warn' | 'error'; fields: Record<string, unknown>; message: string }[] = [];
-  warn(fields: object, message: string): void {
-    this.entries.push({ level: 'warn', fields: fields as Record<string, unknown>, message });
-  }
-  error(fields: object, message: string): void {
-    this.entries.push({ level: 'error', fields: fields as Record<string, unknown>, message });
-  }
-}
 
 interface Gate {
   wait: Promise<void>;

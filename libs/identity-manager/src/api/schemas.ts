@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ACTIONS, NAME_MAX_LENGTH, NAME_PATTERN, RESOURCES } from '@dispatch/contracts';
+
+const name = z
+  .string()
+  .max(NAME_MAX_LENGTH, `at most ${NAME_MAX_LENGTH} characters`)
+  .regex(NAME_PATTERN, 'lower-case letters, digits and "-", starting and ending with a letter or digit (DNS-1123 label)');
+
+const tags = z
+  .array(z.object({ key: z.string().min(1).max(63), value: z.string().max(256) }).strict())
+  .max(32, 'at most 32 tags')
+  .default([]);
+
+
+const rule = z
+  .object({
+    resources: z.array(z.enum([...RESOURCES, '*'])).min(1).max(RESOURCES.length + 1),
+    actions: z.array(z.enum([...ACTIONS, '*'])).min(1).max(ACTIONS.length + 1),
+  })
+  .strict();
+
+export const roleBody = z.object({ name, rules: z.array(rule).min(1).max(50, 'at most 50 rules'), tags }).strict();
+export const roleUpdateBody = roleBody.omit({ name: true });
+
+const subject = z
+  .object({ kind: z.enum(['user', 'group', 'serviceaccount']), name: z.string().min(1).max(256) })
+  .strict();
+
+/** The org's first admins, so someone can manage it from the start. */
+export const organizationBody = z.object({ name, admins: z.array(subject).max(100).default([]), tags }).strict();
+
+export const policyBody = z
+  .object({ name, role: z.string().min(1).max(NAME_MAX_LENGTH), subjects: z.array(subject).min(1).max(100, 'at most 100 subjects'), tags })
+  .strict();
+export const policyUpdateBody = policyBody.omit({ name: true });
+
+export type OrganizationBody = z.infer<typeof organizationBody>;
+export type RoleBody = z.infer<typeof roleBody>;
+export type RoleUpdateBody = z.infer<typeof roleUpdateBody>;
+export type PolicyBody = z.infer<typeof policyBody>;
+export type PolicyUpdateBody = z.infer<typeof policyUpdateBody>;

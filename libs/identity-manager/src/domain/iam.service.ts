@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { BUILTIN_ROLES, ErrorCode, type Page } from '@dispatch/contracts';
+import { entityBaseOf } from '@dispatch/persistence';
+import { DispatchError, toPage, type PageRequest } from '@dispatch/platform';
+import type { OrganizationBody, PolicyBody, PolicyUpdateBody, RoleBody, RoleUpdateBody } from '../api/schemas';
+import { AuthzRepository } from '../persistence/authz.repository';
+import { Organization } from '../persistence/entities/organization.entity';
+import { RoleBinding } from '../persistence/entities/role-binding.entity';
+import { Role } from '../persistence/entities/role.entity';
+
+const isBuiltin = (role: string) => (BUILTIN_ROLES as readonly string[]).includes(role);
+
+const organizationView = (o: Organization) => entityBaseOf(o);
+const roleView = (r: Role) => ({ ...entityBaseOf(r), rules: r.rules });
+const policyView = (b: RoleBinding) => ({ ...entityBaseOf(b), role: b.role, subjects: b.subjects });
+
+export type OrganizationView = ReturnType<typeof organizationView>;
+export type RoleView = ReturnType<typeof roleView>;
+export type PolicyView = ReturnType<typeof policyView>;
+
+/** Organizations, custom roles and role bindings: the state the authorization snapshot is made of. */
+@Injectable()
+export class IamService {
+  constructor(private readonly repo: AuthzRepository) {}
+
+  async createOrganization(body: OrganizationBody): Promise<OrganizationView> {
+    const org = await this.repo.change(async (m) => {
+      const created = await m.save(m.create(Organization, { name: body.name, org: body.name, tags: body.tags }));
+      if (body.admins.length) {
+        await m.save(m.create(RoleBinding, { org: body.name, name: 'org-admins', role: 'admin', subjects: body.admins, tags: [] }));
+      }
+      return created;
+    });
+    return organizationView(org);
+  }
+
+  async listOrganizations(page: PageRequest): Promise<Page<OrganizationView>> {
+    const rows = await this.repo.page(Organization, undefined, page);
+    return mapPage(toPage(rows, page.limit, (o) => o.name), organizationView);
+  }
+
+  async getOrganization(name: string): Promise<OrganizationView> {
+    return organizationView(await this.mustFind(Organization, name, name, ErrorCode.ORGANIZATION_NOT_FOUND));
+  }
+
+  async deleteOrganization(name: string): Promise<void> {
+    await this.repo.change(async (m) => {
+      const found = await m.findOneBy(Organization, { name });
+      if (!found) throw notFound(ErrorCode.ORGANIZATION_NOT_FOUND, 'organization', name);
+      await m.delete(RoleBinding, { org: name });
+      await m.delete(Role, { org: name });
+      await m.delete(Organization, { id: found.id });
+    });
+  }
+
+  async createRole(org: string, body: RoleBody): Promise<RoleView> {
+    if (isBuiltin(body.name)) {
+      throw new DispatchError(ErrorCode.BUILTIN_ROLE, `"${body.name}" is a built-in role; give a custom role another name`);
+    }
+    return roleView(await this.repo.change((m) => m.save(m.create(Role, { ...body, org }))));
+  }
+
+  async listRoles(org: string, page: PageRequest): Promise<Page<RoleView>> {
+    return mapPage(toPage(await this.repo.page(Role, org, page), page.limit, (r) => r.name), roleView);
+  }
+
+  async getRole(org: string, name: string): Promise<RoleView> {
+    return roleView(await this.mustFind(Role, org, name, ErrorCode.NOT_FOUND));
+  }
+
+  async updateRole(org: string, name: string, body: RoleUpdateBody): Promise<RoleView> {
+    return roleView(
+      await this.repo.change(async (m) => {
+        const role = await this.inTx(m, Role, org, name);
+        Object.assign(role, body);
+        return m.save(role);
+      }),
+    );
+  }
+
+  async deleteRole(org: string, name: string): Promise<void> {
+    await this.repo.change(async (m) => {
+      const role = await this.inTx(m, Role, org, name);
+      const users = await m.countBy(RoleBinding, { org, role: name });
+      if (users > 0) {
+        throw new DispatchError(ErrorCode.NAME_CONFLICT, `role "${name}" is used by ${users} polic(ies); delete or change them first`);
+      }
+      await m.delete(Role, { id: role.id });
+    });
+  }
+
+  async createPolicy(org: string, body: PolicyBody): Promise<PolicyView> {
+    return policyView(
+      await this.repo.change(async (m) => {
+        await this.assertRoleExists(m, org, body.role);
+        return m.save(m.create(RoleBinding, { ...body, org }));
+      }),
+    );
+  }
+
+  async listPolicies(org: string, page: PageRequest): Promise<Page<PolicyView>> {
+    return mapPage(toPage(await this.repo.page(RoleBinding, org, page), page.limit, (b) => b.name), policyView);
+  }
+
+  async getPolicy(org: string, name: string): Promise<PolicyView> {
+    return policyView(await this.mustFind(RoleBinding, org, name, ErrorCode.NOT_FOUND));
+  }
+
+  async updatePolicy(org: string, name: string, body: PolicyUpdateBody): Promise<PolicyView> {
+    return policyView(
+      await this.repo.change(async (m) => {
+        const binding = await this.inTx(m, RoleBinding, org, name);
+        await this.assertRoleExists(m, org, body.role);
+        Object.assign(binding, body);
+        return m.save(binding);
+      }),
+    );
+  }
+
+  async deletePolicy(org: string, name: string): Promise<void> {
+    await this.repo.change(async (m) => {
+      const binding = await this.inTx(m, RoleBinding, org, name);
+      await m.delete(RoleBinding, { id: binding.id });
+    });
+  }
+
+  /**
+   * Makes `subjects` admins of `org` (creating the org if needed), idempotently: how a deployment
+   * gets its first platform admins.
+   */
+  async ensureAdmins(org: string, subjects: PolicyBody['subjects']): Promise<void> {
+    const existing = await this.repo.findOne(RoleBinding, org, 'bootstrap-admins');
+    if (existing && JSON.stringify(existing.subjects) === JSON.stringify(subjects)) return;
+    await this.repo.change(async (m) => {
+      if (!(await m.findOneBy(Organization, { name: org }))) await m.save(m.create(Organization, { name: org, org, tags: [] }));
+      const binding = (await m.findOneBy(RoleBinding, { org, name: 'bootstrap-admins' })) ?? m.create(RoleBinding, { org, name: 'bootstrap-admins', tags: [] });
+      Object.assign(binding, { role: 'admin', subjects });
+      await m.save(binding);
+    });
+  }
+
+  private async assertRoleExists(m: EntityManager, org: string, role: string): Promise<void> {
+    if (isBuiltin(role) || (await m.findOneBy(Role, { org, name: role }))) return;
+    throw new DispatchError(
+      ErrorCode.ROLE_NOT_FOUND,
+      `role "${role}" does not exist in org "${org}"; use one of ${BUILTIN_ROLES.join(', ')} or create it first`,
+    );
+  }
+
+  private async mustFind<E extends Role | RoleBinding | Organization>(entity: new () => E, org: string, name: string, code: ErrorCode): Promise<E> {
+    const found = await this.repo.findOne(entity, org, name);
+    if (!found) throw notFound(code, kindOf(entity), name);
+    return found;
+  }
+
+  private async inTx<E extends Role | RoleBinding>(m: EntityManager, entity: new () => E, org: string, name: string): Promise<E> {
+    const found = await m.findOne(entity, { where: { org, name } as never, lock: { mode: 'pessimistic_write' } });
+    if (!found) throw notFound(ErrorCode.NOT_FOUND, kindOf(entity), name);
+    return found;
+  }
+}
+
+function kindOf(entity: new () => unknown): string {
+  return entity === Organization ? 'organization' : entity === Role ? 'role' : 'policy';
+}
+
+function notFound(code: ErrorCode, kind: string, name: string): DispatchError {
+  return new DispatchError(code, `${kind} "${name}" not found`);
+}
+
+function mapPage<A, B>(page: Page<A>, f: (a: A) => B): Page<B> {
+  return page.nextPageToken ? { items: page.items.map(f), nextPageToken: page.nextPageToken } : { items: page.items.map(f) };
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { type DataSource, type EntityManager, MoreThan, QueryFailedError } from 'typeorm';
+import { ErrorCode, type AuthzSnapshot, type PayloadOf, type Subject } from '@dispatch/contracts';
+import { OutboxRelay, OutboxWriter } from '@dispatch/persistence';
+import { DispatchError, IdentitySnapshot, InjectDataSource, InjectOutboxRelay, type PageRequest } from '@dispatch/platform';
+import { AuthzRevision } from './entities/authz-revision.entity';
+import { Organization } from './entities/organization.entity';
+import { RoleBinding } from './entities/role-binding.entity';
+import { Role } from './entities/role.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Everything in the authorization snapshot. Each change commits together with a revision bump
+ * and an `identity.authz.changed.v1` event, so the snapshot every service holds can only lag,
+ * never disagree.
+ */
+@Injectable()
+export class AuthzRepository {
+  private readonly outbox = new OutboxWriter();
+
+  constructor(
+    @InjectDataSource('identity') private readonly dataSource: DataSource,
+    @InjectOutboxRelay('identity') private readonly relay: OutboxRelay,
+    private readonly identity: IdentitySnapshot,
+  ) {}
+
+  /** Runs `change` in a transaction that also bumps the revision and records the event. */
+  async change<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      const result = await this.dataSource.transaction(async (manager) => {
+        const value = await change(manager);
+        const [rows] = (await manager.query(
+          `UPDATE "identity"."authz_revision" SET revision = revision + 1 WHERE id = 1 RETURNING revision`,
+        )) as [{ revision: string }[], number];
+        await this.emit(manager, 'identity.authz.changed.v1', { revision: Number(rows[0].revision) });
+        return value;
+      });
+      this.relay.notify();
+      // This process serves the change's author next: let its own guard see it at once.
+      await this.identity.refresh();
+      return result;
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new DispatchError(ErrorCode.NAME_CONFLICT, 'that name is taken in this org; choose another name');
+      }
+      throw err;
+    }
+  }
+
+  async revision(): Promise<number> {
+    const row = await this.dataSource.getRepository(AuthzRevision).findOneByOrFail({ id: 1 });
+    return row.revision;
+  }
+
+  async snapshot(): Promise<AuthzSnapshot> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const revision = (await manager.getRepository(AuthzRevision).findOneByOrFail({ id: 1 })).revision;
+      const roles = await manager.getRepository(Role).find({ order: { org: 'ASC', name: 'ASC' } });
+      const bindings = await manager.getRepository(RoleBinding).find({ order: { org: 'ASC', name: 'ASC' } });
+      return {
+        revision,
+        roles: roles.map((r) => ({ org: r.org, name: r.name, rules: r.rules })),
+        bindings: bindings.map((b) => ({ org: b.org, role: b.role, subjects: b.subjects })),
+        issuers: [],
+        serviceAccounts: [],
+      };
+    });
+  }
+
+  /** One page of an org's `entity` rows by name. */
+  async page<E extends Role | RoleBinding | Organization>(
+    entity: new () => E,
+    org: string | undefined,
+    page: PageRequest,
+  ): Promise<E[]> {
+    const where: Record<string, unknown> = {};
+    if (org !== undefined) where['org'] = org;
+    if (page.after !== undefined) where['name'] = MoreThan(page.after);
+    return this.dataSource.getRepository(entity).find({ where, order: { name: 'ASC' }, take: page.limit + 1 } as never);
+  }
+
+  async findOne<E extends Role | RoleBinding | Organization>(entity: new () => E, org: string, name: string): Promise<E | null> {
+    return this.dataSource.getRepository(entity).findOneBy({ org, name } as never);
+  }
+
+  async emit<S extends Subject>(manager: EntityManager, subject: S, payload: PayloadOf<S>): Promise<void> {
+    await this.outbox.add(manager, subject, payload);
+  }
+}

@@ -1,0 +1,31 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { Action, Principal, Resource } from '@dispatch/contracts';
+
+export const AUTHORIZE_KEY = 'dispatch:authorize';
+
+export interface AuthorizeRequirement {
+  resource: Resource;
+  action: Action;
+  /** Also requires a platform admin: an admin of the platform org (organizations are platform-wide). */
+  platform?: boolean;
+}
+
+/**
+ * What a `/v1` route needs: a verified principal allowed `action` on `resource` in its org.
+ * Every `/v1` route must carry it; the guard refuses one that does not.
+ */
+export function Authorize(resource: Resource, action: Action, options: { platform?: boolean } = {}) {
+  const requirement: AuthorizeRequirement = { resource, action, ...options };
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    SetMetadata(AUTHORIZE_KEY, requirement)(target, key as string, descriptor as PropertyDescriptor);
+    ApiBearerAuth()(target, key as string, descriptor as PropertyDescriptor);
+  };
+}
+
+/** The principal the guard verified for this request. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal;
+  if (!principal) throw new Error('CurrentPrincipal used on a route without @Authorize');
+  return principal;
+});
