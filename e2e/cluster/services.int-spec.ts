@@ -1,7 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, freePort, startProcess, TEST_NATS_URL, testNamespace, type Started, type TestDatabase } from '@dispatch/testing';
+import {
+  createTestDatabase,
+  deleteNamespaceStreams,
+  freePort,
+  startProcess,
+  TEST_NATS_URL,
+  testNamespace,
+  type Started,
+  type TestDatabase,
+} from '@dispatch/testing';
 
 const DIST = resolve(__dirname, '../../dist');
 const SERVICES = ['identity-manager', 'function-manager', 'image-manager', 'event-manager', 'api-manager', 'service-catalog'];
@@ -22,6 +31,7 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
   afterAll(async () => {
     for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
     await db.drop();
+    await deleteNamespaceStreams(TEST_NATS_URL, namespace);
   });
 
   it('starts each service, ready with its store and the bus, and stops it on SIGTERM', async () => {

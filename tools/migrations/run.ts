@@ -2,7 +2,7 @@
 // the migration advisory lock, so it is safe even while services start.
 // Usage: DATABASE_URL=postgres://… node dist/tools/migrations/run.js
 import 'reflect-metadata';
-import { createServiceDataSource, runMigrations } from '@dispatch/persistence';
+import { migrateSchemas } from '@dispatch/persistence';
 import pino from 'pino';
 import { ALL_SCHEMAS } from './schemas';
 
@@ -13,16 +13,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = pino({ name: 'migrations', level: process.env['LOG_LEVEL'] ?? 'info' });
-  const dataSources = ALL_SCHEMAS.map((s) => createServiceDataSource({ url, ...s, poolSize: 1, log }));
-  try {
-    await Promise.all(dataSources.map((ds) => ds.initialize()));
-    const results = await runMigrations(dataSources, { log });
-    const ran = results.reduce((n, r) => n + r.ran.length, 0);
-    log.info({ schemas: results.length, ran }, ran ? `ran ${ran} migration(s)` : 'every schema is up to date');
-    return 0;
-  } finally {
-    await Promise.all(dataSources.filter((ds) => ds.isInitialized).map((ds) => ds.destroy()));
-  }
+  const results = await migrateSchemas(url, ALL_SCHEMAS, { log });
+  const ran = results.reduce((n, r) => n + r.ran.length, 0);
+  log.info({ schemas: results.length, ran }, ran ? `ran ${ran} migration(s)` : 'every schema is up to date');
+  return 0;
 }
 
 main().then(

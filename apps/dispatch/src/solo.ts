@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
-import { createServiceDataSource, runMigrations, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
+import { migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
 import { AuthModule, createHttpApp, InfrastructureModule, PlatformModule, type ShutdownSteps } from '@dispatch/platform';
 import { reserveGatewayPort } from './gateway-port';
 import { SOLO_SERVICES } from './services';
@@ -46,7 +46,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     }
 
     const schemas = [serviceSchema(BUS_SCHEMA, [], busMigrations), ...SOLO_SERVICES.map((s) => s.schema)];
-    await migrate(databaseUrl, schemas, logger);
+    await migrateSchemas(databaseUrl, schemas, { log: logger.child({ component: 'migrations' }) });
     abortIfStopping();
 
     let bus: Bus;
@@ -98,15 +98,5 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
   } catch (err) {
     await undo.stop();
     throw err;
-  }
-}
-
-async function migrate(url: string, schemas: ReturnType<typeof serviceSchema>[], logger: Logger): Promise<void> {
-  const dataSources = schemas.map((s) => createServiceDataSource({ url, ...s, poolSize: 1 }));
-  try {
-    await Promise.all(dataSources.map((ds) => ds.initialize()));
-    await runMigrations(dataSources, { log: logger.child({ component: 'migrations' }) });
-  } finally {
-    await Promise.all(dataSources.filter((ds) => ds.isInitialized).map((ds) => ds.destroy()));
   }
 }

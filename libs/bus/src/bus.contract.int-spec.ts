@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { describeBusContract } from './test-support/bus-contract';
 import { InProcessBus } from './in-process/in-process-bus';
 import { NatsBus } from './nats/nats-bus';
-import { deleteNamespaceStreams } from './test-support/delete-namespace-streams';
+import { deleteNamespaceStreams } from '@dispatch/testing';
 import { migrateBusSchema } from './test-support/migrate-bus-schema';
 
 // jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.

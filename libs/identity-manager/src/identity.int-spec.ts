@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
-import { createServiceDataSource, runMigrations, serviceSchema } from '@dispatch/persistence';
+import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
 import { AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
 import {
   createTestDatabase,
@@ -33,10 +33,7 @@ describe('identity-manager: organizations, roles and policies', () => {
   beforeAll(async () => {
     [db, idp] = await Promise.all([createTestDatabase(), startTestIdp()]);
     const logger = createLogger({ level: 'silent', name: 'identity-test' });
-    const sources = [serviceSchema(BUS_SCHEMA, [], busMigrations), IDENTITY_SCHEMA].map((s) => createServiceDataSource({ url: db.url, ...s, poolSize: 1 }));
-    await Promise.all(sources.map((s) => s.initialize()));
-    await runMigrations(sources, { log: logger });
-    await Promise.all(sources.map((s) => s.destroy()));
+    await migrateSchemas(db.url, [serviceSchema(BUS_SCHEMA, [], busMigrations), IDENTITY_SCHEMA], { log: logger });
     pool = new Pool({ connectionString: db.url, max: 3 });
     bus = await InProcessBus.start({ pool, log: logger });
 

@@ -2,7 +2,9 @@ import { Client, type ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { advisoryLockKey } from './advisory-lock-key';
+import { createServiceDataSource } from './data-source';
 import type { PersistenceLogger } from './logger';
+import type { ServiceSchema } from './service-schema';
 
 /** Held while migrating, so two processes starting together cannot both run the same migration. */
 export const MIGRATION_LOCK_KEY = advisoryLockKey('dispatch:migrations');
@@ -108,4 +110,22 @@ function clientConfig(ds: DataSource): ClientConfig {
 
 function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Brings `schemas` on the database at `url` up to date: opens a one-connection data source per
+ * schema, runs {@link runMigrations} under the advisory lock, and closes them again.
+ */
+export async function migrateSchemas(
+  url: string,
+  schemas: readonly ServiceSchema[],
+  { log }: { log: PersistenceLogger },
+): Promise<MigrationRunResult[]> {
+  const dataSources = schemas.map((s) => createServiceDataSource({ url, ...s, poolSize: 1, log }));
+  try {
+    await Promise.all(dataSources.map((ds) => ds.initialize()));
+    return await runMigrations(dataSources, { log });
+  } finally {
+    await Promise.all(dataSources.filter((ds) => ds.isInitialized).map((ds) => ds.destroy()));
+  }
 }

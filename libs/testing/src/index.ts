@@ -4,3 +4,4 @@ export * from './nats';
 export * from './process';
 export * from './tenant-probes';
 export * from './oidc';
+export * from './nats-streams';

@@ -1,7 +1,7 @@
 import { TEST_NATS_URL, testNamespace, waitFor } from '@dispatch/testing';
 import { connect, type NatsConnection, nanos } from 'nats';
 import { RecordingBusLog } from '../test-support/recording-bus-log';
-import { deleteNamespaceStreams } from '../test-support/delete-namespace-streams';
+import { deleteNamespaceStreams } from '@dispatch/testing';
 import { startPrivateNatsServer } from '../test-support/private-nats-server';
 import { NatsBus } from './nats-bus';
 

@@ -2,7 +2,7 @@ import { Controller, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NatsBus } from '@dispatch/bus';
 import type { PayloadOf } from '@dispatch/contracts';
-import { TEST_NATS_URL, testNamespace, waitFor } from '@dispatch/testing';
+import { deleteNamespaceStreams, TEST_NATS_URL, testNamespace, waitFor } from '@dispatch/testing';
 import { baseConfigSchema, loadConfig } from '../config/config';
 import { createHttpApp } from '../http/create-http-app';
 import { InfrastructureModule } from '../infrastructure/infrastructure.module';
@@ -34,9 +34,10 @@ class OrgEvents {
 describe('bus handlers declared with @OnEvent / @OnRequest (real NATS)', () => {
   let bus: NatsBus;
   let app: NestFastifyApplication;
+  const namespace = testNamespace();
 
   beforeAll(async () => {
-    bus = await NatsBus.connect({ url: TEST_NATS_URL, namespace: testNamespace(), log: { warn: (f) => busWarnings.push(f), error: () => undefined } });
+    bus = await NatsBus.connect({ url: TEST_NATS_URL, namespace, log: { warn: (f) => busWarnings.push(f), error: () => undefined } });
     const config = loadConfig(baseConfigSchema, {});
     const logger = createLogger({ level: 'silent', name: 'probe' });
     @Module({
@@ -49,6 +50,7 @@ describe('bus handlers declared with @OnEvent / @OnRequest (real NATS)', () => {
   afterAll(async () => {
     await app.close();
     await bus.close();
+    await deleteNamespaceStreams(TEST_NATS_URL, namespace);
   });
 
   const event = (name: string) => ({ id: name, org: 'acme', name, status: 'READY', revision: 1 });

@@ -1,6 +1,6 @@
 import { connect } from 'nats';
 
-/** Test support: removes the streams a namespaced NatsBus created (`<namespace>_*`). */
+/** Removes the streams a namespaced NatsBus created (`<namespace>_*`), so suites leave NATS as they found it. */
 export async function deleteNamespaceStreams(url: string, namespace: string): Promise<void> {
   const nc = await connect({ servers: url });
   try {
