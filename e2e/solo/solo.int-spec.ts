@@ -1,6 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { SignJWT } from 'jose';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startProcess, waitFor, type Started } from '@dispatch/testing';
@@ -42,8 +44,11 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('prints where it serves and where its data lives', () => {
+  it('prints where it serves and where its data lives', async () => {
+    // The banner follows the last start-up step, shortly after /readyz first answers.
+    await waitFor(() => server.output().includes('Press Ctrl-C to stop.'), { what: 'the start-up banner' });
     expect(server.output()).toContain(`API      ${api}/v1`);
+    expect(server.output()).toContain(`CLI      ${join(home, 'config.json')}`);
     expect(server.output()).toContain(`Data     ${home}`);
     expect(server.output()).toMatch(/embedded PostgreSQL on 127\.0\.0\.1:\d+/);
   });
@@ -67,6 +72,25 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
     const bad = await fetch(`${api}/v1/nothing-here`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'INVALID_JSON' });
+  });
+
+  it('writes CLI credentials (0600) of a bootstrap admin whose signed tokens the API accepts', async () => {
+    const path = join(home, 'config.json');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const cli = JSON.parse(await readFile(path, 'utf8')) as { apiUrl: string; organization: string; serviceAccount: string; privateKey: string };
+    expect(cli).toMatchObject({ apiUrl: api, organization: 'default', serviceAccount: 'admin' });
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(createPrivateKey(cli.privateKey));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${api}/v1/iam/organizations`, { method: 'POST', headers, body: JSON.stringify({ name: 'acme' }) });
+    expect(created.status).toBe(201);
+    const list = (await (await fetch(`${api}/v1/iam/organizations`, { headers })).json()) as { items: { name: string }[] };
+    expect(list.items.map((o) => o.name)).toEqual(['acme', 'default']);
+    expect((await fetch(`${api}/v1/iam/organizations`)).status).toBe(401);
   });
 
   it('holds the gateway port, answering as Kong does with no routes', async () => {

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       `  Metrics  ${solo.apiUrl}/metrics`,
       `  Gateway  ${solo.gatewayUrl}`,
       `  Data     ${solo.dataDir} (${solo.database})`,
+      `  CLI      ${solo.cliConfig} (service account ${config.DISPATCH_PLATFORM_ORG}/admin, platform admin)`,
       `Press Ctrl-C to stop.`,
       ``,
     ].join('\n') + '\n',

@@ -5,14 +5,18 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
+import { IamService } from '@dispatch/identity-manager';
 import { migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
 import { AuthModule, createHttpApp, InfrastructureModule, PlatformModule, type ShutdownSteps } from '@dispatch/platform';
+import { ensureCliCredentials } from './cli-credentials';
 import { reserveGatewayPort } from './gateway-port';
 import { SOLO_SERVICES } from './services';
 import type { SoloConfig } from './solo-config';
 
 export interface RunningSolo {
   apiUrl: string;
+  /** Where the CLI finds the bootstrap admin's credentials. */
+  cliConfig: string;
   gatewayUrl: string;
   dataDir: string;
   database: string;
@@ -89,8 +93,11 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
 
     const apiPort = (app.getHttpServer().address() as { port: number }).port;
     const gatewayPort = (gateway.address() as { port: number }).port;
+    const apiUrl = `http://${config.HOST}:${apiPort}`;
+    const cliConfig = await ensureCliCredentials(app.get(IamService), config.DISPATCH_HOME, config.DISPATCH_PLATFORM_ORG, apiUrl);
     return {
-      apiUrl: `http://${config.HOST}:${apiPort}`,
+      apiUrl,
+      cliConfig,
       gatewayUrl: `http://${config.HOST}:${gatewayPort}`,
       dataDir: config.DISPATCH_HOME,
       database,

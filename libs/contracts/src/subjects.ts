@@ -52,10 +52,29 @@ export interface AuthzSnapshotRequest {
 }
 export type AuthzSnapshotReply = AuthzSnapshot | { unchanged: true; revision: number };
 
+/** One mutation of any service's API, for the audit log (DESIGN §9, issue 4). */
+export interface AuditRecordedEvent {
+  /** The request id: unique per request, so a redelivered event is stored once. */
+  requestId: string;
+  time: string;
+  service: string;
+  org: string | null;
+  subject: string | null;
+  subjectKind: string | null;
+  resource: string | null;
+  action: string | null;
+  method: string;
+  route: string;
+  /** HTTP status of the answer; the result is `allowed` below 400, else the error code. */
+  status: number;
+  result: string;
+}
+
 /** The typed map: subject → payload (for requests, the request body). */
 export interface SubjectPayloads {
   'identity.authz.snapshot.v1': AuthzSnapshotRequest;
   'identity.authz.changed.v1': { revision: number };
+  'identity.audit.recorded.v1': AuditRecordedEvent;
   'identity.organization.created.v1': EntityChangedEvent;
   'identity.organization.deleted.v1': EntityChangedEvent;
   'image.image.ready.v1': EntityChangedEvent;

@@ -1,8 +1,12 @@
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { StoreModule } from '@dispatch/platform';
+import { AuthSubrequestController } from './api/auth-subrequest.controller';
 import { OrganizationsController } from './api/organizations.controller';
+import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit';
+import { SECRETS_CONTROLLERS, SECRETS_PROVIDERS } from './secrets';
 import { PoliciesController } from './api/policies.controller';
 import { RolesController } from './api/roles.controller';
+import { ServiceAccountsController } from './api/service-accounts.controller';
 import { AuthzSnapshotHandler } from './bus/authz-snapshot.handler';
 import { IamService } from './domain/iam.service';
 import type { IdentityConfig } from './identity-config';
@@ -23,8 +27,8 @@ export class IdentityManagerModule implements OnApplicationBootstrap {
     return {
       module: IdentityManagerModule,
       imports: [StoreModule.forSchema(IDENTITY_SCHEMA)],
-      controllers: [OrganizationsController, RolesController, PoliciesController, AuthzSnapshotHandler],
-      providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService],
+      controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, AuthSubrequestController, AuthzSnapshotHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
+      providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService, ...SECRETS_PROVIDERS, ...AUDIT_PROVIDERS],
     };
   }
 

@@ -1,4 +1,6 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { Module } from '@nestjs/common';
+import { SignJWT } from 'jose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
@@ -77,6 +79,8 @@ describe('identity-manager: organizations, roles and policies', () => {
       expect(res.status).toBe(201);
     }
     expect((await api('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] })).status).toBe(201);
+    const acmeBot = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    expect((await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'acme-bot', publicKey: acmeBot })).status).toBe(201);
   }, 60_000);
 
   afterAll(async () => {
@@ -170,7 +174,76 @@ describe('identity-manager: organizations, roles and policies', () => {
     await waitFor(async () => (await api('alice', 'GET', '/v1/iam/policies')).status === 200, { timeoutMs: 10_000, intervalMs: 250, what: 'the rotated key to be accepted' });
   });
 
+  it('answers a gateway auth subrequest with who the caller is, or 401/403', async () => {
+    const ok = await fetch(`${base}/v1/iam/auth`, { headers: { authorization: `Bearer ${tokens['carol']}` } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-dispatch-org')).toBe('acme');
+    expect(ok.headers.get('x-dispatch-subject')).toBe('carol');
+    const read = await fetch(`${base}/v1/iam/auth?resource=function&action=get`, { headers: { authorization: `Bearer ${tokens['carol']}` } });
+    expect(read.status).toBe(200);
+    const write = await fetch(`${base}/v1/iam/auth?resource=function&action=execute`, { headers: { authorization: `Bearer ${tokens['carol']}` } });
+    expect(write.status).toBe(403);
+    expect((await fetch(`${base}/v1/iam/auth`)).status).toBe(401);
+    expect((await fetch(`${base}/v1/iam/auth?resource=nope&action=get`, { headers: { authorization: `Bearer ${tokens['carol']}` } })).status).toBe(400);
+  });
+
+  describe('service accounts', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const sign = (lifetimeSec: number, key: KeyObject = privateKey) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256' })
+        .setIssuer('acme/ci')
+        .setSubject('ci')
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSec)
+        .sign(key);
+    const asCi = async (token: string, method = 'GET', body?: unknown) =>
+      (await fetch(`${base}/v1/iam/policies`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      })).status;
+
+    beforeAll(async () => {
+      expect((await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'ci', publicKey: pem })).status).toBe(201);
+      expect((await api('alice', 'POST', '/v1/iam/policies', { name: 'ci-viewer', role: 'viewer', subjects: [{ kind: 'serviceaccount', name: 'ci' }] })).status).toBe(201);
+    });
+
+    it('authenticates a token the account signed itself, with the role it was bound to', async () => {
+      expect(await asCi(await sign(300))).toBe(200);
+      expect(await asCi(await sign(300), 'POST', { name: 'x', role: 'viewer', subjects: [{ kind: 'user', name: 'y' }] })).toBe(403);
+    });
+
+    it('refuses a token living longer than an hour, and one signed by another key', async () => {
+      expect(await asCi(await sign(2 * 3600))).toBe(401);
+      const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      expect(await asCi(await sign(300, other))).toBe(401);
+    });
+
+    it('refuses a malformed or weak public key with INVALID_PUBLIC_KEY and stores nothing', async () => {
+      const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+      for (const key of ['-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----', weak]) {
+        expect(await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'bad', publicKey: key })).toMatchObject({
+          status: 400,
+          body: { code: 'INVALID_PUBLIC_KEY' },
+        });
+      }
+      expect((await api('alice', 'GET', '/v1/iam/serviceaccounts/bad')).status).toBe(404);
+    });
+
+    it('stops accepting the account once it is deleted', async () => {
+      const token = await sign(300);
+      expect((await api('alice', 'DELETE', '/v1/iam/serviceaccounts/ci')).status).toBe(204);
+      expect(await asCi(token)).toBe(401);
+    });
+  });
+
   describeTenantProbes('identity', () => probe, [
+    { method: 'GET', path: '/v1/iam/auth' },
+    { method: 'GET', path: '/v1/iam/serviceaccounts' },
+    { method: 'GET', path: '/v1/iam/serviceaccounts/acme-bot', otherOrgResource: true },
+    { method: 'POST', path: '/v1/iam/serviceaccounts', body: { name: 'sa', publicKey: 'x' }, write: true },
     { method: 'GET', path: '/v1/iam/organizations' },
     { method: 'POST', path: '/v1/iam/organizations', body: { name: 'probe-org' }, write: true },
     { method: 'GET', path: '/v1/iam/policies' },

@@ -1,3 +1,4 @@
 export * from './identity-manager.module';
 export * from './identity-config';
 export * from './persistence/schema';
+export { IamService } from './domain/iam.service';

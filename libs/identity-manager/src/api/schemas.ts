@@ -39,3 +39,10 @@ export type RoleBody = z.infer<typeof roleBody>;
 export type RoleUpdateBody = z.infer<typeof roleUpdateBody>;
 export type PolicyBody = z.infer<typeof policyBody>;
 export type PolicyUpdateBody = z.infer<typeof policyUpdateBody>;
+
+/** PEM is checked (and canonicalised) by the domain; here only its size is bounded. */
+const publicKey = z.string().min(1).max(16 * 1024, 'at most 16 KiB');
+export const serviceAccountBody = z.object({ name, publicKey, tags }).strict();
+export const serviceAccountUpdateBody = serviceAccountBody.omit({ name: true });
+export type ServiceAccountBody = z.infer<typeof serviceAccountBody>;
+export type ServiceAccountUpdateBody = z.infer<typeof serviceAccountUpdateBody>;

@@ -3,11 +3,21 @@ import type { EntityManager } from 'typeorm';
 import { BUILTIN_ROLES, ErrorCode, type Page } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
 import { DispatchError, toPage, type PageRequest } from '@dispatch/platform';
-import type { OrganizationBody, PolicyBody, PolicyUpdateBody, RoleBody, RoleUpdateBody } from '../api/schemas';
-import { AuthzRepository } from '../persistence/authz.repository';
+import type {
+  OrganizationBody,
+  PolicyBody,
+  PolicyUpdateBody,
+  RoleBody,
+  RoleUpdateBody,
+  ServiceAccountBody,
+  ServiceAccountUpdateBody,
+} from '../api/schemas';
+import { AuthzRepository, type AuthzEntity } from '../persistence/authz.repository';
 import { Organization } from '../persistence/entities/organization.entity';
 import { RoleBinding } from '../persistence/entities/role-binding.entity';
 import { Role } from '../persistence/entities/role.entity';
+import { ServiceAccount } from '../persistence/entities/service-account.entity';
+import { canonicalPublicKeyPem } from './public-key';
 
 const isBuiltin = (role: string) => (BUILTIN_ROLES as readonly string[]).includes(role);
 
@@ -15,6 +25,8 @@ const organizationView = (o: Organization) => entityBaseOf(o);
 const roleView = (r: Role) => ({ ...entityBaseOf(r), rules: r.rules });
 const policyView = (b: RoleBinding) => ({ ...entityBaseOf(b), role: b.role, subjects: b.subjects });
 
+const serviceAccountView = (a: ServiceAccount) => ({ ...entityBaseOf(a), publicKey: a.publicKeyPem });
+export type ServiceAccountView = ReturnType<typeof serviceAccountView>;
 export type OrganizationView = ReturnType<typeof organizationView>;
 export type RoleView = ReturnType<typeof roleView>;
 export type PolicyView = ReturnType<typeof policyView>;
@@ -125,6 +137,54 @@ export class IamService {
     });
   }
 
+  async createServiceAccount(org: string, body: ServiceAccountBody): Promise<ServiceAccountView> {
+    const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
+    return serviceAccountView(await this.repo.change((m) => m.save(m.create(ServiceAccount, { org, name: body.name, publicKeyPem, tags: body.tags }))));
+  }
+
+  async listServiceAccounts(org: string, page: PageRequest): Promise<Page<ServiceAccountView>> {
+    return mapPage(toPage(await this.repo.page(ServiceAccount, org, page), page.limit, (a) => a.name), serviceAccountView);
+  }
+
+  async getServiceAccount(org: string, name: string): Promise<ServiceAccountView> {
+    return serviceAccountView(await this.mustFind(ServiceAccount, org, name, ErrorCode.NOT_FOUND));
+  }
+
+  /** Replaces the public key: how an account's key is rotated. */
+  async updateServiceAccount(org: string, name: string, body: ServiceAccountUpdateBody): Promise<ServiceAccountView> {
+    const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
+    return serviceAccountView(
+      await this.repo.change(async (m) => {
+        const account = await this.inTx(m, ServiceAccount, org, name);
+        Object.assign(account, { publicKeyPem, tags: body.tags });
+        return m.save(account);
+      }),
+    );
+  }
+
+  async deleteServiceAccount(org: string, name: string): Promise<void> {
+    await this.repo.change(async (m) => {
+      const account = await this.inTx(m, ServiceAccount, org, name);
+      await m.delete(ServiceAccount, { id: account.id });
+    });
+  }
+
+  /**
+   * Solo mode's first start: service account `name` in `org` with this key, an admin of it, and
+   * the org itself, all idempotent (a restart with the same key changes nothing).
+   */
+  async ensureServiceAccountAdmin(org: string, name: string, publicKey: string): Promise<void> {
+    const publicKeyPem = canonicalPublicKeyPem(publicKey);
+    await this.ensureAdmins(org, [{ kind: 'serviceaccount', name }]);
+    const existing = await this.repo.findOne(ServiceAccount, org, name);
+    if (existing?.publicKeyPem === publicKeyPem) return;
+    await this.repo.change(async (m) => {
+      const account = (await m.findOneBy(ServiceAccount, { org, name })) ?? m.create(ServiceAccount, { org, name, tags: [] });
+      account.publicKeyPem = publicKeyPem;
+      await m.save(account);
+    });
+  }
+
   /**
    * Makes `subjects` admins of `org` (creating the org if needed), idempotently: how a deployment
    * gets its first platform admins.
@@ -148,13 +208,13 @@ export class IamService {
     );
   }
 
-  private async mustFind<E extends Role | RoleBinding | Organization>(entity: new () => E, org: string, name: string, code: ErrorCode): Promise<E> {
+  private async mustFind<E extends AuthzEntity>(entity: new () => E, org: string, name: string, code: ErrorCode): Promise<E> {
     const found = await this.repo.findOne(entity, org, name);
     if (!found) throw notFound(code, kindOf(entity), name);
     return found;
   }
 
-  private async inTx<E extends Role | RoleBinding>(m: EntityManager, entity: new () => E, org: string, name: string): Promise<E> {
+  private async inTx<E extends Role | RoleBinding | ServiceAccount>(m: EntityManager, entity: new () => E, org: string, name: string): Promise<E> {
     const found = await m.findOne(entity, { where: { org, name } as never, lock: { mode: 'pessimistic_write' } });
     if (!found) throw notFound(ErrorCode.NOT_FOUND, kindOf(entity), name);
     return found;
@@ -162,7 +222,7 @@ export class IamService {
 }
 
 function kindOf(entity: new () => unknown): string {
-  return entity === Organization ? 'organization' : entity === Role ? 'role' : 'policy';
+  return entity === Organization ? 'organization' : entity === Role ? 'role' : entity === ServiceAccount ? 'service account' : 'policy';
 }
 
 function notFound(code: ErrorCode, kind: string, name: string): DispatchError {

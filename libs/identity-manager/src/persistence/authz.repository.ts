@@ -7,6 +7,10 @@ import { AuthzRevision } from './entities/authz-revision.entity';
 import { Organization } from './entities/organization.entity';
 import { RoleBinding } from './entities/role-binding.entity';
 import { Role } from './entities/role.entity';
+import { ServiceAccount } from './entities/service-account.entity';
+
+/** The entities whose changes move the authorization snapshot. */
+export type AuthzEntity = Role | RoleBinding | Organization | ServiceAccount;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -58,18 +62,19 @@ export class AuthzRepository {
       const revision = (await manager.getRepository(AuthzRevision).findOneByOrFail({ id: 1 })).revision;
       const roles = await manager.getRepository(Role).find({ order: { org: 'ASC', name: 'ASC' } });
       const bindings = await manager.getRepository(RoleBinding).find({ order: { org: 'ASC', name: 'ASC' } });
+      const accounts = await manager.getRepository(ServiceAccount).find({ order: { org: 'ASC', name: 'ASC' } });
       return {
         revision,
         roles: roles.map((r) => ({ org: r.org, name: r.name, rules: r.rules })),
         bindings: bindings.map((b) => ({ org: b.org, role: b.role, subjects: b.subjects })),
         issuers: [],
-        serviceAccounts: [],
+        serviceAccounts: accounts.map((a) => ({ org: a.org, name: a.name, publicKeyPem: a.publicKeyPem })),
       };
     });
   }
 
   /** One page of an org's `entity` rows by name. */
-  async page<E extends Role | RoleBinding | Organization>(
+  async page<E extends AuthzEntity>(
     entity: new () => E,
     org: string | undefined,
     page: PageRequest,
@@ -80,7 +85,7 @@ export class AuthzRepository {
     return this.dataSource.getRepository(entity).find({ where, order: { name: 'ASC' }, take: page.limit + 1 } as never);
   }
 
-  async findOne<E extends Role | RoleBinding | Organization>(entity: new () => E, org: string, name: string): Promise<E | null> {
+  async findOne<E extends AuthzEntity>(entity: new () => E, org: string, name: string): Promise<E | null> {
     return this.dataSource.getRepository(entity).findOneBy({ org, name } as never);
   }
 

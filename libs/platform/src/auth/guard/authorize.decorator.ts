@@ -5,8 +5,9 @@ import type { Action, Principal, Resource } from '@dispatch/contracts';
 export const AUTHORIZE_KEY = 'dispatch:authorize';
 
 export interface AuthorizeRequirement {
-  resource: Resource;
-  action: Action;
+  /** Absent for routes that need a verified caller but decide permissions themselves. */
+  resource?: Resource;
+  action?: Action;
   /** Also requires a platform admin: an admin of the platform org (organizations are platform-wide). */
   platform?: boolean;
 }
@@ -19,6 +20,14 @@ export function Authorize(resource: Resource, action: Action, options: { platfor
   const requirement: AuthorizeRequirement = { resource, action, ...options };
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     SetMetadata(AUTHORIZE_KEY, requirement)(target, key as string, descriptor as PropertyDescriptor);
+    ApiBearerAuth()(target, key as string, descriptor as PropertyDescriptor);
+  };
+}
+
+/** A `/v1` route that needs a verified principal and checks permissions itself. */
+export function Authenticated() {
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    SetMetadata(AUTHORIZE_KEY, {} satisfies AuthorizeRequirement)(target, key as string, descriptor as PropertyDescriptor);
     ApiBearerAuth()(target, key as string, descriptor as PropertyDescriptor);
   };
 }

@@ -1,0 +1,51 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IamService } from '@dispatch/identity-manager';
+
+/** What the CLI reads to call solo mode as its bootstrap admin (DESIGN §9). */
+export interface CliConfig {
+  apiUrl: string;
+  organization: string;
+  serviceAccount: string;
+  /** PKCS#8 PEM; the CLI signs short-lived RS256 tokens with it (`iss` = `<org>/<account>`). */
+  privateKey: string;
+}
+
+export const BOOTSTRAP_ACCOUNT = 'admin';
+
+/**
+ * Makes sure the platform org has the bootstrap admin service account and that the CLI config in
+ * `home` holds its private key (mode 0600), so the first CLI command works. An existing config
+ * keeps its key: the account is re-registered with it if the database was reset.
+ */
+export async function ensureCliCredentials(iam: IamService, home: string, org: string, apiUrl: string): Promise<string> {
+  const path = join(home, 'config.json');
+  const existing = await readConfig(path);
+  const privateKey =
+    existing?.organization === org && existing.serviceAccount === BOOTSTRAP_ACCOUNT
+      ? existing.privateKey
+      : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const publicKey = createPublicKey(createPrivateKey(privateKey)).export({ format: 'pem', type: 'spki' }).toString();
+  await iam.ensureServiceAccountAdmin(org, BOOTSTRAP_ACCOUNT, publicKey);
+  const config: CliConfig = { apiUrl, organization: org, serviceAccount: BOOTSTRAP_ACCOUNT, privateKey };
+  if (JSON.stringify(existing) !== JSON.stringify(config)) {
+    // Written aside then renamed, so a crash never leaves half a key behind.
+    await writeFile(`${path}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    await rename(`${path}.tmp`, path);
+  }
+  return path;
+}
+
+async function readConfig(path: string): Promise<CliConfig | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<CliConfig>;
+    if (typeof parsed.privateKey === 'string' && typeof parsed.organization === 'string' && typeof parsed.serviceAccount === 'string') {
+      createPrivateKey(parsed.privateKey); // unreadable keys are replaced, not kept
+      return parsed as CliConfig;
+    }
+  } catch {
+    // missing or unreadable: a new one is written
+  }
+  return undefined;
+}
