@@ -1,3 +1,4 @@
+import { benchAuth } from './auth';
 import { benchHealthz } from './healthz';
 
 /**
@@ -6,6 +7,7 @@ import { benchHealthz } from './healthz';
  */
 const benchmarks: Record<string, (seconds: number, connections: number) => Promise<void>> = {
   healthz: benchHealthz,
+  auth: benchAuth,
 };
 
 async function main(): Promise<void> {

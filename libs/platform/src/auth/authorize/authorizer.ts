@@ -23,11 +23,16 @@ e = some(where (p.eft == allow))
 m = g(r.sub, p.sub, r.dom) && (p.dom == r.dom || p.dom == "*") && (p.obj == r.obj || p.obj == "*") && (p.act == r.act || p.act == "*")
 `;
 
+const MAX_DECISIONS = 50_000;
+
 const subjectKey = (s: BindingSubject) => `${s.kind}:${s.name}`;
 const roleKey = (name: string) => `role:${name}`;
 
 /** Answers "may this principal do this action on this resource in its org?" from a snapshot. */
 export class Authorizer {
+  /** Decisions already taken: a snapshot never changes, so neither do they. Bounded. */
+  private readonly decisions = new Map<string, boolean>();
+
   private constructor(
     private readonly enforcer: Enforcer,
     readonly revision: number,
@@ -51,10 +56,19 @@ export class Authorizer {
   async can(principal: Principal, resource: Resource, action: Action): Promise<boolean> {
     const kind = principal.kind === 'serviceaccount' ? 'serviceaccount' : 'user';
     const candidates = [`${kind}:${principal.subject}`, ...principal.groups.map((g) => `group:${g}`)];
+    const key = JSON.stringify([principal.org, resource, action, candidates]);
+    const known = this.decisions.get(key);
+    if (known !== undefined) return known;
+    let allowed = false;
     for (const sub of candidates) {
-      if (await this.enforcer.enforce(sub, principal.org, resource, action)) return true;
+      if (await this.enforcer.enforce(sub, principal.org, resource, action)) {
+        allowed = true;
+        break;
+      }
     }
-    return false;
+    if (this.decisions.size >= MAX_DECISIONS) this.decisions.clear();
+    this.decisions.set(key, allowed);
+    return allowed;
   }
 }
 

@@ -76,6 +76,11 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
     return this.keys.get(`${org}/${account}`);
   }
 
+  /** Revision of the snapshot held; -1 before the first load. */
+  get revision(): number {
+    return this.snapshot?.revision ?? -1;
+  }
+
   get platformOrg(): string {
     return this.options.platformOrg;
   }

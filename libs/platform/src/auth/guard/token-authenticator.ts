@@ -3,6 +3,7 @@ import type { Principal } from '@dispatch/contracts';
 import { OidcTokenVerifier, peekJwt, ServiceAccountTokenVerifier } from '../verify';
 import type { Authenticator } from './authenticator';
 import { IdentitySnapshot } from './identity-snapshot';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 /** A service-account token names its issuer `<org>/<account>`; an IdP's issuer is a URL. */
 const SERVICE_ACCOUNT_ISSUER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -16,17 +17,22 @@ const SERVICE_ACCOUNT_ISSUER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-
 export class TokenAuthenticator implements Authenticator {
   private readonly oidc: OidcTokenVerifier;
   private readonly serviceAccounts: ServiceAccountTokenVerifier;
+  private readonly verified = new VerifiedTokenCache();
 
-  constructor(identity: IdentitySnapshot) {
+  constructor(private readonly identity: IdentitySnapshot) {
     this.oidc = new OidcTokenVerifier({ issuers: () => identity.trustedIssuers() });
     this.serviceAccounts = new ServiceAccountTokenVerifier({ publicKeyOf: (org, account) => identity.serviceAccountKey(org, account) });
   }
 
   async authenticate(credential: string): Promise<Principal> {
-    // Only to choose the verifier; the verifier checks everything.
-    const issuer = peekJwt(credential).payload.iss;
-    return typeof issuer === 'string' && SERVICE_ACCOUNT_ISSUER.test(issuer)
-      ? this.serviceAccounts.verify(credential)
-      : this.oidc.verify(credential);
+    const revision = this.identity.revision;
+    const cached = this.verified.get(credential, revision);
+    if (cached) return cached;
+    // Only to choose the verifier; the verifier checks everything, `exp` included.
+    const { iss, exp } = peekJwt(credential).payload;
+    const principal =
+      typeof iss === 'string' && SERVICE_ACCOUNT_ISSUER.test(iss) ? await this.serviceAccounts.verify(credential) : await this.oidc.verify(credential);
+    this.verified.set(credential, principal, exp, revision);
+    return principal;
   }
 }

@@ -1,0 +1,40 @@
+import type { Principal } from '@dispatch/contracts';
+
+interface Entry {
+  principal: Principal;
+  expiresAt: number;
+  revision: number;
+}
+
+/**
+ * Principals of tokens already verified, so a client reusing its token (the common case) costs a
+ * map lookup instead of a signature check. An entry lives until the token expires (at most
+ * `maxAgeMs`) and dies when the identity snapshot moves, so a deleted account or binding takes
+ * effect at once. Bounded: the oldest entries go first.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly maxAgeMs = 5 * 60_000,
+  ) {}
+
+  get(token: string, revision: number, now = Date.now()): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.revision !== revision || entry.expiresAt <= now) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  /** `expSec` is the token's verified `exp` claim. */
+  set(token: string, principal: Principal, expSec: number | undefined, revision: number, now = Date.now()): void {
+    const expiresAt = Math.min(expSec === undefined ? now : expSec * 1000, now + this.maxAgeMs);
+    if (expiresAt <= now) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { principal, expiresAt, revision });
+  }
+}
