@@ -13,7 +13,7 @@ const common = {
   transformIgnorePatterns: [`^(?!.*/node_modules/(${ESM_PACKAGES.join('|')})/).*/node_modules/`],
   moduleNameMapper: jestModuleNameMapper(),
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  setupFiles: ['reflect-metadata'],
+  setupFiles: ['reflect-metadata', '<rootDir>/tools/jest-env.cjs'],
 };
 
 /** @type {import('jest').Config} */

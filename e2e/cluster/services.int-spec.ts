@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -21,6 +22,7 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
   const running: Started[] = [];
   // Subjects and streams of their own, so this suite shares nothing on the NATS server.
   const namespace = testNamespace('e2e');
+  const secretKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
     db = await createTestDatabase('dispatch_e2e');
@@ -40,7 +42,7 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
         const port = await freePort();
         const proc = await startProcess(
           [resolve(DIST, `apps/${name}/src/main.js`)],
-          { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: namespace, LOG_LEVEL: 'warn' },
+          { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: namespace, DISPATCH_SECRET_KEY: secretKey, LOG_LEVEL: 'warn' },
           `http://127.0.0.1:${port}/readyz`,
           60_000,
         );
@@ -70,5 +72,16 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
     expect(await new Promise((r) => child.once('exit', r))).toBe(1);
     expect(err).toMatch(/DATABASE_URL/);
     expect(err).toMatch(/NATS_URL/);
+  });
+
+  it('refuses to start identity-manager without a shared DISPATCH_SECRET_KEY', async () => {
+    const child = spawn(process.execPath, [resolve(DIST, 'apps/identity-manager/src/main.js')], {
+      env: { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((r) => child.once('exit', r))).toBe(1);
+    expect(err).toMatch(/DISPATCH_SECRET_KEY: required in cluster mode/);
   });
 });

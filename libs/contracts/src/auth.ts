@@ -89,3 +89,12 @@ export interface AuthzSnapshot {
   roles: { org: string; name: string; rules: PolicyRule[] }[];
   bindings: { org: string; role: string; subjects: BindingSubject[] }[];
 }
+
+/** Per-org limits, stored by identity-manager and enforced by the service owning each resource. */
+export interface OrgQuotas {
+  maxFunctions: number;
+  maxConcurrentRuns: number;
+  maxEventsPerSecond: number;
+}
+
+export const DEFAULT_QUOTAS: OrgQuotas = { maxFunctions: 100, maxConcurrentRuns: 50, maxEventsPerSecond: 100 };

@@ -1,4 +1,4 @@
-import type { AuthzSnapshot } from './auth';
+import type { AuthzSnapshot, OrgQuotas } from './auth';
 
 /**
  * Bus subjects are `<service>.<aggregate>.<verb>.v<version>` (DESIGN §5). Every subject has
@@ -75,6 +75,9 @@ export interface SubjectPayloads {
   'identity.authz.snapshot.v1': AuthzSnapshotRequest;
   'identity.authz.changed.v1': { revision: number };
   'identity.audit.recorded.v1': AuditRecordedEvent;
+  'identity.quota.get.v1': { org: string };
+  /** For function runs: the named secrets of `org`, merged in order (a later name wins a key). */
+  'identity.secret.resolve.v1': { org: string; names: string[] };
   'identity.organization.created.v1': EntityChangedEvent;
   'identity.organization.deleted.v1': EntityChangedEvent;
   'image.image.ready.v1': EntityChangedEvent;
@@ -91,5 +94,7 @@ export type Subject = keyof SubjectPayloads;
 export interface SubjectReplies {
   'identity.authz.snapshot.v1': AuthzSnapshotReply;
   'identity.system.ping.v1': { pong: string };
+  'identity.quota.get.v1': OrgQuotas;
+  'identity.secret.resolve.v1': { secrets: Record<string, string> };
 }
 export type PayloadOf<S extends Subject> = SubjectPayloads[S];

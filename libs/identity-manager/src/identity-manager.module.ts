@@ -2,6 +2,9 @@ import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from 
 import { StoreModule } from '@dispatch/platform';
 import { AuthSubrequestController } from './api/auth-subrequest.controller';
 import { OrganizationsController } from './api/organizations.controller';
+import { QuotasController } from './api/quotas.controller';
+import { QuotaHandler } from './bus/quota.handler';
+import { QuotasService } from './domain/quotas.service';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit';
 import { SECRETS_CONTROLLERS, SECRETS_PROVIDERS } from './secrets';
 import { PoliciesController } from './api/policies.controller';
@@ -27,8 +30,8 @@ export class IdentityManagerModule implements OnApplicationBootstrap {
     return {
       module: IdentityManagerModule,
       imports: [StoreModule.forSchema(IDENTITY_SCHEMA)],
-      controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, AuthSubrequestController, AuthzSnapshotHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
-      providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService, ...SECRETS_PROVIDERS, ...AUDIT_PROVIDERS],
+      controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, AuthSubrequestController, QuotasController, AuthzSnapshotHandler, QuotaHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
+      providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService, QuotasService, ...SECRETS_PROVIDERS, ...AUDIT_PROVIDERS],
     };
   }
 

@@ -174,6 +174,31 @@ describe('identity-manager: organizations, roles and policies', () => {
     await waitFor(async () => (await api('alice', 'GET', '/v1/iam/policies')).status === 200, { timeoutMs: 10_000, intervalMs: 250, what: 'the rotated key to be accepted' });
   });
 
+  it('audits every mutation, refused ones included, in the org that made it', async () => {
+    expect((await api('carol', 'POST', '/v1/iam/roles', { name: 'sneaky', rules: [{ resources: ['*'], actions: ['*'] }] })).status).toBe(403);
+    type Row = { subject: string; org: string; resource: string; action: string; status: number; result: string };
+    const rows = await waitFor(
+      async () => {
+        const r = await api('alice', 'GET', '/v1/iam/audit?subject=carol&result=FORBIDDEN&action=create');
+        return (r.body.items?.length ?? 0) > 0 ? (r.body.items as unknown as Row[]) : false;
+      },
+      { what: "carol's refused write in acme's audit log" },
+    );
+    expect(rows[0]).toMatchObject({ subject: 'carol', org: 'acme', resource: 'policy', action: 'create', status: 403, result: 'FORBIDDEN' });
+    expect((await api('bob', 'GET', '/v1/iam/audit?subject=carol')).body.items).toEqual([]);
+  });
+
+  it('reports an org its quotas, which only a platform admin sets', async () => {
+    expect(await api('alice', 'GET', '/v1/iam/quotas')).toMatchObject({ status: 200, body: { org: 'acme', limits: { maxFunctions: 100 } } });
+    expect((await api('alice', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: 5000 })).status).toBe(403);
+    expect(await api('root', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: 7 })).toMatchObject({ status: 200, body: { limits: { maxFunctions: 7, maxConcurrentRuns: 50 } } });
+    expect(await api('root', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: -1 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await api('root', 'PUT', '/v1/iam/quotas/nowhere', { maxFunctions: 1 })).toMatchObject({ status: 404, body: { code: 'ORGANIZATION_NOT_FOUND' } });
+    expect((await api('alice', 'GET', '/v1/iam/quotas')).body).toMatchObject({ limits: { maxFunctions: 7 } });
+    // the owning services read them over the bus to enforce them
+    expect(await bus.request('identity.quota.get.v1', { org: 'acme' })).toMatchObject({ maxFunctions: 7 });
+  });
+
   it('answers a gateway auth subrequest with who the caller is, or 401/403', async () => {
     const ok = await fetch(`${base}/v1/iam/auth`, { headers: { authorization: `Bearer ${tokens['carol']}` } });
     expect(ok.status).toBe(200);
@@ -240,6 +265,8 @@ describe('identity-manager: organizations, roles and policies', () => {
   });
 
   describeTenantProbes('identity', () => probe, [
+    { method: 'GET', path: '/v1/iam/quotas' },
+    { method: 'PUT', path: '/v1/iam/quotas/acme', body: { maxFunctions: 1 }, write: true },
     { method: 'GET', path: '/v1/iam/auth' },
     { method: 'GET', path: '/v1/iam/serviceaccounts' },
     { method: 'GET', path: '/v1/iam/serviceaccounts/acme-bot', otherOrgResource: true },

@@ -27,3 +27,4 @@ export * from './auth/guard/token-authenticator';
 export * from './auth/auth.module';
 export * from './bootstrap/shutdown-steps';
 export * from './auth/verify';
+export * from './audit';

@@ -4,15 +4,17 @@ import { SECRETS_ENTITIES, SECRETS_MIGRATIONS } from '../secrets';
 import { AuthzRevision } from './entities/authz-revision.entity';
 import { Organization } from './entities/organization.entity';
 import { RoleBinding } from './entities/role-binding.entity';
+import { Quota } from './entities/quota.entity';
 import { Role } from './entities/role.entity';
 import { ServiceAccount } from './entities/service-account.entity';
 import { IdentityManagerInit1763900000000 } from './migrations/1763900000000-init';
 import { IdentityAuthz1795429209612 } from './migrations/1795429209612-identity-authz';
 import { ServiceAccounts1795430811867 } from './migrations/1795430811867-service-accounts';
+import { Quotas1795431961221 } from './migrations/1795431961221-quotas';
 
 /** identity-manager's own PostgreSQL schema: its entities and the migrations that create them. */
 export const IDENTITY_SCHEMA = serviceSchema(
   'identity',
-  [OutboxRecord, Organization, Role, RoleBinding, AuthzRevision, ServiceAccount, ...SECRETS_ENTITIES, ...AUDIT_ENTITIES],
-  [IdentityManagerInit1763900000000, IdentityAuthz1795429209612, ServiceAccounts1795430811867, ...SECRETS_MIGRATIONS, ...AUDIT_MIGRATIONS],
+  [OutboxRecord, Organization, Role, RoleBinding, AuthzRevision, ServiceAccount, Quota, ...SECRETS_ENTITIES, ...AUDIT_ENTITIES],
+  [IdentityManagerInit1763900000000, IdentityAuthz1795429209612, ServiceAccounts1795430811867, Quotas1795431961221, ...SECRETS_MIGRATIONS, ...AUDIT_MIGRATIONS],
 );

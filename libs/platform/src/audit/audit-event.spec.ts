@@ -21,7 +21,7 @@ describe('audit events', () => {
       ['POST', '/v10/things', '/v10/things', 'another prefix'],
       ['POST', '/v1x', '/v1x', 'another prefix'],
       ['DELETE', '/v1/nope', undefined, 'no route matched'],
-    ])('not %s %s (%s)', (method, url, route) => {
+    ])('not %s %s (%s)', (method: string, url: string, route: string | undefined, _why: string) => {
       expect(isAuditedRequest(method, url, route)).toBe(false);
     });
   });

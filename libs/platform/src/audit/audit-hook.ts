@@ -50,7 +50,18 @@ interface AuditState {
  * is not the key: a client may choose its X-Request-Id, and a key it controls would let it have
  * its own (or, with a guessed id, another tenant's) events dropped as duplicates.
  */
+/** One hook per app: createHttpApp registers it, and a later call gets that same hook back. */
+const hooks = new WeakMap<NestFastifyApplication, AuditHook>();
+
 export function registerAuditHook(app: NestFastifyApplication, options: AuditHookOptions): AuditHook {
+  const existing = hooks.get(app);
+  if (existing) return existing;
+  const hook = createAuditHook(app, options);
+  hooks.set(app, hook);
+  return hook;
+}
+
+function createAuditHook(app: NestFastifyApplication, options: AuditHookOptions): AuditHook {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = auditMetrics(metricsOf(app)?.registry);
   const queue = new AuditQueue({
@@ -114,6 +125,7 @@ export function registerAuditHook(app: NestFastifyApplication, options: AuditHoo
 
   fastify.addHook('onClose', async () => {
     await queue.close(options.closeTimeoutMs ?? 5000);
+    metrics?.detach(queue);
   });
 
   return {
@@ -163,5 +175,13 @@ function auditMetrics(registry: Registry | undefined) {
       },
     });
   }
-  return { dropped, published, attach: (queue: AuditQueue) => queues.push(queue) };
+  return {
+    dropped,
+    published,
+    attach: (queue: AuditQueue) => queues.push(queue),
+    detach: (queue: AuditQueue) => {
+      const at = queues.indexOf(queue);
+      if (at >= 0) queues.splice(at, 1);
+    },
+  };
 }

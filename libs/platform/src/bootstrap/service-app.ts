@@ -51,7 +51,13 @@ export async function runServiceApp(options: ServiceAppOptions): Promise<void> {
   })
   class ServiceRootModule {}
 
-  const app = await createHttpApp(ServiceRootModule, { config, logger, title: `Dispatch ${options.name}`, version: options.version });
+  const app = await createHttpApp(ServiceRootModule, {
+    config,
+    logger,
+    title: `Dispatch ${options.name}`,
+    version: options.version,
+    serviceName: options.name,
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ port: config.PORT, host: config.HOST }, `${options.name} listening`);
   onShutdownSignal(logger, () => app.close());

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { BUS, type Bus } from '@dispatch/bus';
+import { registerAuditHook } from '../audit/audit-hook';
 import { BusTransport } from '../bus/bus-transport';
 import type { BaseConfig } from '../config/config';
 import { ErrorFilter } from '../errors/error-filter';
@@ -20,6 +21,8 @@ export interface HttpAppOptions {
   logger: Logger;
   title: string;
   version: string;
+  /** Recorded as `service` in audit events; default 'dispatch'. */
+  serviceName?: string;
 }
 
 /**
@@ -72,6 +75,8 @@ export async function createHttpApp(
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   // Bus handlers (@OnEvent/@OnRequest) ride the same app; hosts without a bus simply have none.
   const bus = busOf(app);
+  // Every /v1 mutation, allowed or refused, goes to identity-manager's audit log over the bus.
+  if (bus) registerAuditHook(app, { serviceName: options.serviceName ?? 'dispatch', bus, logger: options.logger });
   if (bus) {
     app.connectMicroservice({ strategy: new BusTransport(bus) }, { inheritAppConfig: true });
     await app.startAllMicroservices();

@@ -31,6 +31,7 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
   private keys = new Map<string, KeyObject>();
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private queued?: Promise<void>;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -54,10 +55,20 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.timer);
   }
 
-  /** Loads (or re-checks) the snapshot; concurrent callers share one request. */
+  /**
+   * Loads (or re-checks) the snapshot. A load already running may have read the state before the
+   * caller's change committed, so callers arriving meanwhile share ONE more load after it.
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= this.load().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    if (!this.refreshing) {
+      this.refreshing = this.load().finally(() => (this.refreshing = undefined));
+      return this.refreshing;
+    }
+    this.queued ??= this.refreshing.then(() => {
+      this.queued = undefined;
+      return this.refresh();
+    });
+    return this.queued;
   }
 
   async current(): Promise<Authorizer> {
