@@ -72,7 +72,8 @@ export interface PolicyRule {
 
 /** Who a role binding grants a role to. */
 export interface BindingSubject {
-  kind: 'user' | 'group' | 'serviceaccount';
+  /** `apikey` bindings are not written by users: each key carries its role. */
+  kind: 'user' | 'group' | 'serviceaccount' | 'apikey';
   name: string;
 }
 
@@ -86,6 +87,8 @@ export interface AuthzSnapshot {
   issuers: TrustedIssuer[];
   /** Public keys (PEM) of service accounts, which sign their own tokens. */
   serviceAccounts: { org: string; name: string; publicKeyPem: string }[];
+  /** Live API keys (not revoked, not expired): lookup prefix and SHA-256 of the whole key, never the key. */
+  apiKeys: { org: string; name: string; prefix: string; sha256: string; role: string; expiresAt: string | null }[];
   roles: { org: string; name: string; rules: PolicyRule[] }[];
   bindings: { org: string; role: string; subjects: BindingSubject[] }[];
 }
@@ -98,3 +101,6 @@ export interface OrgQuotas {
 }
 
 export const DEFAULT_QUOTAS: OrgQuotas = { maxFunctions: 100, maxConcurrentRuns: 50, maxEventsPerSecond: 100 };
+
+/** API keys look like `dsp_<prefix>_<secret>`; the prefix finds the key, the hash proves it. */
+export const API_KEY_PATTERN = /^dsp_([a-z2-7]{12})_([A-Za-z0-9_-]{43})$/;

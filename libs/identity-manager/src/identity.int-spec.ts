@@ -81,6 +81,7 @@ describe('identity-manager: organizations, roles and policies', () => {
     expect((await api('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] })).status).toBe(201);
     const acmeBot = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
     expect((await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'acme-bot', publicKey: acmeBot })).status).toBe(201);
+    expect((await api('alice', 'POST', '/v1/iam/apikeys', { name: 'acme-key', role: 'viewer' })).status).toBe(201);
   }, 60_000);
 
   afterAll(async () => {
@@ -212,6 +213,51 @@ describe('identity-manager: organizations, roles and policies', () => {
     expect((await fetch(`${base}/v1/iam/auth?resource=nope&action=get`, { headers: { authorization: `Bearer ${tokens['carol']}` } })).status).toBe(400);
   });
 
+  describe('API keys', () => {
+    const withKey = (key: string, path = '/v1/iam/policies', method = 'GET') =>
+      fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+
+    it('shows a key once, and it acts with its role on /v1', async () => {
+      const created = await api('alice', 'POST', '/v1/iam/apikeys', { name: 'reader-key', role: 'viewer', expiresInDays: 30 });
+      expect(created.status).toBe(201);
+      const key = created.body['key'] as string;
+      expect(key).toMatch(/^dsp_[a-z2-7]{12}_/);
+      expect(created.body['prefix']).toBe(key.slice(4, 16));
+      const shown = await api('alice', 'GET', '/v1/iam/apikeys/reader-key');
+      expect(shown.body['key']).toBeUndefined();
+      expect(JSON.stringify((await api('alice', 'GET', '/v1/iam/apikeys')).body)).not.toContain(key);
+      expect(await withKey(key)).toBe(200);
+      expect(await withKey(key, '/v1/iam/policies/readers', 'DELETE')).toBe(403);
+      const who = await fetch(`${base}/v1/iam/auth`, { headers: { authorization: `Bearer ${key}` } });
+      expect(who.headers.get('x-dispatch-subject')).toBe('reader-key');
+      expect(who.headers.get('x-dispatch-org')).toBe('acme');
+    });
+
+    it('stores only a hash of the key', async () => {
+      const created = await api('alice', 'POST', '/v1/iam/apikeys', { name: 'hash-check', role: 'viewer' });
+      const rows = await pool.query(`SELECT * FROM identity.api_key WHERE name = 'hash-check'`);
+      expect(JSON.stringify(rows.rows)).not.toContain((created.body['key'] as string).slice(17));
+    });
+
+    it('stops a revoked key at once, and refuses a forged or unknown one', async () => {
+      const key = (await api('alice', 'POST', '/v1/iam/apikeys', { name: 'short-lived', role: 'viewer' })).body['key'] as string;
+      expect(await withKey(key)).toBe(200);
+      expect((await api('alice', 'POST', '/v1/iam/apikeys/short-lived/revoke')).body['revokedTime']).toEqual(expect.any(String));
+      expect(await withKey(key)).toBe(401);
+      expect(await withKey(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBe(401);
+      expect(await withKey('dsp_aaaaaaaaaaaa_' + 'x'.repeat(43))).toBe(401);
+    });
+
+    it('refuses an unknown role or a bad expiry, storing nothing', async () => {
+      expect(await api('alice', 'POST', '/v1/iam/apikeys', { name: 'k2', role: 'wizard' })).toMatchObject({ status: 400, body: { code: 'ROLE_NOT_FOUND' } });
+      expect(await api('alice', 'POST', '/v1/iam/apikeys', { name: 'k3', role: 'viewer', expiresInDays: 9999 })).toMatchObject({
+        status: 400,
+        body: { code: 'VALIDATION_FAILED' },
+      });
+      expect((await api('alice', 'GET', '/v1/iam/apikeys/k2')).status).toBe(404);
+    });
+  });
+
   describe('service accounts', () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
@@ -265,6 +311,9 @@ describe('identity-manager: organizations, roles and policies', () => {
   });
 
   describeTenantProbes('identity', () => probe, [
+    { method: 'GET', path: '/v1/iam/apikeys' },
+    { method: 'POST', path: '/v1/iam/apikeys', body: { name: 'probe-key', role: 'viewer' }, write: true },
+    { method: 'POST', path: '/v1/iam/apikeys/acme-key/revoke', write: true, otherOrgResource: true },
     { method: 'GET', path: '/v1/iam/quotas' },
     { method: 'PUT', path: '/v1/iam/quotas/acme', body: { maxFunctions: 1 }, write: true },
     { method: 'GET', path: '/v1/iam/auth' },

@@ -46,3 +46,13 @@ export const serviceAccountBody = z.object({ name, publicKey, tags }).strict();
 export const serviceAccountUpdateBody = serviceAccountBody.omit({ name: true });
 export type ServiceAccountBody = z.infer<typeof serviceAccountBody>;
 export type ServiceAccountUpdateBody = z.infer<typeof serviceAccountUpdateBody>;
+
+export const apiKeyBody = z
+  .object({
+    name,
+    role: z.string().min(1).max(NAME_MAX_LENGTH),
+    expiresInDays: z.number().int().min(1).max(365, 'at most 365 days; create a new key to rotate').default(90),
+    tags,
+  })
+  .strict();
+export type ApiKeyBody = z.infer<typeof apiKeyBody>;

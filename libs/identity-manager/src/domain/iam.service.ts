@@ -11,6 +11,7 @@ import type {
   RoleUpdateBody,
   ServiceAccountBody,
   ServiceAccountUpdateBody,
+  ApiKeyBody,
 } from '../api/schemas';
 import { AuthzRepository, type AuthzEntity } from '../persistence/authz.repository';
 import { Organization } from '../persistence/entities/organization.entity';
@@ -18,6 +19,8 @@ import { RoleBinding } from '../persistence/entities/role-binding.entity';
 import { Role } from '../persistence/entities/role.entity';
 import { ServiceAccount } from '../persistence/entities/service-account.entity';
 import { canonicalPublicKeyPem } from './public-key';
+import { ApiKey } from '../persistence/entities/api-key.entity';
+import { newApiKey } from './api-key-secret';
 
 const isBuiltin = (role: string) => (BUILTIN_ROLES as readonly string[]).includes(role);
 
@@ -27,6 +30,14 @@ const policyView = (b: RoleBinding) => ({ ...entityBaseOf(b), role: b.role, subj
 
 const serviceAccountView = (a: ServiceAccount) => ({ ...entityBaseOf(a), publicKey: a.publicKeyPem });
 export type ServiceAccountView = ReturnType<typeof serviceAccountView>;
+const apiKeyView = (k: ApiKey) => ({
+  ...entityBaseOf(k),
+  role: k.role,
+  prefix: k.prefix,
+  expiresTime: k.expiresAt?.toISOString() ?? null,
+  revokedTime: k.revokedAt?.toISOString() ?? null,
+});
+export type ApiKeyView = ReturnType<typeof apiKeyView>;
 export type OrganizationView = ReturnType<typeof organizationView>;
 export type RoleView = ReturnType<typeof roleView>;
 export type PolicyView = ReturnType<typeof policyView>;
@@ -169,6 +180,43 @@ export class IamService {
     });
   }
 
+  /** The key itself is in this answer only: it is never stored nor shown again. */
+  async createApiKey(org: string, body: ApiKeyBody): Promise<ApiKeyView & { key: string }> {
+    const { key, prefix, sha256 } = newApiKey();
+    const expiresAt = new Date(Date.now() + body.expiresInDays * 86_400_000);
+    const saved = await this.repo.change(async (m) => {
+      await this.assertRoleExists(m, org, body.role);
+      return m.save(m.create(ApiKey, { org, name: body.name, role: body.role, tags: body.tags, prefix, sha256, expiresAt, revokedAt: null }));
+    });
+    return { ...apiKeyView(saved), key };
+  }
+
+  async listApiKeys(org: string, page: PageRequest): Promise<Page<ApiKeyView>> {
+    return mapPage(toPage(await this.repo.page(ApiKey, org, page), page.limit, (k) => k.name), apiKeyView);
+  }
+
+  async getApiKey(org: string, name: string): Promise<ApiKeyView> {
+    return apiKeyView(await this.mustFind(ApiKey, org, name, ErrorCode.NOT_FOUND));
+  }
+
+  /** Stops the key working at once (this process) or within a refresh period (the others). */
+  async revokeApiKey(org: string, name: string): Promise<ApiKeyView> {
+    return apiKeyView(
+      await this.repo.change(async (m) => {
+        const key = await this.inTx(m, ApiKey, org, name);
+        key.revokedAt ??= new Date();
+        return m.save(key);
+      }),
+    );
+  }
+
+  async deleteApiKey(org: string, name: string): Promise<void> {
+    await this.repo.change(async (m) => {
+      const key = await this.inTx(m, ApiKey, org, name);
+      await m.delete(ApiKey, { id: key.id });
+    });
+  }
+
   /**
    * Solo mode's first start: service account `name` in `org` with this key, an admin of it, and
    * the org itself, all idempotent (a restart with the same key changes nothing).
@@ -214,7 +262,7 @@ export class IamService {
     return found;
   }
 
-  private async inTx<E extends Role | RoleBinding | ServiceAccount>(m: EntityManager, entity: new () => E, org: string, name: string): Promise<E> {
+  private async inTx<E extends Role | RoleBinding | ServiceAccount | ApiKey>(m: EntityManager, entity: new () => E, org: string, name: string): Promise<E> {
     const found = await m.findOne(entity, { where: { org, name } as never, lock: { mode: 'pessimistic_write' } });
     if (!found) throw notFound(ErrorCode.NOT_FOUND, kindOf(entity), name);
     return found;
@@ -222,7 +270,11 @@ export class IamService {
 }
 
 function kindOf(entity: new () => unknown): string {
-  return entity === Organization ? 'organization' : entity === Role ? 'role' : entity === ServiceAccount ? 'service account' : 'policy';
+  if (entity === Organization) return 'organization';
+  if (entity === Role) return 'role';
+  if (entity === ServiceAccount) return 'service account';
+  if (entity === ApiKey) return 'API key';
+  return 'policy';
 }
 
 function notFound(code: ErrorCode, kind: string, name: string): DispatchError {

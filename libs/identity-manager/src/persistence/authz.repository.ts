@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type DataSource, type EntityManager, MoreThan, QueryFailedError } from 'typeorm';
+import { type DataSource, type EntityManager, IsNull, MoreThan, QueryFailedError } from 'typeorm';
 import { ErrorCode, type AuthzSnapshot, type PayloadOf, type Subject } from '@dispatch/contracts';
 import { OutboxRelay, OutboxWriter } from '@dispatch/persistence';
 import { DispatchError, IdentitySnapshot, InjectDataSource, InjectOutboxRelay, type PageRequest } from '@dispatch/platform';
@@ -8,9 +8,10 @@ import { Organization } from './entities/organization.entity';
 import { RoleBinding } from './entities/role-binding.entity';
 import { Role } from './entities/role.entity';
 import { ServiceAccount } from './entities/service-account.entity';
+import { ApiKey } from './entities/api-key.entity';
 
 /** The entities whose changes move the authorization snapshot. */
-export type AuthzEntity = Role | RoleBinding | Organization | ServiceAccount;
+export type AuthzEntity = Role | RoleBinding | Organization | ServiceAccount | ApiKey;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -63,12 +64,18 @@ export class AuthzRepository {
       const roles = await manager.getRepository(Role).find({ order: { org: 'ASC', name: 'ASC' } });
       const bindings = await manager.getRepository(RoleBinding).find({ order: { org: 'ASC', name: 'ASC' } });
       const accounts = await manager.getRepository(ServiceAccount).find({ order: { org: 'ASC', name: 'ASC' } });
+      // Expired keys stay in the snapshot until the next change; the authenticator checks expiry.
+      const keys = await manager.getRepository(ApiKey).find({ where: { revokedAt: IsNull() }, order: { org: 'ASC', name: 'ASC' } });
       return {
         revision,
         roles: roles.map((r) => ({ org: r.org, name: r.name, rules: r.rules })),
-        bindings: bindings.map((b) => ({ org: b.org, role: b.role, subjects: b.subjects })),
+        bindings: [
+          ...bindings.map((b) => ({ org: b.org, role: b.role, subjects: b.subjects })),
+          ...keys.map((k) => ({ org: k.org, role: k.role, subjects: [{ kind: 'apikey' as const, name: k.name }] })),
+        ],
         issuers: [],
         serviceAccounts: accounts.map((a) => ({ org: a.org, name: a.name, publicKeyPem: a.publicKeyPem })),
+        apiKeys: keys.map((k) => ({ org: k.org, name: k.name, prefix: k.prefix, sha256: k.sha256, role: k.role, expiresAt: k.expiresAt?.toISOString() ?? null })),
       };
     });
   }

@@ -77,6 +77,7 @@ const SNAPSHOT: AuthzSnapshot = {
   revision: 1,
   issuers: [],
   serviceAccounts: [],
+      apiKeys: [],
   roles: [],
   bindings: [
     { org: 'acme', role: 'admin', subjects: [{ kind: 'user', name: 'alice' }] },

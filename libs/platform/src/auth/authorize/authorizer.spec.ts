@@ -5,6 +5,7 @@ const snapshot: AuthzSnapshot = {
   revision: 7,
   issuers: [],
   serviceAccounts: [],
+  apiKeys: [],
   roles: [{ org: 'acme', name: 'deployer', rules: [{ resources: ['function', 'image'], actions: ['create', 'update'] }] }],
   bindings: [
     { org: 'acme', role: 'admin', subjects: [{ kind: 'user', name: 'alice' }] },

@@ -54,7 +54,7 @@ export class Authorizer {
   }
 
   async can(principal: Principal, resource: Resource, action: Action): Promise<boolean> {
-    const kind = principal.kind === 'serviceaccount' ? 'serviceaccount' : 'user';
+    const kind = principal.kind;
     const candidates = [`${kind}:${principal.subject}`, ...principal.groups.map((g) => `group:${g}`)];
     const key = JSON.stringify([principal.org, resource, action, candidates]);
     const known = this.decisions.get(key);

@@ -29,6 +29,7 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
   private authorizer?: Authorizer;
   private snapshot?: AuthzSnapshot;
   private keys = new Map<string, KeyObject>();
+  private apiKeys = new Map<string, AuthzSnapshot['apiKeys'][number]>();
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   private queued?: Promise<void>;
@@ -87,6 +88,11 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
     return this.keys.get(`${org}/${account}`);
   }
 
+  /** The live API key with this lookup prefix, if any. */
+  apiKey(prefix: string): AuthzSnapshot['apiKeys'][number] | undefined {
+    return this.apiKeys.get(prefix);
+  }
+
   /** Revision of the snapshot held; -1 before the first load. */
   get revision(): number {
     return this.snapshot?.revision ?? -1;
@@ -109,6 +115,7 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
       for (const sa of reply.serviceAccounts) keys.set(`${sa.org}/${sa.name}`, createPublicKey(sa.publicKeyPem));
       this.authorizer = authorizer;
       this.keys = keys;
+      this.apiKeys = new Map(reply.apiKeys.map((k) => [k.prefix, k]));
       this.snapshot = reply;
     } catch (err) {
       this.logger.warn({ err }, 'could not refresh the authorization snapshot; keeping the last one');

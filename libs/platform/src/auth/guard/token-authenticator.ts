@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@dispatch/contracts';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { API_KEY_PATTERN, ErrorCode, type Principal } from '@dispatch/contracts';
+import { DispatchError } from '../../errors/dispatch-error';
 import { OidcTokenVerifier, peekJwt, ServiceAccountTokenVerifier } from '../verify';
 import type { Authenticator } from './authenticator';
 import { IdentitySnapshot } from './identity-snapshot';
@@ -25,6 +27,7 @@ export class TokenAuthenticator implements Authenticator {
   }
 
   async authenticate(credential: string): Promise<Principal> {
+    if (credential.startsWith('dsp_')) return this.apiKey(credential);
     const revision = this.identity.revision;
     const cached = this.verified.get(credential, revision);
     if (cached) return cached;
@@ -34,5 +37,19 @@ export class TokenAuthenticator implements Authenticator {
       typeof iss === 'string' && SERVICE_ACCOUNT_ISSUER.test(iss) ? await this.serviceAccounts.verify(credential) : await this.oidc.verify(credential);
     this.verified.set(credential, principal, exp, revision);
     return principal;
+  }
+
+  /** A lookup by prefix and a constant-time comparison of hashes: no slow hash needed for 256-bit keys. */
+  private apiKey(credential: string): Principal {
+    const match = API_KEY_PATTERN.exec(credential);
+    const known = match ? this.identity.apiKey(match[1]) : undefined;
+    const given = createHash('sha256').update(credential).digest();
+    if (!known || !timingSafeEqual(given, Buffer.from(known.sha256, 'hex'))) {
+      throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key; create a new one at /v1/iam/apikeys');
+    }
+    if (known.expiresAt && Date.parse(known.expiresAt) <= Date.now()) {
+      throw new DispatchError(ErrorCode.UNAUTHENTICATED, `API key "${known.name}" expired at ${known.expiresAt}; create a new one`);
+    }
+    return { org: known.org, subject: known.name, groups: [], kind: 'apikey' };
   }
 }
