@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { StoreModule } from '@dispatch/platform';
 import { ApiKeysController } from './api/api-keys.controller';
+import { IssuersController } from './api/issuers.controller';
 import { AuthSubrequestController } from './api/auth-subrequest.controller';
 import { OrganizationsController } from './api/organizations.controller';
 import { QuotasController } from './api/quotas.controller';
@@ -31,7 +32,7 @@ export class IdentityManagerModule implements OnApplicationBootstrap {
     return {
       module: IdentityManagerModule,
       imports: [StoreModule.forSchema(IDENTITY_SCHEMA)],
-      controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, ApiKeysController, AuthSubrequestController, QuotasController, AuthzSnapshotHandler, QuotaHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
+      controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, ApiKeysController, IssuersController, AuthSubrequestController, QuotasController, AuthzSnapshotHandler, QuotaHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
       providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService, QuotasService, ...SECRETS_PROVIDERS, ...AUDIT_PROVIDERS],
     };
   }

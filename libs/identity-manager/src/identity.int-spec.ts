@@ -213,6 +213,31 @@ describe('identity-manager: organizations, roles and policies', () => {
     expect((await fetch(`${base}/v1/iam/auth?resource=nope&action=get`, { headers: { authorization: `Bearer ${tokens['carol']}` } })).status).toBe(400);
   });
 
+  describe('per-org identity providers', () => {
+    let orgIdp: TestIdp;
+    beforeAll(async () => {
+      orgIdp = await startTestIdp();
+    });
+    afterAll(() => orgIdp?.stop());
+
+    it("accepts an org's own IdP once registered, for that org only", async () => {
+      const eve = await orgIdp.issueToken({ subject: 'eve', org: 'acme' });
+      const asEve = (token: string) => fetch(`${base}/v1/iam/policies`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      expect(await asEve(eve)).toBe(401);
+      const { issuer, audience } = orgIdp.trustedIssuer();
+      expect((await api('alice', 'POST', '/v1/iam/issuers', { name: 'acme-sso', issuer, audience })).status).toBe(201);
+      await api('alice', 'POST', '/v1/iam/policies', { name: 'eve-viewer', role: 'viewer', subjects: [{ kind: 'user', name: 'eve' }] });
+      expect(await asEve(eve)).toBe(200);
+      // A token of that IdP claiming another org is refused: it vouches for acme only.
+      expect(await asEve(await orgIdp.issueToken({ subject: 'eve', org: 'beta' }))).toBe(401);
+      expect((await api('bob', 'GET', '/v1/iam/issuers/acme-sso')).status).toBe(404);
+      expect(await api('alice', 'POST', '/v1/iam/issuers', { name: 'bad', issuer: 'not a url', audience: 'x' })).toMatchObject({
+        status: 400,
+        body: { code: 'VALIDATION_FAILED' },
+      });
+    });
+  });
+
   describe('API keys', () => {
     const withKey = (key: string, path = '/v1/iam/policies', method = 'GET') =>
       fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
@@ -311,6 +336,8 @@ describe('identity-manager: organizations, roles and policies', () => {
   });
 
   describeTenantProbes('identity', () => probe, [
+    { method: 'GET', path: '/v1/iam/issuers' },
+    { method: 'POST', path: '/v1/iam/issuers', body: { name: 'i', issuer: 'https://idp.example', audience: 'a' }, write: true },
     { method: 'GET', path: '/v1/iam/apikeys' },
     { method: 'POST', path: '/v1/iam/apikeys', body: { name: 'probe-key', role: 'viewer' }, write: true },
     { method: 'POST', path: '/v1/iam/apikeys/acme-key/revoke', write: true, otherOrgResource: true },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTIONS, NAME_MAX_LENGTH, NAME_PATTERN, RESOURCES } from '@dispatch/contracts';
+import { ACTIONS, DEFAULT_CLAIM_MAPPING, NAME_MAX_LENGTH, NAME_PATTERN, RESOURCES } from '@dispatch/contracts';
 
 const name = z
   .string()
@@ -56,3 +56,19 @@ export const apiKeyBody = z
   })
   .strict();
 export type ApiKeyBody = z.infer<typeof apiKeyBody>;
+
+const url = z.string().max(2048).url();
+const claim = z.string().min(1).max(256);
+export const issuerBody = z
+  .object({
+    name,
+    issuer: url,
+    audience: z.string().min(1).max(1024),
+    jwksUri: url.optional(),
+    claims: z.object({ org: claim, subject: claim, groups: claim }).strict().default(DEFAULT_CLAIM_MAPPING),
+    tags,
+  })
+  .strict();
+export const issuerUpdateBody = issuerBody.omit({ name: true });
+export type IssuerBody = z.infer<typeof issuerBody>;
+export type IssuerUpdateBody = z.infer<typeof issuerUpdateBody>;

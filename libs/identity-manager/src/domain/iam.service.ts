@@ -12,6 +12,8 @@ import type {
   ServiceAccountBody,
   ServiceAccountUpdateBody,
   ApiKeyBody,
+  IssuerBody,
+  IssuerUpdateBody,
 } from '../api/schemas';
 import { AuthzRepository, type AuthzEntity } from '../persistence/authz.repository';
 import { Organization } from '../persistence/entities/organization.entity';
@@ -20,6 +22,7 @@ import { Role } from '../persistence/entities/role.entity';
 import { ServiceAccount } from '../persistence/entities/service-account.entity';
 import { canonicalPublicKeyPem } from './public-key';
 import { ApiKey } from '../persistence/entities/api-key.entity';
+import { TrustedIssuerRecord } from '../persistence/entities/trusted-issuer.entity';
 import { newApiKey } from './api-key-secret';
 
 const isBuiltin = (role: string) => (BUILTIN_ROLES as readonly string[]).includes(role);
@@ -38,6 +41,8 @@ const apiKeyView = (k: ApiKey) => ({
   revokedTime: k.revokedAt?.toISOString() ?? null,
 });
 export type ApiKeyView = ReturnType<typeof apiKeyView>;
+const issuerView = (i: TrustedIssuerRecord) => ({ ...entityBaseOf(i), issuer: i.issuer, audience: i.audience, jwksUri: i.jwksUri, claims: i.claims });
+export type IssuerView = ReturnType<typeof issuerView>;
 export type OrganizationView = ReturnType<typeof organizationView>;
 export type RoleView = ReturnType<typeof roleView>;
 export type PolicyView = ReturnType<typeof policyView>;
@@ -180,6 +185,35 @@ export class IamService {
     });
   }
 
+  async createIssuer(org: string, body: IssuerBody): Promise<IssuerView> {
+    return issuerView(await this.repo.change((m) => m.save(m.create(TrustedIssuerRecord, { ...body, jwksUri: body.jwksUri ?? null, org }))));
+  }
+
+  async listIssuers(org: string, page: PageRequest): Promise<Page<IssuerView>> {
+    return mapPage(toPage(await this.repo.page(TrustedIssuerRecord, org, page), page.limit, (i) => i.name), issuerView);
+  }
+
+  async getIssuer(org: string, name: string): Promise<IssuerView> {
+    return issuerView(await this.mustFind(TrustedIssuerRecord, org, name, ErrorCode.NOT_FOUND));
+  }
+
+  async updateIssuer(org: string, name: string, body: IssuerUpdateBody): Promise<IssuerView> {
+    return issuerView(
+      await this.repo.change(async (m) => {
+        const record = await this.inTx(m, TrustedIssuerRecord, org, name);
+        Object.assign(record, { ...body, jwksUri: body.jwksUri ?? null });
+        return m.save(record);
+      }),
+    );
+  }
+
+  async deleteIssuer(org: string, name: string): Promise<void> {
+    await this.repo.change(async (m) => {
+      const record = await this.inTx(m, TrustedIssuerRecord, org, name);
+      await m.delete(TrustedIssuerRecord, { id: record.id });
+    });
+  }
+
   /** The key itself is in this answer only: it is never stored nor shown again. */
   async createApiKey(org: string, body: ApiKeyBody): Promise<ApiKeyView & { key: string }> {
     const { key, prefix, sha256 } = newApiKey();
@@ -262,7 +296,7 @@ export class IamService {
     return found;
   }
 
-  private async inTx<E extends Role | RoleBinding | ServiceAccount | ApiKey>(m: EntityManager, entity: new () => E, org: string, name: string): Promise<E> {
+  private async inTx<E extends Role | RoleBinding | ServiceAccount | ApiKey | TrustedIssuerRecord>(m: EntityManager, entity: new () => E, org: string, name: string): Promise<E> {
     const found = await m.findOne(entity, { where: { org, name } as never, lock: { mode: 'pessimistic_write' } });
     if (!found) throw notFound(ErrorCode.NOT_FOUND, kindOf(entity), name);
     return found;
@@ -274,6 +308,7 @@ function kindOf(entity: new () => unknown): string {
   if (entity === Role) return 'role';
   if (entity === ServiceAccount) return 'service account';
   if (entity === ApiKey) return 'API key';
+  if (entity === TrustedIssuerRecord) return 'issuer';
   return 'policy';
 }
 

@@ -9,9 +9,10 @@ import { RoleBinding } from './entities/role-binding.entity';
 import { Role } from './entities/role.entity';
 import { ServiceAccount } from './entities/service-account.entity';
 import { ApiKey } from './entities/api-key.entity';
+import { TrustedIssuerRecord } from './entities/trusted-issuer.entity';
 
 /** The entities whose changes move the authorization snapshot. */
-export type AuthzEntity = Role | RoleBinding | Organization | ServiceAccount | ApiKey;
+export type AuthzEntity = Role | RoleBinding | Organization | ServiceAccount | ApiKey | TrustedIssuerRecord;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -65,6 +66,7 @@ export class AuthzRepository {
       const bindings = await manager.getRepository(RoleBinding).find({ order: { org: 'ASC', name: 'ASC' } });
       const accounts = await manager.getRepository(ServiceAccount).find({ order: { org: 'ASC', name: 'ASC' } });
       // Expired keys stay in the snapshot until the next change; the authenticator checks expiry.
+      const issuers = await manager.getRepository(TrustedIssuerRecord).find({ order: { org: 'ASC', name: 'ASC' } });
       const keys = await manager.getRepository(ApiKey).find({ where: { revokedAt: IsNull() }, order: { org: 'ASC', name: 'ASC' } });
       return {
         revision,
@@ -73,7 +75,7 @@ export class AuthzRepository {
           ...bindings.map((b) => ({ org: b.org, role: b.role, subjects: b.subjects })),
           ...keys.map((k) => ({ org: k.org, role: k.role, subjects: [{ kind: 'apikey' as const, name: k.name }] })),
         ],
-        issuers: [],
+        issuers: issuers.map((i) => ({ issuer: i.issuer, audience: i.audience, claims: i.claims, org: i.org, ...(i.jwksUri ? { jwksUri: i.jwksUri } : {}) })),
         serviceAccounts: accounts.map((a) => ({ org: a.org, name: a.name, publicKeyPem: a.publicKeyPem })),
         apiKeys: keys.map((k) => ({ org: k.org, name: k.name, prefix: k.prefix, sha256: k.sha256, role: k.role, expiresAt: k.expiresAt?.toISOString() ?? null })),
       };
