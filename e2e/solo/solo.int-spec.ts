@@ -62,7 +62,11 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
     expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/readyz"/);
     const docs = await fetch(`${api}/docs`);
     expect(docs.status).toBe(200);
-    expect(((await (await fetch(`${api}/docs-json`)).json()) as { info: { title: string } }).info.title).toBe('Dispatch');
+    const doc = (await (await fetch(`${api}/docs-json`)).json()) as { info: { title: string }; paths: Record<string, Record<string, { operationId?: string }>> };
+    expect(doc.info.title).toBe('Dispatch');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/iam/roles', '/v1/iam/policies/{name}', '/v1/secret', '/v1/iam/audit']));
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('answers unknown routes and bad bodies with the error shape, never 500', async () => {

@@ -1,17 +1,14 @@
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { StoreModule } from '@dispatch/platform';
 import { ApiKeysController } from './api/api-keys.controller';
-import { IssuersController } from './api/issuers.controller';
 import { AuthSubrequestController } from './api/auth-subrequest.controller';
+import { IssuersController, PoliciesController, RolesController, ServiceAccountsController } from './api/iam-collections';
 import { OrganizationsController } from './api/organizations.controller';
 import { QuotasController } from './api/quotas.controller';
 import { QuotaHandler } from './bus/quota.handler';
 import { QuotasService } from './domain/quotas.service';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit';
 import { SECRETS_CONTROLLERS, SECRETS_PROVIDERS } from './secrets';
-import { PoliciesController } from './api/policies.controller';
-import { RolesController } from './api/roles.controller';
-import { ServiceAccountsController } from './api/service-accounts.controller';
 import { AuthzSnapshotHandler } from './bus/authz-snapshot.handler';
 import { IamService } from './domain/iam.service';
 import type { IdentityConfig } from './identity-config';
