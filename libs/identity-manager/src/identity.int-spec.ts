@@ -1,106 +1,32 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { Module } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
-import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
-import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
-import { AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
-import {
-  createTestDatabase,
-  describeTenantProbes,
-  startTestIdp,
-  waitFor,
-  type ProbeCredentials,
-  type TestDatabase,
-  type TestIdp,
-} from '@dispatch/testing';
-import { IdentityManagerModule } from './identity-manager.module';
-import { IDENTITY_SCHEMA } from './persistence/schema';
+import { describeTenantProbes, startTestIdp, waitFor, type ProbeCredentials, type TestIdp } from '@dispatch/testing';
+import { startIdentityTestApp, type IdentityTestApp } from './test-support/identity-test-app';
 
 /**
  * identity-manager as a user meets it: tokens from a real OIDC provider, a real PostgreSQL, the
  * guard every service uses, and the authorization snapshot served over the bus.
  */
 describe('identity-manager: organizations, roles and policies', () => {
-  let db: TestDatabase;
-  let idp: TestIdp;
-  let pool: Pool;
-  let bus: InProcessBus;
-  let app: NestFastifyApplication;
+  let t: IdentityTestApp;
   let base: string;
-  const tokens: Record<string, string> = {};
+  let idp: TestIdp;
+  let bus: IdentityTestApp['bus'];
+  let pool: IdentityTestApp['pool'];
+  let tokens: Record<string, string>;
   const probe = {} as ProbeCredentials;
+  const api = (who: string, method: string, path: string, body?: unknown) => t.api(who, method, path, body);
 
   beforeAll(async () => {
-    [db, idp] = await Promise.all([createTestDatabase(), startTestIdp()]);
-    const logger = createLogger({ level: 'silent', name: 'identity-test' });
-    await migrateSchemas(db.url, [serviceSchema(BUS_SCHEMA, [], busMigrations), IDENTITY_SCHEMA], { log: logger });
-    pool = new Pool({ connectionString: db.url, max: 3 });
-    bus = await InProcessBus.start({ pool, log: logger });
-
-    const config = loadConfig(baseConfigSchema, {});
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'identity-test', config, logger }),
-        InfrastructureModule.forRoot({ databaseUrl: db.url, bus }),
-        AuthModule.forRoot({ deploymentIssuers: [idp.trustedIssuer()], platformOrg: 'default', refreshMs: 60_000 }),
-        IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }] }),
-      ],
-    })
-    class IdentityTestModule {}
-    app = await createHttpApp(IdentityTestModule, { config, logger, title: 'test', version: '0' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-
-    const people: [string, string, string[]][] = [
-      ['root', 'default', []],
-      ['alice', 'acme', []],
-      ['carol', 'acme', ['auditors']],
-      ['bob', 'beta', []],
-    ];
-    for (const [subject, org, groups] of people) tokens[subject] = await idp.issueToken({ subject, org, groups });
-    Object.assign(probe, {
-      baseUrl: base,
-      expired: await idp.forgeToken({ expired: true }, { subject: 'alice', org: 'acme' }),
-      wrongIssuer: await idp.forgeToken({ issuer: 'https://evil.example' }, { subject: 'alice', org: 'acme' }),
-      algNone: await idp.forgeToken({ alg: 'none' }, { subject: 'alice', org: 'acme' }),
-      unknownKey: await idp.forgeToken({ signedBy: 'unknown-key' }, { subject: 'alice', org: 'acme' }),
-      viewer: tokens['carol'],
-      admin: tokens['bob'],
-    });
-
-    // The platform admin creates two tenants, each with its own admin.
-    for (const [name, admin] of [
-      ['acme', 'alice'],
-      ['beta', 'bob'],
-    ]) {
-      const res = await api('root', 'POST', '/v1/iam/organizations', { name, admins: [{ kind: 'user', name: admin }] });
-      expect(res.status).toBe(201);
-    }
-    expect((await api('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] })).status).toBe(201);
+    t = await startIdentityTestApp({ name: 'identity-test' });
+    ({ base, idp, bus, pool, tokens } = t);
+    Object.assign(probe, t.probe);
     const acmeBot = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
     expect((await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'acme-bot', publicKey: acmeBot })).status).toBe(201);
     expect((await api('alice', 'POST', '/v1/iam/apikeys', { name: 'acme-key', role: 'viewer' })).status).toBe(201);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await bus?.close();
-    await pool?.end();
-    await idp?.stop();
-    await db?.drop();
-  });
-
-  async function api(who: string, method: string, path: string, body?: unknown) {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown> & { items?: { name: string }[] }) : {} };
-  }
+  afterAll(() => t?.close());
 
   it('lets a platform admin create organizations, and nobody else', async () => {
     const list = await api('root', 'GET', '/v1/iam/organizations');
@@ -112,7 +38,7 @@ describe('identity-manager: organizations, roles and policies', () => {
 
   it('shows an org its own policies only, and answers another org with 404', async () => {
     const acme = await api('alice', 'GET', '/v1/iam/policies');
-    expect(acme.body.items!.map((p) => p.name)).toEqual(['org-admins', 'readers']);
+    expect(acme.body.items!.map((p) => p.name)).toEqual(['devs', 'org-admins', 'readers']);
     const beta = await api('bob', 'GET', '/v1/iam/policies');
     expect(beta.body.items!.map((p) => p.name)).toEqual(['org-admins']);
     expect(await api('bob', 'GET', '/v1/iam/policies/readers')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });

@@ -1,32 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
-import { BUS_SCHEMA, busMigrations, InProcessBus, type BusMessage } from '@dispatch/bus';
+import type { Pool } from 'pg';
+import type { BusMessage, InProcessBus } from '@dispatch/bus';
 import type { AuditRecordedEvent } from '@dispatch/contracts';
-import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
-import {
-  AuthModule,
-  baseConfigSchema,
-  BusContext,
-  createHttpApp,
-  createLogger,
-  encodePageToken,
-  InfrastructureModule,
-  loadConfig,
-  PlatformModule,
-} from '@dispatch/platform';
-import {
-  createTestDatabase,
-  describeTenantProbes,
-  startTestIdp,
-  waitFor,
-  type ProbeCredentials,
-  type TestDatabase,
-  type TestIdp,
-} from '@dispatch/testing';
-import { IdentityManagerModule } from '../identity-manager.module';
-import { IDENTITY_SCHEMA } from '../persistence/schema';
+import { BusContext, encodePageToken } from '@dispatch/platform';
+import { describeTenantProbes, waitFor, type ProbeCredentials } from '@dispatch/testing';
+import { startIdentityTestApp, type IdentityTestApp } from '../test-support/identity-test-app';
 import { AuditRecordedHandler } from './audit-recorded.handler';
 import { AuditRetention } from './audit-retention';
 
@@ -44,13 +23,12 @@ const DAY = 24 * 60 * 60 * 1000;
  * API by tokens of a real OIDC provider, each org seeing only its own.
  */
 describe('identity-manager: audit log', () => {
-  let db: TestDatabase;
-  let idp: TestIdp;
+  let t: IdentityTestApp;
   let pool: Pool;
   let bus: InProcessBus;
   let app: NestFastifyApplication;
   let base: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   const probe = {} as ProbeCredentials;
   // Our events sit a day back, in a window of their own: requests this suite makes may be
   // audited too once the hook is wired into every app.
@@ -59,54 +37,9 @@ describe('identity-manager: audit log', () => {
   const window = `since=${encodeURIComponent(at(0))}&until=${encodeURIComponent(at(3600))}`;
 
   beforeAll(async () => {
-    [db, idp] = await Promise.all([createTestDatabase(), startTestIdp()]);
-    const logger = createLogger({ level: 'silent', name: 'audit-test' });
-    await migrateSchemas(db.url, [serviceSchema(BUS_SCHEMA, [], busMigrations), IDENTITY_SCHEMA], { log: logger });
-    pool = new Pool({ connectionString: db.url, max: 3 });
-    bus = await InProcessBus.start({ pool, log: logger });
-
-    const config = loadConfig(baseConfigSchema, {});
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'identity-test', config, logger }),
-        InfrastructureModule.forRoot({ databaseUrl: db.url, bus }),
-        AuthModule.forRoot({ deploymentIssuers: [idp.trustedIssuer()], platformOrg: 'default', refreshMs: 250 }),
-        IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }] }),
-      ],
-    })
-    class AuditTestModule {}
-    app = await createHttpApp(AuditTestModule, { config, logger, title: 'test', version: '0' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-
-    const people: [string, string, string[]][] = [
-      ['root', 'default', []],
-      ['alice', 'acme', []],
-      ['carol', 'acme', ['auditors']],
-      ['bob', 'beta', []],
-    ];
-    for (const [subject, org, groups] of people) tokens[subject] = await idp.issueToken({ subject, org, groups });
-    Object.assign(probe, {
-      baseUrl: base,
-      expired: await idp.forgeToken({ expired: true }, { subject: 'alice', org: 'acme' }),
-      wrongIssuer: await idp.forgeToken({ issuer: 'https://evil.example' }, { subject: 'alice', org: 'acme' }),
-      algNone: await idp.forgeToken({ alg: 'none' }, { subject: 'alice', org: 'acme' }),
-      unknownKey: await idp.forgeToken({ signedBy: 'unknown-key' }, { subject: 'alice', org: 'acme' }),
-      viewer: tokens['carol'],
-      admin: tokens['bob'],
-    });
-    // Set-up writes are retried while refused: the guard's snapshot can lag a just-committed
-    // binding by one refresh (IdentitySnapshot.refresh() joins a load already in flight).
-    const created = (who: string, path: string, body: unknown) =>
-      waitFor(async () => (await send(who, 'POST', path, body)).status === 201, { what: `${who}: POST ${path}`, intervalMs: 100 });
-    for (const [name, admin] of [
-      ['acme', 'alice'],
-      ['beta', 'bob'],
-    ]) {
-      await created('root', '/v1/iam/organizations', { name, admins: [{ kind: 'user', name: admin }] });
-    }
-    await created('alice', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] });
-    await waitFor(async () => (await send('carol', 'GET', '/v1/iam/audit')).status === 200, { what: 'carol to be a viewer', intervalMs: 100 });
+    t = await startIdentityTestApp({ name: 'audit-test' });
+    ({ pool, bus, app, base, tokens } = t);
+    Object.assign(probe, t.probe);
 
     // What the services' hooks would have published, spread over the first minutes of the window.
     await record(
@@ -122,13 +55,7 @@ describe('identity-manager: audit log', () => {
     );
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await bus?.close();
-    await pool?.end();
-    await idp?.stop();
-    await db?.drop();
-  });
+  afterAll(() => t?.close());
 
   async function send(who: string | undefined, method: string, path: string, body?: unknown): Promise<Answer> {
     const headers: Record<string, string> = {};

@@ -1,16 +1,12 @@
-import { Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
-import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
-import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
-import { AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
-import { createTestDatabase, describeTenantProbes, startTestIdp, type ProbeCredentials, type TestDatabase, type TestIdp } from '@dispatch/testing';
-import { IdentityManagerModule } from '../identity-manager.module';
-import { IDENTITY_SCHEMA } from '../persistence/schema';
+import type { Pool } from 'pg';
+import type { InProcessBus } from '@dispatch/bus';
+import { createLogger } from '@dispatch/platform';
+import { describeTenantProbes, type ProbeCredentials } from '@dispatch/testing';
+import { startIdentityTestApp, type IdentityTestApp } from '../test-support/identity-test-app';
 import { SECRET_MAX_BYTES } from './secret-schemas';
 
 type Body = Record<string, unknown> & { items?: Record<string, unknown>[]; secrets?: Record<string, string> };
@@ -20,16 +16,12 @@ type Body = Record<string, unknown> & { items?: Record<string, unknown>[]; secre
  * a real PostgreSQL whose rows are read raw to prove they hold no plaintext.
  */
 describe('identity-manager: secrets', () => {
-  let db: TestDatabase;
-  let idp: TestIdp;
+  let t: IdentityTestApp;
   let pool: Pool;
   let bus: InProcessBus;
-  let app: NestFastifyApplication;
-  let base: string;
   let home: string;
   const saved = { home: process.env['DISPATCH_HOME'], key: process.env['DISPATCH_SECRET_KEY'] };
   const logLines: string[] = [];
-  const tokens: Record<string, string> = {};
   const probe = {} as ProbeCredentials;
   // Distinct values, so finding one anywhere (a row, a log line, an error) means it leaked.
   const unique = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
@@ -43,53 +35,11 @@ describe('identity-manager: secrets', () => {
     process.env['DISPATCH_HOME'] = home;
     delete process.env['DISPATCH_SECRET_KEY'];
 
-    [db, idp] = await Promise.all([createTestDatabase(), startTestIdp()]);
     // Everything down to trace goes to logLines, checked at the end for leaked values.
     const logger = createLogger({ level: 'trace', name: 'secrets-test', destination: { write: (line: string) => void logLines.push(line) } });
-    await migrateSchemas(db.url, [serviceSchema(BUS_SCHEMA, [], busMigrations), IDENTITY_SCHEMA], { log: logger });
-    pool = new Pool({ connectionString: db.url, max: 3 });
-    bus = await InProcessBus.start({ pool, log: logger });
-
-    const config = loadConfig(baseConfigSchema, {});
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'secrets-test', config, logger }),
-        InfrastructureModule.forRoot({ databaseUrl: db.url, bus }),
-        AuthModule.forRoot({ deploymentIssuers: [idp.trustedIssuer()], platformOrg: 'default', refreshMs: 60_000 }),
-        IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }] }),
-      ],
-    })
-    class SecretsTestModule {}
-    app = await createHttpApp(SecretsTestModule, { config, logger, title: 'test', version: '0' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-
-    const people: [string, string, string[]][] = [
-      ['root', 'default', []],
-      ['alice', 'acme', []],
-      ['carol', 'acme', ['auditors']],
-      ['dave', 'acme', ['devs']],
-      ['bob', 'beta', []],
-    ];
-    for (const [subject, org, groups] of people) tokens[subject] = await idp.issueToken({ subject, org, groups });
-    Object.assign(probe, {
-      baseUrl: base,
-      expired: await idp.forgeToken({ expired: true }, { subject: 'alice', org: 'acme' }),
-      wrongIssuer: await idp.forgeToken({ issuer: 'https://evil.example' }, { subject: 'alice', org: 'acme' }),
-      algNone: await idp.forgeToken({ alg: 'none' }, { subject: 'alice', org: 'acme' }),
-      unknownKey: await idp.forgeToken({ signedBy: 'unknown-key' }, { subject: 'alice', org: 'acme' }),
-      viewer: tokens['carol'],
-      admin: tokens['bob'],
-    });
-
-    for (const [name, admin] of [
-      ['acme', 'alice'],
-      ['beta', 'bob'],
-    ]) {
-      expect((await api('root', 'POST', '/v1/iam/organizations', { name, admins: [{ kind: 'user', name: admin }] })).status).toBe(201);
-    }
-    expect((await api('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] })).status).toBe(201);
-    expect((await api('alice', 'POST', '/v1/iam/policies', { name: 'devs', role: 'developer', subjects: [{ kind: 'group', name: 'devs' }] })).status).toBe(201);
+    t = await startIdentityTestApp({ name: 'secrets-test', logger });
+    ({ pool, bus } = t);
+    Object.assign(probe, t.probe);
 
     // The secret of each org the tests and the tenant probes use; never deleted.
     expect((await api('alice', 'POST', '/v1/secret', { name: 'shared-db', secrets: acmeDb, tags: [{ key: 'team', value: 'core' }] })).status).toBe(201);
@@ -97,11 +47,7 @@ describe('identity-manager: secrets', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await bus?.close();
-    await pool?.end();
-    await idp?.stop();
-    await db?.drop();
+    await t?.close();
     await rm(home, { recursive: true, force: true });
     for (const [name, value] of [
       ['DISPATCH_HOME', saved.home],
@@ -112,15 +58,10 @@ describe('identity-manager: secrets', () => {
     }
   });
 
-  async function api(who: string, method: string, path: string, body?: unknown) {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text, body: (text ? JSON.parse(text) : {}) as Body };
-  }
+  const api = async (who: string, method: string, path: string, body?: unknown) => {
+    const res = await t.api(who, method, path, body);
+    return { ...res, body: res.body as Body };
+  };
 
   async function rawRows(org: string, name: string) {
     const { rows } = await pool.query<Record<string, unknown>>('SELECT * FROM "identity"."secret" WHERE org = $1 AND name = $2', [org, name]);
