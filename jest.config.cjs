@@ -1,7 +1,7 @@
 const { swcOptions, jestModuleNameMapper } = require('./swc.config.cjs');
 
 // ESM-only dependencies that Node 20 requires natively but jest cannot: compiled to CommonJS.
-const ESM_PACKAGES = ['content-disposition', 'jose'];
+const ESM_PACKAGES = ['content-disposition', 'jose', '@kubernetes/client-node', 'openid-client', 'oauth4webapi'];
 
 const common = {
   rootDir: __dirname,

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const auth: DynamicModule[] = withAuth
     ? [
         AuthModule.forRoot({ deploymentIssuers: [], platformOrg: 'default', refreshMs: 60_000 }),
-        IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [] }),
+        IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [], SECRETS_BACKEND: 'postgres' }),
       ]
     : [];
   @Module({

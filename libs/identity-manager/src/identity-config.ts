@@ -18,5 +18,10 @@ export const identityConfigSchema = z.object({
     .default('')
     .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(subject)),
+  /**
+   * Where secret values are kept: `postgres` (encrypted rows, AES-256-GCM with DISPATCH_SECRET_KEY)
+   * or `kubernetes` (one Kubernetes Secret each, in SECRETS_NAMESPACE).
+   */
+  SECRETS_BACKEND: z.enum(['postgres', 'kubernetes'], { error: 'must be postgres or kubernetes' }).default('postgres'),
 });
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

@@ -8,7 +8,7 @@ import { QuotasController } from './api/quotas.controller';
 import { QuotaHandler } from './bus/quota.handler';
 import { QuotasService } from './domain/quotas.service';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit';
-import { SECRETS_CONTROLLERS, SECRETS_PROVIDERS } from './secrets';
+import { SECRETS_CONTROLLERS, secretsProviders } from './secrets';
 import { AuthzSnapshotHandler } from './bus/authz-snapshot.handler';
 import { IamService } from './domain/iam.service';
 import type { IdentityConfig } from './identity-config';
@@ -30,7 +30,7 @@ export class IdentityManagerModule implements OnApplicationBootstrap {
       module: IdentityManagerModule,
       imports: [StoreModule.forSchema(IDENTITY_SCHEMA)],
       controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, ApiKeysController, IssuersController, AuthSubrequestController, QuotasController, AuthzSnapshotHandler, QuotaHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
-      providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService, QuotasService, ...SECRETS_PROVIDERS, ...AUDIT_PROVIDERS],
+      providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService, QuotasService, ...secretsProviders(config.SECRETS_BACKEND), ...AUDIT_PROVIDERS],
     };
   }
 

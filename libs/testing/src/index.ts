@@ -5,3 +5,4 @@ export * from './process';
 export * from './tenant-probes';
 export * from './oidc';
 export * from './nats-streams';
+export * from './kubernetes';

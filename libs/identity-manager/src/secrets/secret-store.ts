@@ -25,7 +25,7 @@ export interface SecretWithValues extends EntityBase {
  * taken, NOT_FOUND when `replace`, `get` or `delete` finds no such secret. Implementations never
  * put values into errors or logs.
  *
- * PostgreSQL (encrypted rows) is the backend today; a Kubernetes Secrets backend comes later.
+ * Backends: PostgreSQL (encrypted rows) and Kubernetes Secrets, chosen by SECRETS_BACKEND.
  */
 export interface SecretStore {
   put(org: string, input: SecretInput, mode: 'create' | 'replace'): Promise<SecretSummary>;

@@ -45,7 +45,7 @@ const PEOPLE: [subject: string, org: string, groups: string[]][] = [
  * bus, the guard every service uses, and two tenant orgs (acme, beta) with their admins. The
  * `auditors` group of acme is bound to viewer, `devs` to developer.
  */
-export async function startIdentityTestApp(options: { name: string; logger?: Logger; refreshMs?: number }): Promise<IdentityTestApp> {
+export async function startIdentityTestApp(options: { name: string; logger?: Logger; refreshMs?: number; secretsBackend?: 'postgres' | 'kubernetes' }): Promise<IdentityTestApp> {
   const [db, idp] = await Promise.all([createTestDatabase(), startTestIdp()]);
   const logger = options.logger ?? createLogger({ level: 'silent', name: options.name });
   await migrateSchemas(db.url, [serviceSchema(BUS_SCHEMA, [], busMigrations), IDENTITY_SCHEMA], { log: logger });
@@ -58,7 +58,7 @@ export async function startIdentityTestApp(options: { name: string; logger?: Log
       PlatformModule.forRoot({ serviceName: options.name, config, logger }),
       InfrastructureModule.forRoot({ databaseUrl: db.url, bus }),
       AuthModule.forRoot({ deploymentIssuers: [idp.trustedIssuer()], platformOrg: 'default', refreshMs: options.refreshMs ?? 60_000 }),
-      IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }] }),
+      IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }], SECRETS_BACKEND: options.secretsBackend ?? 'postgres' }),
     ],
   })
   class IdentityTestModule {}
