@@ -21,15 +21,19 @@ export default [
             // type:testing holds test helpers; only *.spec.ts / *.int-spec.ts files import it.
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:testing'] },
-            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:testing'] },
+            // Runtime shims run inside functions' processes and containers: they stand alone.
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // Embedded substitutes of solo mode (faas-local, gateway-local); features import them only in tests.
+            { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:runtime', 'type:client', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:data', 'type:util', 'type:client', 'type:contracts', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:data', 'type:util', 'type:client', 'type:provider', 'type:contracts', 'type:testing'],
             },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util', 'type:client', 'type:contracts'],
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util', 'type:client', 'type:provider', 'type:contracts'],
             },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -30,11 +30,13 @@ async function* sources(dir) {
   }
 }
 
+// `node tools/build.mjs libs/runtimes/nodejs …` builds only those folders and keeps the rest of dist/.
+const only = process.argv.slice(2);
 const started = Date.now();
 const out = path.join(root, 'dist');
-await rm(out, { recursive: true, force: true });
+if (!only.length) await rm(out, { recursive: true, force: true });
 const jobs = [];
-for (const top of roots) {
+for (const top of only.length ? only : roots) {
   for await (const file of sources(path.join(root, top))) {
     jobs.push(
       (async () => {

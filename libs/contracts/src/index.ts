@@ -5,3 +5,5 @@ export * from './subjects';
 export * from './pagination';
 export * from './version';
 export * from './auth';
+export * from './functions';
+export * from './openfaas';

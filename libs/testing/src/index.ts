@@ -6,3 +6,4 @@ export * from './tenant-probes';
 export * from './oidc';
 export * from './nats-streams';
 export * from './kubernetes';
+export * from './specs';

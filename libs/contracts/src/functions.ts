@@ -1,0 +1,76 @@
+import type { RunErrorType } from './status';
+
+/**
+ * The function contract (DESIGN §7): what a runtime shim receives and answers.
+ *
+ * A runtime shim (libs/runtimes/<runtime>) is an HTTP/1.1 server. It listens on the unix socket
+ * named by `DISPATCH_SOCKET`, or else on TCP `PORT` (in a container behind the OpenFaaS watchdog),
+ * loads the user's handler once at start, and serves:
+ *
+ * - `GET /_/health` → 200 `{"ready": true}` once the handler is loaded.
+ * - `POST /` with a {@link FunctionEnvelope} as JSON → 200 with a {@link FunctionReply} as JSON,
+ *   also when the user's function threw (the error is in `context.error`). Anything other than
+ *   200 means the shim itself failed.
+ *
+ * Environment of a shim: `DISPATCH_CODE_DIR` (the function's source tree), `DISPATCH_HANDLER`
+ * (see {@link FunctionHandlerRef}), `DISPATCH_SOCKET` or `PORT`. When the handler cannot be
+ * loaded the shim writes one line `handler error: <what to fix>` to stderr and exits with
+ * {@link SHIM_EXIT_HANDLER_ERROR}.
+ */
+export interface FunctionEnvelope {
+  context: FunctionContext;
+  payload: unknown;
+}
+
+export interface FunctionContext {
+  /** The run this call belongs to (empty when the function is called directly on the provider). */
+  runId?: string;
+  functionName?: string;
+  org?: string;
+  /** Epoch milliseconds after which the caller stops waiting. */
+  deadline?: number;
+  /** Merged key/values of the function's (and the run's) named secrets. */
+  secrets?: Record<string, string>;
+  /** Credentials of bound service instances, by instance name. */
+  serviceBindings?: Record<string, Record<string, unknown>>;
+  /** The CloudEvent that triggered the run, without its data (data is the payload). */
+  event?: Record<string, unknown>;
+  /** The HTTP request that triggered the run through the gateway. */
+  httpContext?: { method: string; path: string; headers: Record<string, string>; query: Record<string, string> };
+}
+
+export interface FunctionLogs {
+  stdout: string[];
+  stderr: string[];
+}
+
+/** What went wrong in a run: the typed error of DESIGN §7. */
+export interface RunError {
+  type: RunErrorType;
+  message: string;
+  stacktrace?: string[];
+}
+
+export interface FunctionReply {
+  context: { logs: FunctionLogs; error?: RunError | null };
+  payload: unknown;
+}
+
+/**
+ * How a function names its entry point. Node.js: a file (`index.js`, `lib/hello.js`) whose
+ * `module.exports` is the function, or `file.js:name` for a named export. Python: `module.func`
+ * (`hello.handle`, `pkg/mod.handle`), or a bare file `hello.py` exporting `handle`.
+ */
+export type FunctionHandlerRef = string;
+
+/** Exit code of a shim whose handler cannot be loaded (bad file, no such export, syntax error). */
+export const SHIM_EXIT_HANDLER_ERROR = 3;
+
+/** Runtimes Dispatch builds functions for. */
+export const FUNCTION_RUNTIMES = ['nodejs', 'python3'] as const;
+export type FunctionRuntime = (typeof FUNCTION_RUNTIMES)[number];
+
+/** Lines of each stream kept per call; beyond it the last line says how many were dropped. */
+export const RUN_LOG_MAX_LINES = 1000;
+/** Longest single log line kept, in characters; longer ones are cut. */
+export const RUN_LOG_MAX_LINE_LENGTH = 4096;

@@ -1,0 +1,100 @@
+/**
+ * Bodies of the OpenFaaS gateway REST API (../shared/specs/openfaas/ENDPOINTS.md, schema in
+ * openfaas-gateway.schema.json). The OpenFaaS client sends and reads these; the local provider
+ * (faas-local) serves them, so the two stay one protocol.
+ */
+export interface OpenFaasResources {
+  memory?: string;
+  cpu?: string;
+}
+
+export interface OpenFaasFunctionDeployment {
+  service: string;
+  image: string;
+  namespace?: string;
+  envProcess?: string;
+  constraints?: string[];
+  envVars?: Record<string, string>;
+  secrets?: string[];
+  labels?: Record<string, string> | null;
+  annotations?: Record<string, string> | null;
+  limits?: OpenFaasResources | null;
+  requests?: OpenFaasResources | null;
+  readOnlyRootFilesystem?: boolean;
+}
+
+export interface OpenFaasFunctionStatus {
+  name: string;
+  image: string;
+  namespace?: string;
+  envProcess?: string;
+  envVars?: Record<string, string>;
+  constraints?: string[];
+  secrets?: string[];
+  labels?: Record<string, string> | null;
+  annotations?: Record<string, string> | null;
+  limits?: OpenFaasResources | null;
+  requests?: OpenFaasResources | null;
+  readOnlyRootFilesystem?: boolean;
+  invocationCount?: number;
+  replicas?: number;
+  availableReplicas?: number;
+  createdAt?: string;
+  usage?: { cpu?: number; totalMemoryBytes?: number } | null;
+}
+
+export interface OpenFaasDeleteFunctionRequest {
+  functionName: string;
+  namespace?: string;
+}
+
+export interface OpenFaasScaleServiceRequest {
+  serviceName: string;
+  namespace: string;
+  replicas: number;
+}
+
+export interface OpenFaasLogEntry {
+  name: string;
+  namespace: string;
+  instance: string;
+  timestamp: string;
+  text: string;
+}
+
+export interface OpenFaasVersionInfo {
+  sha: string;
+  release: string;
+  commit_message?: string;
+}
+
+export interface OpenFaasGatewayInfo {
+  provider: { provider: string; orchestration: string; version: OpenFaasVersionInfo | null } | null;
+  version: OpenFaasVersionInfo | null;
+  arch: string;
+}
+
+/**
+ * The OpenFaaS-native knobs Dispatch sets on a deployment, honoured by faas-netes and by
+ * faas-local alike: scaling bounds as labels, the watchdog's limits as environment variables.
+ */
+export const OPENFAAS_LABEL_SCALE_MIN = 'com.openfaas.scale.min';
+export const OPENFAAS_LABEL_SCALE_MAX = 'com.openfaas.scale.max';
+/** Calls one replica serves at once (of-watchdog); more wait in the queue. */
+export const OPENFAAS_ENV_MAX_INFLIGHT = 'max_inflight';
+/** Longest a call may run, as a Go duration (`30s`, `1m30s`); the replica is replaced after it. */
+export const OPENFAAS_ENV_EXEC_TIMEOUT = 'exec_timeout';
+/** Which runtime shim runs the function (`nodejs`, `python3`), for providers that run code, not images. */
+export const DISPATCH_ENV_RUNTIME = 'DISPATCH_RUNTIME';
+/** The handler the shim loads (FunctionHandlerRef). */
+export const DISPATCH_ENV_HANDLER = 'DISPATCH_HANDLER';
+
+/** Headers of the gateway's call routes. */
+export const OPENFAAS_HEADER_CALL_ID = 'X-Call-Id';
+export const OPENFAAS_HEADER_CALLBACK_URL = 'X-Callback-Url';
+export const OPENFAAS_HEADER_FUNCTION_STATUS = 'X-Function-Status';
+export const OPENFAAS_HEADER_DURATION = 'X-Duration-Seconds';
+/** Why a call failed inside the provider (timeout, memory, crash): a short machine-readable word. */
+export const DISPATCH_HEADER_FAILURE = 'X-Dispatch-Failure';
+export const PROVIDER_FAILURES = ['timeout', 'memory', 'crash', 'unavailable'] as const;
+export type ProviderFailure = (typeof PROVIDER_FAILURES)[number];

@@ -1,0 +1,2 @@
+export * from './shared-specs';
+export * from './openfaas-contract';
