@@ -21,6 +21,18 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   RATE_LIMITED: 'RATE_LIMITED',
   NOT_READY: 'NOT_READY',
+  /** A run asked of a function that cannot serve yet (not READY). */
+  FUNCTION_NOT_READY: 'FUNCTION_NOT_READY',
+  /** An uploaded function source that is not a readable tar.gz/tar/zip, or breaks its limits. */
+  INVALID_ARCHIVE: 'INVALID_ARCHIVE',
+  /** The function's handler is not in its source. */
+  HANDLER_NOT_FOUND: 'HANDLER_NOT_FOUND',
+  UNKNOWN_RUNTIME: 'UNKNOWN_RUNTIME',
+  /** A run's input or a function's declared JSON schema is not acceptable. */
+  INPUT_SCHEMA_VIOLATION: 'INPUT_SCHEMA_VIOLATION',
+  INVALID_SCHEMA: 'INVALID_SCHEMA',
+  /** The function provider (OpenFaaS, faas-local) failed or refused a call. */
+  PROVIDER_ERROR: 'PROVIDER_ERROR',
   BUS_TIMEOUT: 'BUS_TIMEOUT',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',

@@ -74,3 +74,21 @@ export type FunctionRuntime = (typeof FUNCTION_RUNTIMES)[number];
 export const RUN_LOG_MAX_LINES = 1000;
 /** Longest single log line kept, in characters; longer ones are cut. */
 export const RUN_LOG_MAX_LINE_LENGTH = 4096;
+
+/**
+ * How a provider starts a runtime shim: what each libs/runtimes/<runtime> exports. The command
+ * runs with the environment described on FunctionEnvelope; `memoryLimitMb` becomes the runtime's
+ * own heap cap where it has one (the provider enforces the hard limit on top).
+ */
+export interface RuntimeShim {
+  runtime: FunctionRuntime;
+  command(options: { memoryLimitMb?: number }): { command: string; args: string[] };
+}
+
+/**
+ * Images of solo mode: `local/<sha256 hex of the source tree>`, the function's code tree kept
+ * unpacked at `<images root>/<hex>/` (DISPATCH_HOME/images). function-manager writes them;
+ * faas-local runs them.
+ */
+export const LOCAL_IMAGE_PREFIX = 'local/';
+export const LOCAL_IMAGE_PATTERN = /^local\/([0-9a-f]{64})$/;
