@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '.nx', 'coverage', 'tools/lint/fixtures/**'] },
+  { ignores: ['**/dist', '**/node_modules', '.nx', 'coverage', 'tools/lint/fixtures/**', '**/fixtures/functions/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -23,7 +23,7 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:testing'] },
             // Runtime shims run inside functions' processes and containers: they stand alone.
-            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
             // Embedded substitutes of solo mode (faas-local, gateway-local); features import them only in tests.
             { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:runtime', 'type:client', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },

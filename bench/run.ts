@@ -1,5 +1,6 @@
 import { benchAuth } from './auth';
 import { benchHealthz } from './healthz';
+import { benchInvoke } from './invoke';
 
 /**
  * `npm run bench [-- <name>]`. Loopback only, each run bounded by BENCH_SECONDS (default 10).
@@ -8,6 +9,7 @@ import { benchHealthz } from './healthz';
 const benchmarks: Record<string, (seconds: number, connections: number) => Promise<void>> = {
   healthz: benchHealthz,
   auth: benchAuth,
+  invoke: benchInvoke,
 };
 
 async function main(): Promise<void> {

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       `  Health   ${solo.apiUrl}/healthz  ${solo.apiUrl}/readyz`,
       `  Metrics  ${solo.apiUrl}/metrics`,
       `  Gateway  ${solo.gatewayUrl}`,
+      `  Functions ${solo.functions}`,
       `  Data     ${solo.dataDir} (${solo.database})`,
       `  CLI      ${solo.cliConfig} (service account ${config.DISPATCH_PLATFORM_ORG}/admin, platform admin)`,
       `Press Ctrl-C to stop.`,

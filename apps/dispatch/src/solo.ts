@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -7,7 +8,9 @@ import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dis
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { IamService } from '@dispatch/identity-manager';
 import { migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
-import { AuthModule, createHttpApp, InfrastructureModule, PlatformModule, type ShutdownSteps } from '@dispatch/platform';
+import { AuthModule, createHttpApp, InfrastructureModule, loadConfigOrExit, PlatformModule, type ShutdownSteps } from '@dispatch/platform';
+import { startFaasLocal } from '@dispatch/faas-local';
+import { functionConfigSchema } from '@dispatch/function-manager';
 import { ensureCliCredentials } from './cli-credentials';
 import { reserveGatewayPort } from './gateway-port';
 import { SOLO_SERVICES } from './services';
@@ -18,6 +21,8 @@ export interface RunningSolo {
   /** Where the CLI finds the bootstrap admin's credentials. */
   cliConfig: string;
   gatewayUrl: string;
+  /** The embedded function provider (OpenFaaS gateway API) and whether functions are sandboxed. */
+  functions: string;
   dataDir: string;
   database: string;
 }
@@ -53,6 +58,29 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     await migrateSchemas(databaseUrl, schemas, { log: logger.child({ component: 'migrations' }) });
     abortIfStopping();
 
+    // Functions run on the embedded OpenFaaS-compatible provider, reached through the OpenFaaS
+    // client exactly as cluster mode reaches OpenFaaS; its /system API takes credentials only we know.
+    const imagesRoot = join(config.DISPATCH_HOME, 'images');
+    const faasCredentials = { user: 'dispatch', password: config.FAAS_LOCAL_PASSWORD ?? randomBytes(24).toString('base64url') };
+    const faas = await startFaasLocal({
+      host: '127.0.0.1',
+      port: config.FAAS_LOCAL_PORT,
+      imagesRoot,
+      workDir: join(config.DISPATCH_HOME, 'faas-local'),
+      hiddenPaths: [config.DISPATCH_HOME],
+      basicAuth: faasCredentials,
+      logger: logger.child({ component: 'faas-local' }),
+    });
+    undo.add(() => faas.stop());
+    abortIfStopping();
+    const functions = loadConfigOrExit(functionConfigSchema, {
+      ...process.env,
+      OPENFAAS_URL: faas.url,
+      OPENFAAS_USER: faasCredentials.user,
+      OPENFAAS_PASSWORD: faasCredentials.password,
+      FUNCTION_IMAGES_DIR: imagesRoot,
+    });
+
     let bus: Bus;
     if (config.NATS_URL) {
       bus = await NatsBus.connect({
@@ -79,7 +107,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
           platformOrg: config.DISPATCH_PLATFORM_ORG,
           refreshMs: config.AUTHZ_REFRESH_MS,
         }),
-        ...SOLO_SERVICES.map((s) => s.module()),
+        ...SOLO_SERVICES.map((s) => s.module({ functions })),
       ],
     })
     class SoloModule {}
@@ -99,6 +127,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
       apiUrl,
       cliConfig,
       gatewayUrl: `http://${config.HOST}:${gatewayPort}`,
+      functions: `faas-local at ${faas.url} (${faas.sandbox === 'bwrap' ? 'sandboxed with bubblewrap' : 'NOT sandboxed: install bubblewrap to isolate functions'})`,
       dataDir: config.DISPATCH_HOME,
       database,
     };

@@ -83,6 +83,8 @@ export interface SubjectPayloads {
   'image.image.ready.v1': EntityChangedEvent;
   'function.function.changed.v1': EntityChangedEvent;
   'function.run.requested.v1': RunRequestedEvent;
+  /** An org's function usage since a UTC day (YYYY-MM-DD), for identity-manager's usage report. */
+  'function.usage.get.v1': { org: string; since: string };
   'catalog.binding.ready.v1': EntityChangedEvent;
   /** Round-trip probe of the bus (request/reply), used by tests. */
   'identity.system.ping.v1': { from: string };
@@ -96,5 +98,15 @@ export interface SubjectReplies {
   'identity.system.ping.v1': { pong: string };
   'identity.quota.get.v1': OrgQuotas;
   'identity.secret.resolve.v1': { secrets: Record<string, string> };
+  'function.usage.get.v1': FunctionUsage;
+}
+
+/** Runs of an org since a day, their cost (duration × memory limit) and the runs in progress now. */
+export interface FunctionUsage {
+  org: string;
+  since: string;
+  runs: number;
+  gbSeconds: number;
+  concurrentRuns: number;
 }
 export type PayloadOf<S extends Subject> = SubjectPayloads[S];

@@ -4,7 +4,7 @@ import { ApiKeysController } from './api/api-keys.controller';
 import { AuthSubrequestController } from './api/auth-subrequest.controller';
 import { IssuersController, PoliciesController, RolesController, ServiceAccountsController } from './api/iam-collections';
 import { OrganizationsController } from './api/organizations.controller';
-import { QuotasController } from './api/quotas.controller';
+import { QuotasController, UsageController } from './api/quotas.controller';
 import { QuotaHandler } from './bus/quota.handler';
 import { QuotasService } from './domain/quotas.service';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit';
@@ -29,7 +29,7 @@ export class IdentityManagerModule implements OnApplicationBootstrap {
     return {
       module: IdentityManagerModule,
       imports: [StoreModule.forSchema(IDENTITY_SCHEMA)],
-      controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, ApiKeysController, IssuersController, AuthSubrequestController, QuotasController, AuthzSnapshotHandler, QuotaHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
+      controllers: [OrganizationsController, RolesController, PoliciesController, ServiceAccountsController, ApiKeysController, IssuersController, AuthSubrequestController, QuotasController, UsageController, AuthzSnapshotHandler, QuotaHandler, ...SECRETS_CONTROLLERS, ...AUDIT_CONTROLLERS],
       providers: [{ provide: IDENTITY_CONFIG, useValue: config }, AuthzRepository, IamService, QuotasService, ...secretsProviders(config.SECRETS_BACKEND), ...AUDIT_PROVIDERS],
     };
   }

@@ -28,3 +28,4 @@ export * from './auth/auth.module';
 export * from './bootstrap/shutdown-steps';
 export * from './auth/verify';
 export * from './audit';
+export * from './api/entity-schemas';

@@ -7,3 +7,4 @@ export * from './oidc';
 export * from './nats-streams';
 export * from './kubernetes';
 export * from './specs';
+export * from './runtimes/shim-process';

@@ -1,5 +1,11 @@
 import { OutboxRecord, serviceSchema } from '@dispatch/persistence';
+import { FunctionRecord } from './entities/function.entity';
+import { FunctionSource } from './entities/function-source.entity';
+import { FunctionVersion } from './entities/function-version.entity';
+import { Run } from './entities/run.entity';
+import { UsageRecord } from './entities/usage.entity';
 import { FunctionManagerInit1763900000001 } from './migrations/1763900000001-init';
+import { FunctionsAndRuns1795435976402 } from './migrations/1795435976402-functions-and-runs';
 
 /** function-manager's own PostgreSQL schema: its entities and the migrations that create them. */
-export const FUNCTIONS_SCHEMA = serviceSchema('functions', [OutboxRecord], [FunctionManagerInit1763900000001]);
+export const FUNCTIONS_SCHEMA = serviceSchema('functions', [OutboxRecord, FunctionRecord, FunctionVersion, FunctionSource, Run, UsageRecord], [FunctionManagerInit1763900000001, FunctionsAndRuns1795435976402]);

@@ -1,15 +1,6 @@
 import { z } from 'zod';
-import { ACTIONS, DEFAULT_CLAIM_MAPPING, NAME_MAX_LENGTH, NAME_PATTERN, RESOURCES } from '@dispatch/contracts';
-
-const name = z
-  .string()
-  .max(NAME_MAX_LENGTH, `at most ${NAME_MAX_LENGTH} characters`)
-  .regex(NAME_PATTERN, 'lower-case letters, digits and "-", starting and ending with a letter or digit (DNS-1123 label)');
-
-const tags = z
-  .array(z.object({ key: z.string().min(1).max(63), value: z.string().max(256) }).strict())
-  .max(32, 'at most 32 tags')
-  .default([]);
+import { entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
+import { ACTIONS, DEFAULT_CLAIM_MAPPING, NAME_MAX_LENGTH, RESOURCES } from '@dispatch/contracts';
 
 
 const rule = z

@@ -257,7 +257,8 @@ export class IamService {
    */
   async ensureServiceAccountAdmin(org: string, name: string, publicKey: string): Promise<void> {
     const publicKeyPem = canonicalPublicKeyPem(publicKey);
-    await this.ensureAdmins(org, [{ kind: 'serviceaccount', name }]);
+    // A binding of its own: DISPATCH_ADMINS' `bootstrap-admins` binding must survive it.
+    await this.ensureAdmins(org, [{ kind: 'serviceaccount', name }], `${name}-admin`);
     const existing = await this.repo.findOne(ServiceAccount, org, name);
     if (existing?.publicKeyPem === publicKeyPem) return;
     await this.repo.change(async (m) => {
@@ -271,12 +272,12 @@ export class IamService {
    * Makes `subjects` admins of `org` (creating the org if needed), idempotently: how a deployment
    * gets its first platform admins.
    */
-  async ensureAdmins(org: string, subjects: PolicyBody['subjects']): Promise<void> {
-    const existing = await this.repo.findOne(RoleBinding, org, 'bootstrap-admins');
+  async ensureAdmins(org: string, subjects: PolicyBody['subjects'], bindingName = 'bootstrap-admins'): Promise<void> {
+    const existing = await this.repo.findOne(RoleBinding, org, bindingName);
     if (existing && JSON.stringify(existing.subjects) === JSON.stringify(subjects)) return;
     await this.repo.change(async (m) => {
       if (!(await m.findOneBy(Organization, { name: org }))) await m.save(m.create(Organization, { name: org, org, tags: [] }));
-      const binding = (await m.findOneBy(RoleBinding, { org, name: 'bootstrap-admins' })) ?? m.create(RoleBinding, { org, name: 'bootstrap-admins', tags: [] });
+      const binding = (await m.findOneBy(RoleBinding, { org, name: bindingName })) ?? m.create(RoleBinding, { org, name: bindingName, tags: [] });
       Object.assign(binding, { role: 'admin', subjects });
       await m.save(binding);
     });

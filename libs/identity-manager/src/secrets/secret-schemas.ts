@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ErrorCode, NAME_MAX_LENGTH, NAME_PATTERN } from '@dispatch/contracts';
-import { DispatchError } from '@dispatch/platform';
+import { ErrorCode } from '@dispatch/contracts';
+import { DispatchError, entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
 
 /**
  * Limits of a secret (issue 4, "Bad input"); the 4xx messages quote them:
@@ -16,16 +16,6 @@ export const SECRET_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,252}$/;
 
 const KEY_RULE =
   'each key must match ^[A-Za-z_][A-Za-z0-9_.-]{0,252}$: a letter or "_" first, then letters, digits, "_", "." or "-", at most 253 characters';
-
-const name = z
-  .string()
-  .max(NAME_MAX_LENGTH, `at most ${NAME_MAX_LENGTH} characters`)
-  .regex(NAME_PATTERN, 'lower-case letters, digits and "-", starting and ending with a letter or digit (DNS-1123 label)');
-
-const tags = z
-  .array(z.object({ key: z.string().min(1).max(63), value: z.string().max(256) }).strict())
-  .max(32, 'at most 32 tags')
-  .default([]);
 
 // Messages name the field (the key) and the rule, never the value.
 const secrets = z

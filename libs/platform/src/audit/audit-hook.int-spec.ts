@@ -48,6 +48,12 @@ class ThingsController {
     throw new Error('internal detail');
   }
 
+  @Post('run')
+  @Authorize('function', 'execute')
+  run() {
+    return { ran: true };
+  }
+
   @Post('slow')
   @Authorize('function', 'create')
   async slow() {
@@ -242,15 +248,16 @@ describe('audit hook (real NATS, real IdP)', () => {
     expect((await eventOf(deleted.requestId)).event).toMatchObject({ action: 'delete', status: 204, result: 'allowed' });
   });
 
-  it('leaves out reads, routes outside /v1 and requests no route matched', async () => {
+  it('leaves out reads, allowed executions (runs keep their own record), routes outside /v1 and requests no route matched', async () => {
     const { published, pending } = hook.stats();
     const others = [
       await call('GET', '/v1/things', { who: 'alice' }),
+      await call('POST', '/v1/things/run', { who: 'alice' }),
       await call('POST', '/hooks', { body: {} }),
       await call('DELETE', '/v1/nothing-here', { who: 'alice' }),
       await call('GET', '/healthz'),
     ];
-    expect(others.map((r) => r.status)).toEqual([200, 201, 404, 200]);
+    expect(others.map((r) => r.status)).toEqual([200, 201, 201, 404, 200]);
     expect(await hook.flush()).toBe(true);
     expect(hook.stats().published + hook.stats().pending).toBe(published + pending);
     for (const r of others) expect(eventsOf(r.requestId)).toEqual([]);

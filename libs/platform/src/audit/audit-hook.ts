@@ -78,6 +78,9 @@ function createAuditHook(app: NestFastifyApplication, options: AuditHookOptions)
     const state = states.get(request);
     if (!state || state.recorded) return;
     state.recorded = true;
+    // An allowed `execute` (a function run) changes no resource and has its own record, the run:
+    // auditing each one would double every run's cost. Refused ones are audited like any request.
+    if (request.authzRequirement?.action === 'execute' && (state.status ?? reply.statusCode) < 400) return;
     try {
       const event = buildAuditEvent(
         {

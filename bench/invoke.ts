@@ -1,0 +1,145 @@
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SignJWT } from 'jose';
+import { freePort, startProcess, waitFor } from '@dispatch/testing';
+import { load } from './lib/load';
+import { printTable } from './lib/report';
+
+const SOLO = resolve(__dirname, '../apps/dispatch/src/main.js');
+
+/** The benchmarked function: it echoes, so the figures are the platform's, not the function's. */
+const SOURCE = `module.exports = (context, payload) => ({ echo: payload });\n`;
+const REPLICAS = 2;
+
+/**
+ * A blocking run through the whole platform (`POST /v1/runs`: auth, catalog, runner chain, the
+ * OpenFaaS client, faas-local, the run record) against calling the same warm function on the
+ * provider directly (`POST /function/<name>` on faas-local), in the same solo server. Also the
+ * time from create to the first successful run, beside a deploy straight on the provider.
+ */
+export async function benchInvoke(seconds: number, connections: number): Promise<void> {
+  const home = await mkdtemp(join(tmpdir(), 'dispatch-bench-invoke-'));
+  const [port, faasPort] = [await freePort(), await freePort()];
+  const faasPassword = randomBytes(18).toString('base64url');
+  const faasAuthorization = `Basic ${Buffer.from(`dispatch:${faasPassword}`).toString('base64')}`;
+  const api = `http://127.0.0.1:${port}`;
+  const faas = `http://127.0.0.1:${faasPort}`;
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under the load.
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const server = await startProcess(
+    [...nodeArgs, SOLO],
+    { PORT: String(port), GATEWAY_PORT: '0', FAAS_LOCAL_PORT: String(faasPort), FAAS_LOCAL_PASSWORD: faasPassword, DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' },
+    `${api}/readyz`,
+    { timeoutMs: 120_000, detached: true },
+  );
+  try {
+    // The CLI credentials are written just after the API starts answering.
+    await waitFor(() => existsSync(join(home, 'config.json')), { what: 'the CLI credentials' });
+    const cli = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { organization: string; serviceAccount: string; privateKey: string };
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(createPrivateKey(cli.privateKey));
+    const auth = { authorization: `Bearer ${token}` };
+
+    const createToFirstRun = await timeToFirstRun(api, auth, 'bench-first');
+    const deployToFirstCall = await timeToFirstDirectCall(faas, faasAuthorization, await imageOf(api, auth, 'bench-first'));
+
+    const create = await fetch(`${api}/v1/function`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', runtime: 'nodejs', handler: 'index.js', source: await tarGz(SOURCE), minReplicas: REPLICAS, maxReplicas: REPLICAS }),
+    });
+    if (create.status !== 201) throw new Error(`create answered ${create.status}: ${await create.text()}`);
+    await untilReady(api, auth, 'bench');
+    const version = (await (await fetch(`${api}/v1/function/bench/versions`, { headers: auth })).json()) as { items: { providerName: string }[] };
+    const direct = `${faas}/function/${version.items[0].providerName}`;
+    const envelope = JSON.stringify({ context: {}, payload: { n: 1 } });
+    const run = `${api}/v1/runs?functionName=bench`;
+    const runBody = JSON.stringify({ input: { n: 1 }, blocking: true });
+    const json = { 'content-type': 'application/json' };
+
+    const measure = async (url: string, body: string, headers: Record<string, string>) => {
+      await load(url, { seconds: Math.min(2, seconds), connections, method: 'POST', headers, body });
+      const result = await load(url, { seconds, connections, method: 'POST', headers, body });
+      if (result.errors + result.non2xx > 0) throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+      return result;
+    };
+    const provider = await measure(direct, envelope, json);
+    const platform = await measure(run, runBody, { ...json, ...auth });
+    printTable(`blocking run via POST /v1/runs vs the warm function on faas-local directly (${connections} connections, ${seconds} s each, ${REPLICAS} replicas)`, [
+      { name: 'throughput', value: platform.requestsPerSec, baseline: provider.requestsPerSec, unit: 'req/s', higherIsBetter: true, goal: '>= 0.7' },
+      { name: 'p50 latency', value: platform.p50Ms, baseline: provider.p50Ms, unit: 'ms', higherIsBetter: false, goal: `added ${(platform.p50Ms - provider.p50Ms).toFixed(2)} ms (<= 1 ms)` },
+      { name: 'p99 latency', value: platform.p99Ms, baseline: provider.p99Ms, unit: 'ms', higherIsBetter: false },
+      { name: 'create → first successful run', value: createToFirstRun, baseline: deployToFirstCall, unit: 'ms', higherIsBetter: false, goal: '<= 1000 ms' },
+    ]);
+  } finally {
+    await server.stop('SIGTERM', 30_000);
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+async function tarGz(source: string): Promise<string> {
+  const { create } = await import('tar');
+  const { mkdtemp: mk, writeFile } = await import('node:fs/promises');
+  const dir = await mk(join(tmpdir(), 'bench-src-'));
+  await writeFile(join(dir, 'index.js'), source);
+  const chunks: Buffer[] = [];
+  for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, ['index.js'])) chunks.push(chunk as Buffer);
+  await rm(dir, { recursive: true, force: true });
+  return Buffer.concat(chunks).toString('base64');
+}
+
+/** From the create request to the first run answered SUCCEEDED, asking again while it is not READY. */
+async function timeToFirstRun(api: string, auth: Record<string, string>, name: string): Promise<number> {
+  const body = JSON.stringify({ name, runtime: 'nodejs', handler: 'index.js', source: await tarGz(SOURCE) });
+  const t0 = performance.now();
+  const created = await fetch(`${api}/v1/function`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
+  for (;;) {
+    const res = await fetch(`${api}/v1/runs?functionName=${name}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"blocking":true}' });
+    if (res.status === 200 && ((await res.json()) as { status: string }).status === 'SUCCEEDED') return performance.now() - t0;
+    if (res.status !== 409) throw new Error(`run answered ${res.status}: ${await res.text()}`);
+    if (performance.now() - t0 > 30_000) throw new Error('no successful run within 30 s of create');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function imageOf(api: string, auth: Record<string, string>, name: string): Promise<string> {
+  const versions = (await (await fetch(`${api}/v1/function/${name}/versions`, { headers: auth })).json()) as { items: { image: string }[] };
+  return versions.items[0].image;
+}
+
+/** The same image deployed straight on faas-local, to its first successful call: the provider's own cold start. */
+async function timeToFirstDirectCall(faas: string, authorization: string, image: string): Promise<number> {
+  const headers = { 'content-type': 'application/json', authorization };
+  const t0 = performance.now();
+  const deployed = await fetch(`${faas}/system/functions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ service: 'bench-direct', image, envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'index.js' } }),
+  });
+  if (deployed.status !== 202) throw new Error(`direct deploy answered ${deployed.status}: ${await deployed.text()}`);
+  for (;;) {
+    const res = await fetch(`${faas}/function/bench-direct`, { method: 'POST', headers, body: '{"context":{},"payload":null}' });
+    if (res.status === 200) return performance.now() - t0;
+    if (performance.now() - t0 > 30_000) throw new Error('no successful direct call within 30 s of deploy');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function untilReady(api: string, auth: Record<string, string>, name: string): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const fn = (await (await fetch(`${api}/v1/function/${name}`, { headers: auth })).json()) as { status: string; reason: string[] };
+    if (fn.status === 'READY') return;
+    if (fn.status === 'ERROR') throw new Error(`function ${name} failed: ${fn.reason.join('; ')}`);
+    if (performance.now() - t0 > 60_000) throw new Error(`function ${name} not READY within 60 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,65 @@
+import type { FastifyRequest } from 'fastify';
+import { ErrorCode } from '@dispatch/contracts';
+import { DispatchError } from '@dispatch/platform';
+import { readArchive, SOURCE_ARCHIVE_MAX_BYTES, SOURCE_TREE_MAX_BYTES, type SourceFileInput, type SourceTree, treeFromFiles } from '../source';
+
+/**
+ * A function sent as multipart/form-data: the `function` field holds the JSON spec (as the JSON
+ * body would), and the source is either one `source` file (a tar.gz, tar or zip archive) or
+ * several `files` whose filenames are their paths in the source directory (a directory upload:
+ * `curl -F function='{…}' -F 'files=@src/index.js;filename=index.js'`).
+ */
+export async function readFunctionUpload(request: FastifyRequest): Promise<{ spec: unknown; tree?: SourceTree }> {
+  let spec: unknown;
+  let archive: Buffer | undefined;
+  const files: SourceFileInput[] = [];
+  let total = 0;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        if (part.fieldname !== 'function') throw invalid(`unknown form field "${part.fieldname}"; send "function" (the JSON spec) and "source" or "files"`);
+        try {
+          spec = JSON.parse(String(part.value));
+        } catch (err) {
+          throw new DispatchError(ErrorCode.INVALID_JSON, `the "function" field is not valid JSON: ${(err as Error).message}`);
+        }
+        continue;
+      }
+      const content = await part.toBuffer();
+      total += content.length;
+      if (part.fieldname === 'source') {
+        if (archive) throw invalid('send one "source" archive');
+        if (content.length > SOURCE_ARCHIVE_MAX_BYTES) throw tooLarge(`the source archive is larger than ${SOURCE_ARCHIVE_MAX_BYTES / 1024 / 1024} MiB`);
+        archive = content;
+      } else if (part.fieldname === 'files') {
+        if (total > SOURCE_TREE_MAX_BYTES) throw tooLarge(`the uploaded files are larger than ${SOURCE_TREE_MAX_BYTES / 1024 / 1024} MiB together`);
+        files.push({ path: part.filename, content });
+      } else {
+        throw invalid(`unknown file field "${part.fieldname}"; send the archive as "source" or the directory's files as "files"`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof DispatchError) throw err;
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('FST_') && /LIMIT|TOO_LARGE|FILES|PARTS|FIELDS/.test(code)) throw tooLarge(`the upload breaks a limit: ${(err as Error).message}`);
+    if (code.startsWith('FST_')) throw invalid(`the multipart body cannot be read: ${(err as Error).message}`);
+    throw err;
+  }
+  if (spec === undefined) throw invalid('the "function" field (the JSON spec) is missing');
+  if (archive && files.length) throw invalid('send either a "source" archive or "files", not both');
+  if (archive) return { spec, tree: await readArchive(archive) };
+  if (files.length) return { spec, tree: treeFromFiles(files) };
+  return { spec };
+}
+
+export function isMultipart(request: FastifyRequest): boolean {
+  return (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+}
+
+function invalid(message: string): DispatchError {
+  return new DispatchError(ErrorCode.VALIDATION_FAILED, message);
+}
+
+function tooLarge(message: string): DispatchError {
+  return new DispatchError(ErrorCode.PAYLOAD_TOO_LARGE, `${message}; see the source limits in the README`);
+}

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ErrorCode, type Principal, RunStatus } from '@dispatch/contracts';
+import { ApiZodBody, Authorize, CurrentPrincipal, DispatchError, entityNameSchema, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { RunsService } from '../run/runs.service';
+
+/** Dispatch's run request: `{input, blocking, secrets?}`. */
+const runBody = z
+  .object({
+    input: z.unknown().optional(),
+    blocking: z.boolean().default(false),
+    secrets: z.array(entityNameSchema).max(32, 'at most 32 secrets').default([]),
+  })
+  .strict();
+type RunBody = z.infer<typeof runBody>;
+
+const runFilter = z.object({
+  functionName: entityNameSchema.optional(),
+  status: z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]], `must be one of ${Object.values(RunStatus).join(', ')}`).optional(),
+  since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-11-23T10:00:00Z' }).optional(),
+  pageSize: z.string().optional(),
+  pageToken: z.string().optional(),
+});
+
+/**
+ * Runs: `POST /v1/runs?functionName=F` (Dispatch's shape) and `POST /v1/function/{name}/runs`.
+ * Blocking answers 200 with the finished run; async answers 202 with the run, to poll at
+ * `GET /v1/runs/{id}`. Starting a run takes `execute` on `function`; reading runs, `run`.
+ */
+@ApiTags('runs')
+@Controller('v1')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Post('runs')
+  @Authorize('function', 'execute')
+  @ApiZodBody(runBody)
+  async runByQuery(
+    @CurrentPrincipal() p: Principal,
+    @Query('functionName') functionName: string | undefined,
+    @Body(new ZodPipe(runBody)) body: RunBody,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (!functionName) throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'functionName: name the function to run, e.g. POST /v1/runs?functionName=hello');
+    return this.start(p, functionName, body, request, reply);
+  }
+
+  @Post('function/:name/runs')
+  @Authorize('function', 'execute')
+  @ApiZodBody(runBody)
+  async runByPath(
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+    @Body(new ZodPipe(runBody)) body: RunBody,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.start(p, name, body, request, reply);
+  }
+
+  @Get('runs')
+  @Authorize('run', 'list')
+  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
+    const filter = new ZodPipe(runFilter).transform(query);
+    return this.runs.list(p.org, { functionName: filter.functionName, status: filter.status, since: filter.since ? new Date(filter.since) : undefined }, parsePageQuery(query));
+  }
+
+  @Get('function/:name/runs')
+  @Authorize('run', 'list')
+  listOfFunction(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
+    const filter = new ZodPipe(runFilter).transform(query);
+    return this.runs.list(p.org, { functionName: name, status: filter.status, since: filter.since ? new Date(filter.since) : undefined }, parsePageQuery(query));
+  }
+
+  @Get('runs/:id')
+  @HttpCode(200)
+  @Authorize('run', 'get')
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.runs.get(p.org, id);
+  }
+
+  private async start(p: Principal, functionName: string, body: RunBody, request: FastifyRequest, reply: FastifyReply) {
+    const run = await this.runs.start(p.org, functionName, { input: body.input, blocking: body.blocking, secrets: body.secrets }, { kind: 'api', id: String(request.id) });
+    void reply.status(body.blocking ? 200 : 202);
+    return run;
+  }
+}

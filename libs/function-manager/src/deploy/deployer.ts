@@ -1,0 +1,210 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { EntityStatus, ErrorCode } from '@dispatch/contracts';
+import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
+import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, ReconcileLoop, type ReconcileOutcome } from '@dispatch/platform';
+import { deploymentOf } from '../domain/deployment';
+import type { VersionQueue } from '../domain/functions.service';
+import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
+import { FunctionRecord } from '../persistence/entities/function.entity';
+import { FunctionSource } from '../persistence/entities/function-source.entity';
+import { FunctionVersion, VersionStatus } from '../persistence/entities/function-version.entity';
+import { FUNCTION_PROVIDER, type FunctionProvider } from '../provider/function-provider';
+import { FunctionCatalog } from '../run/function-catalog';
+import { readArchive, writeLocalImage } from '../source';
+
+/** How often a version being deployed is looked at while the provider makes it ready. */
+export const DEPLOY_POLL_MS = 50;
+/** After this long without becoming ready, the provider's logs are read for a handler error. */
+const LOOK_FOR_HANDLER_ERROR_AFTER_MS = 1500;
+
+/**
+ * Drives function versions toward the provider (DESIGN §6): a CREATING version gets its image
+ * (built from the kept source in solo mode), is deployed under its own provider name and, once the
+ * provider reports a ready replica, is promoted to serve; the version it replaced is RETIRING and,
+ * after RETIRE_DELAY_MS (enough for runs already routed to it and for other replicas' caches), is
+ * removed from the provider. A version that cannot become ready is ERROR with the provider's words.
+ */
+@Injectable()
+export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly outbox = new OutboxWriter();
+  private readonly loop: ReconcileLoop;
+
+  constructor(
+    @InjectDataSource('functions') private readonly dataSource: DataSource,
+    @InjectOutboxRelay('functions') private readonly relay: OutboxRelay,
+    @Inject(FUNCTION_PROVIDER) private readonly provider: FunctionProvider,
+    @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly catalog: FunctionCatalog,
+  ) {
+    this.loop = new ReconcileLoop({
+      name: 'function-versions',
+      log: logger,
+      resyncMs: 10_000,
+      listPending: async () =>
+        (
+          await this.dataSource
+            .getRepository(FunctionVersion)
+            .createQueryBuilder('v')
+            .select('v.id')
+            .where('v.status IN (:...s)', { s: [VersionStatus.CREATING, VersionStatus.RETIRING] })
+            .getMany()
+        ).map((v) => v.id),
+      reconcile: (id) => this.reconcile(id),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.loop.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  enqueue(versionId: string): void {
+    this.loop.enqueue(versionId);
+  }
+
+  async reconcile(id: string): Promise<ReconcileOutcome> {
+    const version = await this.dataSource.getRepository(FunctionVersion).findOneBy({ id });
+    if (!version) return { done: true };
+    const fn = await this.dataSource.getRepository(FunctionRecord).findOneBy({ id: version.functionId });
+    if (version.status === VersionStatus.RETIRING) return this.retire(version, fn);
+    if (version.status !== VersionStatus.CREATING) return { done: true };
+    if (!fn || fn.status === EntityStatus.DELETING) return this.markRetiring(version);
+    // A newer version was asked for meanwhile: this one will never serve.
+    if (version.version < fn.latestVersion && (fn.activeVersion ?? 0) >= version.version) return this.markRetiring(version);
+    return this.deploy(version, fn);
+  }
+
+  private async deploy(version: FunctionVersion, fn: FunctionRecord): Promise<ReconcileOutcome> {
+    if (!version.image) {
+      let image: string;
+      try {
+        image = await this.imageOf(version);
+      } catch (err) {
+        return this.fail(version, fn, (err as Error).message);
+      }
+      version.image = image;
+      await this.dataSource.getRepository(FunctionVersion).update({ id: version.id }, { image });
+    }
+    const status = await this.provider.find(version.providerName);
+    if (!status) {
+      try {
+        await this.provider.deploy(deploymentOf({ providerName: version.providerName, image: version.image, org: fn.org, functionName: fn.name, version: version.version }, version.spec));
+      } catch (err) {
+        if (err instanceof DispatchError && err.code === ErrorCode.PROVIDER_ERROR) return this.fail(version, fn, `the provider refused the deployment: ${err.message}`);
+        throw err;
+      }
+      return { requeueAfterMs: DEPLOY_POLL_MS };
+    }
+    if ((status.availableReplicas ?? 0) >= 1) return this.promote(version, fn);
+    const waited = Date.now() - version.createdTime.getTime();
+    if (waited > LOOK_FOR_HANDLER_ERROR_AFTER_MS) {
+      const logs = await this.provider.logs(version.providerName, { tail: 20 }).catch(() => []);
+      const handlerError = logs.map((l) => l.text).find((t) => t.includes('handler error:'));
+      if (handlerError) return this.fail(version, fn, handlerError.slice(handlerError.indexOf('handler error:')));
+      if (waited > this.config.DEPLOY_TIMEOUT_MS) {
+        const last = logs.slice(-3).map((l) => l.text.trim());
+        return this.fail(version, fn, `not ready after ${Math.round(waited / 1000)} s${last.length ? `; the provider's last log lines: ${last.join(' | ')}` : ''}`);
+      }
+    }
+    return { requeueAfterMs: DEPLOY_POLL_MS };
+  }
+
+  /** The image of a version: the user's, else built from the kept source into the local image layout. */
+  private async imageOf(version: FunctionVersion): Promise<string> {
+    if (version.spec.image) return version.spec.image;
+    if (!version.spec.sourceDigest) throw new Error('the version has neither an image nor source');
+    const root = this.config.FUNCTION_IMAGES_DIR;
+    if (!root) {
+      throw new Error('this deployment builds no images from source (FUNCTION_IMAGES_DIR is unset and image-manager is not part of it yet); create the function with an image');
+    }
+    const source = await this.dataSource.getRepository(FunctionSource).findOneByOrFail({ digest: version.spec.sourceDigest });
+    return (await writeLocalImage(root, await readArchive(source.archive))).image;
+  }
+
+  private async promote(version: FunctionVersion, fn: FunctionRecord): Promise<ReconcileOutcome> {
+    const retired = await this.dataSource.transaction(async (m) => {
+      const current = await m.findOne(FunctionRecord, { where: { id: fn.id }, lock: { mode: 'pessimistic_write' } });
+      if (!current || current.status === EntityStatus.DELETING) return [];
+      // A newer version already serves: this one arrived late and is not needed.
+      if ((current.activeVersion ?? 0) > version.version) {
+        await m.update(FunctionVersion, { id: version.id }, { status: VersionStatus.RETIRING });
+        return [version.id];
+      }
+      const previous = current.activeVersion === null ? null : await m.findOneBy(FunctionVersion, { functionId: fn.id, version: current.activeVersion });
+      await m.update(FunctionVersion, { id: version.id }, { status: VersionStatus.READY, reason: [] });
+      if (previous) await m.update(FunctionVersion, { id: previous.id }, { status: VersionStatus.RETIRING });
+      current.activeVersion = version.version;
+      if (current.latestVersion === version.version) {
+        current.status = EntityStatus.READY;
+        current.reason = [];
+      }
+      await m.save(current);
+      await this.outbox.add(m, 'function.function.changed.v1', { id: current.id, org: current.org, name: current.name, status: current.status, revision: current.latestVersion });
+      return previous ? [previous.id] : [];
+    });
+    this.relay.notify();
+    this.catalog.forget(fn.org, fn.name);
+    this.logger.info({ org: fn.org, function: fn.name, version: version.version }, 'function version serving');
+    for (const id of retired) this.loop.enqueue(id);
+    return { done: true };
+  }
+
+  private async fail(version: FunctionVersion, fn: FunctionRecord, why: string): Promise<ReconcileOutcome> {
+    const reason = [`version ${version.version}: ${why}`];
+    await this.dataSource.transaction(async (m) => {
+      await m.update(FunctionVersion, { id: version.id }, { status: VersionStatus.ERROR, reason });
+      const current = await m.findOne(FunctionRecord, { where: { id: fn.id }, lock: { mode: 'pessimistic_write' } });
+      if (!current || current.status === EntityStatus.DELETING) return;
+      // With a version still serving, the function stays READY and says why the new one did not take over.
+      current.status = current.activeVersion === null ? EntityStatus.ERROR : EntityStatus.READY;
+      current.reason = reason;
+      await m.save(current);
+    });
+    this.catalog.forget(fn.org, fn.name);
+    this.logger.warn({ org: fn.org, function: fn.name, version: version.version, reason: why }, 'function version failed');
+    await this.provider.remove(version.providerName).catch(() => undefined);
+    return { done: true };
+  }
+
+  private async markRetiring(version: FunctionVersion): Promise<ReconcileOutcome> {
+    await this.dataSource.getRepository(FunctionVersion).update({ id: version.id }, { status: VersionStatus.RETIRING });
+    return { requeueAfterMs: 0 };
+  }
+
+  private async retire(version: FunctionVersion, fn: FunctionRecord | null): Promise<ReconcileOutcome> {
+    const deleting = !fn || fn.status === EntityStatus.DELETING;
+    const wait = version.modifiedTime.getTime() + this.config.RETIRE_DELAY_MS - Date.now();
+    if (!deleting && wait > 0) return { requeueAfterMs: wait };
+    try {
+      await this.provider.remove(version.providerName);
+    } catch (err) {
+      if (!(err instanceof DispatchError && err.code === ErrorCode.NOT_FOUND)) throw err;
+    }
+    await this.dataSource.getRepository(FunctionVersion).update({ id: version.id }, { status: VersionStatus.RETIRED });
+    if (fn && deleting) await this.removeIfGone(fn);
+    return { done: true };
+  }
+
+  /** The last version of a deleted function is off the provider: its rows go. */
+  private async removeIfGone(fn: FunctionRecord): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const left = await m
+        .getRepository(FunctionVersion)
+        .createQueryBuilder('v')
+        .where('v.functionId = :id AND v.status IN (:...s)', { id: fn.id, s: [VersionStatus.CREATING, VersionStatus.READY, VersionStatus.RETIRING] })
+        .getCount();
+      if (left) return;
+      await m.delete(FunctionVersion, { functionId: fn.id });
+      await m.delete(FunctionRecord, { id: fn.id });
+      await this.outbox.add(m, 'function.function.changed.v1', { id: fn.id, org: fn.org, name: fn.name, status: 'DELETED', revision: fn.latestVersion + 1 });
+    });
+    this.relay.notify();
+    this.catalog.forget(fn.org, fn.name);
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+const intFrom = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+
+/** function-manager's settings (README, configuration table). */
+export const functionConfigSchema = z.object({
+  /** The OpenFaaS gateway: faas-netes in cluster mode; solo mode points it at its embedded faas-local. */
+  OPENFAAS_URL: z.url('must be the URL of an OpenFaaS gateway, e.g. http://gateway.openfaas:8080').optional(),
+  OPENFAAS_USER: z.string().min(1).optional(),
+  OPENFAAS_PASSWORD: z.string().min(1).optional(),
+  /** Where images built from source are kept (solo: DISPATCH_HOME/images, read by faas-local). */
+  FUNCTION_IMAGES_DIR: z.string().min(1).optional(),
+  RUN_RETENTION_DAYS: intFrom(1, 7),
+  RUN_RETENTION_PER_FUNCTION: intFrom(1, 1000),
+  RUN_SWEEP_MS: intFrom(100, 30_000),
+  /** How long a new version may take to become ready on the provider before it is marked ERROR. */
+  DEPLOY_TIMEOUT_MS: intFrom(1000, 120_000),
+  /** How long a replaced version keeps serving runs already routed to it before it is removed. */
+  RETIRE_DELAY_MS: intFrom(0, 5000),
+});
+export type FunctionConfig = z.infer<typeof functionConfigSchema>;
+
+export const FUNCTION_CONFIG = Symbol.for('dispatch.function-config');

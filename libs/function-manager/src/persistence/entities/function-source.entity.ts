@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A function's source as a canonical tar.gz, by the digest of its tree: the source of truth from
+ * which images are (re)built. Versions that did not change their code share one row.
+ */
+@Entity({ name: 'function_source' })
+export class FunctionSource {
+  @PrimaryColumn({ type: 'text' })
+  digest!: string;
+
+  @Column({ type: 'bytea' })
+  archive!: Buffer;
+
+  @CreateDateColumn({ name: 'created_time', type: 'timestamptz' })
+  createdTime!: Date;
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ErrorCode } from '@dispatch/contracts';
+import { DispatchError, InjectDataSource } from '@dispatch/platform';
+import { compileSchema } from '../domain/json-schemas';
+import { FunctionRecord } from '../persistence/entities/function.entity';
+import { FunctionVersion } from '../persistence/entities/function-version.entity';
+import type { ActiveFunction } from './active-function';
+
+/** How long another replica's change may take to be seen here when its event is missed. */
+export const CATALOG_TTL_MS = 2000;
+
+/**
+ * The functions runs are made of, cached: a run must not cost a database read and a schema
+ * compile. Entries are dropped on this process's own changes and expire after CATALOG_TTL_MS, which
+ * is how other replicas' changes arrive; a replaced version keeps serving for longer than that
+ * (RETIRE_DELAY_MS), so a stale entry still reaches a live version.
+ */
+@Injectable()
+export class FunctionCatalog {
+  private readonly entries = new Map<string, { fn: ActiveFunction; expires: number }>();
+
+  constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
+
+  async get(org: string, name: string): Promise<ActiveFunction> {
+    const key = `${org}/${name}`;
+    const hit = this.entries.get(key);
+    if (hit && hit.expires > Date.now()) return hit.fn;
+    const fn = await this.load(org, name);
+    this.entries.set(key, { fn, expires: Date.now() + CATALOG_TTL_MS });
+    return fn;
+  }
+
+  forget(org: string, name: string): void {
+    this.entries.delete(`${org}/${name}`);
+  }
+
+  private async load(org: string, name: string): Promise<ActiveFunction> {
+    const record = await this.dataSource.getRepository(FunctionRecord).findOneBy({ org, name });
+    if (!record) throw new DispatchError(ErrorCode.NOT_FOUND, `function "${name}" not found`);
+    const version =
+      record.activeVersion === null ? null : await this.dataSource.getRepository(FunctionVersion).findOneBy({ functionId: record.id, version: record.activeVersion });
+    const spec = version?.spec ?? record.spec;
+    return {
+      id: record.id,
+      org,
+      name,
+      status: record.status,
+      version: version?.version ?? null,
+      providerName: version?.providerName ?? null,
+      spec,
+      ...(spec.inputSchema ? { validateInput: compileSchema('inputSchema', spec.inputSchema) } : {}),
+      ...(spec.outputSchema ? { validateOutput: compileSchema('outputSchema', spec.outputSchema) } : {}),
+    };
+  }
+}

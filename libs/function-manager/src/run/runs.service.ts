@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { EntityStatus, ErrorCode, type Page, RunErrorType, RunStatus, TERMINAL_RUN_STATUSES } from '@dispatch/contracts';
+import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
+import { DispatchError, encodePageToken, InjectDataSource, InjectOutboxRelay, type PageRequest } from '@dispatch/platform';
+import { failed, type RunOutcome } from '../domain/run-outcome';
+import { Run, type RunTrigger } from '../persistence/entities/run.entity';
+import { UsageMeter } from '../usage/usage-meter';
+import type { ActiveFunction } from './active-function';
+import { ConcurrencyLimiter } from './concurrency-limiter';
+import { FunctionCatalog } from './function-catalog';
+import { PROVIDER_GRACE_MS, RunExecutor } from './run-executor';
+import { RunRecorder } from './run-recorder';
+import { type RunView, runViewOf } from './run-view';
+
+export interface RunRequest {
+  input?: unknown;
+  blocking: boolean;
+  secrets: string[];
+}
+
+/** A run not finished this long after its deadline was lost (the process running it died). */
+export const LOST_RUN_GRACE_MS = 5000;
+
+/**
+ * Starts runs and reads them. Blocking runs execute in the request and are recorded once, when
+ * they end (or RUNNING first when they take long); async runs are recorded INITIALIZED with a
+ * `function.run.requested.v1` event in one transaction and executed by its consumer.
+ */
+@Injectable()
+export class RunsService {
+  private readonly outbox = new OutboxWriter();
+
+  constructor(
+    @InjectDataSource('functions') private readonly dataSource: DataSource,
+    @InjectOutboxRelay('functions') private readonly relay: OutboxRelay,
+    private readonly catalog: FunctionCatalog,
+    private readonly executor: RunExecutor,
+    private readonly recorder: RunRecorder,
+    private readonly limiter: ConcurrencyLimiter,
+    private readonly usage: UsageMeter,
+  ) {}
+
+  async start(org: string, functionName: string, request: RunRequest, trigger: RunTrigger): Promise<RunView> {
+    const fn = await this.catalog.get(org, functionName);
+    if (fn.version === null || fn.providerName === null || fn.status === EntityStatus.DELETING) {
+      throw new DispatchError(
+        ErrorCode.FUNCTION_NOT_READY,
+        `function "${functionName}" is ${fn.status} and has no version that can serve yet; wait until it is READY (GET /v1/function/${functionName})`,
+      );
+    }
+    const now = new Date();
+    const run: Run = Object.assign(new Run(), {
+      id: randomUUID(),
+      org,
+      functionName,
+      functionId: fn.id,
+      version: fn.version,
+      status: RunStatus.INITIALIZED as RunStatus,
+      blocking: request.blocking,
+      input: request.input ?? null,
+      output: null,
+      error: null,
+      logs: null,
+      secrets: request.secrets,
+      trigger,
+      memoryMb: fn.spec.memoryMb,
+      createdTime: now,
+      startedTime: null as Date | null,
+      finishedTime: null as Date | null,
+      deadline: deadlineOf(fn, now),
+    });
+    if (!request.blocking) {
+      await this.dataSource.transaction(async (m) => {
+        await m.insert(Run, run as QueryDeepPartialEntity<Run>);
+        await this.outbox.add(m, 'function.run.requested.v1', { runId: run.id, org, functionName });
+      });
+      this.relay.notify();
+      return runViewOf(run);
+    }
+    const release = await this.limiter.acquire(org);
+    try {
+      run.status = RunStatus.RUNNING;
+      run.startedTime = now;
+      this.recorder.recordIfLong(run);
+      const outcome = await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: request.secrets });
+      await this.finish(run, outcome);
+    } finally {
+      release();
+    }
+    return runViewOf(run);
+  }
+
+  /** Executes an async run once (the event may be delivered again: only the delivery that moves it to RUNNING runs it). */
+  async executeQueued(runId: string): Promise<void> {
+    const claimed = (await this.dataSource.query(
+      `UPDATE "functions"."run" SET "status" = 'RUNNING', "started_time" = now() WHERE "id" = $1 AND "status" = 'INITIALIZED' RETURNING "id"`,
+      [runId],
+    )) as [unknown[], number];
+    if (!claimed[1]) return;
+    const run = await this.dataSource.getRepository(Run).findOneByOrFail({ id: runId });
+    let fn: ActiveFunction;
+    try {
+      fn = await this.catalog.get(run.org, run.functionName);
+    } catch (err) {
+      await this.finish(run, failed(RunErrorType.SystemError, `the function could not be found when the run started: ${(err as Error).message}`));
+      return;
+    }
+    if (fn.version === null || fn.providerName === null) {
+      await this.finish(run, failed(RunErrorType.SystemError, `function "${run.functionName}" had no version that could serve when the run started`));
+      return;
+    }
+    run.version = fn.version;
+    run.deadline = deadlineOf(fn, new Date());
+    const release = await this.limiter.acquire(run.org).catch(() => undefined);
+    if (!release) {
+      await this.finish(run, failed(RunErrorType.SystemError, 'the org was at its quota of concurrent runs when the run started'));
+      return;
+    }
+    try {
+      await this.finish(run, await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets }));
+    } finally {
+      release();
+    }
+  }
+
+  async get(org: string, id: string): Promise<RunView> {
+    const run = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(Run).findOneBy({ org, id }) : null;
+    if (!run) throw new DispatchError(ErrorCode.NOT_FOUND, `run "${id}" not found`);
+    return runViewOf(run);
+  }
+
+  /** Newest first; the page token is the (created time, id) of the last run served. */
+  async list(org: string, filter: { functionName?: string; status?: RunStatus; since?: Date }, page: PageRequest): Promise<Page<RunView>> {
+    const q = this.dataSource.getRepository(Run).createQueryBuilder('r').where('r.org = :org', { org });
+    if (filter.functionName) q.andWhere('r.functionName = :fn', { fn: filter.functionName });
+    if (filter.status) q.andWhere('r.status = :status', { status: filter.status });
+    if (filter.since) q.andWhere('r.createdTime >= :since', { since: filter.since });
+    if (page.after !== undefined) {
+      const [time, id] = cursorOf(page.after);
+      q.andWhere('(r.createdTime, r.id) < (:time, :id)', { time, id });
+    }
+    const rows = await q.orderBy('r.createdTime', 'DESC').addOrderBy('r.id', 'DESC').take(page.limit + 1).getMany();
+    const items = rows.slice(0, page.limit).map(runViewOf);
+    const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+    return last ? { items, nextPageToken: encodePageToken(`${last.createdTime.toISOString()}|${last.id}`) } : { items };
+  }
+
+  private async finish(run: Run, outcome: RunOutcome): Promise<void> {
+    const finished = new Date();
+    Object.assign(run, { status: outcome.status, output: outcome.output, error: outcome.error, logs: outcome.logs, finishedTime: finished });
+    run.startedTime ??= finished;
+    if (TERMINAL_RUN_STATUSES.includes(run.status)) this.usage.count(run.org, finished.getTime() - run.startedTime.getTime(), run.memoryMb, finished);
+    await this.recorder.save(run);
+  }
+}
+
+function deadlineOf(fn: ActiveFunction, from: Date): Date {
+  return new Date(from.getTime() + fn.spec.timeoutSeconds * 1000 + PROVIDER_GRACE_MS + LOST_RUN_GRACE_MS);
+}
+
+function cursorOf(after: string): [Date, string] {
+  const [time, id] = after.split('|');
+  const date = new Date(time);
+  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
+  }
+  return [date, id];
+}

@@ -1,0 +1,87 @@
+import type { OpenFaasLogEntry } from '@dispatch/contracts';
+
+/** Longest line kept, in characters (the same cut the runs' logs use). */
+export const LOG_LINE_MAX_LENGTH = 4096;
+
+export interface LogFollower {
+  entry(entry: OpenFaasLogEntry): void;
+  end(): void;
+}
+
+/**
+ * The recent log lines of one function: what its workers wrote to stdout/stderr (outside calls:
+ * the shims capture output during a call into its reply) and the provider's lifecycle lines
+ * (started, ready, exited with code 3: handler error…), served by GET /system/logs.
+ * Bounded: the oldest lines go first.
+ */
+export class LogBuffer {
+  private entries: OpenFaasLogEntry[] = [];
+  private readonly followers = new Set<LogFollower>();
+
+  constructor(
+    readonly name: string,
+    readonly namespace: string,
+    private readonly capacity: number,
+  ) {}
+
+  append(instance: string, text: string, at: Date = new Date()): void {
+    const entry: OpenFaasLogEntry = {
+      name: this.name,
+      namespace: this.namespace,
+      instance,
+      timestamp: at.toISOString(),
+      text: text.length > LOG_LINE_MAX_LENGTH ? `${text.slice(0, LOG_LINE_MAX_LENGTH)}…` : text,
+    };
+    this.entries.push(entry);
+    // Trim in batches: one splice per capacity/2 appends instead of a shift per line.
+    if (this.entries.length > this.capacity * 1.5) this.entries = this.entries.slice(-this.capacity);
+    for (const follower of this.followers) follower.entry(entry);
+  }
+
+  /** Lines at or after `since`, the last `tail` of them (tail ≤ 0 or absent = all). */
+  query({ tail, since }: { tail?: number; since?: Date } = {}): OpenFaasLogEntry[] {
+    let lines = this.entries.length > this.capacity ? this.entries.slice(-this.capacity) : this.entries;
+    if (since) {
+      const from = since.getTime();
+      lines = lines.filter((e) => Date.parse(e.timestamp) >= from);
+    }
+    if (tail !== undefined && tail > 0 && lines.length > tail) lines = lines.slice(-tail);
+    return lines.slice();
+  }
+
+  /** Hands `follower` every line appended from now on (follow=true); returns the unsubscribe. */
+  subscribe(follower: LogFollower): () => void {
+    this.followers.add(follower);
+    return () => this.followers.delete(follower);
+  }
+
+  /** Ends every follower (the function was deleted or the provider stops). */
+  close(): void {
+    for (const follower of this.followers) follower.end();
+    this.followers.clear();
+  }
+}
+
+/** Splits a byte stream into lines, keeping the unfinished tail for the next chunk. */
+export class LineSplitter {
+  private partial = '';
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  write(chunk: Buffer | string): void {
+    const text = this.partial + chunk.toString();
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    // A process writing megabytes without a newline must not grow this buffer without bound.
+    if (this.partial.length > LOG_LINE_MAX_LENGTH) {
+      lines.push(this.partial);
+      this.partial = '';
+    }
+    for (const line of lines) this.onLine(line.replace(/\r$/, ''));
+  }
+
+  end(): void {
+    if (this.partial) this.onLine(this.partial);
+    this.partial = '';
+  }
+}

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FunctionReply } from '@dispatch/contracts';
+import { nodejsShimCandidates } from '@dispatch/runtime-nodejs';
+import { waitFor } from '@dispatch/testing';
+import { startFaasLocal, type FaasLocal } from './faas-local';
+import { Gateway, deployment, tempDir, writeImage } from './test-support/harness';
+
+const REPO = resolve(__dirname, '../../../..');
+
+/**
+ * faas-local with its default runtimes: the real Node.js shim (run compiled from dist/, built
+ * here when missing) and the real Python shim, each in worker processes. The sandbox is left on
+ * auto, so where bubblewrap works these run sandboxed, as in solo mode.
+ */
+describe('faas-local with the real runtimes', () => {
+  const imagesRoot = tempDir('faas-local-images-');
+  const nodeImage = writeImage(imagesRoot, {
+    'index.js': `module.exports = async (context, payload) => { console.log('in call'); return { hello: payload.name, runtime: 'nodejs' }; };`,
+    'hog.js': `module.exports = async () => { const keep = []; for (;;) { keep.push(Buffer.alloc(8 * 1024 * 1024, 1)); await new Promise((r) => setTimeout(r, 2)); } };`,
+  });
+  const pythonImage = writeImage(imagesRoot, {
+    'hello.py': `def handle(context, payload):\n    print("in call")\n    return {"hello": payload["name"], "runtime": "python3"}\n`,
+  });
+  let faas: FaasLocal;
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    if (!nodejsShimCandidates().some((file) => existsSync(file))) {
+      execFileSync(process.execPath, ['tools/build.mjs', 'libs/runtimes/nodejs'], { cwd: REPO });
+    }
+    faas = await startFaasLocal({ imagesRoot, scaling: { monitorIntervalMs: 50 } });
+    gw = new Gateway(faas);
+  });
+  afterAll(() => faas?.stop());
+
+  const envelope = (payload: unknown) => ({ context: { functionName: 'x' }, payload });
+
+  it('runs a Node.js function: the envelope in, a FunctionReply out', async () => {
+    await gw.deployReady(deployment('node-hello', nodeImage, { handler: 'index.js', memory: '128Mi' }));
+    const res = await fetch(`${faas.url}/function/node-hello`, { method: 'POST', body: JSON.stringify(envelope({ name: 'ada' })) });
+    expect(res.status).toBe(200);
+    const reply = (await res.json()) as FunctionReply;
+    expect(reply.payload).toEqual({ hello: 'ada', runtime: 'nodejs' });
+    expect(reply.context.logs.stdout).toEqual(['in call']);
+  });
+
+  it('runs a Python function', async () => {
+    await gw.deployReady(
+      deployment('py-hello', pythonImage, { handler: 'hello.handle', memory: '128Mi', env: { DISPATCH_RUNTIME: 'python3' } }),
+    );
+    const res = await fetch(`${faas.url}/function/py-hello`, { method: 'POST', body: JSON.stringify(envelope({ name: 'guido' })) });
+    expect(res.status).toBe(200);
+    const reply = (await res.json()) as FunctionReply;
+    expect(reply.payload).toEqual({ hello: 'guido', runtime: 'python3' });
+    expect(reply.context.logs.stdout).toEqual(['in call']);
+  });
+
+  it('reports a handler the real shims cannot load in /system/logs, never ready', async () => {
+    await gw.deploy(deployment('node-broken', nodeImage, { handler: 'missing.js' }));
+    await gw.deploy(deployment('py-broken', pythonImage, { handler: 'nope.handle', env: { DISPATCH_RUNTIME: 'python3' } }));
+    for (const name of ['node-broken', 'py-broken']) {
+      await waitFor(async () => (await gw.logs(name)).some((e) => /^worker exited with code 3: handler error: /.test(e.text)), {
+        what: `the handler error of ${name} in its logs`,
+      });
+      expect(await gw.status(name)).toMatchObject({ availableReplicas: 0 });
+    }
+  });
+
+  it('kills a Node.js worker above its memory limit (heap cap or RSS watch) with X-Dispatch-Failure: memory', async () => {
+    await gw.deployReady(deployment('node-hog', nodeImage, { handler: 'hog.js', memory: '128Mi' }));
+    const res = await fetch(`${faas.url}/function/node-hog`, { method: 'POST', body: JSON.stringify(envelope({})) });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-dispatch-failure')).toBe('memory');
+    expect(await res.text()).toMatch(/memory limit of 128 MiB exceeded/);
+  });
+});

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '@dispatch/testing';
+import { startFaasLocal, type FaasLocal } from './faas-local';
+import { detectSandbox } from './sandbox';
+import { Gateway, capturedLogger, deployment, handlerSource, isAlive, tempDir, testShim, writeImage } from './test-support/harness';
+
+/** Whether bubblewrap can build a sandbox on this machine (containers often forbid user namespaces). */
+const bwrapWorks = spawnSync('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', 'true']).status === 0;
+if (!bwrapWorks) {
+  console.warn('faas-local sandbox tests skipped: bubblewrap (bwrap) is not installed or cannot create namespaces here (apt-get install bubblewrap)');
+}
+
+describe('faas-local: without a sandbox', () => {
+  it('says plainly, once, that functions are not sandboxed and how to fix it', async () => {
+    const missing = await detectSandbox('auto', '/nonexistent');
+    expect(missing).toMatchObject({ kind: 'none', reason: 'bubblewrap (bwrap) not found; install it (apt-get install bubblewrap) to isolate them' });
+    await expect(detectSandbox('required', '/nonexistent')).rejects.toThrow(/a sandbox is required but bubblewrap \(bwrap\) not found/);
+
+    const { logger, lines } = capturedLogger();
+    const faas = await startFaasLocal({ imagesRoot: tempDir('faas-local-images-'), runtimes: { nodejs: testShim }, sandbox: 'off', logger });
+    await faas.stop();
+    const warnings = lines().filter((l) => l.level === 40);
+    expect(warnings.map((l) => l.msg)).toEqual(['functions are not sandboxed: the sandbox is turned off (sandbox: off)']);
+    expect(faas.sandbox).toBe('none');
+  });
+});
+
+/** The host pids of a process and its descendants (a sandboxed worker is bwrap → bwrap → node). */
+function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      const children = readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').trim();
+      if (children) all.push(...children.split(' ').map(Number));
+    } catch {
+      // gone
+    }
+  }
+  return all;
+}
+
+(bwrapWorks ? describe : describe.skip)('faas-local: workers sandboxed by bubblewrap', () => {
+  const home = tempDir('faas-local-home-');
+  const imagesRoot = join(home, 'images');
+  mkdirSync(imagesRoot);
+  writeFileSync(join(home, 'secret.key'), 'top secret');
+  const image = writeImage(imagesRoot, { 'handler.js': handlerSource('sandboxed') });
+  const other = writeImage(imagesRoot, { 'handler.js': handlerSource('other'), 'private.txt': 'another function' });
+  let faas: FaasLocal;
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    faas = await startFaasLocal({ imagesRoot, runtimes: { nodejs: testShim }, sandbox: 'required', hiddenPaths: [home], scaling: { monitorIntervalMs: 50 } });
+    gw = new Gateway(faas);
+    await gw.deployReady(deployment('boxed', image, { memory: '96Mi' }));
+  });
+  afterAll(() => faas?.stop());
+
+  it('runs the function with the host read-only, its code read-only, a private writable HOME, and the data dir hidden', async () => {
+    expect(faas.sandbox).toBe('bwrap');
+    const call = (payload: unknown) => gw.callJson<{ error?: string; text?: string; wrote?: boolean; env?: Record<string, string> }>('boxed', payload);
+    const codeDir = join(imagesRoot, image.slice('local/'.length));
+    expect(await call({ action: 'read', path: join(home, 'secret.key') })).toEqual({ error: 'ENOENT' });
+    expect(await call({ action: 'read', path: join(imagesRoot, other.slice('local/'.length), 'private.txt') })).toEqual({ error: 'ENOENT' });
+    expect(await call({ action: 'read', path: join(codeDir, 'handler.js') })).toMatchObject({ text: expect.stringContaining('sandboxed') });
+    expect(await call({ action: 'write', path: join(codeDir, 'new.txt') })).toEqual({ error: 'EROFS' });
+    expect(await call({ action: 'write', path: '/usr/new.txt' })).toEqual({ error: 'EROFS' });
+    expect(await call({ action: 'write', path: '/tmp/scratch.txt' })).toEqual({ wrote: true });
+    const { env } = await call({ action: 'env' });
+    expect(env).toMatchObject({ HOME: '/tmp', DISPATCH_CODE_DIR: codeDir });
+  });
+
+  it('enforces the memory limit on the whole sandboxed tree, and stop leaves no process behind', async () => {
+    const res = await gw.call('boxed', { action: 'hog' });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-dispatch-failure')).toBe('memory');
+    await gw.waitAvailable('boxed');
+    const [worker] = faas.workers('boxed');
+    const tree = await waitFor(() => {
+      const pids = processTree(worker.pid!);
+      return pids.length >= 2 && pids;
+    }, { what: 'the sandboxed process tree' });
+    await faas.stop();
+    expect(tree.filter(isAlive)).toEqual([]);
+  });
+});

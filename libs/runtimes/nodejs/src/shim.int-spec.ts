@@ -1,0 +1,235 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
+import { nodejsRuntime, nodejsShimPath } from './index';
+import { freePort, ShimLauncher, type ShimProcess, waitFor } from '@dispatch/testing';
+
+const FUNCTIONS = path.join(__dirname, 'fixtures/functions');
+
+/** The shim runs compiled: fail fast, and say how to fix it, when dist/ lags behind the sources. */
+function assertBuilt(): void {
+  const built = path.dirname(nodejsShimPath());
+  for (const name of readdirSync(__dirname)) {
+    if (!name.endsWith('.ts') || name.includes('.spec.') || name.includes('.int-spec.')) continue;
+    const js = path.join(built, name.replace(/\.ts$/, '.js'));
+    if (!existsSync(js) || statSync(js).mtimeMs < statSync(path.join(__dirname, name)).mtimeMs) {
+      throw new Error(`${js} is older than its source: run \`node tools/build.mjs libs/runtimes/nodejs\` (or npm run build)`);
+    }
+  }
+}
+
+describe('Node.js runtime shim', () => {
+  const shims = new ShimLauncher(nodejsRuntime);
+  let shim: ShimProcess;
+
+  beforeAll(async () => {
+    assertBuilt();
+    await shims.setUp();
+    shim = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.js' });
+  });
+
+  afterAll(() => shims.tearDown());
+
+  const call = (payload: Record<string, unknown>, context: Record<string, unknown> = {}) => shim.call({ context, payload });
+
+  it('runs the compiled shim with this Node, its heap capped at the memory limit', () => {
+    expect(nodejsRuntime.command({ memoryLimitMb: 128 })).toEqual({
+      command: process.execPath,
+      args: ['--max-old-space-size=128', path.resolve(__dirname, '../../../../dist/libs/runtimes/nodejs/src/shim.js')],
+    });
+    expect(nodejsRuntime.command({}).args).toHaveLength(1);
+  });
+
+  describe('calls', () => {
+    it('answers its health check', async () => {
+      expect(await shim.request('GET', '/_/health')).toEqual({ status: 200, body: '{"ready":true}' });
+    });
+
+    it('passes the payload and the context, secrets included, to the function as given', async () => {
+      const context = { runId: 'r1', functionName: 'calls', secrets: { token: 's3cret' }, httpContext: { method: 'GET', path: '/x', headers: {}, query: {} } };
+      const echo = await call({ action: 'echo', list: [1, 'two', { three: 3 }] }, context);
+      expect(echo).toEqual({
+        context: { logs: { stdout: [], stderr: [] }, error: null },
+        payload: { payload: { action: 'echo', list: [1, 'two', { three: 3 }] }, secrets: { token: 's3cret' } },
+      });
+      expect((await call({ action: 'context' }, context)).payload).toEqual(context);
+    });
+
+    it('waits for a returned promise, and answers null for a function that returns nothing', async () => {
+      expect((await call({ action: 'later', value: 7 })).payload).toEqual({ later: 7 });
+      expect(await call({ action: 'nothing' })).toEqual({ context: { logs: { stdout: [], stderr: [] }, error: null }, payload: null });
+    });
+
+    it('turns a thrown error into a FunctionError with its message and the stack of the user code only', async () => {
+      const reply = await call({ action: 'fail' });
+      expect(reply.payload).toBeNull();
+      expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: 'boom' });
+      const stack = reply.context.error!.stacktrace!;
+      expect(stack[0]).toBe('Error: boom');
+      expect(stack.some((line) => line.includes('calls.js:'))).toBe(true);
+      expect(stack.some((line) => line.includes(path.join('dist', 'libs', 'runtimes')))).toBe(false);
+    });
+
+    it('fails a call whose promise rejects, or that throws a value that is not an Error', async () => {
+      expect((await call({ action: 'reject' })).context.error).toMatchObject({ type: 'FunctionError', message: 'async boom' });
+      expect((await call({ action: 'throwString' })).context.error).toEqual({ type: 'FunctionError', message: 'a plain string', stacktrace: [] });
+    });
+
+    it('fails the call when its code throws in a timer, and keeps serving', async () => {
+      const reply = await call({ action: 'throwInTimer' });
+      expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: 'timer boom' });
+      expect((await call({ action: 'echo' })).context.error).toBeNull();
+    });
+
+    it('captures stdout and stderr of the call as lines, the unterminated last one included', async () => {
+      const reply = await call({ action: 'logs' });
+      expect(reply.payload).toBe('logged');
+      expect(reply.context.logs).toEqual({ stdout: ['to stdout', 'crlf', 'second', 'no newline'], stderr: ['to stderr', 'bytes'] });
+      expect(shim.output().stdout).not.toContain('to stdout');
+    });
+
+    it('keeps the output of concurrent calls apart', async () => {
+      const [a, b] = await Promise.all(['A', 'B'].map((tag) => call({ action: 'interleave', tag, lines: 5, expect: 2 })));
+      // Both ran at once, writing in turns.
+      expect(a.payload).toEqual({ mostAtOnce: 2 });
+      for (const [reply, tag] of [[a, 'A'], [b, 'B']] as const) {
+        expect(reply.context.logs.stdout).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} out ${i}`));
+        expect(reply.context.logs.stderr).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} err ${i}`));
+      }
+    });
+
+    it('sends output written after the reply to the real stdout', async () => {
+      expect((await call({ action: 'late' })).context.logs.stdout).toEqual([]);
+      await waitFor(() => shim.output().stdout.includes('written after the reply'), { what: 'the late line on stdout' });
+    });
+
+    it('keeps at most RUN_LOG_MAX_LINES lines, the last one saying how many were dropped', async () => {
+      const exact = await call({ action: 'flood', lines: RUN_LOG_MAX_LINES });
+      expect(exact.context.logs.stdout).toHaveLength(RUN_LOG_MAX_LINES);
+      expect(exact.context.logs.stdout.at(-1)).toBe(`line ${RUN_LOG_MAX_LINES - 1}`);
+
+      const flood = await call({ action: 'flood', lines: RUN_LOG_MAX_LINES + 500 });
+      const lines = flood.context.logs.stdout;
+      expect(lines).toHaveLength(RUN_LOG_MAX_LINES);
+      expect(lines[RUN_LOG_MAX_LINES - 2]).toBe(`line ${RUN_LOG_MAX_LINES - 2}`);
+      expect(lines.at(-1)).toBe(`[501 more lines dropped: a run keeps at most ${RUN_LOG_MAX_LINES} lines per stream]`);
+    });
+
+    it('cuts lines longer than RUN_LOG_MAX_LINE_LENGTH', async () => {
+      const reply = await call({ action: 'longLine', length: RUN_LOG_MAX_LINE_LENGTH + 100 });
+      expect(reply.context.logs.stdout).toEqual(['x'.repeat(RUN_LOG_MAX_LINE_LENGTH), 'short']);
+    });
+
+    it.each([
+      ['circular', /not JSON-serialisable: Converting circular structure to JSON/],
+      ['bigint', /not JSON-serialisable: Do not know how to serialize a BigInt/],
+      ['aFunction', /returned a function, which is not JSON-serialisable/],
+    ])('answers a FunctionError for a return value that is not JSON (%s)', async (action, message) => {
+      const reply = await call({ action });
+      expect(reply.payload).toBeNull();
+      expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: expect.stringMatching(message) });
+    });
+
+    it('answers 400 to a body that is not an envelope and 404 to other routes', async () => {
+      expect((await shim.request('POST', '/', '{not json')).status).toBe(400);
+      expect((await shim.request('POST', '/', '[1, 2]')).status).toBe(400);
+      expect((await shim.request('POST', '/', '{"context": 5}')).status).toBe(400);
+      expect((await shim.request('GET', '/')).status).toBe(404);
+      expect((await shim.request('POST', '/elsewhere', '{}')).status).toBe(404);
+      // A chunked body is read like any other.
+      expect((await shim.request('POST', '/', '{"payload":{"action":"echo"}}', { chunked: true })).status).toBe(200);
+    });
+  });
+
+  describe('handlers', () => {
+    it.each([
+      ['lib/hello.js', { name: 'ada' }, 'hello ada'],
+      ['lib/hello', { name: 'bob' }, 'hello bob'],
+      ['calls.js:named', 5, { named: 5 }],
+      ['esm.mjs', 'x', { esm: 'x' }],
+      ['esm.mjs:shout', 'quiet', 'QUIET'],
+    ])('loads %s', async (handler, payload, answer) => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler });
+      expect((await own.call({ payload })).payload).toEqual(answer);
+      expect(await own.stop()).toEqual({ code: 0, signal: null });
+    });
+
+    it.each([
+      ['missing.js', /^handler error: missing\.js not found in the function's code/],
+      ['calls.js:missing', /^handler error: calls\.js has no export named "missing"/],
+      ['not-a-function.js', /^handler error: not-a-function\.js exports an object, not a function; set module\.exports = function/],
+      ['not-a-function.js:handler', /^handler error: export "handler" of not-a-function\.js is a number, not a function/],
+      ['load-fails.js', /^handler error: cannot load load-fails\.js: ReferenceError: missingVariable is not defined/],
+      ['../outside.js', /^handler error: handler "\.\.\/outside\.js" points outside the function's code/],
+    ])('exits with SHIM_EXIT_HANDLER_ERROR and one line for handler %s', async (handler, line) => {
+      const exit = await shims.runToExit({ codeDir: FUNCTIONS, handler });
+      expect(exit.code).toBe(SHIM_EXIT_HANDLER_ERROR);
+      expect(exit.stderr).toMatch(line);
+      expect(exit.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+
+    it('reports where a syntax error is', async () => {
+      const codeDir = shims.path('broken');
+      await mkdir(codeDir);
+      await writeFile(path.join(codeDir, 'index.js'), 'module.exports = function (context, payload) {\n  return {;\n};\n');
+      const exit = await shims.runToExit({ codeDir, handler: 'index.js' });
+      expect(exit.code).toBe(SHIM_EXIT_HANDLER_ERROR);
+      expect(exit.stderr).toMatch(/^handler error: cannot load index\.js: SyntaxError: Unexpected token ';' at index\.js:2; fix the function's code\n$/);
+    });
+
+    it('exits with 2 when told neither a socket nor a port', async () => {
+      const exit = await shims.runToExit({ codeDir: FUNCTIONS, handler: 'calls.js', env: { DISPATCH_SOCKET: '', PORT: '' } });
+      expect(exit).toMatchObject({ code: 2, stderr: 'dispatch shim: set DISPATCH_SOCKET (a unix socket path) or PORT\n' });
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('on SIGTERM stops accepting, answers the call in flight, exits 0 and removes its socket', async () => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'esm.mjs:slow' });
+      const started = shims.path('slow-started');
+      const release = shims.path('slow-release');
+      const reply = own.call({ payload: { started, release } });
+      await waitFor(() => existsSync(started), { what: 'the call to start' });
+
+      own.child.kill('SIGTERM');
+      const socket = (own.target as { socket: string }).socket;
+      await waitFor(() => !existsSync(socket), { what: 'the shim to stop listening' });
+      await expect(own.request('GET', '/_/health')).rejects.toThrow(/ENOENT|ECONNREFUSED/);
+      expect(own.running).toBe(true);
+
+      await writeFile(release, '');
+      expect(await reply).toMatchObject({ payload: 'finished', context: { error: null } });
+      expect(await own.exited).toEqual({ code: 0, signal: null });
+    });
+
+    it('ends at once on a second signal during the drain', async () => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'esm.mjs:slow' });
+      const started = shims.path('held-started');
+      const release = shims.path('held-release');
+      const outcome = own.call({ payload: { started, release } }).then(() => 'answered', () => 'cut off');
+      await waitFor(() => existsSync(started), { what: 'the call to start' });
+      own.child.kill('SIGTERM');
+      await waitFor(() => !existsSync((own.target as { socket: string }).socket), { what: 'the drain to begin' });
+      own.child.kill('SIGTERM');
+      expect(await own.exited).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(await outcome).toBe('cut off');
+    });
+
+    it('replaces a stale socket left by a killed shim', async () => {
+      const socket = shims.path('stale.sock');
+      const first = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.js', socket });
+      await first.stop('SIGKILL');
+      expect(existsSync(socket)).toBe(true);
+
+      const second = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.js', socket });
+      expect((await second.call({ payload: { action: 'echo' } })).context.error).toBeNull();
+    });
+
+    it('listens on TCP PORT when given no socket', async () => {
+      const port = await freePort();
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'lib/hello.js', port });
+      expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
+    });
+  });
+});

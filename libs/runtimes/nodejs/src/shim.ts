@@ -1,0 +1,113 @@
+/**
+ * The Node.js runtime shim (DESIGN §7; the contract is FunctionEnvelope in @dispatch/contracts).
+ *
+ * Started as `node [--max-old-space-size=N] shim.js` (see index.ts) with:
+ * - `DISPATCH_CODE_DIR`: the function's source tree; `DISPATCH_HANDLER`: `index.js`,
+ *   `lib/hello.js` or `file.js:name` (CommonJS, or ES modules: `.mjs`, `"type": "module"`).
+ * - `DISPATCH_SOCKET`: unix socket to listen on (a stale file is replaced, removed at exit), or
+ *   else `PORT`: TCP port on 0.0.0.0 (in a container behind the OpenFaaS watchdog).
+ *
+ * It loads the handler once, then serves `GET /_/health` and `POST /` (one call per request,
+ * concurrent calls allowed, each call's process.stdout/stderr writes, console included, captured
+ * into its own reply; writes straight to the file descriptors are not seen). Exit codes:
+ * 3 the handler cannot be loaded (one line `handler error: …` on stderr), 2 bad environment,
+ * 1 cannot listen, 0 after SIGTERM/SIGINT once calls in flight answered (at most 5 s; a second
+ * signal ends it at once).
+ *
+ * It imports nothing but Node built-ins and its sibling files: it runs inside function containers
+ * where the rest of the workspace is absent.
+ */
+import { lstatSync, unlinkSync } from 'node:fs';
+import { captureOutput, currentCall } from './call-logs';
+import { HandlerError, loadHandler } from './load-handler';
+import { ShimServer } from './server';
+
+// SHIM_EXIT_HANDLER_ERROR of @dispatch/contracts, copied: the shim cannot import the workspace.
+const EXIT_HANDLER_ERROR = 3;
+const EXIT_BAD_ENVIRONMENT = 2;
+const EXIT_CANNOT_LISTEN = 1;
+const DRAIN_GRACE_MS = 5_000;
+
+type ListenTarget = { socket: string } | { port: number };
+
+class EnvironmentError extends Error {}
+
+async function main(): Promise<void> {
+  const target = listenTarget(process.env);
+  const codeDir = required('DISPATCH_CODE_DIR');
+  const handler = required('DISPATCH_HANDLER');
+  // Before the user's module loads, so output it produces in calls is captured from the start.
+  captureOutput();
+  reportStrayErrors();
+  const shim = new ShimServer(await loadHandler(codeDir, handler));
+  await listen(shim, target);
+  const stop = () => {
+    // A second signal is not caught: it ends the process at once.
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    void shim.drain(DRAIN_GRACE_MS).then((abandoned) => {
+      if (abandoned > 0) process.stderr.write(`dispatch shim: stopped with ${abandoned} calls unanswered after ${DRAIN_GRACE_MS} ms\n`);
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function listenTarget(env: NodeJS.ProcessEnv): ListenTarget {
+  if (env.DISPATCH_SOCKET) return { socket: env.DISPATCH_SOCKET };
+  const port = Number(env.PORT);
+  if (env.PORT && Number.isInteger(port) && port > 0 && port < 65536) return { port };
+  throw new EnvironmentError(env.PORT ? `PORT=${env.PORT} is not a TCP port` : 'set DISPATCH_SOCKET (a unix socket path) or PORT');
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new EnvironmentError(`${name} is not set`);
+  return value;
+}
+
+async function listen(shim: ShimServer, target: ListenTarget): Promise<void> {
+  if ('socket' in target) {
+    removeStaleSocket(target.socket);
+    process.once('exit', () => removeStaleSocket(target.socket));
+  }
+  await new Promise<void>((resolve, reject) => {
+    shim.server.once('error', reject);
+    if ('socket' in target) shim.server.listen(target.socket, resolve);
+    else shim.server.listen(target.port, '0.0.0.0', resolve);
+  });
+}
+
+function removeStaleSocket(socket: string): void {
+  try {
+    // Only a socket: never delete a file that happens to have the name.
+    if (lstatSync(socket).isSocket()) unlinkSync(socket);
+  } catch {
+    // Nothing there.
+  }
+}
+
+/**
+ * An exception no promise carries (thrown in a timer, an unhandled rejection) fails the call
+ * whose async context it came from; outside any call it is reported and the shim keeps serving.
+ */
+function reportStrayErrors(): void {
+  const onError = (err: unknown) => {
+    const logs = currentCall.getStore();
+    if (logs?.open) return logs.fail(err);
+    process.stderr.write(`dispatch shim: error outside any call: ${err instanceof Error ? err.stack : String(err)}\n`);
+  };
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+}
+
+function exitWith(code: number, line: string): void {
+  process.stderr.write(`${line.replace(/\s*\n\s*/g, ' ')}\n`, () => process.exit(code));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof HandlerError) return exitWith(EXIT_HANDLER_ERROR, `handler error: ${err.message}`);
+  if (err instanceof EnvironmentError) return exitWith(EXIT_BAD_ENVIRONMENT, `dispatch shim: ${err.message}`);
+  exitWith(EXIT_CANNOT_LISTEN, `dispatch shim: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+});

@@ -1,0 +1,243 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
+import { python3Runtime, python3ShimPath } from './index';
+import { freePort, ShimLauncher, type ShimProcess, waitFor } from '@dispatch/testing';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const FUNCTIONS = path.join(FIXTURES, 'functions');
+const BROKEN = path.join(FIXTURES, 'broken');
+
+describe('Python 3 runtime shim', () => {
+  const shims = new ShimLauncher(python3Runtime);
+  let shim: ShimProcess;
+
+  beforeAll(async () => {
+    await shims.setUp();
+    shim = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.handle' });
+  });
+
+  afterAll(() => shims.tearDown());
+
+  const call = (payload: Record<string, unknown>, context: Record<string, unknown> = {}) => shim.call({ context, payload });
+
+  it('runs the shim with python3, or DISPATCH_PYTHON when set', () => {
+    const saved = process.env.DISPATCH_PYTHON;
+    try {
+      delete process.env.DISPATCH_PYTHON;
+      expect(python3Runtime.command({ memoryLimitMb: 64 })).toEqual({ command: 'python3', args: ['-u', '-B', python3ShimPath()] });
+      process.env.DISPATCH_PYTHON = '/opt/python/bin/python3.11';
+      expect(python3Runtime.command({}).command).toBe('/opt/python/bin/python3.11');
+    } finally {
+      if (saved === undefined) delete process.env.DISPATCH_PYTHON;
+      else process.env.DISPATCH_PYTHON = saved;
+    }
+  });
+
+  it('hard-codes the log limits of the contracts', async () => {
+    const source = await readFile(path.join(path.dirname(python3ShimPath()), 'capture.py'), 'utf8');
+    expect(source).toMatch(new RegExp(`^MAX_LINES = ${RUN_LOG_MAX_LINES}$`, 'm'));
+    expect(source).toMatch(new RegExp(`^MAX_LINE_LENGTH = ${RUN_LOG_MAX_LINE_LENGTH}$`, 'm'));
+  });
+
+  describe('calls', () => {
+    it('answers its health check', async () => {
+      expect(await shim.request('GET', '/_/health')).toEqual({ status: 200, body: '{"ready":true}' });
+    });
+
+    it('passes the payload and the context, secrets included, to the function as given', async () => {
+      const context = { runId: 'r1', secrets: { token: 's3cret' }, serviceBindings: { db: { url: 'postgres://x' } } };
+      expect(await call({ action: 'echo', list: [1, 'two', { three: 3 }] }, context)).toEqual({
+        context: { logs: { stdout: [], stderr: [] }, error: null },
+        payload: { payload: { action: 'echo', list: [1, 'two', { three: 3 }] }, secrets: { token: 's3cret' } },
+      });
+      expect((await call({ action: 'context' }, context)).payload).toEqual(context);
+      expect((await call({ action: 'nothing' })).payload).toBeNull();
+    });
+
+    it('turns a raised exception into a FunctionError with its message and the traceback of the user code', async () => {
+      const reply = await call({ action: 'fail' });
+      expect(reply.payload).toBeNull();
+      expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: 'boom' });
+      const stack = reply.context.error!.stacktrace!;
+      expect(stack[0]).toBe('Traceback (most recent call last):');
+      expect(stack.some((line) => line.includes('calls.py", line'))).toBe(true);
+      expect(stack.some((line) => line.includes('dispatch_runtime'))).toBe(false);
+      expect(stack.at(-1)).toBe('ValueError: boom');
+      expect((await call({ action: 'key_error' })).context.error).toMatchObject({ message: "'missing'" });
+    });
+
+    it('fails a call that calls sys.exit, and keeps serving', async () => {
+      expect((await call({ action: 'exit_call' })).context.error).toMatchObject({ type: 'FunctionError', message: 'the function called sys.exit(4)' });
+      expect((await call({ action: 'echo' })).context.error).toBeNull();
+    });
+
+    it('captures print, sys.stdout, sys.stderr and logging of the call as lines', async () => {
+      const reply = await call({ action: 'logs' });
+      expect(reply.payload).toBe('logged');
+      expect(reply.context.logs).toEqual({ stdout: ['to stdout', 'crlf', 'second', 'no newline'], stderr: ['to stderr', 'WARNING logged'] });
+      expect(shim.output().stdout).not.toContain('to stdout');
+    });
+
+    it('keeps the output of concurrent calls apart', async () => {
+      const [a, b] = await Promise.all(['A', 'B'].map((tag) => call({ action: 'interleave', tag, lines: 5, expect: 2 })));
+      // Both ran at once, on two threads, writing in turns.
+      expect(a.payload).toEqual({ mostAtOnce: 2 });
+      for (const [reply, tag] of [[a, 'A'], [b, 'B']] as const) {
+        expect(reply.context.logs.stdout).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} out ${i}`));
+        expect(reply.context.logs.stderr).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} err ${i}`));
+      }
+    });
+
+    it('sends output of threads outside any call to the real stdout', async () => {
+      expect((await call({ action: 'background' })).context.logs.stdout).toEqual([]);
+      await waitFor(() => shim.output().stdout.includes('written by a thread of the function'), { what: 'the thread line on stdout' });
+    });
+
+    it('keeps at most RUN_LOG_MAX_LINES lines, the last one saying how many were dropped', async () => {
+      const exact = await call({ action: 'flood', lines: RUN_LOG_MAX_LINES });
+      expect(exact.context.logs.stdout).toHaveLength(RUN_LOG_MAX_LINES);
+      expect(exact.context.logs.stdout.at(-1)).toBe(`line ${RUN_LOG_MAX_LINES - 1}`);
+
+      const lines = (await call({ action: 'flood', lines: RUN_LOG_MAX_LINES + 500 })).context.logs.stdout;
+      expect(lines).toHaveLength(RUN_LOG_MAX_LINES);
+      expect(lines[RUN_LOG_MAX_LINES - 2]).toBe(`line ${RUN_LOG_MAX_LINES - 2}`);
+      expect(lines.at(-1)).toBe(`[501 more lines dropped: a run keeps at most ${RUN_LOG_MAX_LINES} lines per stream]`);
+    });
+
+    it('cuts lines longer than RUN_LOG_MAX_LINE_LENGTH', async () => {
+      const reply = await call({ action: 'long_line', length: RUN_LOG_MAX_LINE_LENGTH + 100 });
+      expect(reply.context.logs.stdout).toEqual(['x'.repeat(RUN_LOG_MAX_LINE_LENGTH), 'short']);
+    });
+
+    it.each([
+      ['a_set', /not JSON-serialisable: Object of type set is not JSON serializable/],
+      ['nan', /not JSON-serialisable: Out of range float values are not JSON compliant/],
+      ['circular', /not JSON-serialisable: Circular reference detected/],
+    ])('answers a FunctionError for a return value that is not JSON (%s)', async (action, message) => {
+      const reply = await call({ action });
+      expect(reply.payload).toBeNull();
+      expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: expect.stringMatching(message) });
+    });
+
+    it('answers 400 to a body that is not an envelope and 404 to other routes, and reads chunked bodies', async () => {
+      expect((await shim.request('POST', '/', '{not json')).status).toBe(400);
+      expect((await shim.request('POST', '/', '[1, 2]')).status).toBe(400);
+      expect((await shim.request('POST', '/', '{"context": 5}')).status).toBe(400);
+      expect((await shim.request('GET', '/')).status).toBe(404);
+      expect((await shim.request('POST', '/elsewhere', '{"payload": 1}')).status).toBe(404);
+      const chunked = await shim.request('POST', '/', '{"payload":{"action":"echo","n":1}}', { chunked: true });
+      expect(JSON.parse(chunked.body)).toMatchObject({ payload: { payload: { n: 1 } } });
+    });
+  });
+
+  describe('handlers', () => {
+    it.each([
+      ['hello.py', { name: 'ada' }, 'hello ada'],
+      ['hello.shout', 'quiet', 'QUIET'],
+      ['pkg/mod.handle', 1, { 'pkg.mod': 1 }],
+      ['pkg.mod.handle', 2, { 'pkg.mod': 2 }],
+      ['aio.handle', 3, { async: 3 }],
+    ])('loads %s', async (handler, payload, answer) => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler });
+      expect((await own.call({ payload })).payload).toEqual(answer);
+      expect(await own.stop()).toEqual({ code: 0, signal: null });
+    });
+
+    it('runs an async def function to its end, errors included', async () => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'aio.fail' });
+      const { error } = (await own.call({ payload: null })).context;
+      expect(error).toMatchObject({ type: 'FunctionError', message: 'async boom' });
+      expect(error!.stacktrace!.at(-1)).toBe('LookupError: async boom');
+      expect(error!.stacktrace!.some((line) => line.includes('aio.py", line'))).toBe(true);
+      expect(error!.stacktrace!.some((line) => line.includes('dispatch_runtime'))).toBe(false);
+    });
+
+    it.each([
+      ['missing.handle', BROKEN, /^handler error: missing\.py not found in the function's code/],
+      ['no_handle.handle', BROKEN, /^handler error: no_handle has no function handle; define def handle\(context, payload\):/],
+      ['no_handle.handle_count', BROKEN, /^handler error: no_handle\.handle_count is a int, not a function/],
+      ['syntax_error.handle', BROKEN, /^handler error: syntax error in syntax_error\.py line 1: expected ':'/],
+      ['import_error.handle', BROKEN, /^handler error: importing import_error failed: No module named 'module_that_is_not_installed'/],
+      ['raises.handle', BROKEN, /^handler error: importing raises raised RuntimeError: cannot start/],
+      ['json.handle', path.join(FIXTURES, 'shadow'), /^handler error: module json resolves to .*, not to the function's code; rename json\.py/],
+      ['not-a-module.handle', FUNCTIONS, /^handler error: handler 'not-a-module\.handle' is not <module>\.<function>/],
+    ])('exits with SHIM_EXIT_HANDLER_ERROR and one line for handler %s', async (handler, codeDir, line) => {
+      const exit = await shims.runToExit({ codeDir, handler });
+      expect(exit.code).toBe(SHIM_EXIT_HANDLER_ERROR);
+      expect(exit.stderr).toMatch(line);
+      expect(exit.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+
+    it('exits with 2 when told neither a socket nor a port', async () => {
+      const exit = await shims.runToExit({ codeDir: FUNCTIONS, handler: 'hello.py', env: { DISPATCH_SOCKET: '', PORT: '' } });
+      expect(exit).toMatchObject({ code: 2, stderr: 'dispatch shim: set DISPATCH_SOCKET (a unix socket path) or PORT\n' });
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('fails a call that exceeds DISPATCH_MEMORY_LIMIT_MB, and keeps serving', async () => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.handle', env: { DISPATCH_MEMORY_LIMIT_MB: '64' } });
+      const reply = await own.call({ payload: { action: 'allocate', mb: 256 } });
+      expect(reply.context.error).toEqual({ type: 'FunctionError', message: 'memory limit of 64 MB exceeded', stacktrace: [] });
+      expect((await own.call({ payload: { action: 'allocate', mb: 16 } })).payload).toBe(16 * 1024 * 1024);
+    });
+
+    it('on SIGTERM stops accepting, answers the call in flight, exits 0 and removes its socket', async () => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.handle' });
+      const started = shims.path('slow-started');
+      const release = shims.path('slow-release');
+      const reply = own.call({ payload: { action: 'slow', started, release } });
+      await waitFor(() => existsSync(started), { what: 'the call to start' });
+
+      own.child.kill('SIGTERM');
+      await waitFor(
+        async () => {
+          try {
+            await own.request('GET', '/_/health');
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        { what: 'the shim to stop accepting' },
+      );
+      expect(own.running).toBe(true);
+
+      await writeFile(release, '');
+      expect(await reply).toMatchObject({ payload: 'finished', context: { error: null } });
+      expect(await own.exited).toEqual({ code: 0, signal: null });
+      expect(existsSync((own.target as { socket: string }).socket)).toBe(false);
+    });
+
+    it('ends at once on a second signal during the drain', async () => {
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.handle' });
+      const started = shims.path('held-started');
+      const release = shims.path('held-release');
+      const outcome = own.call({ payload: { action: 'slow', started, release } }).then(() => 'answered', () => 'cut off');
+      await waitFor(() => existsSync(started), { what: 'the call to start' });
+      own.child.kill('SIGTERM');
+      await waitFor(() => !existsSync((own.target as { socket: string }).socket), { what: 'the drain to begin' });
+      own.child.kill('SIGTERM');
+      expect(await own.exited).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(await outcome).toBe('cut off');
+    });
+
+    it('replaces a stale socket left by a killed shim', async () => {
+      const socket = shims.path('stale.sock');
+      const first = await shims.start({ codeDir: FUNCTIONS, handler: 'hello.py', socket });
+      await first.stop('SIGKILL');
+      expect(existsSync(socket)).toBe(true);
+
+      const second = await shims.start({ codeDir: FUNCTIONS, handler: 'hello.py', socket });
+      expect((await second.call({ payload: { name: 'again' } })).payload).toBe('hello again');
+    });
+
+    it('listens on TCP PORT when given no socket', async () => {
+      const port = await freePort();
+      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'hello.py', port });
+      expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
+    });
+  });
+});
