@@ -1,7 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { type FaasLocal, startFaasLocal } from '@dispatch/faas-local';
 import {
   createTestDatabase,
   deleteNamespaceStreams,
@@ -24,7 +27,13 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
   const namespace = testNamespace('e2e');
   const secretKey = randomBytes(32).toString('base64');
 
+  // OpenFaaS on Kubernetes cannot run here: faas-local serves the same gateway API in its place.
+  let faas: FaasLocal;
+  let imagesRoot: string;
+
   beforeAll(async () => {
+    imagesRoot = await mkdtemp(join(tmpdir(), 'dispatch-e2e-images-'));
+    faas = await startFaasLocal({ imagesRoot, basicAuth: { user: 'admin', password: 'e2e-gateway-password' } });
     db = await createTestDatabase('dispatch_e2e');
     // The explicit migration step of cluster mode.
     await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], { env: { ...process.env, DATABASE_URL: db.url } });
@@ -34,6 +43,8 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
     for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
     await db.drop();
     await deleteNamespaceStreams(TEST_NATS_URL, namespace);
+    await faas?.stop();
+    await rm(imagesRoot, { recursive: true, force: true });
   });
 
   it('starts each service, ready with its store and the bus, and stops it on SIGTERM', async () => {
@@ -42,7 +53,18 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
         const port = await freePort();
         const proc = await startProcess(
           [resolve(DIST, `apps/${name}/src/main.js`)],
-          { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: namespace, DISPATCH_SECRET_KEY: secretKey, LOG_LEVEL: 'warn' },
+          {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            DATABASE_URL: db.url,
+            NATS_URL: TEST_NATS_URL,
+            NATS_NAMESPACE: namespace,
+            DISPATCH_SECRET_KEY: secretKey,
+            OPENFAAS_URL: faas.url,
+            OPENFAAS_USER: 'admin',
+            OPENFAAS_PASSWORD: 'e2e-gateway-password',
+            LOG_LEVEL: 'warn',
+          },
           `http://127.0.0.1:${port}/readyz`,
           60_000,
         );
@@ -72,6 +94,17 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
     expect(await new Promise((r) => child.once('exit', r))).toBe(1);
     expect(err).toMatch(/DATABASE_URL/);
     expect(err).toMatch(/NATS_URL/);
+  });
+
+  it('refuses to start function-manager without the OpenFaaS gateway it runs functions on', async () => {
+    const child = spawn(process.execPath, [resolve(DIST, 'apps/function-manager/src/main.js')], {
+      env: { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((r) => child.once('exit', r))).toBe(1);
+    expect(err).toMatch(/OPENFAAS_URL: required in cluster mode/);
   });
 
   it('refuses to start identity-manager without a shared DISPATCH_SECRET_KEY', async () => {

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import type { OpenFaasFunctionStatus } from '@dispatch/contracts';
 import { expectOpenFaasBody, waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
-import { Gateway, deployment, handlerSource, isAlive, tempDir, testShim, writeImage } from './test-support/harness';
+import { Gateway, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
+
+afterAll(() => removeTempDirs());
 
 /** The gateway routes of faas-local, with real worker processes of the fixture shim. */
 describe('faas-local: the OpenFaaS gateway API', () => {

@@ -5,7 +5,9 @@ import type { FunctionReply } from '@dispatch/contracts';
 import { nodejsShimCandidates } from '@dispatch/runtime-nodejs';
 import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
-import { Gateway, deployment, tempDir, writeImage } from './test-support/harness';
+import { Gateway, deployment, removeTempDirs, tempDir, writeImage } from './test-support/harness';
+
+afterAll(() => removeTempDirs());
 
 const REPO = resolve(__dirname, '../../../..');
 

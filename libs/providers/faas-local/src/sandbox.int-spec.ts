@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
 import { detectSandbox } from './sandbox';
-import { Gateway, capturedLogger, deployment, handlerSource, isAlive, tempDir, testShim, writeImage } from './test-support/harness';
+import { Gateway, capturedLogger, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
+
+afterAll(() => removeTempDirs());
 
 /** Whether bubblewrap can build a sandbox on this machine (containers often forbid user namespaces). */
 const bwrapWorks = spawnSync('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', 'true']).status === 0;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 
 /** `auto`: bubblewrap when it works here; `off`: never; `required`: refuse to start without it. */
 export type SandboxMode = 'auto' | 'off' | 'required';
@@ -13,6 +13,8 @@ export interface SandboxMounts {
   socketDir: string;
   /** Paths replaced by an empty tmpfs (the data dir with its keys and database, other workers' sockets). */
   hiddenPaths: readonly string[];
+  /** Directories bound back read-only after the masks: the runtime's own files (its shim may live under /tmp or a hidden path). */
+  runtimePaths?: readonly string[];
 }
 
 export interface Sandbox {
@@ -39,6 +41,7 @@ export function bwrapArgs(command: string, args: readonly string[], mounts: Sand
   return [
     ...BASE_MOUNTS,
     ...hidden.flatMap((path) => ['--tmpfs', path]),
+    ...(mounts.runtimePaths ?? []).flatMap((path) => ['--ro-bind', path, path]),
     '--ro-bind',
     mounts.codeDir,
     mounts.codeDir,
@@ -66,6 +69,23 @@ export function findOnPath(program: string, path: string | undefined): string | 
     }
   }
   return undefined;
+}
+
+/**
+ * The directories of the files a runtime command names (the interpreter, the shim script): the
+ * private /tmp or a hidden path would otherwise mask them (a checkout under /tmp, a shim inside
+ * the data dir). The shims need only their own directory.
+ */
+export function runtimeDirs(command: string, args: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const candidate of [command, ...args]) {
+    if (!isAbsolute(candidate)) continue;
+    const stats = statSync(candidate, { throwIfNoEntry: false });
+    if (!stats) continue;
+    const dir = stats.isDirectory() ? candidate : dirname(candidate);
+    if (dir !== '/') dirs.add(dir);
+  }
+  return [...dirs];
 }
 
 /** Runs bwrap once with the workers' flags: it is installed in many containers that forbid user namespaces. */
@@ -107,8 +127,12 @@ export async function detectSandbox(mode: SandboxMode, path: string | undefined 
     kind: 'bwrap',
     wrap: (command, args, mounts) => ({
       command: bwrap,
-      // A masked path must exist for bwrap to mount over it; a missing one hides nothing anyway.
-      args: bwrapArgs(command, args, { ...mounts, hiddenPaths: mounts.hiddenPaths.filter((p) => existsSync(p)) }),
+      args: bwrapArgs(command, args, {
+        ...mounts,
+        // A masked path must exist for bwrap to mount over it; a missing one hides nothing anyway.
+        hiddenPaths: mounts.hiddenPaths.filter((p) => existsSync(p)),
+        runtimePaths: runtimeDirs(command, args),
+      }),
     }),
   };
 }

@@ -1,6 +1,8 @@
 import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
-import { Gateway, deployment, handlerSource, isAlive, tempDir, testShim, writeImage } from './test-support/harness';
+import { Gateway, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
+
+afterAll(() => removeTempDirs());
 
 const scale = (min: number, max: number) => ({ 'com.openfaas.scale.min': String(min), 'com.openfaas.scale.max': String(max) });
 

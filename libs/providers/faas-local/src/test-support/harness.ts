@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -48,8 +48,17 @@ export function writeImage(imagesRoot: string, files: Record<string, string>): s
   return `local/${hex}`;
 }
 
+const tempDirs: string[] = [];
+
+/** A new temporary directory, removed by removeTempDirs() (each suite calls it in afterAll). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export function deployment(name: string, image: string, extra: { env?: Record<string, string>; labels?: Record<string, string>; memory?: string; handler?: string } = {}): OpenFaasFunctionDeployment {
