@@ -16,6 +16,10 @@ import { readArchive, writeLocalImage } from '../source';
 
 /** How often a version being deployed is looked at while the provider makes it ready. */
 export const DEPLOY_POLL_MS = 50;
+/** How often the provider is checked for serving versions it lost. */
+const PROVIDER_CHECK_MS = 30_000;
+/** How long start-up waits for restored versions to be available. */
+const BOOT_RESTORE_WAIT_MS = 30_000;
 /** After this long without becoming ready, the provider's logs are read for a handler error. */
 const LOOK_FOR_HANDLER_ERROR_AFTER_MS = 1500;
 
@@ -30,6 +34,7 @@ const LOOK_FOR_HANDLER_ERROR_AFTER_MS = 1500;
 export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly outbox = new OutboxWriter();
   private readonly loop: ReconcileLoop;
+  private healTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectDataSource('functions') private readonly dataSource: DataSource,
@@ -57,11 +62,44 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Before the API answers: a provider that lost the serving versions (faas-local starts empty
+    // with every solo start) gets them back, so READY functions are runnable from the first request.
+    await this.restoreServing(BOOT_RESTORE_WAIT_MS).catch((err: unknown) => this.logger.warn({ err }, 'could not restore the serving versions on the provider; retrying periodically'));
+    this.healTimer = setInterval(() => void this.restoreServing(0).catch((err: unknown) => this.logger.warn({ err }, 'provider check failed')), PROVIDER_CHECK_MS);
+    this.healTimer.unref();
     await this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.healTimer);
     await this.loop.stop();
+  }
+
+  /**
+   * Deploys again every serving (READY) version the provider does not have, then waits up to
+   * `waitMs` for them to be available. Versions the provider has are left alone.
+   */
+  async restoreServing(waitMs: number): Promise<number> {
+    const serving = await this.dataSource.getRepository(FunctionVersion).findBy({ status: VersionStatus.READY });
+    if (!serving.length) return 0;
+    const present = new Set((await this.provider.list()).map((f) => f.name));
+    const missing = serving.filter((v) => !present.has(v.providerName));
+    for (const version of missing) {
+      const fn = await this.dataSource.getRepository(FunctionRecord).findOneBy({ id: version.functionId });
+      if (!fn) continue;
+      // The image may be gone with the provider (solo's images live beside it): rebuilt from the kept source.
+      const image = version.spec.image ?? (await this.imageOf(version));
+      await this.provider.deploy(deploymentOf({ providerName: version.providerName, image, org: fn.org, functionName: fn.name, version: version.version }, version.spec));
+      this.logger.info({ org: fn.org, function: fn.name, version: version.version }, 'serving version deployed again on the provider');
+    }
+    const deadline = Date.now() + waitMs;
+    for (const version of missing) {
+      while (Date.now() < deadline) {
+        if (((await this.provider.find(version.providerName))?.availableReplicas ?? 0) >= 1) break;
+        await new Promise((r) => setTimeout(r, DEPLOY_POLL_MS));
+      }
+    }
+    return missing.length;
   }
 
   enqueue(versionId: string): void {

@@ -18,6 +18,7 @@ export interface FunctionProvider {
   update(deployment: OpenFaasFunctionDeployment): Promise<void>;
   remove(name: string): Promise<void>;
   find(name: string): Promise<OpenFaasFunctionStatus | undefined>;
+  list(): Promise<OpenFaasFunctionStatus[]>;
   logs(name: string, options: { tail: number }): Promise<OpenFaasLogEntry[]>;
   invoke(name: string, body: Buffer, options: { timeoutMs: number }): Promise<ProviderCallResult>;
 }

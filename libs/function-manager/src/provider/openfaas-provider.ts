@@ -24,6 +24,10 @@ export class OpenFaasProvider implements FunctionProvider {
     return this.client.find(name);
   }
 
+  list(): Promise<OpenFaasFunctionStatus[]> {
+    return this.client.list();
+  }
+
   logs(name: string, options: { tail: number }): Promise<OpenFaasLogEntry[]> {
     return this.client.logs(name, { tail: options.tail });
   }

@@ -173,13 +173,18 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
   // Clients keep connections to the provider open between calls; outlast their idle timeouts.
   server.keepAliveTimeout = 65_000;
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolveListen();
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolveListen();
+      });
     });
-  });
+  } catch (err) {
+    if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

@@ -20,6 +20,8 @@ export interface CallRequest {
   body: Buffer;
   /** Set by the route when its client went away: a call still queued is then skipped. */
   abandoned?: boolean;
+  /** Times the call was sent back to the queue because its worker could not be reached at all. */
+  requeued?: number;
 }
 
 export interface CallResult {
@@ -52,6 +54,8 @@ interface Waiter {
   resolve(result: CallResult): void;
 }
 
+/** How often a call that reached no worker (refused connection) goes back to the queue. */
+const MAX_REQUEUES = 2;
 /** How long a failed call waits for its worker's exit to learn why it died (crash or memory). */
 const EXIT_WAIT_MS = 300;
 
@@ -287,9 +291,20 @@ export class FunctionPool {
           this.release(worker);
           settle({ status: res.status, headers: res.headers, body: res.body });
         },
-        (err: Error) => {
+        (err: NodeJS.ErrnoException) => {
           this.release(worker);
-          if (!settled) void this.failureOf(worker, err).then(settle);
+          if (settled) return;
+          // The socket was gone or refused: the call never reached the function (the worker is
+          // dying), so another worker may take it. Anything later may have run: never resent.
+          if ((err.code === 'ECONNREFUSED' || err.code === 'ENOENT') && (call.requeued ?? 0) < MAX_REQUEUES) {
+            call.requeued = (call.requeued ?? 0) + 1;
+            worker.kill({ kind: 'unreachable', message: `its socket refused a connection (${err.code})` });
+            if (timer) clearTimeout(timer);
+            settled = true;
+            void this.invoke(call).then(resolve);
+            return;
+          }
+          void this.failureOf(worker, err).then(settle);
         },
       );
     });

@@ -19,7 +19,7 @@ import { workerEnv } from './worker-env';
 export type WorkerState = 'starting' | 'ready' | 'retiring' | 'stopping' | 'exited';
 
 /** Why the provider ended a worker; absent when the process exited on its own (a crash). */
-export type KillKind = 'timeout' | 'memory' | 'start-timeout' | 'idle' | 'replaced' | 'deleted' | 'stop';
+export type KillKind = 'timeout' | 'memory' | 'start-timeout' | 'unreachable' | 'idle' | 'replaced' | 'deleted' | 'stop';
 export interface KillReason {
   kind: KillKind;
   message: string;
@@ -102,7 +102,6 @@ export class Worker {
   readyAt?: number;
   readonly exited: Promise<void>;
 
-  private child?: ChildProcess;
   private readonly agent: http.Agent;
   private readonly socketDir: string;
   private readonly socketPath: string;
@@ -165,7 +164,6 @@ export class Worker {
       void this.finish(null, null, Promise.resolve());
       return;
     }
-    this.child = child;
     this.pid = child.pid;
     const stdout = new LineSplitter((line) => logs.append(this.id, line));
     const stderr = new LineSplitter((line) => {
@@ -365,7 +363,7 @@ export class Worker {
   /** How the process ended, for logs and start-failure messages: `exited with code 3: handler error: …`. */
   exitSummary(): string {
     if (this.killReason) {
-      const forced = ['timeout', 'memory', 'start-timeout'].includes(this.killReason.kind);
+      const forced = ['timeout', 'memory', 'start-timeout', 'unreachable'].includes(this.killReason.kind);
       return `${forced ? 'was killed' : 'was stopped'}: ${this.killReason.message}`;
     }
     const info = this.exitInfo;
