@@ -85,7 +85,8 @@ describe('runMigrations', () => {
     await expect(runMigrations([ds], { log: recordingLogger() })).rejects.toThrow(/no_such_function/);
 
     const held = await sql(
-      "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = $1::bigint",
+      // This database only: suites running at the same time migrate their own databases under the same key.
+      "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ((classid::bigint << 32) | objid::bigint) = $1::bigint",
       [MIGRATION_LOCK_KEY],
     );
     expect(held).toEqual([]);
