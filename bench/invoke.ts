@@ -7,6 +7,7 @@ import { SignJWT } from 'jose';
 import { freePort, startProcess, waitFor } from '@dispatch/testing';
 import { load } from './lib/load';
 import { printTable } from './lib/report';
+import { socketRequest } from './lib/socket-request';
 
 const SOLO = resolve(__dirname, '../apps/dispatch/src/main.js');
 
@@ -17,21 +18,23 @@ const REPLICAS = 2;
 /**
  * A blocking run through the whole platform (`POST /v1/runs`: auth, catalog, runner chain, the
  * OpenFaaS client, faas-local, the run record) against calling the same warm function on the
- * provider directly (`POST /function/<name>` on faas-local), in the same solo server. Also the
+ * provider directly (`POST /function/<name>` on faas-local's unix socket), in the same solo server. Also the
  * time from create to the first successful run, beside a deploy straight on the provider.
  */
 export async function benchInvoke(seconds: number, connections: number): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'dispatch-bench-invoke-'));
-  const [port, faasPort] = [await freePort(), await freePort()];
+  const port = await freePort();
   const faasPassword = randomBytes(18).toString('base64url');
   const faasAuthorization = `Basic ${Buffer.from(`dispatch:${faasPassword}`).toString('base64')}`;
   const api = `http://127.0.0.1:${port}`;
-  const faas = `http://127.0.0.1:${faasPort}`;
+  // faas-local listens on a unix socket in the data dir; the direct calls go there too.
+  const faasSocket = join(home, 'faas-local.sock');
+  const faas = 'http://localhost';
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under the load.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const server = await startProcess(
     [...nodeArgs, SOLO],
-    { PORT: String(port), GATEWAY_PORT: '0', FAAS_LOCAL_PORT: String(faasPort), FAAS_LOCAL_PASSWORD: faasPassword, DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' },
+    { PORT: String(port), GATEWAY_PORT: '0', FAAS_LOCAL_PASSWORD: faasPassword, DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' },
     `${api}/readyz`,
     { timeoutMs: 120_000, detached: true },
   );
@@ -48,7 +51,7 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     const auth = { authorization: `Bearer ${token}` };
 
     const createToFirstRun = await timeToFirstRun(api, auth, 'bench-first');
-    const deployToFirstCall = await timeToFirstDirectCall(faas, faasAuthorization, await imageOf(api, auth, 'bench-first'));
+    const deployToFirstCall = await timeToFirstDirectCall(faasSocket, faasAuthorization, await imageOf(api, auth, 'bench-first'));
 
     const create = await fetch(`${api}/v1/function`, {
       method: 'POST',
@@ -65,8 +68,9 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     const json = { 'content-type': 'application/json' };
 
     const measure = async (url: string, body: string, headers: Record<string, string>, clients: number) => {
-      await load(url, { seconds: Math.min(2, seconds), connections: clients, method: 'POST', headers, body });
-      const result = await load(url, { seconds, connections: clients, method: 'POST', headers, body });
+      const socketPath = url.startsWith(faas) ? faasSocket : undefined;
+      await load(url, { seconds: Math.min(2, seconds), connections: clients, method: 'POST', headers, body, socketPath });
+      const result = await load(url, { seconds, connections: clients, method: 'POST', headers, body, socketPath });
       if (result.errors + result.non2xx > 0) throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
       return result;
     };
@@ -121,17 +125,14 @@ async function imageOf(api: string, auth: Record<string, string>, name: string):
 }
 
 /** The same image deployed straight on faas-local, to its first successful call: the provider's own cold start. */
-async function timeToFirstDirectCall(faas: string, authorization: string, image: string): Promise<number> {
+async function timeToFirstDirectCall(socketPath: string, authorization: string, image: string): Promise<number> {
   const headers = { 'content-type': 'application/json', authorization };
   const t0 = performance.now();
-  const deployed = await fetch(`${faas}/system/functions`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ service: 'bench-direct', image, envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'index.js' } }),
-  });
-  if (deployed.status !== 202) throw new Error(`direct deploy answered ${deployed.status}: ${await deployed.text()}`);
+  const deployment = JSON.stringify({ service: 'bench-direct', image, envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'index.js' } });
+  const deployed = await socketRequest(socketPath, 'POST', '/system/functions', headers, deployment);
+  if (deployed.status !== 202) throw new Error(`direct deploy answered ${deployed.status}: ${deployed.text}`);
   for (;;) {
-    const res = await fetch(`${faas}/function/bench-direct`, { method: 'POST', headers, body: '{"context":{},"payload":null}' });
+    const res = await socketRequest(socketPath, 'POST', '/function/bench-direct', headers, '{"context":{},"payload":null}');
     if (res.status === 200) return performance.now() - t0;
     if (performance.now() - t0 > 30_000) throw new Error('no successful direct call within 30 s of deploy');
     await new Promise((r) => setTimeout(r, 5));

@@ -16,6 +16,8 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Send to this unix socket; the URL then gives only the path. */
+  socketPath?: string;
 }
 
 /** A bounded autocannon run against a loopback URL; refuses any other host. */
@@ -29,6 +31,7 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,
+    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
   });
   return {
     requestsPerSec: result.requests.average,

@@ -59,12 +59,13 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     abortIfStopping();
 
     // Functions run on the embedded OpenFaaS-compatible provider, reached through the OpenFaaS
-    // client exactly as cluster mode reaches OpenFaaS; its /system API takes credentials only we know.
+    // client exactly as cluster mode reaches OpenFaaS. It listens on a unix socket in the data dir
+    // (0600: no other local user can call it), and its /system API takes credentials only we know.
     const imagesRoot = join(config.DISPATCH_HOME, 'images');
     const faasCredentials = { user: 'dispatch', password: config.FAAS_LOCAL_PASSWORD ?? randomBytes(24).toString('base64url') };
+    const faasSocket = join(config.DISPATCH_HOME, 'faas-local.sock');
     const faas = await startFaasLocal({
-      host: '127.0.0.1',
-      port: config.FAAS_LOCAL_PORT,
+      socketPath: faasSocket,
       imagesRoot,
       workDir: join(config.DISPATCH_HOME, 'faas-local'),
       hiddenPaths: [config.DISPATCH_HOME],
@@ -76,6 +77,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     const functions = loadConfigOrExit(functionConfigSchema, {
       ...process.env,
       OPENFAAS_URL: faas.url,
+      OPENFAAS_SOCKET: faasSocket,
       OPENFAAS_USER: faasCredentials.user,
       OPENFAAS_PASSWORD: faasCredentials.password,
       FUNCTION_IMAGES_DIR: imagesRoot,
@@ -127,7 +129,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
       apiUrl,
       cliConfig,
       gatewayUrl: `http://${config.HOST}:${gatewayPort}`,
-      functions: `faas-local at ${faas.url} (${faas.sandbox === 'bwrap' ? 'sandboxed with bubblewrap' : 'NOT sandboxed: install bubblewrap to isolate functions'})`,
+      functions: `faas-local on ${faasSocket} (${faas.sandbox === 'bwrap' ? 'sandboxed with bubblewrap' : 'NOT sandboxed: install bubblewrap to isolate functions'})`,
       dataDir: config.DISPATCH_HOME,
       database,
     };

@@ -6,6 +6,8 @@ const intFrom = (min: number, fallback: number) => z.coerce.number().int().min(m
 export const functionConfigSchema = z.object({
   /** The OpenFaaS gateway: faas-netes in cluster mode; solo mode points it at its embedded faas-local. */
   OPENFAAS_URL: z.url('must be the URL of an OpenFaaS gateway, e.g. http://gateway.openfaas:8080').optional(),
+  /** Reach the gateway over this unix socket instead (solo mode's faas-local). */
+  OPENFAAS_SOCKET: z.string().min(1).optional(),
   OPENFAAS_USER: z.string().min(1).optional(),
   OPENFAAS_PASSWORD: z.string().min(1).optional(),
   /** Where images built from source are kept (solo: DISPATCH_HOME/images, read by faas-local). */

@@ -46,6 +46,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
             new OpenFaasProvider(
               new OpenFaasClient({
                 baseUrl: url,
+                ...(config.OPENFAAS_SOCKET ? { socketPath: config.OPENFAAS_SOCKET } : {}),
                 ...(config.OPENFAAS_USER && config.OPENFAAS_PASSWORD ? { basicAuth: { user: config.OPENFAAS_USER, password: config.OPENFAAS_PASSWORD } } : {}),
                 logger,
               }),

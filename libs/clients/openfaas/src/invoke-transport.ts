@@ -48,7 +48,7 @@ export function postRaw(
     };
     const request = target.secure ? https.request : http.request;
     const req = request(
-      { hostname: target.hostname, port: target.port, path, method: 'POST', agent: target.agent, headers },
+      { ...(target.socketPath ? { socketPath: target.socketPath } : { hostname: target.hostname, port: target.port }), path, method: 'POST', agent: target.agent, headers },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -132,6 +132,7 @@ export class OpenFaasClient {
       validateStatus: () => true,
       transitional: { clarifyTimeoutError: true },
       timeout: this.target.timeoutMs,
+      ...(this.target.socketPath ? { socketPath: this.target.socketPath } : {}),
       headers: { 'User-Agent': USER_AGENT, Accept: JSON_TYPE },
     });
   }

@@ -13,6 +13,8 @@ export interface OpenFaasClientOptions {
    * unset, credentials in the URL's userinfo are used instead (and removed from the URL).
    */
   basicAuth?: { user: string; password: string };
+  /** Reach the gateway over this unix socket (faas-local in solo mode); `baseUrl` then only names it. */
+  socketPath?: string;
   /** Namespace of the functions, sent wherever the API takes one; unset = the provider's default. */
   namespace?: string;
   /** Time budget of system calls (`/system/*`, `/healthz`, async submission), in ms. Default 10 000. */
@@ -38,6 +40,7 @@ export interface ResolvedOptions {
   /** Base URL without userinfo or trailing slash: the one that may appear in messages. */
   readonly baseUrl: string;
   readonly hostname: string;
+  readonly socketPath: string | undefined;
   readonly port: number;
   readonly pathPrefix: string;
   readonly secure: boolean;
@@ -78,6 +81,7 @@ export function resolveOptions(options: OpenFaasClientOptions): ResolvedOptions 
   return {
     baseUrl: displayUrl(url),
     hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    socketPath: options.socketPath,
     port: url.port ? Number(url.port) : secure ? 443 : 80,
     pathPrefix: url.pathname.replace(/\/+$/, ''),
     secure,

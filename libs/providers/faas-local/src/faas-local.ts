@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { arch, tmpdir } from 'node:os';
@@ -41,6 +41,11 @@ export interface FaasLocalOptions {
   host?: string;
   /** 0 (default) = any free port; read the chosen one from `url`. */
   port?: number;
+  /**
+   * Listen on this unix socket (mode 0600) instead of host:port: only this OS user can reach the
+   * provider, and a call skips the TCP stack. `url` is then `http://localhost`, used with `socketPath`.
+   */
+  socketPath?: string;
   /** Where local images are unpacked: `local/<hex>` runs the tree at `<imagesRoot>/<hex>/`. */
   imagesRoot: string;
   /** Shims by DISPATCH_RUNTIME value. Default: the Node.js and Python runtimes of libs/runtimes. */
@@ -80,7 +85,10 @@ export interface WorkerInfo {
 export interface FaasLocal {
   /** `http://host:port`, the OpenFaaS gateway URL to give the client. */
   url: string;
+  /** 0 when listening on a unix socket. */
   port: number;
+  /** The unix socket it listens on, when asked to. */
+  socketPath?: string;
   /** How functions are isolated: bwrap, or none (see sandboxReason). */
   sandbox: 'bwrap' | 'none';
   sandboxReason?: string;
@@ -176,18 +184,26 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
   try {
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      const listening = () => {
         server.off('error', reject);
         resolveListen();
-      });
+      };
+      if (options.socketPath) {
+        // A socket file a provider killed outright left behind would refuse the listen.
+        rmSync(options.socketPath, { force: true });
+        server.listen(options.socketPath, listening);
+      } else {
+        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', listening);
+      }
     });
+    if (options.socketPath) chmodSync(options.socketPath, 0o600);
   } catch (err) {
     if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
     throw err;
   }
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const address = options.socketPath ? undefined : (server.address() as AddressInfo);
+  const host = address?.family === 'IPv6' ? `[${address.address}]` : address?.address;
+  const url = address ? `http://${host}:${address.port}` : 'http://localhost';
 
   const monitor = setInterval(() => registry.tick(), scaling.monitorIntervalMs ?? 200);
   monitor.unref();
@@ -216,7 +232,8 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
 
   return {
     url,
-    port: address.port,
+    port: address?.port ?? 0,
+    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
     sandbox: sandbox.kind,
     sandboxReason: sandbox.reason,
     workDir,

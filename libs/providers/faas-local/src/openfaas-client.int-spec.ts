@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DISPATCH_ENV_HANDLER, DISPATCH_ENV_RUNTIME, ErrorCode, type OpenFaasFunctionDeployment, type RuntimeShim } from '@dispatch/contracts';
-// Test-only exception to the tag rules: this suite holds the client to the real embedded provider
-// of solo mode (DESIGN §2). The client's production code never imports a provider.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { startFaasLocal, type FaasLocal } from '@dispatch/faas-local';
+import { isProviderTimeout, OpenFaasClient } from '@dispatch/openfaas-client';
 import { DispatchError } from '@dispatch/platform';
 import { expectOpenFaasBody, waitFor } from '@dispatch/testing';
-import { isProviderTimeout, OpenFaasClient } from './index';
+import { startFaasLocal, type FaasLocal } from './index';
 
 /**
- * The client against faas-local, the provider it talks to in solo mode: the same calls as the
+ * The OpenFaaS client against faas-local, the provider it talks to in solo mode: the same calls as the
  * spec-gateway suite, now with real worker processes behind them. Together the two suites keep
  * client and provider on one protocol: both are held to the shared schema.
  */
@@ -158,5 +155,25 @@ describe('OpenFaasClient against faas-local', () => {
     } finally {
       await new Promise((r) => receiver.close(r));
     }
+  });
+
+  it('serves the same API on a unix socket only its user may open (solo mode), which the client reaches with socketPath', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faas-sock-'));
+    const socketPath = join(dir, 'faas-local.sock');
+    const onSocket = await startFaasLocal({ imagesRoot, socketPath, runtimes: { nodejs: echoShim }, basicAuth: AUTH, sandbox: 'off' });
+    const viaSocket = new OpenFaasClient({ baseUrl: onSocket.url, socketPath, basicAuth: AUTH, validateBodies: (kind, body) => expectOpenFaasBody(kind, body) });
+    try {
+      expect(onSocket).toMatchObject({ url: 'http://localhost', port: 0, socketPath });
+      expect(statSync(socketPath).mode & 0o777).toBe(0o600);
+      await viaSocket.deploy(deployment('sock', 'v1'));
+      await waitFor(async () => ((await viaSocket.find('sock'))?.availableReplicas ?? 0) >= 1, { what: 'sock to be available', timeoutMs: 15_000 });
+      const call = await viaSocket.invoke('sock', envelope({ via: 'socket' }), { timeoutMs: 10_000 });
+      expect(JSON.parse(call.body.toString())).toMatchObject({ payload: { echo: { via: 'socket' } } });
+    } finally {
+      viaSocket.close();
+      await onSocket.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(existsSync(socketPath)).toBe(false);
   });
 });
