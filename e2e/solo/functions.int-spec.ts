@@ -163,7 +163,7 @@ describe('solo mode: functions and runs', () => {
 
   it('records a throwing function as FunctionError, bad input as InputError without calling it, and a loop as TIMED_OUT', async () => {
     const files = await filesOf(join(FIXTURES, 'node-fail'));
-    const inputSchema = { type: 'object', required: ['mode'], properties: { mode: { enum: ['ok', 'throw', 'loop', 'hog'] } } };
+    const inputSchema = { type: 'object', required: ['mode'], properties: { mode: { enum: ['ok', 'throw', 'loop', 'hog', 'sleep'] } } };
     expect((await upload('alice', 'POST', '/v1/function', { name: 'fail', runtime: 'nodejs', handler: 'index.js', inputSchema, timeoutSeconds: 2, memoryMb: 128 }, files)).status).toBe(201);
     expect(await untilSettled('alice', 'fail')).toMatchObject({ status: 'READY' });
 
@@ -184,6 +184,30 @@ describe('solo mode: functions and runs', () => {
     expect(hog.body).toMatchObject({ status: 'FAILED', error: { type: 'FunctionError', message: expect.stringMatching(/memory/i) } });
     expect((await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({ status: 'SUCCEEDED' });
   }, 60_000);
+
+  it('injects the named secrets of the function and of the run, by key, from identity-manager', async () => {
+    expect((await call('alice', 'POST', '/v1/secret', { name: 'db', secrets: { PASSWORD: 'hunter2' } })).status).toBe(201);
+    expect((await call('alice', 'POST', '/v1/secret', { name: 'api', secrets: { TOKEN: 't0k' } })).status).toBe(201);
+    const run = await call('alice', 'POST', '/v1/runs?functionName=hello', { blocking: true, secrets: ['db', 'api'] });
+    expect(run.body).toMatchObject({ status: 'SUCCEEDED', secrets: ['db', 'api'], output: { secretKeys: ['PASSWORD', 'TOKEN'] } });
+    expect(JSON.stringify(run.body)).not.toContain('hunter2');
+    const missing = await call('alice', 'POST', '/v1/runs?functionName=hello', { blocking: true, secrets: ['nope'] });
+    expect(missing.body).toMatchObject({ status: 'FAILED', error: { type: 'InputError', message: expect.stringContaining('nope') } });
+  });
+
+  it("enforces the org's quota of concurrent runs with 429 QUOTA_EXCEEDED", async () => {
+    expect((await call('root', 'PUT', '/v1/iam/quotas/beta', { maxConcurrentRuns: 1 })).status).toBe(200);
+    const files = await filesOf(join(FIXTURES, 'node-fail'));
+    expect((await upload('bob', 'POST', '/v1/function', { name: 'slow', runtime: 'nodejs', handler: 'index.js', minReplicas: 2, maxReplicas: 2 }, files)).status).toBe(201);
+    expect(await untilSettled('bob', 'slow')).toMatchObject({ status: 'READY' });
+    const [first, second] = await Promise.all([
+      call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'sleep' }, blocking: true }),
+      new Promise<Answer>((resolve) => setTimeout(() => resolve(call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'sleep' }, blocking: true })), 300)),
+    ]);
+    expect(first.body).toMatchObject({ status: 'SUCCEEDED', output: { slept: true } });
+    expect(second).toMatchObject({ status: 429, body: { code: 'QUOTA_EXCEEDED', message: expect.stringContaining('maxConcurrentRuns 1') } });
+    expect((await call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({ status: 'SUCCEEDED' });
+  });
 
   it('refuses bad functions with 4xx and stable codes, storing nothing', async () => {
     const files = await filesOf(join(FIXTURES, 'node-hello'));
@@ -245,7 +269,8 @@ describe('solo mode: functions and runs', () => {
     expect(second.body.items?.[0]['id']).not.toBe(first.body.items?.[1]['id']);
     const failed = await call('alice', 'GET', '/v1/runs?status=TIMED_OUT');
     expect((failed.body.items ?? []).every((r) => r['status'] === 'TIMED_OUT' && r['functionName'] === 'fail')).toBe(true);
-    expect((await call('bob', 'GET', '/v1/runs')).body.items).toEqual([]);
+    const bobs = (await call('bob', 'GET', '/v1/runs?pageSize=100')).body.items ?? [];
+    expect(bobs.every((r) => r['org'] === 'beta' && r['functionName'] === 'slow')).toBe(true);
     expect((await call('bob', 'GET', '/v1/function/hello')).status).toBe(404);
     expect((await call('alice', 'GET', '/v1/runs?status=DONE')).status).toBe(400);
   });
