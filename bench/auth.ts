@@ -24,7 +24,9 @@ export async function benchAuth(seconds: number, connections: number): Promise<v
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/v1/bench/ping`;
     const headers = auth === 'on' ? { authorization: `Bearer ${token}` } : undefined;
-    const proc = await startProcess([server], { PORT: String(port), BENCH_AUTH: auth, BENCH_PUBLIC_KEY: publicPem }, `http://127.0.0.1:${port}/readyz`, 120_000);
+    // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under the load.
+    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const proc = await startProcess([...nodeArgs, server], { PORT: String(port), BENCH_AUTH: auth, BENCH_PUBLIC_KEY: publicPem }, `http://127.0.0.1:${port}/readyz`, 120_000);
     try {
       const check = await fetch(url, { headers });
       if (check.status !== 200) throw new Error(`${auth}: GET ${url} answered ${check.status}: ${await check.text()}`);

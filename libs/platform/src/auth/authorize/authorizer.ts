@@ -32,6 +32,11 @@ const roleKey = (name: string) => `role:${name}`;
 export class Authorizer {
   /** Decisions already taken: a snapshot never changes, so neither do they. Bounded. */
   private readonly decisions = new Map<string, boolean>();
+  /**
+   * The same decisions by principal object: the token cache hands out one principal per token, so
+   * a client's repeated requests find theirs without building the key above.
+   */
+  private readonly byPrincipal = new WeakMap<Principal, Map<string, boolean>>();
 
   private constructor(
     private readonly enforcer: Enforcer,
@@ -54,6 +59,17 @@ export class Authorizer {
   }
 
   async can(principal: Principal, resource: Resource, action: Action): Promise<boolean> {
+    const short = `${resource} ${action}`;
+    let mine = this.byPrincipal.get(principal);
+    const hit = mine?.get(short);
+    if (hit !== undefined) return hit;
+    const allowed = await this.decide(principal, resource, action);
+    if (!mine) this.byPrincipal.set(principal, (mine = new Map()));
+    mine.set(short, allowed);
+    return allowed;
+  }
+
+  private async decide(principal: Principal, resource: Resource, action: Action): Promise<boolean> {
     const kind = principal.kind;
     const candidates = [`${kind}:${principal.subject}`, ...principal.groups.map((g) => `group:${g}`)];
     const key = JSON.stringify([principal.org, resource, action, candidates]);
