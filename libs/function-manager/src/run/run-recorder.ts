@@ -39,12 +39,14 @@ interface Pending {
  * Writes run records with group commit: whatever is waiting when the previous write returns goes
  * into one multi-row upsert. An idle recorder writes at once (one round trip); a loaded one writes
  * hundreds of runs per statement, so recording never becomes the bottleneck of blocking runs.
- * Later writes of one run replace earlier ones still waiting, and `save` resolves once the record
- * is committed, so a client reading its run right after the answer finds it.
+ * Later writes of one run replace earlier ones still waiting; `save` resolves once the record is
+ * committed, and until then `pending` serves it to this process's readers.
  */
 @Injectable()
 export class RunRecorder implements OnApplicationShutdown {
   private waiting = new Map<string, Pending>();
+  /** The batch being written. */
+  private writingNow = new Map<string, Run>();
   private writing: Promise<void> | undefined;
   private readonly runningTimers = new Map<string, NodeJS.Timeout>();
 
@@ -62,6 +64,11 @@ export class RunRecorder implements OnApplicationShutdown {
       }
       if (!this.writing) this.writing = this.drain();
     });
+  }
+
+  /** A run saved but not committed yet, so this process reads its own writes. */
+  pending(id: string): Run | undefined {
+    return this.waiting.get(id)?.run ?? this.writingNow.get(id);
   }
 
   /** A blocking run is written only when it ends, unless it runs longer than RECORD_RUNNING_AFTER_MS. */
@@ -92,11 +99,14 @@ export class RunRecorder implements OnApplicationShutdown {
       // PostgreSQL takes at most 65 535 parameters per statement: 18 per run.
       const batch = [...this.waiting.values()].slice(0, MAX_BATCH);
       for (const p of batch) this.waiting.delete(p.run.id);
+      this.writingNow = new Map(batch.map((p) => [p.run.id, p.run]));
       try {
         await this.write(batch.map((p) => p.run));
         for (const p of batch) for (const d of p.done) d.resolve();
       } catch (err) {
         for (const p of batch) for (const d of p.done) d.reject(err);
+      } finally {
+        this.writingNow = new Map();
       }
     }
     this.writing = undefined;
