@@ -275,6 +275,13 @@ describe('solo mode: functions and runs', () => {
     expect((await call('alice', 'GET', '/v1/runs?status=DONE')).status).toBe(400);
   });
 
+  it('counts runs by status on /metrics', async () => {
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/^dispatch_runs_total\{status="SUCCEEDED",blocking="true",service="dispatch"\} \d+$/m);
+    expect(metrics).toMatch(/^dispatch_runs_total\{status="TIMED_OUT",blocking="true",service="dispatch"\} [1-9]/m);
+    expect(metrics).toMatch(/^dispatch_run_duration_seconds_count\{[^}]*status="FAILED"[^}]*\} [1-9]/m);
+  });
+
   it('reports usage: runs and GB-seconds of the org', async () => {
     const usage = await call('alice', 'GET', '/v1/iam/usage');
     expect(usage.status).toBe(200);

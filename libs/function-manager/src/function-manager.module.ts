@@ -16,6 +16,7 @@ import { ConcurrencyLimiter } from './run/concurrency-limiter';
 import { FunctionCatalog } from './run/function-catalog';
 import { RunExecutor } from './run/run-executor';
 import { RunJanitor } from './run/run-janitor';
+import { RunMetrics } from './run/run-metrics';
 import { RunRecorder } from './run/run-recorder';
 import { RunsService } from './run/runs.service';
 import { ServiceBindingInjector } from './run/service-binding-injector';
@@ -58,6 +59,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         FunctionCatalog,
         RunExecutor,
         RunRecorder,
+        RunMetrics,
         RunsService,
         RunJanitor,
         ConcurrencyLimiter,

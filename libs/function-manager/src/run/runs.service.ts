@@ -13,6 +13,7 @@ import type { ActiveFunction } from './active-function';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { FunctionCatalog } from './function-catalog';
 import { PROVIDER_GRACE_MS, RunExecutor } from './run-executor';
+import { RunMetrics } from './run-metrics';
 import { RunRecorder } from './run-recorder';
 import { type RunView, runViewOf } from './run-view';
 
@@ -42,6 +43,7 @@ export class RunsService {
     private readonly recorder: RunRecorder,
     private readonly limiter: ConcurrencyLimiter,
     private readonly usage: UsageMeter,
+    private readonly metrics: RunMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -161,7 +163,11 @@ export class RunsService {
     const finished = new Date();
     Object.assign(run, { status: outcome.status, output: outcome.output, error: outcome.error, logs: outcome.logs, finishedTime: finished });
     run.startedTime ??= finished;
-    if (TERMINAL_RUN_STATUSES.includes(run.status)) this.usage.count(run.org, finished.getTime() - run.startedTime.getTime(), run.memoryMb, finished);
+    if (TERMINAL_RUN_STATUSES.includes(run.status)) {
+      const ms = finished.getTime() - run.startedTime.getTime();
+      this.usage.count(run.org, ms, run.memoryMb, finished);
+      this.metrics.record(run.status, run.blocking, ms / 1000);
+    }
     await this.recorder.save(run);
   }
 }
