@@ -83,7 +83,9 @@ export async function benchInvoke(seconds: number, connections: number): Promise
       { name: 'throughput', value: platform.requestsPerSec, baseline: provider.requestsPerSec, unit: 'req/s', higherIsBetter: true, goal: '>= 0.7' },
       { name: `p50 latency, ${connections} connections`, value: platform.p50Ms, baseline: provider.p50Ms, unit: 'ms', higherIsBetter: false },
       { name: `p99 latency, ${connections} connections`, value: platform.p99Ms, baseline: provider.p99Ms, unit: 'ms', higherIsBetter: false },
-      { name: 'mean latency, one call at a time', value: platformAlone.meanMs, baseline: providerAlone.meanMs, unit: 'ms', higherIsBetter: false, goal: `added ${(platformAlone.meanMs - providerAlone.meanMs).toFixed(2)} ms (<= 1 ms)` },
+      // One call at a time, the mean latency is the inverse of the throughput (autocannon's own
+      // latency figures are whole milliseconds, too coarse here).
+      { name: 'mean latency, one call at a time', value: 1000 / platformAlone.requestsPerSec, baseline: 1000 / providerAlone.requestsPerSec, unit: 'ms', higherIsBetter: false, goal: `added ${(1000 / platformAlone.requestsPerSec - 1000 / providerAlone.requestsPerSec).toFixed(2)} ms (<= 1 ms)` },
       { name: 'throughput, one call at a time', value: platformAlone.requestsPerSec, baseline: providerAlone.requestsPerSec, unit: 'req/s', higherIsBetter: true },
       { name: 'create → first successful run', value: createToFirstRun, baseline: deployToFirstCall, unit: 'ms', higherIsBetter: false, goal: '<= 1000 ms' },
     ]);

@@ -3,8 +3,6 @@ import autocannon from 'autocannon';
 export interface LoadResult {
   requestsPerSec: number;
   p50Ms: number;
-  /** Mean latency: autocannon's percentiles have 1 ms resolution, the mean does not. */
-  meanMs: number;
   p99Ms: number;
   errors: number;
   non2xx: number;
@@ -36,7 +34,6 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
   return {
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
-    meanMs: result.latency.average,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,

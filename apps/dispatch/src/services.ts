@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { ApiManagerModule, APIS_SCHEMA } from '@dispatch/api-manager';
 import { EventManagerModule, EVENTS_SCHEMA } from '@dispatch/event-manager';
@@ -11,12 +12,14 @@ import { loadConfigOrExit } from '@dispatch/platform';
 /** What solo mode started for the services: the embedded providers they are wired to. */
 export interface SoloWiring {
   functions: FunctionConfig;
+  /** Connections to the in-process faas-local. */
+  openFaasAgent: Agent;
 }
 
 /** Every service solo mode composes, with the schema each owns. */
 export const SOLO_SERVICES: { module: (wiring: SoloWiring) => DynamicModule; schema: ServiceSchema }[] = [
   { module: () => IdentityManagerModule.register(loadConfigOrExit(identityConfigSchema)), schema: IDENTITY_SCHEMA },
-  { module: (wiring) => FunctionManagerModule.register(wiring.functions), schema: FUNCTIONS_SCHEMA },
+  { module: (wiring) => FunctionManagerModule.register(wiring.functions, { openFaasAgent: wiring.openFaasAgent }), schema: FUNCTIONS_SCHEMA },
   { module: () => ImageManagerModule.register(), schema: IMAGES_SCHEMA },
   { module: () => EventManagerModule.register(), schema: EVENTS_SCHEMA },
   { module: () => ApiManagerModule.register(), schema: APIS_SCHEMA },

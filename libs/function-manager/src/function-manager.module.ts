@@ -1,4 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Agent } from 'node:http';
 import type { Logger } from 'pino';
 import { OpenFaasClient } from '@dispatch/openfaas-client';
 import { LOGGER, StoreModule } from '@dispatch/platform';
@@ -31,7 +32,11 @@ import { UsageMeter } from './usage/usage-meter';
 export class FunctionManagerModule implements OnApplicationShutdown {
   constructor(@Inject(FUNCTION_PROVIDER) private readonly provider: OpenFaasProvider) {}
 
-  static register(config: FunctionConfig): DynamicModule {
+  /**
+   * `openFaasAgent`: the HTTP agent the OpenFaaS client connects through, when the provider lives
+   * in this process (solo mode hands one whose connections are in memory).
+   */
+  static register(config: FunctionConfig, options: { openFaasAgent?: Agent } = {}): DynamicModule {
     if (!config.OPENFAAS_URL) throw new Error('function-manager needs OPENFAAS_URL: the OpenFaaS gateway to run functions on');
     const url = config.OPENFAAS_URL;
     return {
@@ -48,6 +53,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
               new OpenFaasClient({
                 baseUrl: url,
                 ...(config.OPENFAAS_SOCKET ? { socketPath: config.OPENFAAS_SOCKET } : {}),
+                ...(options.openFaasAgent ? { httpAgent: options.openFaasAgent } : {}),
                 ...(config.OPENFAAS_USER && config.OPENFAAS_PASSWORD ? { basicAuth: { user: config.OPENFAAS_USER, password: config.OPENFAAS_PASSWORD } } : {}),
                 logger,
               }),

@@ -123,7 +123,9 @@ export class DeliveryStore {
   /** Milliseconds until the consumer's next live row becomes claimable; undefined when it has none. */
   async msUntilNextVisible(consumer: string): Promise<number | undefined> {
     const { rows } = await this.pool.query<{ ms: number | null }>(
-      `SELECT GREATEST(0, CEIL(EXTRACT(EPOCH FROM min("visible_at") - now()) * 1000))::float8 AS "ms"
+      // GREATEST ignores NULL: without the CASE, a consumer with no rows would be told 0 ms and spin.
+      `SELECT CASE WHEN min("visible_at") IS NULL THEN NULL
+                   ELSE GREATEST(0, CEIL(EXTRACT(EPOCH FROM min("visible_at") - now()) * 1000)) END::float8 AS "ms"
        FROM ${this.delivery} WHERE "consumer" = $1 AND "state" IN ('pending', 'inflight')`,
       [consumer],
     );

@@ -65,6 +65,21 @@ describe('InProcessBus storage', () => {
     expect([...(await deliveries('a')), ...(await deliveries('b'))]).toEqual([]);
   });
 
+  it('lets an idle consumer sleep instead of polling the database in a loop', async () => {
+    const sub = await bus.subscribe('bus.idle.check.v1', { group: 'idle-probe' }, async () => undefined);
+    const db = (await pool.query<{ name: string }>('SELECT current_database() AS name')).rows[0].name;
+    const commits = async () => Number((await pool.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1', [db])).rows[0].n);
+    // Statistics reach pg_stat_database with a delay: read them once settled, twice, a second apart.
+    await pool.query('SELECT pg_stat_clear_snapshot()');
+    const before = await commits();
+    await new Promise((r) => setTimeout(r, 1500));
+    await pool.query('SELECT pg_stat_clear_snapshot()');
+    const after = await commits();
+    await sub.unsubscribe();
+    // Idle consumers wake at most every poll interval (default 1 s); a spinning one made thousands.
+    expect(after - before).toBeLessThan(100);
+  });
+
   it('keeps a dead-lettered delivery as a dead row', async () => {
     const subject = 'event.storage.dead.v1';
     const counts: number[] = [];

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
+import { type Duplex, duplexPair } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { arch, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -89,6 +90,12 @@ export interface FaasLocal {
   port: number;
   /** The unix socket it listens on, when asked to. */
   socketPath?: string;
+  /**
+   * A connection to this provider that never leaves the process: an in-memory stream carrying the
+   * same HTTP/1.1 conversation a socket would, for a client in the same process (solo mode) to
+   * use as its agent's connections. It skips the kernel, whose socket writes cost most of a call.
+   */
+  connect(): Duplex;
   /** How functions are isolated: bwrap, or none (see sandboxReason). */
   sandbox: 'bwrap' | 'none';
   sandboxReason?: string;
@@ -241,6 +248,27 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
       (registry.get(name)?.workers ?? []).map((w) => ({ id: w.id, pid: w.pid, state: w.state, generation: w.generation, inflight: w.inflight, rssBytes: w.rssBytes })),
     queued: (name) => registry.get(name)?.queueLength ?? 0,
     stats: (name) => registry.get(name)?.stats.snapshot(),
+    connect: () => inMemoryConnection(server),
     stop: () => (stopping ??= stop()),
   };
+}
+
+/**
+ * One end of an in-memory stream pair, the other end handed to `server` as a new connection. The
+ * few net.Socket methods HTTP calls on its sockets are no-ops here: nothing to tune, nothing to time out.
+ */
+function inMemoryConnection(server: http.Server): Duplex {
+  const [client, serverSide] = duplexPair();
+  for (const end of [client, serverSide]) {
+    Object.assign(end, {
+      remoteAddress: '127.0.0.1',
+      setKeepAlive: () => end,
+      setNoDelay: () => end,
+      setTimeout: () => end,
+      ref: () => end,
+      unref: () => end,
+    });
+  }
+  server.emit('connection', serverSide);
+  return client;
 }
