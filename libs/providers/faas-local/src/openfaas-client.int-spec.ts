@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DISPATCH_ENV_HANDLER, DISPATCH_ENV_RUNTIME, ErrorCode, type OpenFaasFunctionDeployment, type RuntimeShim } from '@dispatch/contracts';
@@ -175,5 +175,24 @@ describe('OpenFaasClient against faas-local', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(existsSync(socketPath)).toBe(false);
+  });
+
+  it('takes in-memory connections, so a client in the same process speaks the same HTTP without a socket', async () => {
+    const agent = new Agent({ keepAlive: true });
+    agent.createConnection = () => faas.connect() as Socket;
+    const inProcess = new OpenFaasClient({ baseUrl: faas.url, basicAuth: AUTH, httpAgent: agent, validateBodies: (kind, body) => expectOpenFaasBody(kind, body) });
+    try {
+      await inProcess.deploy(deployment('mem', 'v1'));
+      await waitFor(async () => ((await inProcess.find('mem'))?.availableReplicas ?? 0) >= 1, { what: 'mem to be available', timeoutMs: 15_000 });
+      for (let i = 0; i < 3; i++) {
+        const call = await inProcess.invoke('mem', envelope({ i }), { timeoutMs: 10_000 });
+        expect(JSON.parse(call.body.toString())).toMatchObject({ payload: { echo: { i } } });
+      }
+      // Keep-alive works as over a socket: the calls shared one connection.
+      expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
+      await inProcess.remove('mem');
+    } finally {
+      agent.destroy();
+    }
   });
 });
