@@ -12,3 +12,4 @@ export * from './outbox/outbox-table.migration';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './entity-base';
+export * from './query-errors';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DataSource, type EntityManager, MoreThan, QueryFailedError } from 'typeorm';
+import { type DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { EntityStatus, ErrorCode, type Page } from '@dispatch/contracts';
-import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
+import { isUniqueViolation, type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
 import { DispatchError, InjectDataSource, InjectOutboxRelay, toPage, type PageRequest } from '@dispatch/platform';
 import { FunctionRecord } from '../persistence/entities/function.entity';
 import { FunctionSource } from '../persistence/entities/function-source.entity';
@@ -14,8 +14,6 @@ import { providerNameOf } from './deployment';
 import { type CreateFunctionBody, type FunctionSpec, mergeSpec, type SpecChanges, type UpdateFunctionBody } from './function-spec';
 import { type FunctionView, functionViewOf, type VersionView, versionViewOf } from './function-view';
 import { compileSchema } from './json-schemas';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Called with the id of every version that has work to do (the deployer's reconcile loop). */
 export const VERSION_QUEUE = Symbol.for('dispatch.function-version-queue');
@@ -207,7 +205,7 @@ export class FunctionsService {
     try {
       result = await this.dataSource.transaction((m) => work(m, queued));
     } catch (err) {
-      if (name && err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (name && isUniqueViolation(err)) {
         throw new DispatchError(ErrorCode.NAME_CONFLICT, `function "${name}" already exists in this org; update it with PUT /v1/function/${name} or choose another name`);
       }
       throw err;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type DataSource, type EntityManager, IsNull, MoreThan, QueryFailedError } from 'typeorm';
+import { type DataSource, type EntityManager, IsNull, MoreThan } from 'typeorm';
 import { ErrorCode, type AuthzSnapshot, type PayloadOf, type Subject } from '@dispatch/contracts';
-import { OutboxRelay, OutboxWriter } from '@dispatch/persistence';
+import { isUniqueViolation, OutboxRelay, OutboxWriter } from '@dispatch/persistence';
 import { DispatchError, IdentitySnapshot, InjectDataSource, InjectOutboxRelay, type PageRequest } from '@dispatch/platform';
 import { AuthzRevision } from './entities/authz-revision.entity';
 import { Organization } from './entities/organization.entity';
@@ -13,8 +13,6 @@ import { TrustedIssuerRecord } from './entities/trusted-issuer.entity';
 
 /** The entities whose changes move the authorization snapshot. */
 export type AuthzEntity = Role | RoleBinding | Organization | ServiceAccount | ApiKey | TrustedIssuerRecord;
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Everything in the authorization snapshot. Each change commits together with a revision bump
@@ -47,7 +45,7 @@ export class AuthzRepository {
       await this.identity.refresh();
       return result;
     } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(err)) {
         throw new DispatchError(ErrorCode.NAME_CONFLICT, 'that name is taken in this org; choose another name');
       }
       throw err;

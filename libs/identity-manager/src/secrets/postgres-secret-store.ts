@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DataSource, MoreThan, QueryFailedError } from 'typeorm';
+import { type DataSource, MoreThan } from 'typeorm';
 import { ErrorCode, type Page } from '@dispatch/contracts';
-import { entityBaseOf } from '@dispatch/persistence';
+import { entityBaseOf, isUniqueViolation } from '@dispatch/persistence';
 import { DispatchError, InjectDataSource, toPage, type PageRequest } from '@dispatch/platform';
 import { SecretCipher } from './secret-cipher';
 import { Secret } from './secret.entity';
 import type { SecretInput, SecretStore, SecretSummary, SecretWithValues } from './secret-store';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Every column but the sealed values: enough for lists and write answers. */
 const SUMMARY_COLUMNS: (keyof Secret)[] = ['id', 'org', 'name', 'status', 'reason', 'tags', 'createdTime', 'modifiedTime'];
@@ -32,7 +30,7 @@ export class PostgresSecretStore implements SecretStore {
         const repo = this.dataSource.getRepository(Secret);
         return entityBaseOf(await repo.save(repo.create({ org, name: input.name, ...columns })));
       } catch (err) {
-        if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        if (isUniqueViolation(err)) {
           throw new DispatchError(ErrorCode.NAME_CONFLICT, `secret "${input.name}" already exists in this org; replace it with PUT /v1/secret/${input.name} or choose another name`);
         }
         throw err;
