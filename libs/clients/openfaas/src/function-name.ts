@@ -1,4 +1,4 @@
-import { ErrorCode } from '@dispatch/contracts';
+import { ErrorCode, isValidName } from '@dispatch/contracts';
 import { DispatchError } from '@dispatch/platform';
 
 /**
@@ -7,10 +7,8 @@ import { DispatchError } from '@dispatch/platform';
  * `.` or `?` into a path (the gateway splits `name.namespace` on the last dot), and a bad name is
  * a 400 of ours rather than a confusing 404 of the provider's.
  */
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 export function assertFunctionName(name: string): void {
-  if (!DNS_1123_LABEL.test(name)) {
+  if (!isValidName(name)) {
     throw new DispatchError(
       ErrorCode.VALIDATION_FAILED,
       `function name ${JSON.stringify(name)} is not a DNS-1123 label: use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit`,
@@ -20,7 +18,7 @@ export function assertFunctionName(name: string): void {
 }
 
 export function assertNamespace(namespace: string): void {
-  if (!DNS_1123_LABEL.test(namespace)) {
+  if (!isValidName(namespace)) {
     throw new DispatchError(
       ErrorCode.VALIDATION_FAILED,
       `OpenFaaS namespace ${JSON.stringify(namespace)} is not a DNS-1123 label: use 1-63 lower-case letters, digits and '-'`,

@@ -1,6 +1,7 @@
 import {
   DISPATCH_ENV_HANDLER,
   DISPATCH_ENV_RUNTIME,
+  isValidName,
   LOCAL_IMAGE_PATTERN,
   OPENFAAS_ENV_EXEC_TIMEOUT,
   OPENFAAS_ENV_MAX_INFLIGHT,
@@ -47,10 +48,9 @@ export interface DeploymentRules {
   replicaLimit: number;
 }
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringMap = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
@@ -58,7 +58,7 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 function shapeProblem(body: unknown): string | undefined {
   if (!isObject(body)) return 'the body must be a FunctionDeployment JSON object';
   if (typeof body['service'] !== 'string') return 'service is required: the function name';
-  if (!DNS_1123_LABEL.test(body['service'])) return `service "${body['service']}" must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)`;
+  if (!isValidName(body['service'])) return `service "${body['service']}" must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)`;
   if (typeof body['image'] !== 'string' || !body['image']) return 'image is required';
   for (const key of ['namespace', 'envProcess'] as const) {
     if (body[key] !== undefined && typeof body[key] !== 'string') return `${key} must be a string`;

@@ -1,7 +1,7 @@
-import type { OpenFaasLogEntry } from '@dispatch/contracts';
+import { type OpenFaasLogEntry, RUN_LOG_MAX_LINE_LENGTH } from '@dispatch/contracts';
 
-/** Longest line kept, in characters (the same cut the runs' logs use). */
-export const LOG_LINE_MAX_LENGTH = 4096;
+/** Longest line kept, in characters: the same cut the runs' logs use. */
+export const LOG_LINE_MAX_LENGTH = RUN_LOG_MAX_LINE_LENGTH;
 
 export interface LogFollower {
   entry(entry: OpenFaasLogEntry): void;

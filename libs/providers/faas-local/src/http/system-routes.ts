@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OpenFaasGatewayInfo } from '@dispatch/contracts';
-import { DEFAULT_NAMESPACE } from '../deployment';
+import { DEFAULT_NAMESPACE, isObject } from '../deployment';
 import type { FunctionRegistry } from '../registry';
 import { readJson, sendEmpty, sendJson, sendText } from './respond';
 
@@ -11,7 +11,6 @@ export interface SystemDeps {
   maxJsonBytes: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A malformed escape is just a name that matches no function. */
 function safeDecode(text: string): string {
