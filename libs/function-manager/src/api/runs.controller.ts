@@ -19,7 +19,10 @@ type RunBody = z.infer<typeof runBody>;
 const runFilter = z.object({
   functionName: entityNameSchema.optional(),
   status: z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]], `must be one of ${Object.values(RunStatus).join(', ')}`).optional(),
-  since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-11-23T10:00:00Z' }).optional(),
+  since: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-11-23T10:00:00Z' })
+    .transform((s) => new Date(s))
+    .optional(),
   pageSize: z.string().optional(),
   pageToken: z.string().optional(),
 });
@@ -64,15 +67,13 @@ export class RunsController {
   @Get('runs')
   @Authorize('run', 'list')
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    const filter = new ZodPipe(runFilter).transform(query);
-    return this.runs.list(p.org, { functionName: filter.functionName, status: filter.status, since: filter.since ? new Date(filter.since) : undefined }, parsePageQuery(query));
+    return this.runs.list(p.org, new ZodPipe(runFilter).transform(query), parsePageQuery(query));
   }
 
   @Get('function/:name/runs')
   @Authorize('run', 'list')
   listOfFunction(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
-    const filter = new ZodPipe(runFilter).transform(query);
-    return this.runs.list(p.org, { functionName: name, status: filter.status, since: filter.since ? new Date(filter.since) : undefined }, parsePageQuery(query));
+    return this.runs.list(p.org, { ...new ZodPipe(runFilter).transform(query), functionName: name }, parsePageQuery(query));
   }
 
   @Get('runs/:id')

@@ -14,7 +14,6 @@ export class UsageHandler {
 
   @OnRequest('function.usage.get.v1', 'function-manager')
   async of(@BusPayload() request: { org: string; since: string }): Promise<FunctionUsage> {
-    const since = /^\d{4}-\d{2}-\d{2}$/.test(request.since) ? request.since : new Date().toISOString().slice(0, 8) + '01';
-    return { ...(await this.usage.report(request.org, since)), concurrentRuns: this.limiter.running(request.org) };
+    return { ...(await this.usage.report(request.org, request.since)), concurrentRuns: this.limiter.running(request.org) };
   }
 }

@@ -5,7 +5,7 @@ import { EntityStatus, ErrorCode } from '@dispatch/contracts';
 import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
 import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, ReconcileLoop, type ReconcileOutcome } from '@dispatch/platform';
 import { deploymentOf } from '../domain/deployment';
-import type { VersionQueue } from '../domain/functions.service';
+import { changedEvent, type VersionQueue } from '../domain/functions.service';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import { FunctionRecord } from '../persistence/entities/function.entity';
 import { FunctionSource } from '../persistence/entities/function-source.entity';
@@ -88,7 +88,7 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
       const fn = await this.dataSource.getRepository(FunctionRecord).findOneBy({ id: version.functionId });
       if (!fn) continue;
       // The image may be gone with the provider (solo's images live beside it): rebuilt from the kept source.
-      const image = version.spec.image ?? (await this.imageOf(version));
+      const image = await this.imageOf(version);
       await this.provider.deploy(deploymentOf({ providerName: version.providerName, image, org: fn.org, functionName: fn.name, version: version.version }, version.spec));
       this.logger.info({ org: fn.org, function: fn.name, version: version.version }, 'serving version deployed again on the provider');
     }
@@ -183,7 +183,7 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
         current.reason = [];
       }
       await m.save(current);
-      await this.outbox.add(m, 'function.function.changed.v1', { id: current.id, org: current.org, name: current.name, status: current.status, revision: current.latestVersion });
+      await this.outbox.add(m, 'function.function.changed.v1', changedEvent(current));
       return previous ? [previous.id] : [];
     });
     this.relay.notify();

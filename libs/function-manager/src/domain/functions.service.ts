@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { EntityStatus, ErrorCode, type Page } from '@dispatch/contracts';
 import { isUniqueViolation, type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
-import { DispatchError, InjectDataSource, InjectOutboxRelay, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, InjectDataSource, InjectOutboxRelay, mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { FunctionRecord } from '../persistence/entities/function.entity';
 import { FunctionSource } from '../persistence/entities/function-source.entity';
 import { FunctionVersion, VersionStatus } from '../persistence/entities/function-version.entity';
@@ -123,8 +123,7 @@ export class FunctionsService {
       order: { name: 'ASC' },
       take: page.limit + 1,
     });
-    const { items, nextPageToken } = toPage(rows, page.limit, (r) => r.name);
-    return nextPageToken ? { items: items.map(functionViewOf), nextPageToken } : { items: items.map(functionViewOf) };
+    return mapPage(toPage(rows, page.limit, (r) => r.name), functionViewOf);
   }
 
   /** Newest first. */
@@ -135,19 +134,18 @@ export class FunctionsService {
     const q = this.dataSource.getRepository(FunctionVersion).createQueryBuilder('v').where('v.functionId = :id', { id: fn.id });
     if (before !== undefined) q.andWhere('v.version < :before', { before });
     const rows = await q.orderBy('v.version', 'DESC').take(page.limit + 1).getMany();
-    const { items, nextPageToken } = toPage(rows, page.limit, (v) => String(v.version));
-    return nextPageToken ? { items: items.map(versionViewOf), nextPageToken } : { items: items.map(versionViewOf) };
+    return mapPage(toPage(rows, page.limit, (v) => String(v.version)), versionViewOf);
   }
 
   private async find(org: string, name: string): Promise<FunctionRecord> {
     const fn = await this.dataSource.getRepository(FunctionRecord).findOneBy({ org, name });
-    if (!fn) throw notFound(name);
+    if (!fn) throw functionNotFound(name);
     return fn;
   }
 
   private async locked(m: EntityManager, org: string, name: string): Promise<FunctionRecord> {
     const fn = await m.findOne(FunctionRecord, { where: { org, name }, lock: { mode: 'pessimistic_write' } });
-    if (!fn) throw notFound(name);
+    if (!fn) throw functionNotFound(name);
     if (fn.status === EntityStatus.DELETING) throw new DispatchError(ErrorCode.NOT_READY, `function "${name}" is being deleted`);
     return fn;
   }
@@ -217,10 +215,11 @@ export class FunctionsService {
   }
 }
 
-function changedEvent(fn: FunctionRecord) {
+/** The `function.function.changed.v1` fact of a function as it now is. */
+export function changedEvent(fn: FunctionRecord) {
   return { id: fn.id, org: fn.org, name: fn.name, status: fn.status, revision: fn.latestVersion };
 }
 
-function notFound(name: string): DispatchError {
+export function functionNotFound(name: string): DispatchError {
   return new DispatchError(ErrorCode.NOT_FOUND, `function "${name}" not found`);
 }

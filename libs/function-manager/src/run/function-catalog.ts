@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ErrorCode } from '@dispatch/contracts';
-import { DispatchError, InjectDataSource } from '@dispatch/platform';
+import { InjectDataSource } from '@dispatch/platform';
+import { functionNotFound } from '../domain/functions.service';
 import { compileSchema } from '../domain/json-schemas';
 import { FunctionRecord } from '../persistence/entities/function.entity';
 import { FunctionVersion } from '../persistence/entities/function-version.entity';
@@ -37,7 +37,7 @@ export class FunctionCatalog {
 
   private async load(org: string, name: string): Promise<ActiveFunction> {
     const record = await this.dataSource.getRepository(FunctionRecord).findOneBy({ org, name });
-    if (!record) throw new DispatchError(ErrorCode.NOT_FOUND, `function "${name}" not found`);
+    if (!record) throw functionNotFound(name);
     const version =
       record.activeVersion === null ? null : await this.dataSource.getRepository(FunctionVersion).findOneBy({ functionId: record.id, version: record.activeVersion });
     const spec = version?.spec ?? record.spec;

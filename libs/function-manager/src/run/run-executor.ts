@@ -48,9 +48,9 @@ export class RunExecutor {
         return failed(RunErrorType.SystemError, `secrets could not be read from identity-manager: ${(err as Error).message}`);
       }
     }
-    let serviceBindings: Record<string, Record<string, unknown>>;
+    let serviceBindings: Record<string, Record<string, unknown>> = {};
     try {
-      serviceBindings = await this.bindings.credentialsFor(fn.org, fn.spec.services);
+      if (fn.spec.services.length) serviceBindings = await this.bindings.credentialsFor(fn.org, fn.spec.services);
     } catch (err) {
       return failed(err instanceof DispatchError && err.code !== ErrorCode.SERVICE_UNAVAILABLE ? RunErrorType.InputError : RunErrorType.SystemError, (err as Error).message);
     }

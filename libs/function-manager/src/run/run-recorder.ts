@@ -6,29 +6,37 @@ import { Run } from '../persistence/entities/run.entity';
 /** How long a blocking run may go unrecorded: past it, its RUNNING record is written so it is visible. */
 export const RECORD_RUNNING_AFTER_MS = 1000;
 
-const COLUMNS = [
-  'id',
-  'org',
-  'function_name',
-  'function_id',
-  'version',
-  'status',
-  'blocking',
-  'input',
-  'output',
-  'error',
-  'logs',
-  'secrets',
-  'trigger',
-  'memory_mb',
-  'created_time',
-  'started_time',
-  'finished_time',
-  'deadline',
-] as const;
+/** The run table's columns and the Run property each holds. */
+const PROPERTY_OF = {
+  id: 'id',
+  org: 'org',
+  function_name: 'functionName',
+  function_id: 'functionId',
+  version: 'version',
+  status: 'status',
+  blocking: 'blocking',
+  input: 'input',
+  output: 'output',
+  error: 'error',
+  logs: 'logs',
+  secrets: 'secrets',
+  trigger: 'trigger',
+  memory_mb: 'memoryMb',
+  created_time: 'createdTime',
+  started_time: 'startedTime',
+  finished_time: 'finishedTime',
+  deadline: 'deadline',
+} as const satisfies Record<string, keyof Run>;
+
+type Column = keyof typeof PROPERTY_OF;
+const COLUMNS = Object.keys(PROPERTY_OF) as Column[];
+const UPDATED = COLUMNS.filter((c) => c !== 'id' && c !== 'created_time');
+// The statement around the rows never changes: built once.
+const INSERT_HEAD = `INSERT INTO "functions"."run" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES `;
+const UPSERT_TAIL = ` ON CONFLICT ("id") DO UPDATE SET ${UPDATED.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`;
+
 const MAX_BATCH = 1000;
 const JSON_COLUMNS = new Set(['input', 'output', 'error', 'logs', 'secrets', 'trigger']);
-const UPDATED = COLUMNS.filter((c) => c !== 'id' && c !== 'created_time');
 
 interface Pending {
   run: Run;
@@ -122,35 +130,10 @@ export class RunRecorder implements OnApplicationShutdown {
       });
       return `(${values.join(', ')})`;
     });
-    await this.dataSource.query(
-      `INSERT INTO "functions"."run" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES ${rows.join(', ')}
-       ON CONFLICT ("id") DO UPDATE SET ${UPDATED.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`,
-      params,
-    );
+    await this.dataSource.query(INSERT_HEAD + rows.join(', ') + UPSERT_TAIL, params);
   }
 }
 
-const PROPERTY_OF: Record<(typeof COLUMNS)[number], keyof Run> = {
-  id: 'id',
-  org: 'org',
-  function_name: 'functionName',
-  function_id: 'functionId',
-  version: 'version',
-  status: 'status',
-  blocking: 'blocking',
-  input: 'input',
-  output: 'output',
-  error: 'error',
-  logs: 'logs',
-  secrets: 'secrets',
-  trigger: 'trigger',
-  memory_mb: 'memoryMb',
-  created_time: 'createdTime',
-  started_time: 'startedTime',
-  finished_time: 'finishedTime',
-  deadline: 'deadline',
-};
-
-function valueOf(run: Run, column: (typeof COLUMNS)[number]): unknown {
+function valueOf(run: Run, column: Column): unknown {
   return run[PROPERTY_OF[column]];
 }

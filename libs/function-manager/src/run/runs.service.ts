@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { EntityStatus, ErrorCode, type Page, RunErrorType, RunStatus, TERMINAL_RUN_STATUSES } from '@dispatch/contracts';
+import { EntityStatus, ErrorCode, type Page, RunErrorType, RunStatus } from '@dispatch/contracts';
 import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
-import { DispatchError, encodePageToken, InjectDataSource, InjectOutboxRelay, LOGGER, type PageRequest } from '@dispatch/platform';
+import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { failed, type RunOutcome } from '../domain/run-outcome';
 import { Run, type RunTrigger } from '../persistence/entities/run.entity';
 import { UsageMeter } from '../usage/usage-meter';
@@ -134,11 +134,7 @@ export class RunsService {
 
   async get(org: string, id: string): Promise<RunView> {
     const pending = this.recorder.pending(id);
-    if (pending) {
-      if (pending.org === org) return runViewOf(pending);
-      throw new DispatchError(ErrorCode.NOT_FOUND, `run "${id}" not found`);
-    }
-    const run = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(Run).findOneBy({ org, id }) : null;
+    const run = pending ? (pending.org === org ? pending : null) : UUID.test(id) ? await this.dataSource.getRepository(Run).findOneBy({ org, id }) : null;
     if (!run) throw new DispatchError(ErrorCode.NOT_FOUND, `run "${id}" not found`);
     return runViewOf(run);
   }
@@ -154,23 +150,21 @@ export class RunsService {
       q.andWhere('(r.createdTime, r.id) < (:time, :id)', { time, id });
     }
     const rows = await q.orderBy('r.createdTime', 'DESC').addOrderBy('r.id', 'DESC').take(page.limit + 1).getMany();
-    const items = rows.slice(0, page.limit).map(runViewOf);
-    const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
-    return last ? { items, nextPageToken: encodePageToken(`${last.createdTime.toISOString()}|${last.id}`) } : { items };
+    return mapPage(toPage(rows, page.limit, (r) => `${r.createdTime.toISOString()}|${r.id}`), runViewOf);
   }
 
   private async finish(run: Run, outcome: RunOutcome): Promise<void> {
     const finished = new Date();
     Object.assign(run, { status: outcome.status, output: outcome.output, error: outcome.error, logs: outcome.logs, finishedTime: finished });
     run.startedTime ??= finished;
-    if (TERMINAL_RUN_STATUSES.includes(run.status)) {
-      const ms = finished.getTime() - run.startedTime.getTime();
-      this.usage.count(run.org, ms, run.memoryMb, finished);
-      this.metrics.record(run.status, run.blocking, ms / 1000);
-    }
+    const ms = finished.getTime() - run.startedTime.getTime();
+    this.usage.count(run.org, ms, run.memoryMb, finished);
+    this.metrics.record(run.status, run.blocking, ms / 1000);
     await this.recorder.save(run);
   }
 }
+
+const UUID = /^[0-9a-f-]{36}$/i;
 
 function deadlineOf(fn: ActiveFunction, from: Date): Date {
   return new Date(from.getTime() + fn.spec.timeoutSeconds * 1000 + PROVIDER_GRACE_MS + LOST_RUN_GRACE_MS);
@@ -179,7 +173,7 @@ function deadlineOf(fn: ActiveFunction, from: Date): Date {
 function cursorOf(after: string): [Date, string] {
   const [time, id] = after.split('|');
   const date = new Date(time);
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  if (!id || Number.isNaN(date.getTime()) || !UUID.test(id)) {
     throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
   }
   return [date, id];

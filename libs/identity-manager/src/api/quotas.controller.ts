@@ -53,12 +53,12 @@ export class UsageController {
   @Authorize('quota', 'get')
   async mine(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>): Promise<{ org: string; limits: OrgQuotas; usage: FunctionUsage }> {
     const since = new ZodPipe(usageQuery).transform(query).since ?? `${new Date().toISOString().slice(0, 8)}01`;
-    let usage: FunctionUsage;
-    try {
-      usage = await this.bus.request<{ org: string; since: string }, FunctionUsage>('function.usage.get.v1', { org: p.org, since }, { timeoutMs: 3000 });
-    } catch {
-      throw new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'function-manager did not answer with the usage; try again shortly');
-    }
-    return { org: p.org, limits: await this.quotas.of(p.org), usage };
+    const [usage, limits] = await Promise.all([
+      this.bus.request<{ org: string; since: string }, FunctionUsage>('function.usage.get.v1', { org: p.org, since }, { timeoutMs: 3000 }).catch(() => {
+        throw new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'function-manager did not answer with the usage; try again shortly');
+      }),
+      this.quotas.of(p.org),
+    ]);
+    return { org: p.org, limits, usage };
   }
 }

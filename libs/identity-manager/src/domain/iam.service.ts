@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BUILTIN_ROLES, ErrorCode, type Page } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
-import { DispatchError, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import type {
   OrganizationBody,
   PolicyBody,
@@ -315,8 +315,4 @@ function kindOf(entity: new () => unknown): string {
 
 function notFound(code: ErrorCode, kind: string, name: string): DispatchError {
   return new DispatchError(code, `${kind} "${name}" not found`);
-}
-
-function mapPage<A, B>(page: Page<A>, f: (a: A) => B): Page<B> {
-  return page.nextPageToken ? { items: page.items.map(f), nextPageToken: page.nextPageToken } : { items: page.items.map(f) };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type DataSource, MoreThan } from 'typeorm';
 import { ErrorCode, type Page } from '@dispatch/contracts';
 import { entityBaseOf, isUniqueViolation } from '@dispatch/persistence';
-import { DispatchError, InjectDataSource, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, InjectDataSource, mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { SecretCipher } from './secret-cipher';
 import { Secret } from './secret.entity';
 import type { SecretInput, SecretStore, SecretSummary, SecretWithValues } from './secret-store';
@@ -58,8 +58,7 @@ export class PostgresSecretStore implements SecretStore {
       order: { name: 'ASC' },
       take: page.limit + 1,
     });
-    const { items, nextPageToken } = toPage(rows, page.limit, (r) => r.name);
-    return nextPageToken ? { items: items.map(entityBaseOf), nextPageToken } : { items: items.map(entityBaseOf) };
+    return mapPage(toPage(rows, page.limit, (r) => r.name), entityBaseOf);
   }
 
   async delete(org: string, name: string): Promise<void> {

@@ -35,6 +35,11 @@ function decodePageToken(token: string): string {
   throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
 }
 
+/** The same page with each item mapped (rows to their API views). */
+export function mapPage<A, B>(page: { items: A[]; nextPageToken?: string }, f: (a: A) => B): { items: B[]; nextPageToken?: string } {
+  return page.nextPageToken ? { items: page.items.map(f), nextPageToken: page.nextPageToken } : { items: page.items.map(f) };
+}
+
 /** Cuts one extra fetched row into a page and its continuation token. */
 export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string): { items: T[]; nextPageToken?: string } {
   if (rows.length <= limit) return { items: rows };

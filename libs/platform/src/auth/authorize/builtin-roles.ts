@@ -1,22 +1,9 @@
-import type { BuiltinRole, PolicyRule, Resource } from '@dispatch/contracts';
+import { type BuiltinRole, type PolicyRule, RESOURCES, type Resource } from '@dispatch/contracts';
 
 /** Who may change who may do what: writable by admins only. */
 const IAM: Resource[] = ['organization', 'issuer', 'serviceaccount', 'apikey', 'policy', 'audit', 'quota'];
-const WORKLOAD: Resource[] = [
-  'secret',
-  'function',
-  'run',
-  'image',
-  'baseimage',
-  'event',
-  'subscription',
-  'eventdriver',
-  'api',
-  'broker',
-  'serviceclass',
-  'serviceinstance',
-  'servicebinding',
-];
+/** Everything else: what functions, events, APIs and services are made of. */
+const WORKLOAD: Resource[] = RESOURCES.filter((r) => !IAM.includes(r));
 
 /** The four roles every org has (issue 4): their rules are fixed here, not stored. */
 export const BUILTIN_ROLE_RULES: Record<BuiltinRole, PolicyRule[]> = {
