@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
 import { freePort, startProcess, waitFor } from '@dispatch/testing';
 import { load } from './lib/load';
+import { cpuPerRequestUs, treeCpu } from './lib/process-cpu';
 import { printTable } from './lib/report';
 import { socketRequest } from './lib/socket-request';
 
@@ -70,9 +71,11 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     const measure = async (url: string, body: string, headers: Record<string, string>, clients: number) => {
       const socketPath = url.startsWith(faas) ? faasSocket : undefined;
       await load(url, { seconds: Math.min(2, seconds), connections: clients, method: 'POST', headers, body, socketPath });
+      const before = treeCpu(server.child.pid as number);
       const result = await load(url, { seconds, connections: clients, method: 'POST', headers, body, socketPath });
+      const cpu = cpuPerRequestUs(before, treeCpu(server.child.pid as number), result.requests);
       if (result.errors + result.non2xx > 0) throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-      return result;
+      return { ...result, cpu: splitCpu(cpu) };
     };
     const provider = await measure(direct, envelope, json, connections);
     const platform = await measure(run, runBody, { ...json, ...auth }, connections);
@@ -89,10 +92,25 @@ export async function benchInvoke(seconds: number, connections: number): Promise
       { name: 'throughput, one call at a time', value: platformAlone.requestsPerSec, baseline: providerAlone.requestsPerSec, unit: 'req/s', higherIsBetter: true },
       { name: 'create → first successful run', value: createToFirstRun, baseline: deployToFirstCall, unit: 'ms', higherIsBetter: false, goal: '<= 1000 ms' },
     ]);
+    // CPU per call says where the time goes whatever else the machine runs: when the cores are
+    // saturated, the throughput ratio cannot exceed the ratio of the totals.
+    printTable(`CPU per call at ${connections} connections (the server process, its function workers and its embedded PostgreSQL)`, [
+      { name: 'server process (API, faas-local)', value: platform.cpu.server, baseline: provider.cpu.server, unit: 'µs', higherIsBetter: false },
+      { name: 'function workers', value: platform.cpu.workers, baseline: provider.cpu.workers, unit: 'µs', higherIsBetter: false },
+      { name: 'PostgreSQL', value: platform.cpu.postgres, baseline: provider.cpu.postgres, unit: 'µs', higherIsBetter: false },
+      { name: 'all of them', value: platform.cpu.total, baseline: provider.cpu.total, unit: 'µs', higherIsBetter: false },
+    ]);
   } finally {
     await server.stop('SIGTERM', 30_000);
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/** The server's own CPU, its embedded PostgreSQL's and the rest of its descendants' (the function workers). */
+function splitCpu(cpu: Record<string, number>): { server: number; postgres: number; workers: number; total: number } {
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const postgres = cpu['postgres'] ?? 0;
+  return { server: cpu['server'], postgres, workers: total - cpu['server'] - postgres, total };
 }
 
 async function tarGz(source: string): Promise<string> {

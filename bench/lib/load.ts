@@ -2,6 +2,8 @@ import autocannon from 'autocannon';
 
 export interface LoadResult {
   requestsPerSec: number;
+  /** Requests answered in all. */
+  requests: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -33,6 +35,7 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
   });
   return {
     requestsPerSec: result.requests.average,
+    requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,

@@ -6,6 +6,7 @@ import { Run } from './entities/run.entity';
 import { UsageRecord } from './entities/usage.entity';
 import { FunctionManagerInit1763900000001 } from './migrations/1763900000001-init';
 import { FunctionsAndRuns1795435976402 } from './migrations/1795435976402-functions-and-runs';
+import { PartialUnfinishedRunIndex1795444607394 } from './migrations/1795444607394-partial-unfinished-run-index';
 
 /** function-manager's own PostgreSQL schema: its entities and the migrations that create them. */
-export const FUNCTIONS_SCHEMA = serviceSchema('functions', [OutboxRecord, FunctionRecord, FunctionVersion, FunctionSource, Run, UsageRecord], [FunctionManagerInit1763900000001, FunctionsAndRuns1795435976402]);
+export const FUNCTIONS_SCHEMA = serviceSchema('functions', [OutboxRecord, FunctionRecord, FunctionVersion, FunctionSource, Run, UsageRecord], [FunctionManagerInit1763900000001, FunctionsAndRuns1795435976402, PartialUnfinishedRunIndex1795444607394]);

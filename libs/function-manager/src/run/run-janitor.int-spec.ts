@@ -63,6 +63,38 @@ describe('run records', () => {
     expect((await ds.getRepository(Run).findOneByOrFail({ id: runs[1].id })).output).toBe('plain string output');
   });
 
+  it('sends runs saved together as one statement, and splits a batch too large for one', async () => {
+    await ds.query(`DELETE FROM "functions"."run"`);
+    const recorder = new RunRecorder(ds);
+    const query = jest.spyOn(ds, 'query');
+    try {
+      await Promise.all(Array.from({ length: 200 }, () => recorder.save(runOf({}))));
+      expect(query.mock.calls.filter(([sql]) => sql.startsWith('INSERT'))).toHaveLength(1);
+      query.mockClear();
+      // Five runs with 3 MiB of logs each cannot share one 8 MiB statement.
+      const line = 'x'.repeat(4096);
+      const big = Array.from({ length: 5 }, () => runOf({ logs: { stdout: Array.from({ length: 768 }, () => line), stderr: [] } }));
+      await Promise.all(big.map((r) => recorder.save(r)));
+      expect(query.mock.calls.filter(([sql]) => sql.startsWith('INSERT')).length).toBeGreaterThanOrEqual(3);
+      const stored = await ds.getRepository(Run).findOneByOrFail({ id: big[4].id });
+      expect(stored.logs?.stdout).toHaveLength(768);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it('stores every field as given, and tells when all saved runs are committed', async () => {
+    const recorder = new RunRecorder(ds);
+    const created = new Date('2026-11-23T10:00:00.123Z');
+    const run = runOf({ input: 'text input', output: [1, { a: null }], error: { type: 'FunctionError', message: 'boom', stack: 'at x' } as Run['error'], secrets: ['db'], createdTime: created, startedTime: null, deadline: new Date('2026-11-23T10:05:00.999Z') });
+    void recorder.save(run);
+    expect(recorder.pending(run.id)).toBe(run);
+    await recorder.committed();
+    const stored = await ds.getRepository(Run).findOneByOrFail({ id: run.id });
+    expect(stored).toEqual({ ...run });
+    expect(recorder.pending(run.id)).toBeUndefined();
+  });
+
   it('settles runs lost by a stopped process as FAILED SystemError, and prunes by age and by count per function', async () => {
     await ds.query(`DELETE FROM "functions"."run"`);
     const recorder = new RunRecorder(ds);

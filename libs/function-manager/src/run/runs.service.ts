@@ -141,6 +141,8 @@ export class RunsService {
 
   /** Newest first; the page token is the (created time, id) of the last run served. */
   async list(org: string, filter: { functionName?: string; status?: RunStatus; since?: Date }, page: PageRequest): Promise<Page<RunView>> {
+    // Runs this process has answered but not yet committed belong in the list too.
+    await this.recorder.committed();
     const q = this.dataSource.getRepository(Run).createQueryBuilder('r').where('r.org = :org', { org });
     if (filter.functionName) q.andWhere('r.functionName = :fn', { fn: filter.functionName });
     if (filter.status) q.andWhere('r.status = :status', { status: filter.status });

@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux counts process CPU time in clock ticks of 10 ms (USER_HZ is 100 on every Linux ABI). */
+const MS_PER_TICK = 10;
+
+export interface TreeCpu {
+  /** The root process itself. */
+  root: number;
+  /** Its descendants, by command name (`postgres`, `node`, `python3`, `bwrap`…), in ms. */
+  byName: Map<string, number>;
+}
+
+interface Stat {
+  pid: number;
+  ppid: number;
+  name: string;
+  cpuMs: number;
+}
+
+function statOf(pid: string): Stat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // exited while we listed
+  }
+  // The command name is in parentheses and may itself hold spaces or parentheses.
+  const close = text.lastIndexOf(')');
+  const name = text.slice(text.indexOf('(') + 1, close);
+  const fields = text.slice(close + 2).split(' ');
+  // After the name: state, ppid, …; utime and stime are fields 14 and 15 of stat(5).
+  return { pid: Number(pid), ppid: Number(fields[1]), name, cpuMs: (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK };
+}
+
+/**
+ * CPU time (user + system) used so far by a process and every live descendant, read from /proc.
+ * Read before and after a load, it gives what each part of a server costs per request whatever
+ * else the machine runs, which throughput figures on a shared machine cannot.
+ */
+export function treeCpu(rootPid: number): TreeCpu {
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(statOf)
+    .filter((s): s is Stat => s !== undefined);
+  const children = new Map<number, Stat[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
+  const byName = new Map<string, number>();
+  const root = stats.find((s) => s.pid === rootPid);
+  const queue = [...(children.get(rootPid) ?? [])];
+  while (queue.length) {
+    const s = queue.pop() as Stat;
+    byName.set(s.name, (byName.get(s.name) ?? 0) + s.cpuMs);
+    queue.push(...(children.get(s.pid) ?? []));
+  }
+  return { root: root?.cpuMs ?? 0, byName };
+}
+
+/** CPU used between two readings, as microseconds per request: the root and each descendant name. */
+export function cpuPerRequestUs(before: TreeCpu, after: TreeCpu, requests: number): Record<string, number> {
+  const per = (ms: number) => (ms * 1000) / requests;
+  const out: Record<string, number> = { server: per(after.root - before.root) };
+  for (const [name, ms] of after.byName) out[name] = per(ms - (before.byName.get(name) ?? 0));
+  return out;
+}
