@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import {
   createTestDatabase,
   deleteNamespaceStreams,
   freePort,
+  runToExit,
   startProcess,
   TEST_NATS_URL,
   testNamespace,
@@ -85,36 +86,21 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
   }, 90_000);
 
   it('refuses to start a service without DATABASE_URL and NATS_URL', async () => {
-    const child = spawn(process.execPath, [resolve(DIST, 'apps/identity-manager/src/main.js')], {
-      env: { PATH: process.env['PATH'] },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    expect(await new Promise((r) => child.once('exit', r))).toBe(1);
-    expect(err).toMatch(/DATABASE_URL/);
-    expect(err).toMatch(/NATS_URL/);
+    const { code, stderr } = await runToExit([resolve(DIST, 'apps/identity-manager/src/main.js')], { PATH: process.env['PATH'] });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/DATABASE_URL/);
+    expect(stderr).toMatch(/NATS_URL/);
   });
 
   it('refuses to start function-manager without the OpenFaaS gateway it runs functions on', async () => {
-    const child = spawn(process.execPath, [resolve(DIST, 'apps/function-manager/src/main.js')], {
-      env: { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    expect(await new Promise((r) => child.once('exit', r))).toBe(1);
-    expect(err).toMatch(/OPENFAAS_URL: required in cluster mode/);
+    const { code, stderr } = await runToExit([resolve(DIST, 'apps/function-manager/src/main.js')], { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/OPENFAAS_URL: required in cluster mode/);
   });
 
   it('refuses to start identity-manager without a shared DISPATCH_SECRET_KEY', async () => {
-    const child = spawn(process.execPath, [resolve(DIST, 'apps/identity-manager/src/main.js')], {
-      env: { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    expect(await new Promise((r) => child.once('exit', r))).toBe(1);
-    expect(err).toMatch(/DISPATCH_SECRET_KEY: required in cluster mode/);
+    const { code, stderr } = await runToExit([resolve(DIST, 'apps/identity-manager/src/main.js')], { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/DISPATCH_SECRET_KEY: required in cluster mode/);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { create as createTar } from 'tar';
-import { describeTenantProbes, freePort, type ProbeCredentials, startProcess, startTestIdp, type Started, type TestIdp, waitFor } from '@dispatch/testing';
+import { describeTenantProbes, freePort, probeCredentials, type ProbeCredentials, startProcess, startTestIdp, type Started, type TestIdp, waitFor } from '@dispatch/testing';
 
 const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 const FIXTURES = resolve(__dirname, '../fixtures/functions');
@@ -109,16 +109,7 @@ describe('solo mode: functions and runs', () => {
       expect(answer?.status).toBe(201);
     }
     expect((await call('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] })).status).toBe(201);
-    const claims = { subject: 'alice', org: 'acme' };
-    Object.assign(probe, {
-      baseUrl: api,
-      expired: await idp.forgeToken({ expired: true }, claims),
-      wrongIssuer: await idp.forgeToken({ issuer: 'https://evil.example' }, claims),
-      algNone: await idp.forgeToken({ alg: 'none' }, claims),
-      unknownKey: await idp.forgeToken({ signedBy: 'unknown-key' }, claims),
-      viewer: tokens['carol'],
-      admin: tokens['bob'],
-    });
+    Object.assign(probe, await probeCredentials(idp, { baseUrl: api, claims: { subject: 'alice', org: 'acme' }, viewer: tokens['carol'], admin: tokens['bob'] }));
   }, 150_000);
 
   afterAll(async () => {

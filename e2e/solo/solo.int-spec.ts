@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { SignJWT } from 'jose';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, startProcess, waitFor, type Started } from '@dispatch/testing';
+import { freePort, runToExit, startProcess, waitFor, type Started } from '@dispatch/testing';
 
 const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 
@@ -143,15 +143,9 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
   }, 90_000);
 
   it('refuses a bad configuration with exit 1 and the list of problems', async () => {
-    const child = spawn(process.execPath, [SOLO], {
-      env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', DISPATCH_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await new Promise((r) => child.once('exit', r));
+    const { code, stderr } = await runToExit([SOLO], { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', DISPATCH_HOME: home });
     expect(code).toBe(1);
-    expect(err).toContain('PORT');
-    expect(err).toContain('LOG_LEVEL');
+    expect(stderr).toContain('PORT');
+    expect(stderr).toContain('LOG_LEVEL');
   });
 });

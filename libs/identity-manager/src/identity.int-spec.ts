@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { AUTHENTICATOR, type Authenticator } from '@dispatch/platform';
 import { describeTenantProbes, startTestIdp, waitFor, type ProbeCredentials, type TestIdp } from '@dispatch/testing';
 import { startIdentityTestApp, type IdentityTestApp } from './test-support/identity-test-app';
 
@@ -190,11 +191,16 @@ describe('identity-manager: organizations, roles and policies', () => {
       expect(JSON.stringify(rows.rows)).not.toContain((created.body['key'] as string).slice(17));
     });
 
-    it('stops a revoked key at once, and refuses a forged or unknown one', async () => {
+    it('reuses one principal for a key across requests, yet stops a revoked key at once; refuses a forged or unknown one', async () => {
       const key = (await api('alice', 'POST', '/v1/iam/apikeys', { name: 'short-lived', role: 'viewer' })).body['key'] as string;
+      const authenticator = t.app.get<Authenticator>(AUTHENTICATOR, { strict: false });
       expect(await withKey(key)).toBe(200);
+      const principal = await authenticator.authenticate(key);
+      expect(await withKey(key)).toBe(200);
+      expect(await authenticator.authenticate(key)).toBe(principal);
       expect((await api('alice', 'POST', '/v1/iam/apikeys/short-lived/revoke')).body['revokedTime']).toEqual(expect.any(String));
       expect(await withKey(key)).toBe(401);
+      await expect(authenticator.authenticate(key)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
       expect(await withKey(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBe(401);
       expect(await withKey('dsp_aaaaaaaaaaaa_' + 'x'.repeat(43))).toBe(401);
     });

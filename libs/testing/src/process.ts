@@ -78,3 +78,36 @@ export async function startProcess(
     },
   };
 }
+
+export interface Exited {
+  code: number | null;
+  /** All it wrote to stderr. */
+  stderr: string;
+}
+
+/**
+ * Runs a Node process that should stop on its own, e.g. a server refusing its configuration, and
+ * resolves with its exit code and stderr. `env` is its whole environment: nothing is inherited from
+ * the test runner, whose variables could otherwise make a start succeed that a test expects to
+ * fail. A process still running after `timeoutMs` is killed and the call rejects.
+ */
+export async function runToExit(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Exited> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`process still running after ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    // 'close', not 'exit': stderr may still hold unread output when the process exits.
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}

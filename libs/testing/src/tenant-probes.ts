@@ -1,3 +1,5 @@
+import type { IssueTokenOptions, TestIdp } from './oidc';
+
 /**
  * The tenant probe suite (issue 4): every capability registers its endpoints here, and each is
  * proved to refuse bad credentials, to hide other orgs' resources and to refuse writes to viewers.
@@ -30,6 +32,23 @@ export interface ProbeCredentials {
 }
 
 const BAD_TOKENS = ['expired', 'wrongIssuer', 'algNone', 'unknownKey'] as const;
+
+export interface ProbeCredentialsOptions extends Pick<ProbeCredentials, 'baseUrl' | 'viewer' | 'admin'> {
+  /** Who the bad tokens claim to be: a real member of the probed org, so only the fault is wrong. */
+  claims: IssueTokenOptions;
+}
+
+/** The credentials of describeTenantProbes: the suite's own tokens and the bad ones, forged by `idp`. */
+export async function probeCredentials(idp: Pick<TestIdp, 'forgeToken'>, options: ProbeCredentialsOptions): Promise<ProbeCredentials> {
+  const { claims, ...own } = options;
+  return {
+    ...own,
+    expired: await idp.forgeToken({ expired: true }, claims),
+    wrongIssuer: await idp.forgeToken({ issuer: 'https://evil.example' }, claims),
+    algNone: await idp.forgeToken({ alg: 'none' }, claims),
+    unknownKey: await idp.forgeToken({ signedBy: 'unknown-key' }, claims),
+  };
+}
 
 async function call(base: string, e: ProbeEndpoint, token?: string): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = {};

@@ -1,7 +1,33 @@
 import type { FastifyRequest } from 'fastify';
 import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError } from '@dispatch/platform';
-import { readArchive, SOURCE_ARCHIVE_MAX_BYTES, SOURCE_TREE_MAX_BYTES, type SourceFileInput, type SourceTree, treeFromFiles } from '../source';
+import {
+  readArchive,
+  SOURCE_ARCHIVE_MAX_BYTES,
+  SOURCE_FILE_MAX_BYTES,
+  SOURCE_MAX_FILES,
+  SOURCE_TREE_MAX_BYTES,
+  type SourceFileInput,
+  type SourceTree,
+  treeFromFiles,
+} from '../source';
+
+/** Form fields read at most; only `function` is accepted, the rest are refused by name. */
+const MAX_FIELDS = 20;
+
+/**
+ * What the multipart reader lets through before the source rules see the parts: no file larger
+ * than a source file or an archive may be, as many files as a source holds. A larger file or one
+ * part too many is 413 PAYLOAD_TOO_LARGE (below); a `function` field over 1 MiB is cut short by the
+ * reader, so it fails as INVALID_JSON. Every other route keeps the plugin's far tighter defaults.
+ */
+const UPLOAD_LIMITS = {
+  fileSize: Math.max(SOURCE_FILE_MAX_BYTES, SOURCE_ARCHIVE_MAX_BYTES),
+  files: SOURCE_MAX_FILES,
+  fields: MAX_FIELDS,
+  fieldSize: 1024 * 1024,
+  parts: SOURCE_MAX_FILES + MAX_FIELDS,
+};
 
 /**
  * A function sent as multipart/form-data: the `function` field holds the JSON spec (as the JSON
@@ -15,7 +41,7 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
   const files: SourceFileInput[] = [];
   let total = 0;
   try {
-    for await (const part of request.parts()) {
+    for await (const part of request.parts({ limits: UPLOAD_LIMITS })) {
       if (part.type === 'field') {
         if (part.fieldname !== 'function') throw invalid(`unknown form field "${part.fieldname}"; send "function" (the JSON spec) and "source" or "files"`);
         try {

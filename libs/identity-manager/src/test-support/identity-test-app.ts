@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
 import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
 import { AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
-import { createTestDatabase, startTestIdp, type ProbeCredentials, type TestDatabase, type TestIdp } from '@dispatch/testing';
+import { createTestDatabase, probeCredentials, startTestIdp, type ProbeCredentials, type TestDatabase, type TestIdp } from '@dispatch/testing';
 import { IdentityManagerModule } from '../identity-manager.module';
 import { IDENTITY_SCHEMA } from '../persistence/schema';
 
@@ -90,16 +90,7 @@ export async function startIdentityTestApp(options: { name: string; logger?: Log
   await must('alice', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] });
   await must('alice', '/v1/iam/policies', { name: 'devs', role: 'developer', subjects: [{ kind: 'group', name: 'devs' }] });
 
-  const claims = { subject: 'alice', org: 'acme' };
-  const probe: ProbeCredentials = {
-    baseUrl: base,
-    expired: await idp.forgeToken({ expired: true }, claims),
-    wrongIssuer: await idp.forgeToken({ issuer: 'https://evil.example' }, claims),
-    algNone: await idp.forgeToken({ alg: 'none' }, claims),
-    unknownKey: await idp.forgeToken({ signedBy: 'unknown-key' }, claims),
-    viewer: tokens['carol'],
-    admin: tokens['bob'],
-  };
+  const probe = await probeCredentials(idp, { baseUrl: base, claims: { subject: 'alice', org: 'acme' }, viewer: tokens['carol'], admin: tokens['bob'] });
 
   return {
     app,

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Module, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Module, Param, Post, Put, Res } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { NatsBus, type Subscription } from '@dispatch/bus';
@@ -52,6 +53,15 @@ class ThingsController {
   @Authorize('function', 'execute')
   run() {
     return { ran: true };
+  }
+
+  /** Writes its answer itself, as a streaming route would: Fastify skips onSend. */
+  @Post('raw')
+  @Authorize('function', 'create')
+  raw(@Res() reply: FastifyReply) {
+    reply.hijack();
+    reply.raw.writeHead(202, { 'content-type': 'application/json' });
+    reply.raw.end('{"accepted":true}');
   }
 
   @Post('slow')
@@ -131,6 +141,7 @@ describe('audit hook (real NATS, real IdP)', () => {
   let base: string;
   let capture: Subscription;
   const tokens: Record<string, string> = {};
+  const closeListeners = new Map<string, number>();
   const config = loadConfig(baseConfigSchema, {});
   const logger = createLogger({
     level: 'warn',
@@ -162,6 +173,11 @@ describe('audit hook (real NATS, real IdP)', () => {
     class ThingsModule {}
     app = await createHttpApp(ThingsModule, { config, logger, title: 'things', version: '0', serviceName: 'things' });
     hook = registerAuditHook(app, { serviceName: 'things', bus, logger });
+    // Runs after the audit hook's onSend: what it left on each answer, by request id.
+    app.getHttpAdapter().getInstance().addHook('onSend', (request, reply, payload, done) => {
+      closeListeners.set(request.id, reply.raw.listenerCount('close'));
+      done(null, payload);
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     tokens['alice'] = await idp.issueToken({ subject: 'alice', org: 'acme' });
@@ -261,6 +277,23 @@ describe('audit hook (real NATS, real IdP)', () => {
     expect(await hook.flush()).toBe(true);
     expect(hook.stats().published + hook.stats().pending).toBe(published + pending);
     for (const r of others) expect(eventsOf(r.requestId)).toEqual([]);
+  });
+
+  it('does no work for an allowed run: it leaves the answer as it leaves a read', async () => {
+    const read = await call('GET', '/v1/things', { who: 'alice' });
+    const run = await call('POST', '/v1/things/run', { who: 'alice' });
+    const create = await call('POST', '/v1/things', { who: 'alice', body: {} });
+    expect([read.status, run.status, create.status]).toEqual([200, 201, 201]);
+    expect(closeListeners.get(run.requestId)).toBe(closeListeners.get(read.requestId));
+    // The probe sees the hook's work where there is some: an audited mutation waits for `close`.
+    expect(closeListeners.get(create.requestId)).toBe(closeListeners.get(read.requestId)! + 1);
+  });
+
+  it('records a mutation whose handler wrote the answer itself (a hijacked reply skips onSend)', async () => {
+    const requestId = `raw-${Date.now()}`;
+    const res = await fetch(`${base}/v1/things/raw`, { method: 'POST', headers: { authorization: `Bearer ${tokens['alice']}`, 'x-request-id': requestId } });
+    expect(res.status).toBe(202);
+    expect((await eventOf(requestId)).event).toMatchObject({ route: '/v1/things/raw', action: 'create', status: 202, result: 'allowed', subject: 'alice' });
   });
 
   it('never publishes the body or the headers', async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Bus } from '@dispatch/bus';
@@ -32,9 +31,9 @@ interface AuditState {
   /** The event's id and bus msgId. */
   id: string;
   recorded: boolean;
-  status?: number;
+  status: number;
   code?: string;
-  time?: Date;
+  time: Date;
 }
 
 /**
@@ -74,13 +73,25 @@ function createAuditHook(app: NestFastifyApplication, options: AuditHookOptions)
   metrics?.attach(queue);
   const states = new WeakMap<object, AuditState>();
 
-  const record = (request: AuthorizedRequest, reply: FastifyReply) => {
-    const state = states.get(request);
-    if (!state || state.recorded) return;
+  /**
+   * The audit state of a request whose answer is decided (`status`), begun now when the audit log
+   * wants it; undefined, with no work done, when it does not. An allowed `execute` (a function run)
+   * changes no resource and has its own record, the run: auditing each one would double every
+   * run's cost, so it is ruled out first. Refused ones are audited like any request.
+   */
+  const stateOf = (request: AuthorizedRequest, status: number): AuditState | undefined => {
+    const known = states.get(request);
+    if (known) return known;
+    if (status < 400 && request.authzRequirement?.action === 'execute') return undefined;
+    if (!isAuditedRequest(request.method, request.url, request.routeOptions.url)) return undefined;
+    const state: AuditState = { id: randomUUID(), recorded: false, status, time: new Date() };
+    states.set(request, state);
+    return state;
+  };
+
+  const record = (request: AuthorizedRequest, state: AuditState) => {
+    if (state.recorded) return;
     state.recorded = true;
-    // An allowed `execute` (a function run) changes no resource and has its own record, the run:
-    // auditing each one would double every run's cost. Refused ones are audited like any request.
-    if (request.authzRequirement?.action === 'execute' && (state.status ?? reply.statusCode) < 400) return;
     try {
       const event = buildAuditEvent(
         {
@@ -89,11 +100,11 @@ function createAuditHook(app: NestFastifyApplication, options: AuditHookOptions)
           route: request.routeOptions.url!,
           principal: request.principal,
           authzRequirement: request.authzRequirement,
-          status: state.status ?? reply.statusCode,
+          status: state.status,
           code: state.code,
         },
         options.serviceName,
-        state.time ?? new Date(),
+        state.time,
       );
       queue.enqueue(event, state.id);
     } catch (err) {
@@ -101,28 +112,26 @@ function createAuditHook(app: NestFastifyApplication, options: AuditHookOptions)
     }
   };
 
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    if (isAuditedRequest(request.method, request.url, request.routeOptions.url)) states.set(request, { id: randomUUID(), recorded: false });
-    done();
-  });
-
   // The answer is decided here: its status, and the error code of the body the error filter built.
   // A client that hangs up before the answer is written gets no onResponse (Fastify runs it on the
   // response's `finish`), but its mutation happened: the socket's `close` records it then.
   fastify.addHook('onSend', (request: AuthorizedRequest, reply, payload, done) => {
-    const state = states.get(request);
+    const state = stateOf(request, reply.statusCode);
     if (state && !state.recorded) {
+      // A failing later onSend hook sends an error instead: the last answer is the one recorded.
       state.status = reply.statusCode;
       state.time = new Date();
-      if (reply.statusCode >= 400) state.code = errorCodeOfPayload(payload);
-      if (reply.raw.destroyed) record(request, reply);
-      else reply.raw.once('close', () => record(request, reply));
+      state.code = reply.statusCode >= 400 ? errorCodeOfPayload(payload) : undefined;
+      if (reply.raw.destroyed) record(request, state);
+      else reply.raw.once('close', () => record(request, state));
     }
     done(null, payload);
   });
 
+  // A hijacked reply skips onSend: its answer is decided once it is written.
   fastify.addHook('onResponse', (request: AuthorizedRequest, reply, done) => {
-    record(request, reply);
+    const state = stateOf(request, reply.statusCode);
+    if (state) record(request, state);
     done();
   });
 

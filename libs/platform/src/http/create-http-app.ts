@@ -12,9 +12,6 @@ import { PinoNestLogger } from '../logging/nest-logger';
 import { Metrics } from '../metrics/metrics';
 import { registerJsonBodyParser } from './json-body-parser';
 import multipart from '@fastify/multipart';
-
-/** Outer bounds of any multipart upload: 20 MiB per file, 5000 files, 1 MiB per field. */
-export const MULTIPART_LIMITS = { fileSize: 20 * 1024 * 1024, files: 5000, fields: 20, fieldSize: 1024 * 1024, parts: 5020 };
 import { requestIdOf } from './request-id';
 
 /** Probes and scrapes arrive every few seconds; at info they would drown the request log. */
@@ -52,9 +49,10 @@ export async function createHttpApp(
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify, options.config.BODY_LIMIT_BYTES);
-  // multipart/form-data is parsed only by routes that read it (function uploads); these bounds
-  // are the outer limits, each route enforces its own tighter ones as it reads.
-  await app.register(multipart as never, { limits: MULTIPART_LIMITS });
+  // The content-type parser must sit on the Fastify instance, so it is registered here; only the
+  // routes that read uploads parse them, each with its own limits (request.parts({ limits })).
+  // Without them the plugin's defaults hold: 1000 parts, files no larger than the JSON body limit.
+  await app.register(multipart as never);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

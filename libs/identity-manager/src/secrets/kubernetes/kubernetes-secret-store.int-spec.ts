@@ -147,6 +147,11 @@ describe('KubernetesSecretStore against the fake API server', () => {
       namespace: NAMESPACE,
       body: { metadata: { name: 'impostor', labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'impostor' } }, stringData: { K: 'x' } },
     });
+    // A name Dispatch would write, whose labels name another secret.
+    await raw.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'dispatch.acme.mislabelled', labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'db' } }, stringData: { K: 'x' } },
+    });
     await expect(store.get('acme', 'foreign')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(store.put('acme', { name: 'foreign', secrets: { K: 'mine now' }, tags: [] }, 'replace')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(store.delete('acme', 'foreign')).rejects.toMatchObject({ code: 'NOT_FOUND' });

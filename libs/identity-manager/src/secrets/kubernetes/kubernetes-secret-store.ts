@@ -9,8 +9,8 @@ import {
   CREATED_TIME_ANNOTATION,
   isDispatchSecretOf,
   MODIFIED_TIME_ANNOTATION,
-  NAME_LABEL,
   orgLabelSelector,
+  parseSecretObjectName,
   secretLabels,
   secretObjectName,
   TAGS_ANNOTATION,
@@ -133,16 +133,16 @@ export class KubernetesSecretStore implements SecretStore {
       // A full page asks for one more item, only to learn whether another page exists.
       const chunk = await this.listChunk(selector, items.length < page.limit ? page.limit - items.length : 1, from);
       for (const secret of chunk.items) {
-        const name = secret.metadata?.labels?.[NAME_LABEL];
-        // Only Dispatch's own objects, and only those after the cursor (the server's order is
-        // name order: every name of one org shares the prefix `dispatch.<org>.`).
-        if (!name || secret.metadata?.name !== safeObjectName(org, name) || (cursor && name <= cursor.last)) continue;
+        const own = parseSecretObjectName(secret.metadata?.name ?? '');
+        // Only Dispatch's own objects of this org (name and labels agree), and only those after
+        // the cursor (the server's order is name order: one org's names share `dispatch.<org>.`).
+        if (!own || own.org !== org || !isDispatchSecretOf(secret.metadata?.labels, org, own.name) || (cursor && own.name <= cursor.last)) continue;
         if (items.length === page.limit) {
           // There is more: the next page resumes where this chunk started and skips what was served.
           next = { last: items[items.length - 1].name, ...(chunk.startedFrom ? { continue: chunk.startedFrom } : {}) };
           break chunks;
         }
-        items.push(summaryOf(secret, org, name));
+        items.push(summaryOf(secret, org, own.name));
       }
       if (!chunk.continueToken) break;
       from = chunk.continueToken;
@@ -234,15 +234,6 @@ export class KubernetesSecretStore implements SecretStore {
 
 function notFound(name: string): DispatchError {
   return new DispatchError(ErrorCode.NOT_FOUND, `secret "${name}" not found`);
-}
-
-/** secretObjectName for a label read from the cluster, which may hold anything: undefined when it is no name. */
-function safeObjectName(org: string, name: string): string | undefined {
-  try {
-    return secretObjectName(org, name);
-  } catch {
-    return undefined;
-  }
 }
 
 function encodeValues(values: Record<string, string>): Record<string, string> {

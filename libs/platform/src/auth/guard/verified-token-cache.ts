@@ -7,10 +7,12 @@ interface Entry {
 }
 
 /**
- * Principals of tokens already verified, so a client reusing its token (the common case) costs a
- * map lookup instead of a signature check. An entry lives until the token expires (at most
- * `maxAgeMs`) and dies when the identity snapshot moves, so a deleted account or binding takes
- * effect at once. Bounded: the oldest entries go first.
+ * Principals of bearer credentials (JWTs, API keys) already verified, so a client reusing its
+ * credential (the common case) costs a map lookup instead of a signature or hash check, and gets
+ * the same principal object back, by which the Authorizer finds its decisions. An entry lives
+ * until the credential expires (at most `maxAgeMs`) and dies when the identity snapshot moves, so
+ * a deleted account, a revoked key or a changed binding takes effect at once. Bounded: the oldest
+ * entries go first.
  */
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, Entry>();
@@ -30,7 +32,10 @@ export class VerifiedTokenCache {
     return entry.principal;
   }
 
-  /** `expSec` is the token's verified `exp` claim. */
+  /**
+   * `expSec`: when the credential stops being valid, in seconds since the epoch (a JWT's verified
+   * `exp`, an API key's expiry, Infinity for a key that never expires); undefined is never cached.
+   */
   set(token: string, principal: Principal, expSec: number | undefined, revision: number, now = Date.now()): void {
     const expiresAt = Math.min(expSec === undefined ? now : expSec * 1000, now + this.maxAgeMs);
     if (expiresAt <= now) return;
