@@ -85,4 +85,21 @@ describe('readFunctionUpload', () => {
     form.append('__proto__', new Blob(['x']), 'x.js');
     expect(await post(form)).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', message: expect.stringContaining('cannot be read') } });
   });
+
+  it('keeps the folders of a directory upload in the file paths', async () => {
+    const answer = await post(upload([['files', 'index.js', Buffer.from('1')], ['files', 'lib/util.js', Buffer.from('22')], ['files', 'test/util.js', Buffer.from('333')]]));
+    expect(answer).toMatchObject({ status: 201, body: { files: [['index.js', 1], ['lib/util.js', 2], ['test/util.js', 3]] } });
+  });
+
+  it('refuses a body cut off mid-part with 400 VALIDATION_FAILED, not a server error', async () => {
+    const encoded = new Response(upload([['files', 'index.js', Buffer.alloc(4096, 'a')]]));
+    const whole = Buffer.from(await encoded.arrayBuffer());
+    const res = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      headers: { 'content-type': encoded.headers.get('content-type')! },
+      payload: whole.subarray(0, whole.length - 200),
+    });
+    expect({ status: res.statusCode, body: res.json() }).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', message: expect.stringContaining('cannot be read') } });
+  });
 });

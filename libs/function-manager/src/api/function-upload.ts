@@ -12,6 +12,9 @@ import {
   treeFromFiles,
 } from '../source';
 
+/** busboy's errors for a body that is not well-formed multipart carry no code, only these messages. */
+const MALFORMED_MULTIPART = /^(Unexpected end of (form|file|multipart data)|Malformed (part header|urlencoded form)|Multipart: Boundary not found)/;
+
 /** Form fields read at most; only `function` is accepted, the rest are refused by name. */
 const MAX_FIELDS = 20;
 
@@ -41,7 +44,9 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
   const files: SourceFileInput[] = [];
   let total = 0;
   try {
-    for await (const part of request.parts({ limits: UPLOAD_LIMITS })) {
+    // preservePath: a directory upload names its files by their paths (lib/x.js), which the
+    // reader would otherwise cut down to the base name.
+    for await (const part of request.parts({ limits: UPLOAD_LIMITS, preservePath: true })) {
       if (part.type === 'field') {
         if (part.fieldname !== 'function') throw invalid(`unknown form field "${part.fieldname}"; send "function" (the JSON spec) and "source" or "files"`);
         try {
@@ -68,7 +73,7 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
     if (err instanceof DispatchError) throw err;
     const code = (err as { code?: string }).code ?? '';
     if (code.startsWith('FST_') && /LIMIT|TOO_LARGE|FILES|PARTS|FIELDS/.test(code)) throw tooLarge(`the upload breaks a limit: ${(err as Error).message}`);
-    if (code.startsWith('FST_')) throw invalid(`the multipart body cannot be read: ${(err as Error).message}`);
+    if (code.startsWith('FST_') || MALFORMED_MULTIPART.test((err as Error).message)) throw invalid(`the multipart body cannot be read: ${(err as Error).message}`);
     throw err;
   }
   if (spec === undefined) throw invalid('the "function" field (the JSON spec) is missing');
