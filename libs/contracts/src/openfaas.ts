@@ -99,6 +99,7 @@ export const DISPATCH_ENV_MEMORY_LIMIT_MB = 'DISPATCH_MEMORY_LIMIT_MB';
 export const OPENFAAS_HEADER_CALL_ID = 'X-Call-Id';
 export const OPENFAAS_HEADER_CALLBACK_URL = 'X-Callback-Url';
 export const OPENFAAS_HEADER_FUNCTION_STATUS = 'X-Function-Status';
+export const OPENFAAS_HEADER_FUNCTION_NAME = 'X-Function-Name';
 export const OPENFAAS_HEADER_DURATION = 'X-Duration-Seconds';
 /** Why a call failed inside the provider (timeout, memory, crash): a short machine-readable word. */
 export const DISPATCH_HEADER_FAILURE = 'X-Dispatch-Failure';

@@ -3,6 +3,7 @@ import type { OpenFaasFunctionStatus, ProviderFailure, RuntimeShim } from '@disp
 import type { Logger } from 'pino';
 import type { FunctionSpec } from './deployment';
 import { Fifo } from './fifo';
+import { HEADER } from './headers';
 import { MIB } from './limits';
 import { LogBuffer } from './log-buffer';
 import { FunctionStats } from './metrics';
@@ -63,7 +64,7 @@ export function failureResult(status: number, failure: ProviderFailure, message:
   return {
     status,
     failure,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-dispatch-failure': failure },
+    headers: { 'content-type': 'text/plain; charset=utf-8', [HEADER.failure]: failure },
     body: Buffer.from(message),
   };
 }
