@@ -6,6 +6,7 @@ import type { RuntimeShim } from '@dispatch/contracts';
 import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import type { FunctionSpec } from './deployment';
+import { relayedHeaders } from './headers';
 import { LineSplitter, type LogBuffer } from './log-buffer';
 import { childPids } from './proc-memory';
 import type { Sandbox } from './sandbox';
@@ -65,8 +66,6 @@ export interface WorkerContext {
   onExit(worker: Worker): void;
 }
 
-/** Response headers that belong to one hop (RFC 9110 §7.6.1): the provider writes its own. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'content-length']);
 const STDERR_TAIL_LINES = 10;
 /** How long after `exit` the provider waits for the pipes to flush the last stderr lines. */
 const STDIO_FLUSH_MS = 200;
@@ -74,12 +73,6 @@ const STDIO_FLUSH_MS = 200;
 const STOP_GRACE_MS = 1000;
 /** After a SIGKILL, how long before the provider kills the whole process group as well. */
 const KILL_FALLBACK_MS = 1000;
-
-function relayHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
-  for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
-  return out;
-}
 
 /**
  * One warm process of a function: spawns the runtime shim (inside the sandbox when there is
@@ -200,7 +193,7 @@ export class Worker {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('end', () => {
-          resolve({ status: res.statusCode ?? 502, headers: relayHeaders(res.headers), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+          resolve({ status: res.statusCode ?? 502, headers: relayedHeaders(res.headers), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
         });
         res.once('close', () => {
           if (!res.complete) reject(new Error('the function closed the connection in the middle of its answer'));

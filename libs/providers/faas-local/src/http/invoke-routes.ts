@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { OPENFAAS_HEADER_CALLBACK_URL } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import { postCallback } from '../async-callback';
-import { HEADER } from '../headers';
+import { HEADER, relayedHeaders } from '../headers';
 import type { CallRequest, CallResult } from '../pool';
 import type { FunctionRegistry } from '../registry';
 import { parseFunctionPath } from './function-path';
@@ -17,12 +17,8 @@ export interface InvokeDeps {
   trackAsync(work: Promise<unknown>): void;
 }
 
-/** Request headers that belong to one hop (RFC 9110 §7.6.1), and the length the provider recomputes. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'content-length']);
-
 function forwardHeaders(incoming: IncomingHttpHeaders, callId: string, length: number): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const name in incoming) if (!HOP_BY_HOP.has(name)) out[name] = incoming[name];
+  const out = relayedHeaders(incoming);
   out[HEADER.callId] = callId;
   out['content-length'] = length;
   return out;
