@@ -11,7 +11,7 @@ import { processTreeRssBytes } from './proc-memory';
 import type { Sandbox } from './sandbox';
 import { planScaling } from './scaler';
 import { waitAtMost } from './wait';
-import { Worker, type KillReason } from './worker';
+import { Worker, isRoutineKill, type KillReason } from './worker';
 
 /** A call as the pool carries it to a worker: the body already read, the headers already filtered. */
 export interface CallRequest {
@@ -369,8 +369,7 @@ export class FunctionPool {
   private onExit(worker: Worker): void {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
-    const endedByUs = worker.killReason && ['idle', 'replaced', 'deleted', 'stop'].includes(worker.killReason.kind);
-    if (worker.readyAt === undefined && !endedByUs && worker.generation === this.generation) {
+    if (worker.readyAt === undefined && !isRoutineKill(worker.killReason) && worker.generation === this.generation) {
       // Never became ready: back off before the next try (a handler that cannot load would
       // otherwise restart in a hot loop), and fail the waiting calls if nothing else can serve.
       this.startFailure = `its worker ${worker.exitSummary()}`;

@@ -19,11 +19,22 @@ import { workerEnv } from './worker-env';
  */
 export type WorkerState = 'starting' | 'ready' | 'retiring' | 'stopping' | 'exited';
 
-/** Why the provider ended a worker; absent when the process exited on its own (a crash). */
-export type KillKind = 'timeout' | 'memory' | 'start-timeout' | 'unreachable' | 'idle' | 'replaced' | 'deleted' | 'stop';
+/** How the provider ends healthy workers in its routine: scaling down, an update, a delete, its own stop. */
+const ROUTINE_KILLS = ['idle', 'replaced', 'deleted', 'stop'] as const;
+/**
+ * Why the provider ended a worker: in its routine, or because the worker failed (a call past
+ * exec_timeout, memory, never ready, a socket that refuses). Absent when the process exited on
+ * its own (a crash).
+ */
+export type KillKind = (typeof ROUTINE_KILLS)[number] | 'timeout' | 'memory' | 'start-timeout' | 'unreachable';
 export interface KillReason {
   kind: KillKind;
   message: string;
+}
+
+/** Whether the worker was ended in the provider's routine rather than for failing: neither a warning nor a start failure. */
+export function isRoutineKill(reason: KillReason | undefined): boolean {
+  return reason !== undefined && (ROUTINE_KILLS as readonly KillKind[]).includes(reason.kind);
 }
 
 export interface ExitInfo {
@@ -347,18 +358,14 @@ export class Worker {
     }
     const line = `worker ${this.exitSummary()}`;
     this.ctx.logs.append(this.id, line);
-    const expected = this.killReason && ['idle', 'replaced', 'deleted', 'stop'].includes(this.killReason.kind);
-    this.ctx.logger[expected ? 'debug' : 'warn']({ function: this.ctx.spec.name, worker: this.id, code, signal }, line);
+    this.ctx.logger[isRoutineKill(this.killReason) ? 'debug' : 'warn']({ function: this.ctx.spec.name, worker: this.id, code, signal }, line);
     this.markExited();
     this.ctx.onExit(this);
   }
 
   /** How the process ended, for logs and start-failure messages: `exited with code 3: handler error: …`. */
   exitSummary(): string {
-    if (this.killReason) {
-      const forced = ['timeout', 'memory', 'start-timeout', 'unreachable'].includes(this.killReason.kind);
-      return `${forced ? 'was killed' : 'was stopped'}: ${this.killReason.message}`;
-    }
+    if (this.killReason) return `${isRoutineKill(this.killReason) ? 'was stopped' : 'was killed'}: ${this.killReason.message}`;
     const info = this.exitInfo;
     if (!info) return 'is running';
     const last = info.stderrTail.at(-1);
