@@ -293,13 +293,16 @@ export class FunctionPool {
           settle({ status: res.status, headers: res.headers, body: res.body });
         },
         (err: NodeJS.ErrnoException) => {
-          this.release(worker);
-          if (settled) return;
           // The socket was gone or refused: the call never reached the function (the worker is
           // dying), so another worker may take it. Anything later may have run: never resent.
-          if ((err.code === 'ECONNREFUSED' || err.code === 'ENOENT') && (call.requeued ?? 0) < MAX_REQUEUES) {
+          const resend = !settled && (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') && (call.requeued ?? 0) < MAX_REQUEUES;
+          // Out of service before release() hands its freed slot to the next waiting call, which
+          // would otherwise be refused too and spend one of its resends on a dead worker.
+          if (resend) worker.kill({ kind: 'unreachable', message: `its socket refused a connection (${err.code})` });
+          this.release(worker);
+          if (settled) return;
+          if (resend) {
             call.requeued = (call.requeued ?? 0) + 1;
-            worker.kill({ kind: 'unreachable', message: `its socket refused a connection (${err.code})` });
             if (timer) clearTimeout(timer);
             settled = true;
             void this.invoke(call).then(resolve);
