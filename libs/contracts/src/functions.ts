@@ -12,9 +12,10 @@ import type { RunErrorType } from './status';
  *   also when the user's function threw (the error is in `context.error`). Anything other than
  *   200 means the shim itself failed.
  *
- * Environment of a shim: `DISPATCH_CODE_DIR` (the function's source tree), `DISPATCH_HANDLER`
- * (see {@link FunctionHandlerRef}), `DISPATCH_SOCKET` or `PORT`. When the handler cannot be
- * loaded the shim writes one line `handler error: <what to fix>` to stderr and exits with
+ * Environment of a shim (the `DISPATCH_ENV_*` names in openfaas.ts): `DISPATCH_CODE_DIR` (the
+ * function's source tree), `DISPATCH_HANDLER` (see {@link FunctionHandlerRef}), `DISPATCH_SOCKET`
+ * or `PORT`, and `DISPATCH_MEMORY_LIMIT_MB` where the runtime caps itself. When the handler cannot
+ * be loaded the shim writes one line `handler error: <what to fix>` to stderr and exits with
  * {@link SHIM_EXIT_HANDLER_ERROR}.
  */
 export interface FunctionEnvelope {

@@ -88,11 +88,18 @@ export const OPENFAAS_ENV_EXEC_TIMEOUT = 'exec_timeout';
 export const DISPATCH_ENV_RUNTIME = 'DISPATCH_RUNTIME';
 /** The handler the shim loads (FunctionHandlerRef). */
 export const DISPATCH_ENV_HANDLER = 'DISPATCH_HANDLER';
+/** The function's source tree, where the shim finds the handler. */
+export const DISPATCH_ENV_CODE_DIR = 'DISPATCH_CODE_DIR';
+/** The unix socket the shim listens on (else it listens on TCP `PORT`, behind the OpenFaaS watchdog). */
+export const DISPATCH_ENV_SOCKET = 'DISPATCH_SOCKET';
+/** The function's memory limit in MiB, for a runtime that caps itself (Python has no heap flag). */
+export const DISPATCH_ENV_MEMORY_LIMIT_MB = 'DISPATCH_MEMORY_LIMIT_MB';
 
 /** Headers of the gateway's call routes. */
 export const OPENFAAS_HEADER_CALL_ID = 'X-Call-Id';
 export const OPENFAAS_HEADER_CALLBACK_URL = 'X-Callback-Url';
 export const OPENFAAS_HEADER_FUNCTION_STATUS = 'X-Function-Status';
+export const OPENFAAS_HEADER_FUNCTION_NAME = 'X-Function-Name';
 export const OPENFAAS_HEADER_DURATION = 'X-Duration-Seconds';
 /** Why a call failed inside the provider (timeout, memory, crash): a short machine-readable word. */
 export const DISPATCH_HEADER_FAILURE = 'X-Dispatch-Failure';

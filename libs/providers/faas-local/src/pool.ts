@@ -3,6 +3,7 @@ import type { OpenFaasFunctionStatus, ProviderFailure, RuntimeShim } from '@disp
 import type { Logger } from 'pino';
 import type { FunctionSpec } from './deployment';
 import { Fifo } from './fifo';
+import { HEADER } from './headers';
 import { MIB } from './limits';
 import { LogBuffer } from './log-buffer';
 import { FunctionStats } from './metrics';
@@ -10,7 +11,7 @@ import { processTreeRssBytes } from './proc-memory';
 import type { Sandbox } from './sandbox';
 import { planScaling } from './scaler';
 import { waitAtMost } from './wait';
-import { Worker, type KillReason } from './worker';
+import { Worker, isRoutineKill, type KillReason } from './worker';
 
 /** A call as the pool carries it to a worker: the body already read, the headers already filtered. */
 export interface CallRequest {
@@ -63,7 +64,7 @@ export function failureResult(status: number, failure: ProviderFailure, message:
   return {
     status,
     failure,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-dispatch-failure': failure },
+    headers: { 'content-type': 'text/plain; charset=utf-8', [HEADER.failure]: failure },
     body: Buffer.from(message),
   };
 }
@@ -292,13 +293,16 @@ export class FunctionPool {
           settle({ status: res.status, headers: res.headers, body: res.body });
         },
         (err: NodeJS.ErrnoException) => {
-          this.release(worker);
-          if (settled) return;
           // The socket was gone or refused: the call never reached the function (the worker is
           // dying), so another worker may take it. Anything later may have run: never resent.
-          if ((err.code === 'ECONNREFUSED' || err.code === 'ENOENT') && (call.requeued ?? 0) < MAX_REQUEUES) {
+          const resend = !settled && (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') && (call.requeued ?? 0) < MAX_REQUEUES;
+          // Out of service before release() hands its freed slot to the next waiting call, which
+          // would otherwise be refused too and spend one of its resends on a dead worker.
+          if (resend) worker.kill({ kind: 'unreachable', message: `its socket refused a connection (${err.code})` });
+          this.release(worker);
+          if (settled) return;
+          if (resend) {
             call.requeued = (call.requeued ?? 0) + 1;
-            worker.kill({ kind: 'unreachable', message: `its socket refused a connection (${err.code})` });
             if (timer) clearTimeout(timer);
             settled = true;
             void this.invoke(call).then(resolve);
@@ -368,8 +372,7 @@ export class FunctionPool {
   private onExit(worker: Worker): void {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
-    const endedByUs = worker.killReason && ['idle', 'replaced', 'deleted', 'stop'].includes(worker.killReason.kind);
-    if (worker.readyAt === undefined && !endedByUs && worker.generation === this.generation) {
+    if (worker.readyAt === undefined && !isRoutineKill(worker.killReason) && worker.generation === this.generation) {
       // Never became ready: back off before the next try (a handler that cannot load would
       // otherwise restart in a hot loop), and fail the waiting calls if nothing else can serve.
       this.startFailure = `its worker ${worker.exitSummary()}`;

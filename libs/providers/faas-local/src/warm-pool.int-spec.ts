@@ -1,3 +1,5 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
 import { Gateway, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
@@ -113,6 +115,27 @@ describe('faas-local: the warm pool', () => {
     expect((await other).status).toBe(200);
     await gw.waitAvailable('fragile', 2);
     expect((await gw.callJson('fragile', {})).version).toBe('v1');
+  });
+
+  it('takes a worker whose socket refuses out of service before it frees the slot: waiting calls go to its replacement', async () => {
+    // The first three workers each stop listening as they become ready: live processes whose
+    // sockets refuse. A refused call is sent to another worker at most twice, so both calls
+    // get through only if none of them is spent on a worker already found unreachable.
+    const control = tempDir('faas-local-refusing-');
+    const readyFile = join(control, 'ready');
+    const tokens = join(control, 'tokens');
+    mkdirSync(tokens);
+    for (const n of [1, 2, 3]) writeFileSync(join(tokens, String(n)), '');
+    const env = { max_inflight: '1', TEST_SHIM_READY_FILE: readyFile, TEST_SHIM_REFUSE_TOKENS: tokens };
+    await gw.deploy(deployment('refusing', v1, { labels: scale(1, 1), env }));
+    const calls = [gw.call('refusing', { n: 1 }), gw.call('refusing', { n: 2 })];
+    await waitFor(() => faas.queued('refusing') === 2, { what: 'both calls waiting for the first worker' });
+    writeFileSync(readyFile, '');
+    const replies = await Promise.all(calls);
+    expect(await Promise.all(replies.map(async (r) => `${r.status} ${r.status === 200 ? '' : await r.text()}`))).toEqual(['200 ', '200 ']);
+    expect(readdirSync(tokens)).toEqual([]);
+    const unreachable = (await gw.logs('refusing')).filter((e) => /^worker was killed: its socket refused a connection/.test(e.text));
+    expect(unreachable).toHaveLength(3);
   });
 
   it('rolls an update (PUT 200) over a constant stream of calls without failing one', async () => {

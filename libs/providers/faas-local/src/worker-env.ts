@@ -1,9 +1,5 @@
-import { DISPATCH_ENV_HANDLER } from '@dispatch/contracts';
+import { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_MEMORY_LIMIT_MB, DISPATCH_ENV_SOCKET } from '@dispatch/contracts';
 import type { FunctionSpec } from './deployment';
-
-export const DISPATCH_ENV_CODE_DIR = 'DISPATCH_CODE_DIR';
-export const DISPATCH_ENV_SOCKET = 'DISPATCH_SOCKET';
-export const DISPATCH_ENV_MEMORY_LIMIT_MB = 'DISPATCH_MEMORY_LIMIT_MB';
 
 /**
  * The environment of a worker: the deployment's variables plus what the shim needs, and of the

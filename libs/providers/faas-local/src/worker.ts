@@ -6,6 +6,7 @@ import type { RuntimeShim } from '@dispatch/contracts';
 import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import type { FunctionSpec } from './deployment';
+import { relayedHeaders } from './headers';
 import { LineSplitter, type LogBuffer } from './log-buffer';
 import { childPids } from './proc-memory';
 import type { Sandbox } from './sandbox';
@@ -18,11 +19,22 @@ import { workerEnv } from './worker-env';
  */
 export type WorkerState = 'starting' | 'ready' | 'retiring' | 'stopping' | 'exited';
 
-/** Why the provider ended a worker; absent when the process exited on its own (a crash). */
-export type KillKind = 'timeout' | 'memory' | 'start-timeout' | 'unreachable' | 'idle' | 'replaced' | 'deleted' | 'stop';
+/** How the provider ends healthy workers in its routine: scaling down, an update, a delete, its own stop. */
+const ROUTINE_KILLS = ['idle', 'replaced', 'deleted', 'stop'] as const;
+/**
+ * Why the provider ended a worker: in its routine, or because the worker failed (a call past
+ * exec_timeout, memory, never ready, a socket that refuses). Absent when the process exited on
+ * its own (a crash).
+ */
+export type KillKind = (typeof ROUTINE_KILLS)[number] | 'timeout' | 'memory' | 'start-timeout' | 'unreachable';
 export interface KillReason {
   kind: KillKind;
   message: string;
+}
+
+/** Whether the worker was ended in the provider's routine rather than for failing: neither a warning nor a start failure. */
+export function isRoutineKill(reason: KillReason | undefined): boolean {
+  return reason !== undefined && (ROUTINE_KILLS as readonly KillKind[]).includes(reason.kind);
 }
 
 export interface ExitInfo {
@@ -65,8 +77,6 @@ export interface WorkerContext {
   onExit(worker: Worker): void;
 }
 
-/** Response headers that belong to one hop (RFC 9110 §7.6.1): the provider writes its own. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'content-length']);
 const STDERR_TAIL_LINES = 10;
 /** How long after `exit` the provider waits for the pipes to flush the last stderr lines. */
 const STDIO_FLUSH_MS = 200;
@@ -74,12 +84,6 @@ const STDIO_FLUSH_MS = 200;
 const STOP_GRACE_MS = 1000;
 /** After a SIGKILL, how long before the provider kills the whole process group as well. */
 const KILL_FALLBACK_MS = 1000;
-
-function relayHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
-  for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
-  return out;
-}
 
 /**
  * One warm process of a function: spawns the runtime shim (inside the sandbox when there is
@@ -200,7 +204,7 @@ export class Worker {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('end', () => {
-          resolve({ status: res.statusCode ?? 502, headers: relayHeaders(res.headers), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+          resolve({ status: res.statusCode ?? 502, headers: relayedHeaders(res.headers), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
         });
         res.once('close', () => {
           if (!res.complete) reject(new Error('the function closed the connection in the middle of its answer'));
@@ -354,18 +358,14 @@ export class Worker {
     }
     const line = `worker ${this.exitSummary()}`;
     this.ctx.logs.append(this.id, line);
-    const expected = this.killReason && ['idle', 'replaced', 'deleted', 'stop'].includes(this.killReason.kind);
-    this.ctx.logger[expected ? 'debug' : 'warn']({ function: this.ctx.spec.name, worker: this.id, code, signal }, line);
+    this.ctx.logger[isRoutineKill(this.killReason) ? 'debug' : 'warn']({ function: this.ctx.spec.name, worker: this.id, code, signal }, line);
     this.markExited();
     this.ctx.onExit(this);
   }
 
   /** How the process ended, for logs and start-failure messages: `exited with code 3: handler error: …`. */
   exitSummary(): string {
-    if (this.killReason) {
-      const forced = ['timeout', 'memory', 'start-timeout', 'unreachable'].includes(this.killReason.kind);
-      return `${forced ? 'was killed' : 'was stopped'}: ${this.killReason.message}`;
-    }
+    if (this.killReason) return `${isRoutineKill(this.killReason) ? 'was stopped' : 'was killed'}: ${this.killReason.message}`;
     const info = this.exitInfo;
     if (!info) return 'is running';
     const last = info.stderrTail.at(-1);

@@ -15,15 +15,21 @@
  * signal ends it at once).
  *
  * It imports nothing but Node built-ins and its sibling files: it runs inside function containers
- * where the rest of the workspace is absent.
+ * where the rest of the workspace is absent. Types of @dispatch/contracts are the exception: they
+ * vanish at build.
  */
 import { lstatSync, unlinkSync } from 'node:fs';
+import type { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_SOCKET, SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import { captureOutput, currentCall } from './call-logs';
 import { HandlerError, loadHandler } from './load-handler';
 import { ShimServer } from './server';
 
-// SHIM_EXIT_HANDLER_ERROR of @dispatch/contracts, copied: the shim cannot import the workspace.
-const EXIT_HANDLER_ERROR = 3;
+// Values of @dispatch/contracts, copied because the shim cannot import the workspace at run time.
+// Each is typed as the contract's literal, so the type check fails when the two drift apart.
+const ENV_CODE_DIR: typeof DISPATCH_ENV_CODE_DIR = 'DISPATCH_CODE_DIR';
+const ENV_HANDLER: typeof DISPATCH_ENV_HANDLER = 'DISPATCH_HANDLER';
+const ENV_SOCKET: typeof DISPATCH_ENV_SOCKET = 'DISPATCH_SOCKET';
+const EXIT_HANDLER_ERROR: typeof SHIM_EXIT_HANDLER_ERROR = 3;
 const EXIT_BAD_ENVIRONMENT = 2;
 const EXIT_CANNOT_LISTEN = 1;
 const DRAIN_GRACE_MS = 5_000;
@@ -34,8 +40,8 @@ class EnvironmentError extends Error {}
 
 async function main(): Promise<void> {
   const target = listenTarget(process.env);
-  const codeDir = required('DISPATCH_CODE_DIR');
-  const handler = required('DISPATCH_HANDLER');
+  const codeDir = required(ENV_CODE_DIR);
+  const handler = required(ENV_HANDLER);
   // Before the user's module loads, so output it produces in calls is captured from the start.
   captureOutput();
   reportStrayErrors();
@@ -55,10 +61,11 @@ async function main(): Promise<void> {
 }
 
 function listenTarget(env: NodeJS.ProcessEnv): ListenTarget {
-  if (env.DISPATCH_SOCKET) return { socket: env.DISPATCH_SOCKET };
+  const socket = env[ENV_SOCKET];
+  if (socket) return { socket };
   const port = Number(env.PORT);
   if (env.PORT && Number.isInteger(port) && port > 0 && port < 65536) return { port };
-  throw new EnvironmentError(env.PORT ? `PORT=${env.PORT} is not a TCP port` : 'set DISPATCH_SOCKET (a unix socket path) or PORT');
+  throw new EnvironmentError(env.PORT ? `PORT=${env.PORT} is not a TCP port` : `set ${ENV_SOCKET} (a unix socket path) or PORT`);
 }
 
 function required(name: string): string {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { OPENFAAS_HEADER_CALLBACK_URL } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import { postCallback } from '../async-callback';
+import { HEADER, relayedHeaders } from '../headers';
 import type { CallRequest, CallResult } from '../pool';
 import type { FunctionRegistry } from '../registry';
 import { parseFunctionPath } from './function-path';
@@ -15,13 +17,9 @@ export interface InvokeDeps {
   trackAsync(work: Promise<unknown>): void;
 }
 
-/** Request headers that belong to one hop (RFC 9110 §7.6.1), and the length the provider recomputes. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'content-length']);
-
 function forwardHeaders(incoming: IncomingHttpHeaders, callId: string, length: number): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const name in incoming) if (!HOP_BY_HOP.has(name)) out[name] = incoming[name];
-  out['x-call-id'] = callId;
+  const out = relayedHeaders(incoming);
+  out[HEADER.callId] = callId;
   out['content-length'] = length;
   return out;
 }
@@ -39,7 +37,7 @@ export async function handleInvoke(req: IncomingMessage, res: ServerResponse, pa
   const target = parseFunctionPath(path, '/function/');
   const pool = target && deps.registry.get(target.name, target.namespace);
   if (!target || !pool) return sendText(res, 404, `function ${target?.name ?? path.slice('/function/'.length)} not found`);
-  const callId = first(req.headers['x-call-id']) || randomUUID();
+  const callId = first(req.headers[HEADER.callId]) || randomUUID();
   const body = await readBody(req, deps.maxBodyBytes);
   const call: CallRequest = { method: req.method ?? 'GET', path: target.rest + query, headers: forwardHeaders(req.headers, callId, body.length), body };
   // A caller that hangs up while its call waits frees the queue slot.
@@ -51,8 +49,8 @@ export async function handleInvoke(req: IncomingMessage, res: ServerResponse, pa
   pool.stats.record(result.status, Number(duration));
   if (res.destroyed) return;
   const headers = result.headers;
-  headers['x-call-id'] = callId;
-  headers['x-duration-seconds'] = duration;
+  headers[HEADER.callId] = callId;
+  headers[HEADER.duration] = duration;
   headers['content-length'] = result.body.length;
   res.writeHead(result.status, headers);
   res.end(result.body);
@@ -68,19 +66,19 @@ export async function handleAsync(req: IncomingMessage, res: ServerResponse, pat
   const target = parseFunctionPath(path, '/async-function/');
   const pool = target && deps.registry.get(target.name, target.namespace);
   if (!target || !pool) return sendText(res, 404, `function ${target?.name ?? path.slice('/async-function/'.length)} not found`);
-  const callbackHeader = first(req.headers['x-callback-url']);
+  const callbackHeader = first(req.headers[HEADER.callbackUrl]);
   let callbackUrl: URL | undefined;
   if (callbackHeader !== undefined) {
     callbackUrl = URL.canParse(callbackHeader) ? new URL(callbackHeader) : undefined;
     if (!callbackUrl || (callbackUrl.protocol !== 'http:' && callbackUrl.protocol !== 'https:')) {
-      return sendText(res, 400, `X-Callback-Url "${callbackHeader}" is not an http(s) URL`);
+      return sendText(res, 400, `${OPENFAAS_HEADER_CALLBACK_URL} "${callbackHeader}" is not an http(s) URL`);
     }
   }
-  if (!pool.canQueue) return sendText(res, 429, `function ${pool.name} cannot queue more calls: retry later`, { 'x-dispatch-failure': 'unavailable' });
-  const callId = first(req.headers['x-call-id']) || randomUUID();
+  if (!pool.canQueue) return sendText(res, 429, `function ${pool.name} cannot queue more calls: retry later`, { [HEADER.failure]: 'unavailable' });
+  const callId = first(req.headers[HEADER.callId]) || randomUUID();
   const body = await readBody(req, deps.maxBodyBytes);
   const call: CallRequest = { method: 'POST', path: target.rest + query, headers: forwardHeaders(req.headers, callId, body.length), body };
-  res.setHeader('x-call-id', callId);
+  res.setHeader(HEADER.callId, callId);
   sendEmpty(res, 202);
   const started = performance.now();
   deps.trackAsync(
@@ -90,12 +88,12 @@ export async function handleAsync(req: IncomingMessage, res: ServerResponse, pat
       if (!callbackUrl) return;
       const headers: OutgoingHttpHeaders = {
         'content-type': result.headers['content-type'] ?? 'application/octet-stream',
-        'x-call-id': callId,
-        'x-function-status': String(result.status),
-        'x-function-name': pool.name,
-        'x-duration-seconds': duration,
+        [HEADER.callId]: callId,
+        [HEADER.functionStatus]: String(result.status),
+        [HEADER.functionName]: pool.name,
+        [HEADER.duration]: duration,
       };
-      if (result.failure) headers['x-dispatch-failure'] = result.failure;
+      if (result.failure) headers[HEADER.failure] = result.failure;
       await postCallback(callbackUrl, headers, result.body, deps.logger);
     }),
   );
