@@ -10,6 +10,7 @@ import type { BaseConfig } from '../config/config';
 import { ErrorFilter } from '../errors/error-filter';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { Metrics } from '../metrics/metrics';
+import { useLeanAsyncResourceBind } from './async-resource-bind';
 import { registerJsonBodyParser } from './json-body-parser';
 import multipart from '@fastify/multipart';
 import { requestIdOf } from './request-id';
@@ -35,6 +36,7 @@ export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
+  useLeanAsyncResourceBind();
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.BODY_LIMIT_BYTES,
     genReqId: requestIdOf,

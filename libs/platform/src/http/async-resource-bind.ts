@@ -1,0 +1,27 @@
+import { AsyncResource } from 'node:async_hooks';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Node 20's `AsyncResource#bind` gives every bound function a deprecated `asyncResource` accessor
+ * (DEP0172) made by two `util.deprecate` calls, about 15 µs per bind plus their garbage; later Node
+ * versions dropped it. Fastify binds one function per request that has a body, so on Node 20 every
+ * POST paid that (a fifth of a blocking run's server CPU in bench/invoke). This replaces `bind` with
+ * the same function minus the deprecated accessor, only where Node still defines it.
+ */
+export function useLeanAsyncResourceBind(): void {
+  if (!Object.getOwnPropertyDescriptor(AsyncResource.prototype.bind.call(new AsyncResource('probe'), () => undefined), 'asyncResource')) return;
+  function bind(this: AsyncResource, fn: Fn, thisArg?: unknown): Fn {
+    if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');
+    const run = this.runInAsyncScope.bind(this) as (fn: Fn, thisArg: unknown, ...args: unknown[]) => unknown;
+    const bound =
+      thisArg === undefined
+        ? function (this: unknown, ...args: unknown[]) {
+            return run(fn, this, ...args);
+          }
+        : (...args: unknown[]) => run(fn, thisArg, ...args);
+    Object.defineProperty(bound, 'length', { configurable: true, enumerable: false, value: fn.length, writable: false });
+    return bound;
+  }
+  AsyncResource.prototype.bind = bind as unknown as typeof AsyncResource.prototype.bind;
+}
