@@ -6,7 +6,10 @@ const MS_PER_TICK = 10;
 export interface TreeCpu {
   /** The root process itself. */
   root: number;
-  /** Its descendants, by command name (`postgres`, `node`, `python3`, `bwrap`…), in ms. */
+  /**
+   * Its descendants, by command name (`postgres`, `node`, `python3`, `bwrap`…), in ms, each with
+   * the children it reaped; the children the root reaped (replaced workers) are under `(reaped)`.
+   */
   byName: Map<string, number>;
 }
 
@@ -15,6 +18,8 @@ interface Stat {
   ppid: number;
   name: string;
   cpuMs: number;
+  /** Of its children that exited and were waited for: the kernel adds theirs to the parent. */
+  reapedMs: number;
 }
 
 function statOf(pid: string): Stat | undefined {
@@ -28,8 +33,9 @@ function statOf(pid: string): Stat | undefined {
   const close = text.lastIndexOf(')');
   const name = text.slice(text.indexOf('(') + 1, close);
   const fields = text.slice(close + 2).split(' ');
-  // After the name: state, ppid, …; utime and stime are fields 14 and 15 of stat(5).
-  return { pid: Number(pid), ppid: Number(fields[1]), name, cpuMs: (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK };
+  // After the name: state, ppid, …; utime, stime, cutime and cstime are fields 14 to 17 of stat(5).
+  const ticks = (i: number) => Number(fields[i]);
+  return { pid: Number(pid), ppid: Number(fields[1]), name, cpuMs: (ticks(11) + ticks(12)) * MS_PER_TICK, reapedMs: (ticks(13) + ticks(14)) * MS_PER_TICK };
 }
 
 /**
@@ -43,13 +49,17 @@ export function treeCpu(rootPid: number): TreeCpu {
     .map(statOf)
     .filter((s): s is Stat => s !== undefined);
   const children = new Map<number, Stat[]>();
-  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
-  const byName = new Map<string, number>();
+  for (const s of stats) {
+    const siblings = children.get(s.ppid);
+    if (siblings) siblings.push(s);
+    else children.set(s.ppid, [s]);
+  }
   const root = stats.find((s) => s.pid === rootPid);
+  const byName = new Map<string, number>([['(reaped)', root?.reapedMs ?? 0]]);
   const queue = [...(children.get(rootPid) ?? [])];
   while (queue.length) {
     const s = queue.pop() as Stat;
-    byName.set(s.name, (byName.get(s.name) ?? 0) + s.cpuMs);
+    byName.set(s.name, (byName.get(s.name) ?? 0) + s.cpuMs + s.reapedMs);
     queue.push(...(children.get(s.pid) ?? []));
   }
   return { root: root?.cpuMs ?? 0, byName };

@@ -103,5 +103,17 @@ export const OPENFAAS_HEADER_FUNCTION_NAME = 'X-Function-Name';
 export const OPENFAAS_HEADER_DURATION = 'X-Duration-Seconds';
 /** Why a call failed inside the provider (timeout, memory, crash): a short machine-readable word. */
 export const DISPATCH_HEADER_FAILURE = 'X-Dispatch-Failure';
+/**
+ * The same names in lower case, as node:http hands incoming ones over: a name added beside a
+ * received header must match it, or both are sent.
+ */
+export const CALL_HEADER = {
+  callId: OPENFAAS_HEADER_CALL_ID.toLowerCase(),
+  callbackUrl: OPENFAAS_HEADER_CALLBACK_URL.toLowerCase(),
+  duration: OPENFAAS_HEADER_DURATION.toLowerCase(),
+  functionName: OPENFAAS_HEADER_FUNCTION_NAME.toLowerCase(),
+  functionStatus: OPENFAAS_HEADER_FUNCTION_STATUS.toLowerCase(),
+  failure: DISPATCH_HEADER_FAILURE.toLowerCase(),
+} as const;
 export const PROVIDER_FAILURES = ['timeout', 'memory', 'crash', 'unavailable'] as const;
 export type ProviderFailure = (typeof PROVIDER_FAILURES)[number];

@@ -3,11 +3,8 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import axios, { type AxiosInstance, type Method } from 'axios';
 import type { Logger } from 'pino';
 import {
-  DISPATCH_HEADER_FAILURE,
+  CALL_HEADER,
   ErrorCode,
-  OPENFAAS_HEADER_CALL_ID,
-  OPENFAAS_HEADER_CALLBACK_URL,
-  OPENFAAS_HEADER_DURATION,
   PROVIDER_FAILURES,
   type OpenFaasFunctionDeployment,
   type OpenFaasFunctionStatus,
@@ -76,10 +73,7 @@ interface SystemRequest {
 
 const USER_AGENT = 'dispatch-openfaas-client';
 // node:http folds answer header names to lower case.
-const CALL_ID = OPENFAAS_HEADER_CALL_ID.toLowerCase();
-const CALLBACK_URL = OPENFAAS_HEADER_CALLBACK_URL.toLowerCase();
-const DURATION = OPENFAAS_HEADER_DURATION.toLowerCase();
-const FAILURE = DISPATCH_HEADER_FAILURE.toLowerCase();
+const { callId: CALL_ID, callbackUrl: CALLBACK_URL, duration: DURATION, failure: FAILURE } = CALL_HEADER;
 const JSON_TYPE = 'application/json';
 
 /**

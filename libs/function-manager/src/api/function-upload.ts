@@ -13,7 +13,7 @@ import {
 } from '../source';
 
 /** busboy's errors for a body that is not well-formed multipart carry no code, only these messages. */
-const MALFORMED_MULTIPART = /^(Unexpected end of (form|file|multipart data)|Malformed (part header|urlencoded form)|Multipart: Boundary not found)/;
+const MALFORMED_MULTIPART = /unexpected end of (form|file|multipart data)|malformed (part header|urlencoded form)|boundary not found/i;
 
 /** Form fields read at most; only `function` is accepted, the rest are refused by name. */
 const MAX_FIELDS = 20;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
 import { createLogger } from '@dispatch/platform';
 import { createTestDatabase, type TestDatabase } from '@dispatch/testing';
@@ -89,10 +89,39 @@ describe('run records', () => {
     const run = runOf({ input: 'text input', output: [1, { a: null }], error: { type: 'FunctionError', message: 'boom', stack: 'at x' } as Run['error'], secrets: ['db'], createdTime: created, startedTime: null, deadline: new Date('2026-11-23T10:05:00.999Z') });
     void recorder.save(run);
     expect(recorder.pending(run.id)).toBe(run);
-    await recorder.committed();
+    await recorder.committed('acme');
     const stored = await ds.getRepository(Run).findOneByOrFail({ id: run.id });
     expect(stored).toEqual({ ...run });
     expect(recorder.pending(run.id)).toBeUndefined();
+  });
+
+  it('costs a run PostgreSQL refuses, or one that cannot be serialized, only its own record', async () => {
+    await ds.query(`DELETE FROM "functions"."run"`);
+    const recorder = new RunRecorder(ds);
+    const good = Array.from({ length: 20 }, () => runOf({}));
+    const outOfRange = runOf({ memoryMb: 2 ** 40 });
+    const unserializable = runOf({ output: { n: BigInt(1) } });
+    const withNul = runOf({ input: 'a\u0000b', logs: { stdout: ['\u0000'], stderr: ['\\u0000 stays'] } });
+    const results = await Promise.allSettled([...good, outOfRange, unserializable, withNul].map((r) => recorder.save(r)));
+    expect(results.map((r) => r.status)).toEqual([...good.map(() => 'fulfilled'), 'rejected', 'rejected', 'fulfilled']);
+    const stored = await ds.getRepository(Run).find();
+    expect(stored.map((r) => r.id).sort()).toEqual([...good, withNul].map((r) => r.id).sort());
+    // jsonb holds no U+0000: it is kept as U+FFFD, while an escaped backslash before "u0000" is left alone.
+    expect(stored.find((r) => r.id === withNul.id)).toMatchObject({ input: 'a\ufffdb', logs: { stdout: ['\ufffd'], stderr: ['\\u0000 stays'] } });
+  });
+
+  it('lets a list wait only for its own org, and writes what is saved while the app stops', async () => {
+    const recorder = new RunRecorder(ds);
+    const mine = runOf({ org: 'acme' });
+    const saved = recorder.save(mine);
+    await recorder.committed('other-org');
+    expect(recorder.pending(mine.id)).toBe(mine);
+    const stopping = recorder.onApplicationShutdown();
+    const late = runOf({});
+    const lateSaved = recorder.save(late);
+    await stopping;
+    await Promise.all([saved, lateSaved]);
+    expect(await ds.getRepository(Run).countBy({ id: In([mine.id, late.id]) })).toBe(2);
   });
 
   it('settles runs lost by a stopped process as FAILED SystemError, and prunes by age and by count per function', async () => {

@@ -14,12 +14,18 @@ export const RECORD_RUNNING_AFTER_MS = 1000;
  * carry many runs (one transaction instead of one per few runs).
  */
 export const WRITE_DELAY_MS = 10;
-/** Bounds one statement: run records hold logs of up to a few MiB. */
+/** `\u0000` in JSON text, unless its backslash is itself escaped (`\\u0000` is a backslash and "u0000"). */
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+/** Bounds one statement: run records hold logs of up to a few MiB (characters of JSON text). */
 const MAX_BATCH_RUNS = 1000;
-const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+const MAX_BATCH_CHARS = 8 * 1024 * 1024;
+/** How long a list waits for this process's uncommitted runs before it reads without them. */
+const COMMITTED_WAIT_MS = 1000;
 
 interface Pending {
   run: Run;
+  /** The run as JSON, once serialized for a statement it did not fit in. */
+  row?: string;
   done: Array<{ resolve(): void; reject(err: unknown): void }>;
 }
 
@@ -29,7 +35,8 @@ interface Pending {
  * of blocking runs. The rows travel as one JSON parameter (`jsonb_to_recordset`): the statement's
  * text never changes and no run costs 18 parameters to encode. Later writes of one run replace
  * earlier ones still waiting; `save` resolves once the record is committed, and until then
- * `pending` serves it to this process's readers.
+ * `pending` serves it to this process's readers. A statement that fails is split and sent again,
+ * so one run that PostgreSQL refuses costs only its own record.
  */
 @Injectable()
 export class RunRecorder implements OnApplicationShutdown {
@@ -41,6 +48,8 @@ export class RunRecorder implements OnApplicationShutdown {
   private batchWrite: Promise<void> | undefined;
   private upsert: string | undefined;
   private columnList: ColumnMetadata[] | undefined;
+  /** Set by shutdown: what is saved from then on is written at once. */
+  private closing = false;
   private readonly runningTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
@@ -51,6 +60,7 @@ export class RunRecorder implements OnApplicationShutdown {
       const pending = this.waiting.get(run.id);
       if (pending) {
         pending.run = run;
+        pending.row = undefined;
         pending.done.push({ resolve, reject });
       } else {
         this.waiting.set(run.id, { run, done: [{ resolve, reject }] });
@@ -74,16 +84,26 @@ export class RunRecorder implements OnApplicationShutdown {
     this.runningTimers.set(run.id, timer);
   }
 
-  /** Resolves once every run saved so far is committed or has failed to be: lists read their own writes. */
-  async committed(): Promise<void> {
-    const waits = [...this.waiting.values()].map((p) => new Promise<void>((resolve) => p.done.push({ resolve, reject: () => resolve() })));
-    if (this.batchWrite) waits.push(this.batchWrite.catch(() => undefined));
-    await Promise.all(waits);
+  /**
+   * Resolves once every run of `org` saved so far is committed or has failed to be, or after
+   * COMMITTED_WAIT_MS when the database is slow: lists read their own writes without hanging.
+   */
+  async committed(org: string): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const p of this.waiting.values()) if (p.run.org === org) waits.push(new Promise<void>((resolve) => p.done.push({ resolve, reject: () => resolve() })));
+    if (this.batchWrite && [...this.writingNow.values()].some((r) => r.org === org)) waits.push(this.batchWrite.catch(() => undefined));
+    if (!waits.length) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(waits), new Promise((resolve) => (timer = setTimeout(resolve, COMMITTED_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     for (const t of this.runningTimers.values()) clearTimeout(t);
-    await this.writing;
+    // Runs may still end while the app stops (async runs whose provider is closing): each drain
+    // started meanwhile is waited for too.
+    while (this.writing) await this.writing;
   }
 
   private cancelRunningRecord(id: string): void {
@@ -95,45 +115,77 @@ export class RunRecorder implements OnApplicationShutdown {
   }
 
   private async drain(): Promise<void> {
-    let started = performance.now();
-    await sleep(WRITE_DELAY_MS);
-    while (this.waiting.size) {
-      // Each statement starts WRITE_DELAY_MS after the previous one at the earliest: under load a
-      // write takes less, and the runs that finished meanwhile would otherwise go out a few at a time.
-      const wait = WRITE_DELAY_MS - (performance.now() - started);
-      if (wait > 0 && this.waiting.size < MAX_BATCH_RUNS) await sleep(wait);
-      started = performance.now();
-      const batch: Pending[] = [];
-      const rows: string[] = [];
-      let bytes = 0;
-      for (const p of this.waiting.values()) {
-        const row = this.rowOf(p.run);
-        if (batch.length && (batch.length === MAX_BATCH_RUNS || bytes + row.length > MAX_BATCH_BYTES)) break;
-        batch.push(p);
-        rows.push(row);
-        bytes += row.length;
+    try {
+      let started = performance.now();
+      // Always asynchronous: save() sets `writing` to this promise only after the first await.
+      await sleep(this.closing ? 0 : WRITE_DELAY_MS);
+      while (this.waiting.size) {
+        // Each statement starts WRITE_DELAY_MS after the previous one at the earliest: under load a
+        // write takes less, and the runs that finished meanwhile would otherwise go out a few at a time.
+        const wait = WRITE_DELAY_MS - (performance.now() - started);
+        if (wait > 0 && !this.closing && this.waiting.size < MAX_BATCH_RUNS) await sleep(wait);
+        started = performance.now();
+        const batch = this.nextBatch();
+        if (!batch.length) continue;
+        for (const p of batch) this.waiting.delete(p.run.id);
+        this.writingNow = new Map(batch.map((p) => [p.run.id, p.run]));
+        this.batchWrite = this.writeSplitting(batch);
+        try {
+          await this.batchWrite;
+        } finally {
+          this.writingNow = new Map();
+          this.batchWrite = undefined;
+        }
       }
-      for (const p of batch) this.waiting.delete(p.run.id);
-      this.writingNow = new Map(batch.map((p) => [p.run.id, p.run]));
-      this.batchWrite = this.write(rows);
-      try {
-        await this.batchWrite;
-        for (const p of batch) for (const d of p.done) d.resolve();
-      } catch (err) {
-        for (const p of batch) for (const d of p.done) d.reject(err);
-      } finally {
-        this.writingNow = new Map();
-        this.batchWrite = undefined;
-      }
+    } finally {
+      this.writing = undefined;
     }
-    this.writing = undefined;
   }
 
-  /** One run as a JSON object keyed by column name; dates become ISO text, which PostgreSQL reads back exactly. */
+  /** The runs of the next statement, each serialized; a run that cannot be is refused alone. */
+  private nextBatch(): Pending[] {
+    const batch: Pending[] = [];
+    let chars = 0;
+    for (const p of this.waiting.values()) {
+      try {
+        p.row ??= this.rowOf(p.run);
+      } catch (err) {
+        this.waiting.delete(p.run.id);
+        for (const d of p.done) d.reject(err);
+        continue;
+      }
+      if (batch.length && (batch.length === MAX_BATCH_RUNS || chars + p.row.length > MAX_BATCH_CHARS)) break;
+      batch.push(p);
+      chars += p.row.length;
+    }
+    return batch;
+  }
+
+  /** Writes the batch; when PostgreSQL refuses it, each half again, down to the run it refuses. */
+  private async writeSplitting(batch: Pending[]): Promise<void> {
+    try {
+      await this.write(batch.map((p) => p.row as string));
+      for (const p of batch) for (const d of p.done) d.resolve();
+    } catch (err) {
+      if (batch.length === 1 || !isRefusedByDatabase(err)) {
+        for (const p of batch) for (const d of p.done) d.reject(err);
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.writeSplitting(batch.slice(0, half));
+      await this.writeSplitting(batch.slice(half));
+    }
+  }
+
+  /**
+   * One run as a JSON object keyed by column name; dates become ISO text, which PostgreSQL reads
+   * back exactly. jsonb cannot hold U+0000, which a function may well print: it is stored as U+FFFD.
+   */
   private rowOf(run: Run): string {
     const row: Record<string, unknown> = {};
-    for (const c of this.columns()) row[c.databaseName] = run[c.propertyName as keyof Run];
-    return JSON.stringify(row);
+    for (const c of this.columns()) row[c.databaseName] = c.getEntityValue(run);
+    const json = JSON.stringify(row);
+    return json.includes('\\u0000') ? json.replace(ESCAPED_NUL, '$1\\ufffd') : json;
   }
 
   private columns(): ColumnMetadata[] {
@@ -159,4 +211,10 @@ export class RunRecorder implements OnApplicationShutdown {
       `ON CONFLICT ("id") DO UPDATE SET ${updated.join(', ')}`
     );
   }
+}
+
+/** An error PostgreSQL answered for the statement (it has a SQLSTATE), not a lost connection. */
+function isRefusedByDatabase(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
 }

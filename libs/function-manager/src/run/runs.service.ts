@@ -125,11 +125,14 @@ export class RunsService {
       await this.finish(run, failed(RunErrorType.SystemError, 'the org was at its quota of concurrent runs when the run started'));
       return;
     }
+    let outcome: RunOutcome;
     try {
-      await this.finish(run, await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets }));
+      outcome = await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets });
     } finally {
+      // The org's slot is free once the function has answered, not once its record is written.
       release();
     }
+    await this.finish(run, outcome);
   }
 
   async get(org: string, id: string): Promise<RunView> {
@@ -142,7 +145,7 @@ export class RunsService {
   /** Newest first; the page token is the (created time, id) of the last run served. */
   async list(org: string, filter: { functionName?: string; status?: RunStatus; since?: Date }, page: PageRequest): Promise<Page<RunView>> {
     // Runs this process has answered but not yet committed belong in the list too.
-    await this.recorder.committed();
+    await this.recorder.committed(org);
     const q = this.dataSource.getRepository(Run).createQueryBuilder('r').where('r.org = :org', { org });
     if (filter.functionName) q.andWhere('r.functionName = :fn', { fn: filter.functionName });
     if (filter.status) q.andWhere('r.status = :status', { status: filter.status });

@@ -10,9 +10,9 @@ type Fn = (this: unknown, ...args: unknown[]) => unknown;
  * the same function minus the deprecated accessor, only where Node still defines it.
  */
 export function useLeanAsyncResourceBind(): void {
-  if (!Object.getOwnPropertyDescriptor(AsyncResource.prototype.bind.call(new AsyncResource('probe'), () => undefined), 'asyncResource')) return;
+  if (!hasDeprecatedAccessor()) return;
   function bind(this: AsyncResource, fn: Fn, thisArg?: unknown): Fn {
-    if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');
+    if (typeof fn !== 'function') throw Object.assign(new TypeError('The "fn" argument must be of type function'), { code: 'ERR_INVALID_ARG_TYPE' });
     const run = this.runInAsyncScope.bind(this) as (fn: Fn, thisArg: unknown, ...args: unknown[]) => unknown;
     const bound =
       thisArg === undefined
@@ -24,4 +24,14 @@ export function useLeanAsyncResourceBind(): void {
     return bound;
   }
   AsyncResource.prototype.bind = bind as unknown as typeof AsyncResource.prototype.bind;
+}
+
+/**
+ * Whether `bind` is still Node's own and still makes the deprecated accessor. Node's own only: a
+ * wrapper an APM agent installed is left in place.
+ */
+export function hasDeprecatedAccessor(): boolean {
+  const bind = AsyncResource.prototype.bind;
+  if (!bind.toString().includes('DEP0172')) return false;
+  return Object.getOwnPropertyDescriptor(bind.call(new AsyncResource('probe'), () => undefined), 'asyncResource') !== undefined;
 }

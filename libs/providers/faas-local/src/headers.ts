@@ -1,25 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import {
-  DISPATCH_HEADER_FAILURE,
-  OPENFAAS_HEADER_CALL_ID,
-  OPENFAAS_HEADER_CALLBACK_URL,
-  OPENFAAS_HEADER_DURATION,
-  OPENFAAS_HEADER_FUNCTION_NAME,
-  OPENFAAS_HEADER_FUNCTION_STATUS,
-} from '@dispatch/contracts';
-
-/**
- * The gateway's headers of the contracts, in lower case: Node hands incoming names over in lower
- * case, and a name the provider adds to a worker's headers must match theirs, or both are sent.
- */
-export const HEADER = {
-  callId: OPENFAAS_HEADER_CALL_ID.toLowerCase(),
-  callbackUrl: OPENFAAS_HEADER_CALLBACK_URL.toLowerCase(),
-  duration: OPENFAAS_HEADER_DURATION.toLowerCase(),
-  functionName: OPENFAAS_HEADER_FUNCTION_NAME.toLowerCase(),
-  functionStatus: OPENFAAS_HEADER_FUNCTION_STATUS.toLowerCase(),
-  failure: DISPATCH_HEADER_FAILURE.toLowerCase(),
-} as const;
+import { CALL_HEADER } from '@dispatch/contracts';
 
 /**
  * Headers that belong to one hop (RFC 9110 §7.6.1), so neither a call nor a worker's answer
@@ -30,7 +10,21 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 /** What the provider relays of `headers`, between a caller and a worker in either direction. */
 export function relayedHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  // Connection may name more headers of this hop (RFC 9110 §7.6.1).
+  const named = headers.connection ? new Set(headers.connection.toLowerCase().split(',').map((n) => n.trim())) : undefined;
   const out: OutgoingHttpHeaders = {};
-  for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
+  for (const name in headers) if (!HOP_BY_HOP.has(name) && !named?.has(name)) out[name] = headers[name];
+  return out;
+}
+
+const PROVIDER_OWNED: ReadonlySet<string> = new Set(Object.values(CALL_HEADER));
+
+/**
+ * What the provider relays of a worker's answer: the relayed headers less the provider's own,
+ * which it alone sets (a function must not pass its answer off as a timeout, or choose its call id).
+ */
+export function workerAnswerHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out = relayedHeaders(headers);
+  for (const name of PROVIDER_OWNED) delete out[name];
   return out;
 }

@@ -1,9 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { OpenFaasFunctionStatus, ProviderFailure, RuntimeShim } from '@dispatch/contracts';
+import { CALL_HEADER, type OpenFaasFunctionStatus, type ProviderFailure, type RuntimeShim } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import type { FunctionSpec } from './deployment';
 import { Fifo } from './fifo';
-import { HEADER } from './headers';
 import { MIB } from './limits';
 import { LogBuffer } from './log-buffer';
 import { FunctionStats } from './metrics';
@@ -64,7 +63,7 @@ export function failureResult(status: number, failure: ProviderFailure, message:
   return {
     status,
     failure,
-    headers: { 'content-type': 'text/plain; charset=utf-8', [HEADER.failure]: failure },
+    headers: { 'content-type': 'text/plain; charset=utf-8', [CALL_HEADER.failure]: failure },
     body: Buffer.from(message),
   };
 }
@@ -295,10 +294,11 @@ export class FunctionPool {
         (err: NodeJS.ErrnoException) => {
           // The socket was gone or refused: the call never reached the function (the worker is
           // dying), so another worker may take it. Anything later may have run: never resent.
-          const resend = !settled && (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') && (call.requeued ?? 0) < MAX_REQUEUES;
+          const refused = err.code === 'ECONNREFUSED' || err.code === 'ENOENT';
+          const resend = !settled && refused && (call.requeued ?? 0) < MAX_REQUEUES;
           // Out of service before release() hands its freed slot to the next waiting call, which
           // would otherwise be refused too and spend one of its resends on a dead worker.
-          if (resend) worker.kill({ kind: 'unreachable', message: `its socket refused a connection (${err.code})` });
+          if (refused) worker.kill({ kind: 'unreachable', message: `its socket refused a connection (${err.code})` });
           this.release(worker);
           if (settled) return;
           if (resend) {

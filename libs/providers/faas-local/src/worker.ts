@@ -6,7 +6,7 @@ import type { RuntimeShim } from '@dispatch/contracts';
 import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import type { FunctionSpec } from './deployment';
-import { relayedHeaders } from './headers';
+import { workerAnswerHeaders } from './headers';
 import { LineSplitter, type LogBuffer } from './log-buffer';
 import { childPids } from './proc-memory';
 import type { Sandbox } from './sandbox';
@@ -204,7 +204,7 @@ export class Worker {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('end', () => {
-          resolve({ status: res.statusCode ?? 502, headers: relayedHeaders(res.headers), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+          resolve({ status: res.statusCode ?? 502, headers: workerAnswerHeaders(res.headers), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
         });
         res.once('close', () => {
           if (!res.complete) reject(new Error('the function closed the connection in the middle of its answer'));

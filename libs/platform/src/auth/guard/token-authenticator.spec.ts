@@ -75,4 +75,9 @@ describe('TokenAuthenticator: API keys', () => {
     await auth.authenticate(KEY);
     await expect(auth.authenticate(`${KEY.slice(0, -1)}x`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
+
+  it('refuses a key whose expiry cannot be read rather than trusting it forever', async () => {
+    const auth = new TokenAuthenticator(snapshotWith(record({ expiresAt: 'not a time' })) as unknown as IdentitySnapshot);
+    await expect(auth.authenticate(KEY)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
 });

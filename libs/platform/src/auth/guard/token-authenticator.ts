@@ -59,7 +59,8 @@ export class TokenAuthenticator implements Authenticator {
       throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key; create a new one at /v1/iam/apikeys');
     }
     const expiresAtMs = known.expiresAt ? Date.parse(known.expiresAt) : Number.POSITIVE_INFINITY;
-    if (expiresAtMs <= Date.now()) {
+    // An expiry that does not parse (NaN) counts as passed: refuse rather than trust forever.
+    if (!(expiresAtMs > Date.now())) {
       throw new DispatchError(ErrorCode.UNAUTHENTICATED, `API key "${known.name}" expired at ${known.expiresAt}; create a new one`);
     }
     return { principal: { org: known.org, subject: known.name, groups: [], kind: 'apikey' }, expSec: expiresAtMs / 1000 };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { OPENFAAS_HEADER_CALLBACK_URL } from '@dispatch/contracts';
+import { CALL_HEADER, OPENFAAS_HEADER_CALLBACK_URL } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import { postCallback } from '../async-callback';
-import { HEADER, relayedHeaders } from '../headers';
+import { relayedHeaders } from '../headers';
 import type { CallRequest, CallResult } from '../pool';
 import type { FunctionRegistry } from '../registry';
 import { parseFunctionPath } from './function-path';
@@ -19,7 +19,7 @@ export interface InvokeDeps {
 
 function forwardHeaders(incoming: IncomingHttpHeaders, callId: string, length: number): OutgoingHttpHeaders {
   const out = relayedHeaders(incoming);
-  out[HEADER.callId] = callId;
+  out[CALL_HEADER.callId] = callId;
   out['content-length'] = length;
   return out;
 }
@@ -37,7 +37,7 @@ export async function handleInvoke(req: IncomingMessage, res: ServerResponse, pa
   const target = parseFunctionPath(path, '/function/');
   const pool = target && deps.registry.get(target.name, target.namespace);
   if (!target || !pool) return sendText(res, 404, `function ${target?.name ?? path.slice('/function/'.length)} not found`);
-  const callId = first(req.headers[HEADER.callId]) || randomUUID();
+  const callId = first(req.headers[CALL_HEADER.callId]) || randomUUID();
   const body = await readBody(req, deps.maxBodyBytes);
   const call: CallRequest = { method: req.method ?? 'GET', path: target.rest + query, headers: forwardHeaders(req.headers, callId, body.length), body };
   // A caller that hangs up while its call waits frees the queue slot.
@@ -49,8 +49,8 @@ export async function handleInvoke(req: IncomingMessage, res: ServerResponse, pa
   pool.stats.record(result.status, Number(duration));
   if (res.destroyed) return;
   const headers = result.headers;
-  headers[HEADER.callId] = callId;
-  headers[HEADER.duration] = duration;
+  headers[CALL_HEADER.callId] = callId;
+  headers[CALL_HEADER.duration] = duration;
   headers['content-length'] = result.body.length;
   res.writeHead(result.status, headers);
   res.end(result.body);
@@ -66,7 +66,7 @@ export async function handleAsync(req: IncomingMessage, res: ServerResponse, pat
   const target = parseFunctionPath(path, '/async-function/');
   const pool = target && deps.registry.get(target.name, target.namespace);
   if (!target || !pool) return sendText(res, 404, `function ${target?.name ?? path.slice('/async-function/'.length)} not found`);
-  const callbackHeader = first(req.headers[HEADER.callbackUrl]);
+  const callbackHeader = first(req.headers[CALL_HEADER.callbackUrl]);
   let callbackUrl: URL | undefined;
   if (callbackHeader !== undefined) {
     callbackUrl = URL.canParse(callbackHeader) ? new URL(callbackHeader) : undefined;
@@ -74,11 +74,11 @@ export async function handleAsync(req: IncomingMessage, res: ServerResponse, pat
       return sendText(res, 400, `${OPENFAAS_HEADER_CALLBACK_URL} "${callbackHeader}" is not an http(s) URL`);
     }
   }
-  if (!pool.canQueue) return sendText(res, 429, `function ${pool.name} cannot queue more calls: retry later`, { [HEADER.failure]: 'unavailable' });
-  const callId = first(req.headers[HEADER.callId]) || randomUUID();
+  if (!pool.canQueue) return sendText(res, 429, `function ${pool.name} cannot queue more calls: retry later`, { [CALL_HEADER.failure]: 'unavailable' });
+  const callId = first(req.headers[CALL_HEADER.callId]) || randomUUID();
   const body = await readBody(req, deps.maxBodyBytes);
   const call: CallRequest = { method: 'POST', path: target.rest + query, headers: forwardHeaders(req.headers, callId, body.length), body };
-  res.setHeader(HEADER.callId, callId);
+  res.setHeader(CALL_HEADER.callId, callId);
   sendEmpty(res, 202);
   const started = performance.now();
   deps.trackAsync(
@@ -88,12 +88,12 @@ export async function handleAsync(req: IncomingMessage, res: ServerResponse, pat
       if (!callbackUrl) return;
       const headers: OutgoingHttpHeaders = {
         'content-type': result.headers['content-type'] ?? 'application/octet-stream',
-        [HEADER.callId]: callId,
-        [HEADER.functionStatus]: String(result.status),
-        [HEADER.functionName]: pool.name,
-        [HEADER.duration]: duration,
+        [CALL_HEADER.callId]: callId,
+        [CALL_HEADER.functionStatus]: String(result.status),
+        [CALL_HEADER.functionName]: pool.name,
+        [CALL_HEADER.duration]: duration,
       };
-      if (result.failure) headers[HEADER.failure] = result.failure;
+      if (result.failure) headers[CALL_HEADER.failure] = result.failure;
       await postCallback(callbackUrl, headers, result.body, deps.logger);
     }),
   );
