@@ -1,11 +1,13 @@
 import { AsyncResource, executionAsyncId, triggerAsyncId } from 'node:async_hooks';
-import { hasDeprecatedAccessor, useLeanAsyncResourceBind } from './async-resource-bind';
+import { hasDeprecatedAccessor, nodeBindOf, useLeanAsyncResourceBind } from './async-resource-bind';
 
+// An HTTP app built earlier in this jest worker may have replaced bind already: start from Node's.
+const original = nodeBindOf(AsyncResource.prototype.bind);
+AsyncResource.prototype.bind = original;
 // Node 20 and 22 still make the accessor; where Node no longer does, there is nothing to replace.
 const onNodeWithAccessor = hasDeprecatedAccessor() ? describe : describe.skip;
 
 onNodeWithAccessor('useLeanAsyncResourceBind', () => {
-  const original = AsyncResource.prototype.bind;
   afterEach(() => {
     AsyncResource.prototype.bind = original;
   });
@@ -13,6 +15,7 @@ onNodeWithAccessor('useLeanAsyncResourceBind', () => {
   it('binds as Node does, in the resource\'s async scope, without the deprecated accessor', () => {
     useLeanAsyncResourceBind();
     expect(AsyncResource.prototype.bind).not.toBe(original);
+    expect(nodeBindOf(AsyncResource.prototype.bind)).toBe(original);
     const resource = new AsyncResource('test');
     const bound = resource.bind(function (this: unknown, a: number, b: number) {
       return { self: this, sum: a + b, id: executionAsyncId(), trigger: triggerAsyncId() };

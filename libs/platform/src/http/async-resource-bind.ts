@@ -2,6 +2,9 @@ import { AsyncResource } from 'node:async_hooks';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
+/** On the lean bind, Node's own: found again by whoever loads this module later (jest's registries). */
+const NODE_BIND = Symbol.for('dispatch.AsyncResource.nodeBind');
+
 /**
  * Node 20's `AsyncResource#bind` gives every bound function a deprecated `asyncResource` accessor
  * (DEP0172) made by two `util.deprecate` calls, about 15 µs per bind plus their garbage; later Node
@@ -23,7 +26,13 @@ export function useLeanAsyncResourceBind(): void {
     Object.defineProperty(bound, 'length', { configurable: true, enumerable: false, value: fn.length, writable: false });
     return bound;
   }
+  Object.defineProperty(bind, NODE_BIND, { value: AsyncResource.prototype.bind });
   AsyncResource.prototype.bind = bind as unknown as typeof AsyncResource.prototype.bind;
+}
+
+/** Node's own bind behind `bind`, if it is the lean one; else `bind` itself. */
+export function nodeBindOf(bind: typeof AsyncResource.prototype.bind): typeof AsyncResource.prototype.bind {
+  return (bind as unknown as Record<symbol, typeof bind | undefined>)[NODE_BIND] ?? bind;
 }
 
 /**
