@@ -8,3 +8,4 @@ export * from './nats-streams';
 export * from './kubernetes';
 export * from './specs';
 export * from './runtimes/shim-process';
+export * from './runtimes/shim-contract';

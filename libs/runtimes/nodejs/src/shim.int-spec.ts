@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
+import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import { nodejsRuntime, nodejsShimPath } from './index';
-import { freePort, ShimLauncher, type ShimProcess, waitFor } from '@dispatch/testing';
+import { describeShimContract, ShimLauncher, type ShimProcess, waitFor } from '@dispatch/testing';
 
 const FUNCTIONS = path.join(__dirname, 'fixtures/functions');
 
@@ -42,10 +42,6 @@ describe('Node.js runtime shim', () => {
   });
 
   describe('calls', () => {
-    it('answers its health check', async () => {
-      expect(await shim.request('GET', '/_/health')).toEqual({ status: 200, body: '{"ready":true}' });
-    });
-
     it('passes the payload and the context, secrets included, to the function as given', async () => {
       const context = { runId: 'r1', functionName: 'calls', secrets: { token: 's3cret' }, httpContext: { method: 'GET', path: '/x', headers: {}, query: {} } };
       const echo = await call({ action: 'echo', list: [1, 'two', { three: 3 }] }, context);
@@ -89,36 +85,9 @@ describe('Node.js runtime shim', () => {
       expect(shim.output().stdout).not.toContain('to stdout');
     });
 
-    it('keeps the output of concurrent calls apart', async () => {
-      const [a, b] = await Promise.all(['A', 'B'].map((tag) => call({ action: 'interleave', tag, lines: 5, expect: 2 })));
-      // Both ran at once, writing in turns.
-      expect(a.payload).toEqual({ mostAtOnce: 2 });
-      for (const [reply, tag] of [[a, 'A'], [b, 'B']] as const) {
-        expect(reply.context.logs.stdout).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} out ${i}`));
-        expect(reply.context.logs.stderr).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} err ${i}`));
-      }
-    });
-
     it('sends output written after the reply to the real stdout', async () => {
       expect((await call({ action: 'late' })).context.logs.stdout).toEqual([]);
       await waitFor(() => shim.output().stdout.includes('written after the reply'), { what: 'the late line on stdout' });
-    });
-
-    it('keeps at most RUN_LOG_MAX_LINES lines, the last one saying how many were dropped', async () => {
-      const exact = await call({ action: 'flood', lines: RUN_LOG_MAX_LINES });
-      expect(exact.context.logs.stdout).toHaveLength(RUN_LOG_MAX_LINES);
-      expect(exact.context.logs.stdout.at(-1)).toBe(`line ${RUN_LOG_MAX_LINES - 1}`);
-
-      const flood = await call({ action: 'flood', lines: RUN_LOG_MAX_LINES + 500 });
-      const lines = flood.context.logs.stdout;
-      expect(lines).toHaveLength(RUN_LOG_MAX_LINES);
-      expect(lines[RUN_LOG_MAX_LINES - 2]).toBe(`line ${RUN_LOG_MAX_LINES - 2}`);
-      expect(lines.at(-1)).toBe(`[501 more lines dropped: a run keeps at most ${RUN_LOG_MAX_LINES} lines per stream]`);
-    });
-
-    it('cuts lines longer than RUN_LOG_MAX_LINE_LENGTH', async () => {
-      const reply = await call({ action: 'longLine', length: RUN_LOG_MAX_LINE_LENGTH + 100 });
-      expect(reply.context.logs.stdout).toEqual(['x'.repeat(RUN_LOG_MAX_LINE_LENGTH), 'short']);
     });
 
     it.each([
@@ -129,16 +98,6 @@ describe('Node.js runtime shim', () => {
       const reply = await call({ action });
       expect(reply.payload).toBeNull();
       expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: expect.stringMatching(message) });
-    });
-
-    it('answers 400 to a body that is not an envelope and 404 to other routes', async () => {
-      expect((await shim.request('POST', '/', '{not json')).status).toBe(400);
-      expect((await shim.request('POST', '/', '[1, 2]')).status).toBe(400);
-      expect((await shim.request('POST', '/', '{"context": 5}')).status).toBe(400);
-      expect((await shim.request('GET', '/')).status).toBe(404);
-      expect((await shim.request('POST', '/elsewhere', '{}')).status).toBe(404);
-      // A chunked body is read like any other.
-      expect((await shim.request('POST', '/', '{"payload":{"action":"echo"}}', { chunked: true })).status).toBe(200);
     });
   });
 
@@ -177,59 +136,14 @@ describe('Node.js runtime shim', () => {
       expect(exit.code).toBe(SHIM_EXIT_HANDLER_ERROR);
       expect(exit.stderr).toMatch(/^handler error: cannot load index\.js: SyntaxError: Unexpected token ';' at index\.js:2; fix the function's code\n$/);
     });
-
-    it('exits with 2 when told neither a socket nor a port', async () => {
-      const exit = await shims.runToExit({ codeDir: FUNCTIONS, handler: 'calls.js', env: { DISPATCH_SOCKET: '', PORT: '' } });
-      expect(exit).toMatchObject({ code: 2, stderr: 'dispatch shim: set DISPATCH_SOCKET (a unix socket path) or PORT\n' });
-    });
   });
 
-  describe('lifecycle', () => {
-    it('on SIGTERM stops accepting, answers the call in flight, exits 0 and removes its socket', async () => {
-      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'esm.mjs:slow' });
-      const started = shims.path('slow-started');
-      const release = shims.path('slow-release');
-      const reply = own.call({ payload: { started, release } });
-      await waitFor(() => existsSync(started), { what: 'the call to start' });
-
-      own.child.kill('SIGTERM');
-      const socket = (own.target as { socket: string }).socket;
-      await waitFor(() => !existsSync(socket), { what: 'the shim to stop listening' });
-      await expect(own.request('GET', '/_/health')).rejects.toThrow(/ENOENT|ECONNREFUSED/);
-      expect(own.running).toBe(true);
-
-      await writeFile(release, '');
-      expect(await reply).toMatchObject({ payload: 'finished', context: { error: null } });
-      expect(await own.exited).toEqual({ code: 0, signal: null });
-    });
-
-    it('ends at once on a second signal during the drain', async () => {
-      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'esm.mjs:slow' });
-      const started = shims.path('held-started');
-      const release = shims.path('held-release');
-      const outcome = own.call({ payload: { started, release } }).then(() => 'answered', () => 'cut off');
-      await waitFor(() => existsSync(started), { what: 'the call to start' });
-      own.child.kill('SIGTERM');
-      await waitFor(() => !existsSync((own.target as { socket: string }).socket), { what: 'the drain to begin' });
-      own.child.kill('SIGTERM');
-      expect(await own.exited).toEqual({ code: null, signal: 'SIGTERM' });
-      expect(await outcome).toBe('cut off');
-    });
-
-    it('replaces a stale socket left by a killed shim', async () => {
-      const socket = shims.path('stale.sock');
-      const first = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.js', socket });
-      await first.stop('SIGKILL');
-      expect(existsSync(socket)).toBe(true);
-
-      const second = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.js', socket });
-      expect((await second.call({ payload: { action: 'echo' } })).context.error).toBeNull();
-    });
-
-    it('listens on TCP PORT when given no socket', async () => {
-      const port = await freePort();
-      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'lib/hello.js', port });
-      expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
-    });
+  describeShimContract('Node.js', {
+    shims,
+    codeDir: FUNCTIONS,
+    calls: 'calls.js',
+    longLine: 'longLine',
+    hello: 'lib/hello.js',
+    slow: (started, release) => ({ handler: 'esm.mjs:slow', payload: { started, release } }),
   });
 });

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import { python3Runtime, python3ShimPath } from './index';
-import { freePort, ShimLauncher, type ShimProcess, waitFor } from '@dispatch/testing';
+import { describeShimContract, ShimLauncher, type ShimProcess, waitFor } from '@dispatch/testing';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const FUNCTIONS = path.join(FIXTURES, 'functions');
@@ -42,10 +41,6 @@ describe('Python 3 runtime shim', () => {
   });
 
   describe('calls', () => {
-    it('answers its health check', async () => {
-      expect(await shim.request('GET', '/_/health')).toEqual({ status: 200, body: '{"ready":true}' });
-    });
-
     it('passes the payload and the context, secrets included, to the function as given', async () => {
       const context = { runId: 'r1', secrets: { token: 's3cret' }, serviceBindings: { db: { url: 'postgres://x' } } };
       expect(await call({ action: 'echo', list: [1, 'two', { three: 3 }] }, context)).toEqual({
@@ -80,35 +75,9 @@ describe('Python 3 runtime shim', () => {
       expect(shim.output().stdout).not.toContain('to stdout');
     });
 
-    it('keeps the output of concurrent calls apart', async () => {
-      const [a, b] = await Promise.all(['A', 'B'].map((tag) => call({ action: 'interleave', tag, lines: 5, expect: 2 })));
-      // Both ran at once, on two threads, writing in turns.
-      expect(a.payload).toEqual({ mostAtOnce: 2 });
-      for (const [reply, tag] of [[a, 'A'], [b, 'B']] as const) {
-        expect(reply.context.logs.stdout).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} out ${i}`));
-        expect(reply.context.logs.stderr).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} err ${i}`));
-      }
-    });
-
     it('sends output of threads outside any call to the real stdout', async () => {
       expect((await call({ action: 'background' })).context.logs.stdout).toEqual([]);
       await waitFor(() => shim.output().stdout.includes('written by a thread of the function'), { what: 'the thread line on stdout' });
-    });
-
-    it('keeps at most RUN_LOG_MAX_LINES lines, the last one saying how many were dropped', async () => {
-      const exact = await call({ action: 'flood', lines: RUN_LOG_MAX_LINES });
-      expect(exact.context.logs.stdout).toHaveLength(RUN_LOG_MAX_LINES);
-      expect(exact.context.logs.stdout.at(-1)).toBe(`line ${RUN_LOG_MAX_LINES - 1}`);
-
-      const lines = (await call({ action: 'flood', lines: RUN_LOG_MAX_LINES + 500 })).context.logs.stdout;
-      expect(lines).toHaveLength(RUN_LOG_MAX_LINES);
-      expect(lines[RUN_LOG_MAX_LINES - 2]).toBe(`line ${RUN_LOG_MAX_LINES - 2}`);
-      expect(lines.at(-1)).toBe(`[501 more lines dropped: a run keeps at most ${RUN_LOG_MAX_LINES} lines per stream]`);
-    });
-
-    it('cuts lines longer than RUN_LOG_MAX_LINE_LENGTH', async () => {
-      const reply = await call({ action: 'long_line', length: RUN_LOG_MAX_LINE_LENGTH + 100 });
-      expect(reply.context.logs.stdout).toEqual(['x'.repeat(RUN_LOG_MAX_LINE_LENGTH), 'short']);
     });
 
     it.each([
@@ -119,16 +88,6 @@ describe('Python 3 runtime shim', () => {
       const reply = await call({ action });
       expect(reply.payload).toBeNull();
       expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: expect.stringMatching(message) });
-    });
-
-    it('answers 400 to a body that is not an envelope and 404 to other routes, and reads chunked bodies', async () => {
-      expect((await shim.request('POST', '/', '{not json')).status).toBe(400);
-      expect((await shim.request('POST', '/', '[1, 2]')).status).toBe(400);
-      expect((await shim.request('POST', '/', '{"context": 5}')).status).toBe(400);
-      expect((await shim.request('GET', '/')).status).toBe(404);
-      expect((await shim.request('POST', '/elsewhere', '{"payload": 1}')).status).toBe(404);
-      const chunked = await shim.request('POST', '/', '{"payload":{"action":"echo","n":1}}', { chunked: true });
-      expect(JSON.parse(chunked.body)).toMatchObject({ payload: { payload: { n: 1 } } });
     });
   });
 
@@ -169,11 +128,6 @@ describe('Python 3 runtime shim', () => {
       expect(exit.stderr).toMatch(line);
       expect(exit.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
-
-    it('exits with 2 when told neither a socket nor a port', async () => {
-      const exit = await shims.runToExit({ codeDir: FUNCTIONS, handler: 'hello.py', env: { DISPATCH_SOCKET: '', PORT: '' } });
-      expect(exit).toMatchObject({ code: 2, stderr: 'dispatch shim: set DISPATCH_SOCKET (a unix socket path) or PORT\n' });
-    });
   });
 
   describe('lifecycle', () => {
@@ -183,61 +137,14 @@ describe('Python 3 runtime shim', () => {
       expect(reply.context.error).toEqual({ type: 'FunctionError', message: 'memory limit of 64 MB exceeded', stacktrace: [] });
       expect((await own.call({ payload: { action: 'allocate', mb: 16 } })).payload).toBe(16 * 1024 * 1024);
     });
+  });
 
-    it('on SIGTERM stops accepting, answers the call in flight, exits 0 and removes its socket', async () => {
-      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.handle' });
-      const started = shims.path('slow-started');
-      const release = shims.path('slow-release');
-      const reply = own.call({ payload: { action: 'slow', started, release } });
-      await waitFor(() => existsSync(started), { what: 'the call to start' });
-
-      own.child.kill('SIGTERM');
-      await waitFor(
-        async () => {
-          try {
-            await own.request('GET', '/_/health');
-            return false;
-          } catch {
-            return true;
-          }
-        },
-        { what: 'the shim to stop accepting' },
-      );
-      expect(own.running).toBe(true);
-
-      await writeFile(release, '');
-      expect(await reply).toMatchObject({ payload: 'finished', context: { error: null } });
-      expect(await own.exited).toEqual({ code: 0, signal: null });
-      expect(existsSync((own.target as { socket: string }).socket)).toBe(false);
-    });
-
-    it('ends at once on a second signal during the drain', async () => {
-      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'calls.handle' });
-      const started = shims.path('held-started');
-      const release = shims.path('held-release');
-      const outcome = own.call({ payload: { action: 'slow', started, release } }).then(() => 'answered', () => 'cut off');
-      await waitFor(() => existsSync(started), { what: 'the call to start' });
-      own.child.kill('SIGTERM');
-      await waitFor(() => !existsSync((own.target as { socket: string }).socket), { what: 'the drain to begin' });
-      own.child.kill('SIGTERM');
-      expect(await own.exited).toEqual({ code: null, signal: 'SIGTERM' });
-      expect(await outcome).toBe('cut off');
-    });
-
-    it('replaces a stale socket left by a killed shim', async () => {
-      const socket = shims.path('stale.sock');
-      const first = await shims.start({ codeDir: FUNCTIONS, handler: 'hello.py', socket });
-      await first.stop('SIGKILL');
-      expect(existsSync(socket)).toBe(true);
-
-      const second = await shims.start({ codeDir: FUNCTIONS, handler: 'hello.py', socket });
-      expect((await second.call({ payload: { name: 'again' } })).payload).toBe('hello again');
-    });
-
-    it('listens on TCP PORT when given no socket', async () => {
-      const port = await freePort();
-      const own = await shims.start({ codeDir: FUNCTIONS, handler: 'hello.py', port });
-      expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
-    });
+  describeShimContract('Python 3', {
+    shims,
+    codeDir: FUNCTIONS,
+    calls: 'calls.handle',
+    longLine: 'long_line',
+    hello: 'hello.py',
+    slow: (started, release) => ({ handler: 'calls.handle', payload: { action: 'slow', started, release } }),
   });
 });

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES } from '@dispatch/contracts';
+import { freePort } from '../process';
+import { waitFor } from '../wait-for';
+import type { ShimLauncher, ShimProcess } from './shim-process';
+
+export interface ShimContractOptions {
+  /** Set up by the caller's beforeAll, torn down by its afterAll. */
+  shims: ShimLauncher;
+  /** The fixture functions' directory. */
+  codeDir: string;
+  /**
+   * The handler of the test actions: `echo` (answers `{payload, secrets}`), `interleave`
+   * `{tag, lines, expect}`, `flood` `{lines}`, and the long-line action named by `longLine`.
+   */
+  calls: string;
+  /** The name of the action that prints one line of `length` characters, then `short`. */
+  longLine: string;
+  /** A handler answering `hello <name>` to `{name}`. */
+  hello: string;
+  /** A call that touches `started`, then waits until `release` exists and answers `finished`. */
+  slow(started: string, release: string): { handler: string; payload: unknown };
+}
+
+/**
+ * What every runtime shim owes faas-local, whatever its language: the health route, the envelope
+ * and its refusals, per-call output capture within the contracts' log limits, and the process
+ * lifecycle (SIGTERM drain, a second signal, stale sockets, TCP). Each runtime's own spec adds
+ * what is particular to it (handler forms, error stacks, memory).
+ */
+export function describeShimContract(name: string, options: ShimContractOptions): void {
+  const { shims, codeDir } = options;
+
+  describe(`${name}: the shim contract`, () => {
+    let shim: ShimProcess;
+    beforeAll(async () => {
+      shim = await shims.start({ codeDir, handler: options.calls });
+    });
+    const call = (payload: Record<string, unknown>) => shim.call({ context: {}, payload });
+
+    it('answers its health check', async () => {
+      expect(await shim.request('GET', '/_/health')).toEqual({ status: 200, body: '{"ready":true}' });
+    });
+
+    it('keeps the output of concurrent calls apart', async () => {
+      const [a, b] = await Promise.all(['A', 'B'].map((tag) => call({ action: 'interleave', tag, lines: 5, expect: 2 })));
+      // Both ran at once, writing in turns.
+      expect(a.payload).toEqual({ mostAtOnce: 2 });
+      for (const [reply, tag] of [[a, 'A'], [b, 'B']] as const) {
+        expect(reply.context.logs.stdout).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} out ${i}`));
+        expect(reply.context.logs.stderr).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} err ${i}`));
+      }
+    });
+
+    it('keeps at most RUN_LOG_MAX_LINES lines, the last one saying how many were dropped', async () => {
+      const exact = await call({ action: 'flood', lines: RUN_LOG_MAX_LINES });
+      expect(exact.context.logs.stdout).toHaveLength(RUN_LOG_MAX_LINES);
+      expect(exact.context.logs.stdout.at(-1)).toBe(`line ${RUN_LOG_MAX_LINES - 1}`);
+
+      const lines = (await call({ action: 'flood', lines: RUN_LOG_MAX_LINES + 500 })).context.logs.stdout;
+      expect(lines).toHaveLength(RUN_LOG_MAX_LINES);
+      expect(lines[RUN_LOG_MAX_LINES - 2]).toBe(`line ${RUN_LOG_MAX_LINES - 2}`);
+      expect(lines.at(-1)).toBe(`[501 more lines dropped: a run keeps at most ${RUN_LOG_MAX_LINES} lines per stream]`);
+    });
+
+    it('cuts lines longer than RUN_LOG_MAX_LINE_LENGTH', async () => {
+      const reply = await call({ action: options.longLine, length: RUN_LOG_MAX_LINE_LENGTH + 100 });
+      expect(reply.context.logs.stdout).toEqual(['x'.repeat(RUN_LOG_MAX_LINE_LENGTH), 'short']);
+    });
+
+    it('answers 400 to a body that is not an envelope and 404 to other routes, and reads chunked bodies', async () => {
+      expect((await shim.request('POST', '/', '{not json')).status).toBe(400);
+      expect((await shim.request('POST', '/', '[1, 2]')).status).toBe(400);
+      expect((await shim.request('POST', '/', '{"context": 5}')).status).toBe(400);
+      expect((await shim.request('GET', '/')).status).toBe(404);
+      expect((await shim.request('POST', '/elsewhere', '{"payload": 1}')).status).toBe(404);
+      const chunked = await shim.request('POST', '/', '{"payload":{"action":"echo","n":1}}', { chunked: true });
+      expect(chunked.status).toBe(200);
+      expect(JSON.parse(chunked.body)).toMatchObject({ payload: { payload: { n: 1 } } });
+    });
+
+    it('exits with 2 when told neither a socket nor a port', async () => {
+      const exit = await shims.runToExit({ codeDir, handler: options.hello, env: { DISPATCH_SOCKET: '', PORT: '' } });
+      expect(exit).toMatchObject({ code: 2, stderr: 'dispatch shim: set DISPATCH_SOCKET (a unix socket path) or PORT\n' });
+    });
+
+    it('on SIGTERM stops accepting, answers the call in flight, exits 0 and removes its socket', async () => {
+      const started = shims.path('slow-started');
+      const release = shims.path('slow-release');
+      const slow = options.slow(started, release);
+      const own = await shims.start({ codeDir, handler: slow.handler });
+      const reply = own.call({ payload: slow.payload });
+      await waitFor(() => existsSync(started), { what: 'the call to start' });
+
+      own.child.kill('SIGTERM');
+      const socket = (own.target as { socket: string }).socket;
+      await waitFor(() => !existsSync(socket), { what: 'the shim to stop listening' });
+      await expect(own.request('GET', '/_/health')).rejects.toThrow(/ENOENT|ECONNREFUSED/);
+      expect(own.running).toBe(true);
+
+      await writeFile(release, '');
+      expect(await reply).toMatchObject({ payload: 'finished', context: { error: null } });
+      expect(await own.exited).toEqual({ code: 0, signal: null });
+      expect(existsSync(socket)).toBe(false);
+    });
+
+    it('ends at once on a second signal during the drain', async () => {
+      const started = shims.path('held-started');
+      const release = shims.path('held-release');
+      const slow = options.slow(started, release);
+      const own = await shims.start({ codeDir, handler: slow.handler });
+      const outcome = own.call({ payload: slow.payload }).then(
+        () => 'answered',
+        () => 'cut off',
+      );
+      await waitFor(() => existsSync(started), { what: 'the call to start' });
+      own.child.kill('SIGTERM');
+      await waitFor(() => !existsSync((own.target as { socket: string }).socket), { what: 'the drain to begin' });
+      own.child.kill('SIGTERM');
+      expect(await own.exited).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(await outcome).toBe('cut off');
+    });
+
+    it('replaces a stale socket left by a killed shim', async () => {
+      const socket = shims.path('stale.sock');
+      const first = await shims.start({ codeDir, handler: options.hello, socket });
+      await first.stop('SIGKILL');
+      expect(existsSync(socket)).toBe(true);
+
+      const second = await shims.start({ codeDir, handler: options.hello, socket });
+      expect((await second.call({ payload: { name: 'again' } })).payload).toBe('hello again');
+    });
+
+    it('listens on TCP PORT when given no socket', async () => {
+      const port = await freePort();
+      const own = await shims.start({ codeDir, handler: options.hello, port });
+      expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
+    });
+  });
+}
