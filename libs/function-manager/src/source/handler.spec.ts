@@ -1,19 +1,9 @@
-import { DispatchError } from '@dispatch/platform';
 import { checkHandler, parseHandler } from './handler';
 import type { SourceTree } from './source-tree';
+import { refusal } from './test-support/refusal';
 
 function tree(...paths: string[]): SourceTree {
   return { files: paths.sort().map((path) => ({ path, mode: 0o644 as const, content: Buffer.alloc(0) })) };
-}
-
-function refusal(run: () => unknown): DispatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DispatchError);
-    return error as DispatchError;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('checkHandler', () => {

@@ -1,22 +1,12 @@
 import { gzipSync } from 'node:zlib';
-import { DispatchError } from '@dispatch/platform';
 import { treeDigest } from './digest';
 import { SOURCE_FILE_MAX_BYTES } from './limits';
 import { detectArchiveFormat, readArchive } from './read-archive';
 import type { SourceTree } from './source-tree';
+import { asyncRefusal } from './test-support/refusal';
 import { paxRecord, writeTar, writeZip, type TarEntrySpec, type ZipEntrySpec } from './test-support/archives';
 
 const MiB = 1024 * 1024;
-
-async function refusal(promise: Promise<unknown>): Promise<DispatchError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DispatchError);
-    return error as DispatchError;
-  }
-  throw new Error('expected a refusal');
-}
 
 function summary(tree: SourceTree): Array<[string, string, string]> {
   return tree.files.map((file) => [file.path, file.mode.toString(8), file.content.toString()]);
@@ -148,7 +138,7 @@ describe('readArchive', () => {
       ['tar.gz', writeTar([{ path: 'a/../../x.js', content: 'evil' }], { gzip: true })],
       ['zip', writeZip([{ name: '../x.js', content: 'evil' }])],
     ])('a path escaping the tree with .. (%s)', async (_format, archive) => {
-      const error = await refusal(readArchive(archive));
+      const error = await asyncRefusal(readArchive(archive));
       expect(error.code).toBe('INVALID_ARCHIVE');
       expect(error.message).toMatch(/archive entry (\.\.\/x\.js|a\/\.\.\/\.\.\/x\.js) reaches outside the source with '\.\.'/);
     });
@@ -158,7 +148,7 @@ describe('readArchive', () => {
       ['zip', writeZip([{ name: '/etc/x', content: 'evil' }])],
       ['zip, Windows drive', writeZip([{ name: 'C:\\x', content: 'evil' }])],
     ])('an absolute path (%s)', async (_format, archive) => {
-      const error = await refusal(readArchive(archive));
+      const error = await asyncRefusal(readArchive(archive));
       expect(error.code).toBe('INVALID_ARCHIVE');
       expect(error.message).toMatch(/^archive entry (\/etc\/x|C:\/x) has an absolute path/);
     });
@@ -167,31 +157,31 @@ describe('readArchive', () => {
       ['tar', writeTar([{ path: 'index.js', content: INDEX }, { path: 'link.js', type: 'SymbolicLink', linkpath: 'index.js' }])],
       ['zip', writeZip([{ name: 'link.js', content: 'index.js', unixMode: 0o120777 }])],
     ])('a symlink (%s)', async (_format, archive) => {
-      const error = await refusal(readArchive(archive));
+      const error = await asyncRefusal(readArchive(archive));
       expect(error.code).toBe('INVALID_ARCHIVE');
       expect(error.message).toBe('archive contains a symlink link.js: replace it with the file');
     });
 
     it('a hard link, a device, a fifo', async () => {
-      const hard = await refusal(
+      const hard = await asyncRefusal(
         readArchive(writeTar([{ path: 'index.js', content: INDEX }, { path: 'again.js', type: 'Link', linkpath: 'index.js' }])),
       );
       expect(hard.message).toBe('archive contains a hard link again.js: replace it with the file');
-      const device = await refusal(readArchive(writeTar([{ path: 'dev/null', type: 'CharacterDevice' }])));
+      const device = await asyncRefusal(readArchive(writeTar([{ path: 'dev/null', type: 'CharacterDevice' }])));
       expect(device.code).toBe('INVALID_ARCHIVE');
       expect(device.message).toMatch(/^archive contains a device or special file dev\/null \(CharacterDevice\)/);
-      const fifo = await refusal(readArchive(writeZip([{ name: 'pipe', unixMode: 0o010644 }])));
+      const fifo = await asyncRefusal(readArchive(writeZip([{ name: 'pipe', unixMode: 0o010644 }])));
       expect(fifo.message).toMatch(/^archive contains a device or special file pipe/);
     });
 
     it('what is not a tar.gz, tar or zip', async () => {
       for (const bytes of [Buffer.from('print("hello")\n'), Buffer.alloc(0), Buffer.from('PK\x01\x02 not really')]) {
-        const error = await refusal(readArchive(bytes));
+        const error = await asyncRefusal(readArchive(bytes));
         expect(error.code).toBe('INVALID_ARCHIVE');
         expect(error.message).toBe('source is not a tar.gz, tar or zip archive');
       }
       // A gzip of something other than a tar (here a gzip of a gzip).
-      const nested = await refusal(readArchive(gzipSync(writeTar(tarEntries, { gzip: true }))));
+      const nested = await asyncRefusal(readArchive(gzipSync(writeTar(tarEntries, { gzip: true }))));
       expect(nested.message).toBe('source is not a tar.gz, tar or zip archive');
     });
 
@@ -203,7 +193,7 @@ describe('readArchive', () => {
         writeZip([]),
         writeZip([{ name: 'hello/' }, { name: '.DS_Store', content: 'junk' }]),
       ]) {
-        const error = await refusal(readArchive(archive));
+        const error = await asyncRefusal(readArchive(archive));
         expect(error.code).toBe('INVALID_ARCHIVE');
         expect(error.message).toBe('archive holds no files');
       }
@@ -211,33 +201,33 @@ describe('readArchive', () => {
 
     it('a damaged archive', async () => {
       const tgz = writeTar(tarEntries, { gzip: true });
-      const truncated = await refusal(readArchive(tgz.subarray(0, tgz.length - 12)));
+      const truncated = await asyncRefusal(readArchive(tgz.subarray(0, tgz.length - 12)));
       expect(truncated.code).toBe('INVALID_ARCHIVE');
       expect(truncated.message).toMatch(/^archive is damaged: gzip: unexpected end of file/);
 
       const tar = writeTar([{ path: 'index.js', content: INDEX.repeat(40) }]);
-      const cut = await refusal(readArchive(tar.subarray(0, 1024)));
+      const cut = await asyncRefusal(readArchive(tar.subarray(0, 1024)));
       expect(cut.message).toMatch(/^archive is damaged: /);
 
       const badChecksum = Buffer.from(writeTar(tarEntries));
       badChecksum[700] ^= 0xff; // inside the second header's name
-      const corrupt = await refusal(readArchive(badChecksum));
+      const corrupt = await asyncRefusal(readArchive(badChecksum));
       expect(corrupt.message).toMatch(/^archive is damaged: .*checksum/);
 
       const zip = writeZip([{ name: 'index.js', content: INDEX, method: 'store' }]);
       zip[30 + 'index.js'.length + 3] ^= 0xff; // a byte of the stored data
-      const crc = await refusal(readArchive(zip));
+      const crc = await asyncRefusal(readArchive(zip));
       expect(crc.message).toBe('archive entry index.js is damaged: its CRC-32 does not match');
 
-      const noDirectory = await refusal(readArchive(zip.subarray(0, 60)));
+      const noDirectory = await asyncRefusal(readArchive(zip.subarray(0, 60)));
       expect(noDirectory.code).toBe('INVALID_ARCHIVE');
       expect(noDirectory.message).toMatch(/^archive is damaged: /);
     });
 
     it('a path given twice, or both as a file and as a directory', async () => {
-      const twice = await refusal(readArchive(writeZip([{ name: 'a.js', content: '1' }, { name: './a.js', content: '2' }])));
+      const twice = await asyncRefusal(readArchive(writeZip([{ name: 'a.js', content: '1' }, { name: './a.js', content: '2' }])));
       expect(twice.message).toBe('archive holds a.js twice');
-      const both = await refusal(readArchive(writeTar([{ path: 'lib', content: 'x' }, { path: 'lib/a.js', content: 'y' }])));
+      const both = await asyncRefusal(readArchive(writeTar([{ path: 'lib', content: 'x' }, { path: 'lib/a.js', content: 'y' }])));
       expect(both.message).toBe('archive holds lib both as a file and as a directory (lib/a.js)');
     });
 
@@ -246,12 +236,12 @@ describe('readArchive', () => {
       const encrypted = Buffer.from(zip);
       const central = encrypted.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
       encrypted.writeUInt16LE(0x0801, central + 8);
-      expect((await refusal(readArchive(encrypted))).message).toBe(
+      expect((await asyncRefusal(readArchive(encrypted))).message).toBe(
         'archive entry index.js is encrypted: upload an archive without a password',
       );
       const bzip = Buffer.from(zip);
       bzip.writeUInt16LE(12, central + 10);
-      expect((await refusal(readArchive(bzip))).message).toBe(
+      expect((await asyncRefusal(readArchive(bzip))).message).toBe(
         'archive entry index.js uses compression method 12: only stored and deflated entries are supported',
       );
     });
@@ -259,21 +249,21 @@ describe('readArchive', () => {
 
   describe('limits', () => {
     it('refuses an archive over the archive limit before reading it', async () => {
-      const error = await refusal(readArchive(Buffer.alloc(10 * MiB + 1)));
+      const error = await asyncRefusal(readArchive(Buffer.alloc(10 * MiB + 1)));
       expect(error.code).toBe('PAYLOAD_TOO_LARGE');
       expect(error.message).toBe('source archive of 10485761 bytes is over the 10 MiB limit on an uploaded archive');
-      const small = await refusal(readArchive(writeTar(tarEntries), { maxArchiveBytes: 1024 }));
+      const small = await asyncRefusal(readArchive(writeTar(tarEntries), { maxArchiveBytes: 1024 }));
       expect(small.message).toMatch(/^source archive of \d+ bytes is over the 1 KiB limit on an uploaded archive$/);
     });
 
     it('refuses more files than the limit', async () => {
       const files = Array.from({ length: 6 }, (_, i) => ({ path: `f${i}.js`, content: 'x' }));
-      const error = await refusal(readArchive(writeTar(files), { maxFiles: 5 }));
+      const error = await asyncRefusal(readArchive(writeTar(files), { maxFiles: 5 }));
       expect(error.code).toBe('PAYLOAD_TOO_LARGE');
       expect(error.message).toBe('archive holds more than 5 files: the limit is 5 files');
       // Directories are not files, but there may not be endlessly many of them either.
       const dirs = Array.from({ length: 11 }, (_, i) => ({ path: `d${i}/`, type: 'Directory' as const }));
-      const many = await refusal(readArchive(writeTar([...dirs, { path: 'a.js', content: 'x' }]), { maxFiles: 5 }));
+      const many = await asyncRefusal(readArchive(writeTar([...dirs, { path: 'a.js', content: 'x' }]), { maxFiles: 5 }));
       expect(many.message).toBe('archive holds more than 10 entries: the limit is 5 files and twice as many entries');
       await expect(readArchive(writeTar(files.slice(0, 5)), { maxFiles: 5 })).resolves.toBeDefined();
     });
@@ -281,7 +271,7 @@ describe('readArchive', () => {
     it('refuses a file over the one-file limit, from its header, before inflating it', async () => {
       const big = Buffer.alloc(SOURCE_FILE_MAX_BYTES + 1);
       for (const archive of [writeTar([{ path: 'big.bin', content: big }], { gzip: true }), writeZip([{ name: 'big.bin', content: big }])]) {
-        const error = await refusal(readArchive(archive));
+        const error = await asyncRefusal(readArchive(archive));
         expect(error.code).toBe('PAYLOAD_TOO_LARGE');
         expect(error.message).toBe('file big.bin is larger than the 20 MiB limit on one file');
       }
@@ -289,7 +279,7 @@ describe('readArchive', () => {
 
     it('refuses a source over the total limit', async () => {
       const files = [0, 1, 2].map((i) => ({ path: `part${i}.bin`, content: Buffer.alloc(400 * 1024, i) }));
-      const error = await refusal(readArchive(writeTar(files, { gzip: true }), { maxTreeBytes: MiB }));
+      const error = await asyncRefusal(readArchive(writeTar(files, { gzip: true }), { maxTreeBytes: MiB }));
       expect(error.code).toBe('PAYLOAD_TOO_LARGE');
       expect(error.message).toBe("the extracted source is larger than the 1 MiB limit on a function's source");
     });
@@ -299,13 +289,13 @@ describe('readArchive', () => {
       const zeros = Buffer.alloc(21 * MiB);
       const bomb = writeZip([{ name: 'bomb.bin', content: zeros, declaredSize: 1024, level: 9 }]);
       expect(bomb.length).toBeLessThan(64 * 1024);
-      const error = await refusal(readArchive(bomb));
+      const error = await asyncRefusal(readArchive(bomb));
       expect(error.code).toBe('INVALID_ARCHIVE');
       expect(error.message).toBe('archive entry bomb.bin inflates past the 1024 bytes its header declares: the archive is damaged');
 
       // Honest entries that each fit, together past the total: refused before the third inflates.
       const wide = writeZip([0, 1, 2].map((i) => ({ name: `zeros${i}.bin`, content: Buffer.alloc(900 * 1024) })));
-      const total = await refusal(readArchive(wide, { maxTreeBytes: 2 * MiB }));
+      const total = await asyncRefusal(readArchive(wide, { maxTreeBytes: 2 * MiB }));
       expect(total.code).toBe('PAYLOAD_TOO_LARGE');
       expect(total.message).toBe("the extracted source is larger than the 2 MiB limit on a function's source");
     });
@@ -314,7 +304,7 @@ describe('readArchive', () => {
       // One small file, then 8 MiB of zeros after the end-of-archive marker.
       const trailing = Buffer.alloc(8 * MiB);
       const bomb = writeTar([{ path: 'index.js', content: INDEX }], { gzip: true, trailing });
-      const error = await refusal(readArchive(bomb, { maxTreeBytes: MiB, maxFiles: 10 }));
+      const error = await asyncRefusal(readArchive(bomb, { maxTreeBytes: MiB, maxFiles: 10 }));
       expect(error.code).toBe('PAYLOAD_TOO_LARGE');
       expect(error.message).toBe('archive inflates past 1.0 MiB of tar, more than a source of at most 1 MiB can take');
     });

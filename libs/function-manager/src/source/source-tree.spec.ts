@@ -1,15 +1,5 @@
-import { DispatchError } from '@dispatch/platform';
 import { normaliseSourcePath, sourceFileMode, treeFromFiles, type SourceFileInput } from './source-tree';
-
-function refusal(run: () => unknown): DispatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DispatchError);
-    return error as DispatchError;
-  }
-  throw new Error('expected a refusal');
-}
+import { refusal } from './test-support/refusal';
 
 const file = (path: string, content = 'x', mode?: number): SourceFileInput => ({ path, content: Buffer.from(content), mode });
 
