@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { isStatementRefused } from '@dispatch/persistence';
 import { InjectDataSource } from '@dispatch/platform';
 import { Run } from '../persistence/entities/run.entity';
 
@@ -167,7 +168,7 @@ export class RunRecorder implements OnApplicationShutdown {
       await this.write(batch.map((p) => p.row as string));
       for (const p of batch) for (const d of p.done) d.resolve();
     } catch (err) {
-      if (batch.length === 1 || !isRefusedByDatabase(err)) {
+      if (batch.length === 1 || !isStatementRefused(err)) {
         for (const p of batch) for (const d of p.done) d.reject(err);
         return;
       }
@@ -211,10 +212,4 @@ export class RunRecorder implements OnApplicationShutdown {
       `ON CONFLICT ("id") DO UPDATE SET ${updated.join(', ')}`
     );
   }
-}
-
-/** An error PostgreSQL answered for the statement (it has a SQLSTATE), not a lost connection. */
-function isRefusedByDatabase(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
 }

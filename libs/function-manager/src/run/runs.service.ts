@@ -28,8 +28,9 @@ export const LOST_RUN_GRACE_MS = 5000;
 
 /**
  * Starts runs and reads them. Blocking runs execute in the request and are recorded once, when
- * they end (or RUNNING first when they take long), committed just after the answer; async runs are recorded INITIALIZED with a
- * `function.run.requested.v1` event in one transaction and executed by its consumer.
+ * they end (or RUNNING first when they take long), committed by RunRecorder within about 10 ms of
+ * the answer; async runs are recorded INITIALIZED with a `function.run.requested.v1` event in one
+ * transaction and executed by its consumer.
  */
 @Injectable()
 export class RunsService {
