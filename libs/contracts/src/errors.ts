@@ -35,6 +35,8 @@ export const ErrorCode = {
   PROVIDER_ERROR: 'PROVIDER_ERROR',
   BUS_TIMEOUT: 'BUS_TIMEOUT',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** The platform's database does not answer (restarting, unreachable): retry after Retry-After. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -26,6 +26,7 @@ export * from './auth/guard/auth.guard';
 export * from './auth/guard/token-authenticator';
 export * from './auth/auth.module';
 export * from './bootstrap/shutdown-steps';
+export * from './bootstrap/exit-codes';
 export * from './auth/verify';
 export * from './audit';
 export * from './api/entity-schemas';

@@ -29,6 +29,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   PROVIDER_ERROR: 502,
   BUS_TIMEOUT: 504,
   SERVICE_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
