@@ -15,6 +15,11 @@ export interface BusMessage<T = unknown> {
   ack(): Promise<void>;
   /** Negative acknowledge: redeliver after `delayMs` (default 0). */
   nak(delayMs?: number): Promise<void>;
+  /**
+   * Still at it: restarts the ack wait, so a handler that waits long (for capacity, say) keeps its
+   * message instead of seeing it redelivered to another member. JetStream's "in progress" ack.
+   */
+  working(): Promise<void>;
 }
 
 export interface PublishOptions {
@@ -33,13 +38,19 @@ export interface SubscribeOptions {
   ackWaitMs?: number;
   /** Deliveries before a message is given up (dead-lettered). Default 10. */
   maxDeliver?: number;
+  /**
+   * Messages this subscription handles at once. Default 1, which keeps publish order; more lets
+   * handlers that wait on something else (a function call) overlap, in no particular order.
+   */
+  concurrency?: number;
 }
 
 export type MessageHandler<T = unknown> = (msg: BusMessage<T>) => Promise<void>;
 
 /**
- * A handler that returns normally acks; one that throws naks (redelivered, bounded by
- * `maxDeliver`). A handler may also ack/nak itself; later calls are no-ops.
+ * A handler that returns normally acks; one that throws naks (redelivered after a backoff that
+ * doubles with each delivery, bounded by `maxDeliver`). A handler may also ack/nak itself; later
+ * calls are no-ops.
  */
 export interface Subscription {
   unsubscribe(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { BusLog } from './bus-log';
-import { DeliveryRun, type Settler } from './delivery-run';
+import { DeliveryRun, redeliveryDelayMs, type Settler } from './delivery-run';
 
 function recordingSettler() {
   const calls: string[] = [];
@@ -7,6 +7,7 @@ function recordingSettler() {
     ack: async () => void calls.push('ack'),
     nak: async (delayMs) => void calls.push(`nak:${delayMs}`),
     term: async () => void calls.push('term'),
+    working: async () => void calls.push('working'),
   };
   return { calls, settler };
 }
@@ -29,17 +30,38 @@ describe('DeliveryRun', () => {
     expect(calls).toEqual(['ack']);
   });
 
-  it('naks without delay when the handler throws', async () => {
+  it('naks after a backoff that doubles with each delivery when the handler throws', async () => {
     const { calls, settler } = recordingSettler();
     const { lines, log } = recordingLog();
+    for (const n of [1, 2, 3]) {
+      await new DeliveryRun(fields(n), settler).run(
+        async () => {
+          throw new Error('boom');
+        },
+        { group: 'g', maxDeliver: 10, log },
+      );
+    }
+    expect(calls).toEqual(['nak:200', 'nak:400', 'nak:800']);
+    expect(lines).toEqual(Array(3).fill(expect.stringMatching(/^warn:.*redelivered/)));
+  });
+
+  it('caps the redelivery backoff at 30 s', () => {
+    expect(redeliveryDelayMs(1)).toBe(200);
+    expect(redeliveryDelayMs(9)).toBe(30_000);
+    expect(redeliveryDelayMs(1000)).toBe(30_000);
+  });
+
+  it('passes working() on while unsettled, and drops it once settled', async () => {
+    const { calls, settler } = recordingSettler();
     await new DeliveryRun(fields(), settler).run(
-      async () => {
-        throw new Error('boom');
+      async (msg) => {
+        await msg.working();
+        await msg.ack();
+        await msg.working();
       },
-      { group: 'g', maxDeliver: 3, log },
+      { group: 'g', maxDeliver: 3, ...recordingLog() },
     );
-    expect(calls).toEqual(['nak:0']);
-    expect(lines).toEqual([expect.stringMatching(/^warn:.*redelivered/)]);
+    expect(calls).toEqual(['working', 'ack']);
   });
 
   it('gives up with an error log when the last allowed delivery throws', async () => {
@@ -89,6 +111,7 @@ describe('DeliveryRun', () => {
       },
       nak: async () => undefined,
       term: async () => undefined,
+      working: async () => undefined,
     };
     await expect(new DeliveryRun(fields(), failing).run(async () => undefined, { group: 'g', maxDeliver: 3, log })).resolves.toBeUndefined();
     expect(lines).toEqual([expect.stringMatching(/^warn:could not settle/)]);

@@ -1,5 +1,6 @@
 import type { BusMessage, MessageHandler } from './bus';
 import { type BusLog, errorFields } from './bus-log';
+import { REDELIVERY_FIRST_MS, REDELIVERY_MAX_MS } from './defaults';
 
 /** What a transport does to settle one delivery. */
 export interface Settler {
@@ -7,9 +8,16 @@ export interface Settler {
   nak(delayMs: number): Promise<void>;
   /** Stops redelivery for good: the last allowed delivery failed. */
   term(): Promise<void>;
+  /** Restarts the delivery's ack wait. */
+  working(): Promise<void>;
 }
 
-export type DeliveredFields<T> = Omit<BusMessage<T>, 'ack' | 'nak'>;
+/** How long a message whose handler threw waits before delivery `deliveryCount + 1`: a failing dependency is not hammered. */
+export function redeliveryDelayMs(deliveryCount: number): number {
+  return Math.min(REDELIVERY_MAX_MS, REDELIVERY_FIRST_MS * 2 ** Math.max(0, deliveryCount - 1));
+}
+
+export type DeliveredFields<T> = Omit<BusMessage<T>, 'ack' | 'nak' | 'working'>;
 
 export interface DeliveryContext {
   group: string;
@@ -34,6 +42,9 @@ export class DeliveryRun<T> {
       ...fields,
       ack: () => this.settle(() => settler.ack()),
       nak: (delayMs = 0) => this.settle(() => settler.nak(Math.max(0, delayMs))),
+      working: async () => {
+        if (!this.settled) await settler.working();
+      },
     };
   }
 
@@ -57,8 +68,9 @@ export class DeliveryRun<T> {
         log.error({ ...fields, maxDeliver, ...errorFields(failure) }, 'bus message dead-lettered: its last allowed delivery failed');
         await this.settle(() => this.settler.term());
       } else {
-        log.warn({ ...fields, ...errorFields(failure) }, 'bus handler failed; the message will be redelivered');
-        await this.settle(() => this.settler.nak(0));
+        const delayMs = redeliveryDelayMs(deliveryCount);
+        log.warn({ ...fields, delayMs, ...errorFields(failure) }, 'bus handler failed; the message will be redelivered');
+        await this.settle(() => this.settler.nak(delayMs));
       }
     } catch (err) {
       log.warn({ ...fields, ...errorFields(err) }, 'could not settle a bus message; it comes back after its ack wait');

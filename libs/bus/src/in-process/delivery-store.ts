@@ -83,16 +83,16 @@ export class DeliveryStore {
   }
 
   /**
-   * Takes the oldest visible live row of the consumer. SKIP LOCKED keeps two members from taking
-   * the same row; an in-flight row whose ack wait ran out is visible again, which is the
-   * ack-timeout redelivery.
+   * Takes up to `limit` of the oldest visible live rows of the consumer, oldest first. SKIP LOCKED
+   * keeps two members from taking the same row; an in-flight row whose ack wait ran out is visible
+   * again, which is the ack-timeout redelivery.
    */
-  async claim(consumer: string, ackWaitMs: number, maxDeliver: number): Promise<ClaimedDelivery | undefined> {
+  async claim(consumer: string, ackWaitMs: number, maxDeliver: number, limit = 1): Promise<ClaimedDelivery[]> {
     const { rows } = await this.pool.query<ClaimRow>(
       `WITH candidate AS (
          SELECT "consumer", "seq" FROM ${this.delivery}
          WHERE "consumer" = $1 AND "state" IN ('pending', 'inflight') AND "visible_at" <= now()
-         ORDER BY "seq" LIMIT 1
+         ORDER BY "seq" LIMIT $4
          FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE ${this.delivery} d SET
@@ -104,12 +104,11 @@ export class DeliveryStore {
        )
        SELECT claimed."seq", claimed."attempts", claimed."state", m."subject", m."payload", m."payload" IS NULL AS "absent",
               m."headers", m."msg_id"
-       FROM claimed JOIN ${this.message} m ON m."seq" = claimed."seq"`,
-      [consumer, Math.round(ackWaitMs), maxDeliver],
+       FROM claimed JOIN ${this.message} m ON m."seq" = claimed."seq"
+       ORDER BY claimed."seq"`,
+      [consumer, Math.round(ackWaitMs), maxDeliver, limit],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
+    return rows.map((row) => ({
       seq: row.seq,
       attempts: row.attempts,
       state: row.state,
@@ -117,7 +116,7 @@ export class DeliveryStore {
       payload: row.absent ? undefined : row.payload,
       headers: row.headers,
       msgId: row.msg_id,
-    };
+    }));
   }
 
   /** Milliseconds until the consumer's next live row becomes claimable; undefined when it has none. */
@@ -144,6 +143,15 @@ export class DeliveryStore {
       `UPDATE ${this.delivery} SET "state" = 'pending', "visible_at" = now() + $4::int * interval '1 millisecond'
        WHERE "consumer" = $1 AND "seq" = $2 AND "attempts" = $3 AND "state" = 'inflight'`,
       [consumer, seq, attempts, Math.round(delayMs)],
+    );
+  }
+
+  /** Restarts the ack wait of a delivery still in hand. */
+  async extend(consumer: string, seq: string, attempts: number, ackWaitMs: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.delivery} SET "visible_at" = now() + $4::int * interval '1 millisecond'
+       WHERE "consumer" = $1 AND "seq" = $2 AND "attempts" = $3 AND "state" = 'inflight'`,
+      [consumer, seq, attempts, Math.round(ackWaitMs)],
     );
   }
 
@@ -194,6 +202,10 @@ export class DeliveryStore {
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client whose connection drops emits 'error' outside any query; unheard, it
+    // would crash the process. The query in progress fails on its own, and the client is released broken.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -205,6 +217,7 @@ export class DeliveryStore {
       });
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

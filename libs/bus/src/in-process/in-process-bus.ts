@@ -112,7 +112,7 @@ export class InProcessBus implements Bus {
   async subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription> {
     this.assertAccepting();
     assertSubject(subject, { wildcards: true });
-    const { group, ackWaitMs, maxDeliver } = resolveSubscribeOptions(options);
+    const { group, ackWaitMs, maxDeliver, concurrency } = resolveSubscribeOptions(options);
     const consumer = durableName(group, subject);
     await this.store.ensureConsumer(consumer, subject, ackWaitMs, maxDeliver);
     // close() may have begun meanwhile and would never stop a member added after it.
@@ -124,6 +124,7 @@ export class InProcessBus implements Bus {
       group,
       ackWaitMs,
       maxDeliver,
+      concurrency,
       handler,
       log: this.log,
       pollIntervalMs: this.pollIntervalMs,

@@ -104,14 +104,14 @@ export class NatsBus implements Bus {
     this.assertAccepting();
     assertSubject(subject, { wildcards: true });
     const stream = this.ns.stream(this.streamFor(subject).name);
-    const { group, ackWaitMs, maxDeliver } = resolveSubscribeOptions(options);
+    const { group, ackWaitMs, maxDeliver, concurrency } = resolveSubscribeOptions(options);
     const name = durableName(group, subject);
     const context: DeliveryContext = { group, maxDeliver, log: this.log };
     await ensureDurable(this.jsm, { stream, name, filterSubject: this.ns.subject(subject), ackWaitMs, maxDeliver });
     const consumer = await this.js.consumers.get(stream, name);
     // close() may have begun meanwhile and would never stop a member added after it.
     this.assertAccepting();
-    const member = new PullMember(consumer, (msg) => this.deliver(msg, handler, context), this.log, { group, subject });
+    const member = new PullMember(consumer, (msg) => this.deliver(msg, handler, context), this.log, { group, subject }, concurrency);
     this.members.add(member);
     return {
       unsubscribe: async () => {
@@ -224,6 +224,7 @@ export class NatsBus implements Bus {
         ack: () => whileOpen(() => msg.ackAck()),
         nak: (delayMs) => whileOpen(() => (delayMs > 0 ? msg.nak(delayMs) : msg.nak())),
         term: () => whileOpen(() => msg.term()),
+        working: () => whileOpen(() => msg.working()),
       },
     );
     await run.run(handler, context);

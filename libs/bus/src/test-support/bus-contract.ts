@@ -145,6 +145,63 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       ]);
     });
 
+    it('waits longer before each redelivery of a message whose handler keeps throwing', async () => {
+      const subject = subjectFor('backoff');
+      const at: number[] = [];
+      await subscribe(subject, { group: unique('backoff') }, async () => {
+        at.push(Date.now());
+        if (at.length < 3) throw new Error('still failing');
+      });
+      await bus().publish(subject, { id: 'e' });
+      await waitFor(() => at.length >= 3, { what: 'two redeliveries' });
+      // 200 ms, then 400 ms (less a little for the clocks of two processes on NATS).
+      expect(at[1] - at[0]).toBeGreaterThanOrEqual(150);
+      expect(at[2] - at[1]).toBeGreaterThanOrEqual(350);
+    });
+
+    it('handles up to `concurrency` messages of a subscription at once, and no more', async () => {
+      const subject = subjectFor('concurrency');
+      const hold = gate();
+      let running = 0;
+      let most = 0;
+      const done: number[] = [];
+      await subscribe<{ n: number }>(subject, { group: unique('concurrency'), concurrency: 4 }, async (msg) => {
+        running++;
+        most = Math.max(most, running);
+        await hold.wait;
+        running--;
+        done.push(msg.data.n);
+      });
+      for (const n of range(10)) await bus().publish(subject, { n });
+      await waitFor(() => running === 4, { what: 'four messages in hand' });
+      // Room for no more: a fifth would show up in this time.
+      await quietPeriod(300);
+      expect(most).toBe(4);
+      hold.open();
+      await waitFor(() => done.length === 10, { what: 'all ten handled' });
+      expect(done.sort((a, b) => a - b)).toEqual(range(10));
+      expect(most).toBe(4);
+    });
+
+    it('keeps a message whose handler says it is still working past the ack wait', async () => {
+      const subject = subjectFor('working');
+      const ackWaitMs = 400;
+      const got: number[] = [];
+      await subscribe(subject, { group: unique('working'), ackWaitMs, concurrency: 2 }, async (msg) => {
+        got.push(msg.deliveryCount);
+        if (msg.deliveryCount > 1) return;
+        // Three ack waits long, telling the bus every third of one.
+        for (let i = 0; i < 9; i++) {
+          await quietPeriod(ackWaitMs / 3);
+          await msg.working();
+        }
+      });
+      await bus().publish(subject, { id: 'w' });
+      await waitFor(() => got.length >= 1, { what: 'the delivery' });
+      await quietPeriod(ackWaitMs * 3 + 300);
+      expect(got).toEqual([1]);
+    });
+
     it('redelivers a message that is not acked within the ack wait', async () => {
       const subject = subjectFor('ackwait');
       const group = unique('ackwait');
