@@ -13,6 +13,13 @@ async function main(): Promise<void> {
   // Before start-up: a signal during start-up must still stop what already started.
   onShutdownSignal(logger, () => steps.stop());
   const solo = await startSolo(config, logger, steps);
+  void solo.lost.then(async (failure) => {
+    logger.fatal({ reason: failure.message }, 'stopping: a dependency is lost');
+    process.stderr.write(`dispatch stopped: ${failure.message}\n`);
+    await steps.stop();
+    logger.flush();
+    process.exit(failure.exitCode);
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(
     [

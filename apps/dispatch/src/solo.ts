@@ -9,8 +9,8 @@ import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { IamService } from '@dispatch/identity-manager';
-import { migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
-import { AuthModule, createHttpApp, InfrastructureModule, loadConfigOrExit, PlatformModule, type ShutdownSteps } from '@dispatch/platform';
+import { CONNECT_TIMEOUT_MS, migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
+import { AuthModule, createHttpApp, ExitCode, InfrastructureModule, loadConfigOrExit, PlatformModule, type ShutdownSteps, StartupFailure } from '@dispatch/platform';
 import { startFaasLocal } from '@dispatch/faas-local';
 import { functionConfigSchema } from '@dispatch/function-manager';
 import { ensureCliCredentials } from './cli-credentials';
@@ -27,7 +27,12 @@ export interface RunningSolo {
   functions: string;
   dataDir: string;
   database: string;
+  /** Settles when a dependency is lost for good (the embedded PostgreSQL could not be restarted): the server must stop. */
+  lost: Promise<StartupFailure>;
 }
+
+/** Restarts of the embedded PostgreSQL after an exit nobody asked for: 0.25 + 0.5 + 1 + 2 + 4 s of waiting at most. */
+const POSTGRES_RESTARTS = { attempts: 5, firstDelayMs: 250 };
 
 /**
  * Solo mode: one process composing every service over the embedded (or given) PostgreSQL and the
@@ -38,6 +43,8 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
   const abortIfStopping = () => {
     if (undo.isStopping) throw new Error('stopped during start-up');
   };
+  let reportLost!: (failure: StartupFailure) => void;
+  const lost = new Promise<StartupFailure>((resolve) => (reportLost = resolve));
   try {
     await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 });
 
@@ -49,6 +56,9 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
         log: logger.child({ component: 'postgres' }),
         // Ctrl-C reaches PostgreSQL too (same process group): its exit while stopping is expected.
         isShuttingDown: () => undo.isStopping,
+        // Killed or crashed, it comes back on the same port; the pools reconnect by themselves and
+        // /readyz answers 503 meanwhile. Accepted async runs wait in its tables.
+        restart: { ...POSTGRES_RESTARTS, onLost: (reason) => reportLost(new StartupFailure(ExitCode.DEPENDENCY_LOST, reason.message, { cause: reason })) },
       });
       undo.add(() => pg.stop());
       databaseUrl = pg.url;
@@ -99,7 +109,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
         log: logger.child({ component: 'bus' }),
       });
     } else {
-      const pool = new Pool({ connectionString: databaseUrl, max: 5, application_name: 'dispatch-bus' });
+      const pool = new Pool({ connectionString: databaseUrl, max: 5, application_name: 'dispatch-bus', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       // An idle client losing its connection (PostgreSQL restarting or stopping) must not crash us.
       pool.on('error', (err) => logger.warn({ err }, 'bus database connection lost'));
       undo.add(() => pool.end());
@@ -139,6 +149,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
       functions: `faas-local on ${faasSocket} (${faas.sandbox === 'bwrap' ? 'sandboxed with bubblewrap' : 'NOT sandboxed: install bubblewrap to isolate functions'})`,
       dataDir: config.DISPATCH_HOME,
       database,
+      lost,
     };
   } catch (err) {
     await undo.stop();

