@@ -15,6 +15,11 @@ export const functionConfigSchema = z.object({
   RUN_RETENTION_DAYS: intFrom(1, 7),
   RUN_RETENTION_PER_FUNCTION: intFrom(1, 1000),
   RUN_SWEEP_MS: intFrom(100, 30_000),
+  /**
+   * How long a process's heartbeat may be silent before the runs it was running are given up as
+   * lost; it beats five times per lease. Runs waiting in the queue are never given up.
+   */
+  RUN_LEASE_MS: intFrom(1000, 30_000),
   /** How long a new version may take to become ready on the provider before it is marked ERROR. */
   DEPLOY_TIMEOUT_MS: intFrom(1000, 120_000),
   /** How long a replaced version keeps serving runs already routed to it before it is removed. */

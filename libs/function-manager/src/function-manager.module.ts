@@ -20,6 +20,7 @@ import { RunJanitor } from './run/run-janitor';
 import { RunMetrics } from './run/run-metrics';
 import { RunRecorder } from './run/run-recorder';
 import { RunsService } from './run/runs.service';
+import { RunnerLease } from './run/runner-lease';
 import { ServiceBindingInjector } from './run/service-binding-injector';
 import { UsageMeter } from './usage/usage-meter';
 
@@ -68,6 +69,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         RunMetrics,
         RunsService,
         RunJanitor,
+        RunnerLease,
         ConcurrencyLimiter,
         ServiceBindingInjector,
         UsageMeter,

@@ -9,3 +9,4 @@ export * from './kubernetes';
 export * from './specs';
 export * from './runtimes/shim-process';
 export * from './runtimes/shim-contract';
+export * from './tcp-cutter';

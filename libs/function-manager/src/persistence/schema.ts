@@ -3,10 +3,12 @@ import { FunctionRecord } from './entities/function.entity';
 import { FunctionSource } from './entities/function-source.entity';
 import { FunctionVersion } from './entities/function-version.entity';
 import { Run } from './entities/run.entity';
+import { Runner } from './entities/runner.entity';
 import { UsageRecord } from './entities/usage.entity';
 import { FunctionManagerInit1763900000001 } from './migrations/1763900000001-init';
 import { FunctionsAndRuns1795435976402 } from './migrations/1795435976402-functions-and-runs';
 import { PartialUnfinishedRunIndex1795444607394 } from './migrations/1795444607394-partial-unfinished-run-index';
+import { RunLeases1796542714098 } from './migrations/1796542714098-run-leases';
 
 /** function-manager's own PostgreSQL schema: its entities and the migrations that create them. */
-export const FUNCTIONS_SCHEMA = serviceSchema('functions', [OutboxRecord, FunctionRecord, FunctionVersion, FunctionSource, Run, UsageRecord], [FunctionManagerInit1763900000001, FunctionsAndRuns1795435976402, PartialUnfinishedRunIndex1795444607394]);
+export const FUNCTIONS_SCHEMA = serviceSchema('functions', [OutboxRecord, FunctionRecord, FunctionVersion, FunctionSource, Run, Runner, UsageRecord], [FunctionManagerInit1763900000001, FunctionsAndRuns1795435976402, PartialUnfinishedRunIndex1795444607394, RunLeases1796542714098]);

@@ -2,45 +2,59 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BUS, type Bus } from '@dispatch/bus';
 import { DEFAULT_QUOTAS, ErrorCode, type OrgQuotas } from '@dispatch/contracts';
 import { DispatchError } from '@dispatch/platform';
+import type { ActiveFunction } from './active-function';
+import { KeyedSlots, type Release } from './keyed-slots';
 
 /** How long an org's quotas are trusted before identity-manager is asked again. */
 export const QUOTA_TTL_MS = 10_000;
 
 /**
- * The org quota on concurrent runs (issue 4 stores it, this enforces it): runs in flight are
- * counted per org in this process, and one past the quota is refused with 429 QUOTA_EXCEEDED.
- * With several replicas each enforces the whole quota on its own share.
+ * What may run at once: the org's quota of concurrent runs, and each function's capacity on the
+ * provider (maxReplicas × maxConcurrency calls). Runs in flight are counted per org and per
+ * function in this process; with several replicas each enforces the whole quota on its own share.
+ *
+ * A blocking run past the org's quota is refused with 429 QUOTA_EXCEEDED, and goes to the
+ * provider even when the function is at capacity (the provider queues it, and its caller waits
+ * anyway). A queued run waits for room under both instead: sent to a provider that is full, it
+ * would spend its timeout in the provider's queue and could fail without having started.
  */
 @Injectable()
 export class ConcurrencyLimiter {
-  private readonly inFlight = new Map<string, number>();
+  private readonly orgs = new KeyedSlots();
+  private readonly functions = new KeyedSlots();
   private readonly quotas = new Map<string, { quotas: OrgQuotas; expires: number }>();
 
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
-  /** Takes a slot for a run of `org`; the returned function gives it back. */
-  async acquire(org: string): Promise<() => void> {
-    const { maxConcurrentRuns } = await this.quotasOf(org);
-    const running = this.inFlight.get(org) ?? 0;
-    if (running >= maxConcurrentRuns) {
+  /** Takes a slot for a blocking run of `fn`, or refuses; the returned function gives it back. */
+  async acquire(fn: ActiveFunction): Promise<Release> {
+    const { maxConcurrentRuns } = await this.quotasOf(fn.org);
+    const org = this.orgs.tryTake(fn.org, maxConcurrentRuns);
+    if (!org) {
       throw new DispatchError(
         ErrorCode.QUOTA_EXCEEDED,
-        `the org already has ${running} runs in progress, its quota of concurrent runs (maxConcurrentRuns ${maxConcurrentRuns}); retry when some finish, or ask a platform admin to raise it`,
+        `the org already has ${this.orgs.count(fn.org)} runs in progress, its quota of concurrent runs (maxConcurrentRuns ${maxConcurrentRuns}); retry when some finish, or ask a platform admin to raise it`,
       );
     }
-    this.inFlight.set(org, running + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const now = (this.inFlight.get(org) ?? 1) - 1;
-      if (now) this.inFlight.set(org, now);
-      else this.inFlight.delete(org);
-    };
+    return both(org, this.functions.takeAnyway(fn.id));
+  }
+
+  /**
+   * Waits for room for a queued run of `fn`: first under the function's capacity, then under the
+   * org's quota, so the org's slots are held only by runs about to start.
+   */
+  async acquireWhenFree(fn: ActiveFunction): Promise<Release> {
+    const slot = await this.functions.take(fn.id, () => capacityOf(fn));
+    try {
+      return both(slot, await this.orgs.take(fn.org, async () => (await this.quotasOf(fn.org)).maxConcurrentRuns));
+    } catch (err) {
+      slot();
+      throw err;
+    }
   }
 
   running(org: string): number {
-    return this.inFlight.get(org) ?? 0;
+    return this.orgs.count(org);
   }
 
   async quotasOf(org: string): Promise<OrgQuotas> {
@@ -56,4 +70,16 @@ export class ConcurrencyLimiter {
     this.quotas.set(org, { quotas, expires: Date.now() + QUOTA_TTL_MS });
     return quotas;
   }
+}
+
+/** Calls a function of the provider takes at once: its replicas times the calls each takes. */
+export function capacityOf(fn: ActiveFunction): number {
+  return fn.spec.maxReplicas * fn.spec.maxConcurrency;
+}
+
+function both(a: Release, b: Release): Release {
+  return () => {
+    b();
+    a();
+  };
 }

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type DataSource, In } from 'typeorm';
 import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
 import { createLogger } from '@dispatch/platform';
-import { createTestDatabase, type TestDatabase } from '@dispatch/testing';
+import { createTestDatabase, startTcpCutter, type TestDatabase } from '@dispatch/testing';
 import { functionConfigSchema } from '../function-config';
 import { Run } from '../persistence/entities/run.entity';
 import { FUNCTIONS_SCHEMA } from '../persistence/schema';
-import { RunJanitor } from './run-janitor';
+import { LOST_RUN_MESSAGE, RunJanitor } from './run-janitor';
 import { RunRecorder } from './run-recorder';
+import { RunnerLease } from './runner-lease';
 
 const HOUR = 3600_000;
 
@@ -48,6 +49,7 @@ describe('run records', () => {
       startedTime: new Date(),
       finishedTime: new Date(),
       deadline: new Date(Date.now() + 60_000),
+      runnerId: null,
       ...fields,
     });
 
@@ -124,7 +126,112 @@ describe('run records', () => {
     expect(await ds.getRepository(Run).countBy({ id: In([mine.id, late.id]) })).toBe(2);
   });
 
-  it('settles runs lost by a stopped process as FAILED SystemError, and prunes by age and by count per function', async () => {
+  it('holds runs while the database cannot be reached and writes them once it is back, telling meanwhile that the store is down', async () => {
+    const url = new URL(db.url);
+    const cutter = await startTcpCutter({ host: url.hostname, port: Number(url.port || 5432) });
+    url.port = String(cutter.port);
+    const viaCutter = createServiceDataSource({ url: url.toString(), ...FUNCTIONS_SCHEMA, poolSize: 2, log });
+    await viaCutter.initialize();
+    try {
+      const recorder = new RunRecorder(viaCutter);
+      await recorder.save(runOf({}));
+      expect(recorder.storeDown).toBe(false);
+
+      await cutter.cut();
+      const held = runOf({ status: 'SUCCEEDED' });
+      let written = false;
+      const saving = recorder.save(held).then(() => (written = true));
+      const until = Date.now() + 10_000;
+      while (!recorder.storeDown && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(recorder.storeDown).toBe(true);
+      // Still held, and still served to this process's readers, several retries later.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(written).toBe(false);
+      expect(recorder.pending(held.id)).toMatchObject({ id: held.id });
+
+      await cutter.restore();
+      await saving;
+      expect(recorder.storeDown).toBe(false);
+      expect(await ds.getRepository(Run).findOneByOrFail({ id: held.id })).toMatchObject({ status: 'SUCCEEDED' });
+    } finally {
+      await viaCutter.destroy().catch(() => undefined);
+      await cutter.close();
+    }
+  });
+
+  /** A lease of this process that judges others: its own heartbeats have been written for a whole lease. */
+  async function judgingLease(config: ReturnType<typeof functionConfigSchema.parse>): Promise<RunnerLease> {
+    const lease = new RunnerLease(ds, config, log);
+    await lease.onModuleInit();
+    const until = Date.now() + 10_000;
+    while (!lease.judgesOthers && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(lease.judgesOthers).toBe(true);
+    return lease;
+  }
+
+  const runner = async (heartbeatAgoMs: number): Promise<string> => {
+    const id = randomUUID();
+    await ds.query(
+      `INSERT INTO "functions"."runner" ("id", "host", "pid", "started_time", "heartbeat_time") VALUES ($1, 'elsewhere', 1, now(), now() - $2::int * interval '1 millisecond')`,
+      [id, heartbeatAgoMs],
+    );
+    return id;
+  };
+
+  it('fails RUNNING runs only of runners that stopped heartbeating, saying they were lost; queued runs and live runners\' runs are kept', async () => {
+    await ds.query(`DELETE FROM "functions"."run"`);
+    const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000' });
+    const recorder = new RunRecorder(ds);
+    const lease = new RunnerLease(ds, config, log);
+    await lease.onModuleInit();
+    try {
+      const janitor = new RunJanitor(ds, config, log, lease);
+      const [gone, live] = [await runner(60_000), await runner(0)];
+      const past = new Date(Date.now() - 60_000);
+      const ofGone = runOf({ status: 'RUNNING', finishedTime: null, runnerId: gone });
+      const ofMissing = runOf({ status: 'RUNNING', finishedTime: null, runnerId: randomUUID() });
+      // Deadlines do not decide: a live runner's run past its deadline is still its runner's to end.
+      const ofLive = runOf({ status: 'RUNNING', finishedTime: null, runnerId: live, deadline: past });
+      const ofMine = runOf({ status: 'RUNNING', finishedTime: null, runnerId: lease.id, deadline: past });
+      const queued = runOf({ status: 'INITIALIZED', startedTime: null, finishedTime: null, deadline: past });
+      for (const r of [ofGone, ofMissing, ofLive, ofMine, queued]) await recorder.save(r);
+
+      // Until its own heartbeats have held for a lease (just started, or the database just came
+      // back), this process cannot tell a gone runner from one that could not beat either.
+      expect(lease.judgesOthers).toBe(false);
+      expect((await janitor.sweep()).lost).toBe(0);
+
+      while (!lease.judgesOthers) await new Promise((r) => setTimeout(r, 100));
+      await ds.query(`UPDATE "functions"."runner" SET "heartbeat_time" = now() WHERE "id" = $1`, [live]);
+      expect((await janitor.sweep()).lost).toBe(2);
+      const byId = new Map((await ds.getRepository(Run).find()).map((r) => [r.id, r]));
+      for (const r of [ofGone, ofMissing]) {
+        expect(byId.get(r.id)).toMatchObject({ status: 'FAILED', error: { type: 'SystemError', message: LOST_RUN_MESSAGE }, finishedTime: expect.any(Date) });
+      }
+      expect([ofLive, ofMine, queued].map((r) => byId.get(r.id)?.status)).toEqual(['RUNNING', 'RUNNING', 'INITIALIZED']);
+    } finally {
+      await lease.onApplicationShutdown();
+    }
+  });
+
+  it('keeps its runner row beating, and forgets runners silent for a day', async () => {
+    const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000' });
+    const lease = await judgingLease(config);
+    try {
+      const forgotten = await runner(25 * HOUR);
+      const recent = await runner(HOUR);
+      await new RunJanitor(ds, config, log, lease).sweep();
+      const ids = ((await ds.query(`SELECT "id" FROM "functions"."runner"`)) as { id: string }[]).map((r) => r.id);
+      expect(ids).toEqual(expect.arrayContaining([lease.id, recent]));
+      expect(ids).not.toContain(forgotten);
+      const [{ age }] = (await ds.query(`SELECT extract(epoch FROM now() - "heartbeat_time") * 1000 AS age FROM "functions"."runner" WHERE "id" = $1`, [lease.id])) as { age: number }[];
+      expect(Number(age)).toBeLessThan(1000);
+    } finally {
+      await lease.onApplicationShutdown();
+    }
+  });
+
+  it('settles RUNNING runs from before runners were recorded by their deadline, and prunes by age and by count per function', async () => {
     await ds.query(`DELETE FROM "functions"."run"`);
     const recorder = new RunRecorder(ds);
     const lost = runOf({ status: 'RUNNING', finishedTime: null, deadline: new Date(Date.now() - 1000) });
@@ -133,11 +240,16 @@ describe('run records', () => {
     const many = Array.from({ length: 5 }, (_, i) => runOf({ functionName: 'busy', createdTime: new Date(Date.now() - i * 1000) }));
     for (const r of [lost, running, old, ...many]) await recorder.save(r);
 
-    const config = functionConfigSchema.parse({ RUN_RETENTION_DAYS: '7', RUN_RETENTION_PER_FUNCTION: '3' });
-    const janitor = new RunJanitor(ds, config, log);
-    expect(await janitor.sweep()).toEqual({ lost: 1, pruned: 3 });
+    const config = functionConfigSchema.parse({ RUN_RETENTION_DAYS: '7', RUN_RETENTION_PER_FUNCTION: '3', RUN_LEASE_MS: '1000' });
+    const lease = await judgingLease(config);
+    try {
+      const janitor = new RunJanitor(ds, config, log, lease);
+      expect(await janitor.sweep()).toEqual({ lost: 1, pruned: 3 });
+    } finally {
+      await lease.onApplicationShutdown();
+    }
     const left = await ds.getRepository(Run).find();
-    expect(left.find((r) => r.id === lost.id)).toMatchObject({ status: 'FAILED', error: { type: 'SystemError', message: expect.stringContaining('lost') } });
+    expect(left.find((r) => r.id === lost.id)).toMatchObject({ status: 'FAILED', error: { type: 'SystemError', message: LOST_RUN_MESSAGE } });
     expect(left.find((r) => r.id === running.id)?.status).toBe('RUNNING');
     expect(left.some((r) => r.id === old.id)).toBe(false);
     expect(left.filter((r) => r.functionName === 'busy').map((r) => r.id)).toEqual(expect.arrayContaining(many.slice(0, 3).map((r) => r.id)));

@@ -3,11 +3,20 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { InjectDataSource, LOGGER } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
+import { RunnerLease } from './runner-lease';
+
+/** What a run lost with its process says: it started, and why it will not finish. */
+export const LOST_RUN_MESSAGE =
+  'the run was lost: the process running it stopped (a crash, a kill or a restart) before the function answered; run it again';
+
+/** Runners silent this long are forgotten; their runs were given up long before. */
+const FORGET_RUNNERS_AFTER = '1 day';
 
 /**
  * Keeps the run table honest and bounded:
- * - a run still INITIALIZED or RUNNING past its deadline was lost with the process that ran it
- *   (a restart, a crash): it is marked FAILED with a SystemError, so nothing stays RUNNING;
+ * - a RUNNING run whose runner (the process that started it) has stopped heartbeating for a whole
+ *   lease was lost with that process: it is marked FAILED with a SystemError saying so, so nothing
+ *   stays RUNNING. Queued runs (INITIALIZED) are never given up: they wait for capacity;
  * - runs older than RUN_RETENTION_DAYS, and all but the newest RUN_RETENTION_PER_FUNCTION of
  *   each function, are deleted (usage is kept apart, in `usage`).
  */
@@ -20,6 +29,7 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
     @InjectDataSource('functions') private readonly dataSource: DataSource,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly lease: RunnerLease,
   ) {}
 
   onModuleInit(): void {
@@ -42,11 +52,7 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
   }
 
   async sweep(): Promise<{ lost: number; pruned: number }> {
-    const [, lost] = (await this.dataSource.query(
-      `UPDATE "functions"."run" SET "status" = 'FAILED', "finished_time" = now(),
-         "error" = jsonb_build_object('type', 'SystemError', 'message', 'the run was lost: the platform stopped or restarted while it was in progress; run it again')
-       WHERE "status" IN ('INITIALIZED', 'RUNNING') AND "deadline" < now()`,
-    )) as [unknown, number];
+    const lost = this.lease.judgesOthers ? await this.failRunsOfGoneRunners() : 0;
     const [, old] = (await this.dataSource.query(`DELETE FROM "functions"."run" WHERE "created_time" < now() - make_interval(days => $1)`, [this.config.RUN_RETENTION_DAYS])) as [unknown, number];
     const [, excess] = (await this.dataSource.query(
       `DELETE FROM "functions"."run" WHERE "id" IN (
@@ -55,7 +61,25 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
          ) ranked WHERE n > $1)`,
       [this.config.RUN_RETENTION_PER_FUNCTION],
     )) as [unknown, number];
+    await this.dataSource.query(`DELETE FROM "functions"."runner" WHERE "heartbeat_time" < now() - interval '${FORGET_RUNNERS_AFTER}'`);
     if (lost) this.logger.warn({ lost }, 'runs lost by a stopped process marked FAILED');
     return { lost, pruned: old + excess };
+  }
+
+  /**
+   * RUNNING runs of runners silent for a lease, or gone; and, from before runs named their
+   * runner, RUNNING runs past their deadline.
+   */
+  private async failRunsOfGoneRunners(): Promise<number> {
+    const [, lost] = (await this.dataSource.query(
+      `UPDATE "functions"."run" r SET "status" = 'FAILED', "finished_time" = now(),
+         "error" = jsonb_build_object('type', 'SystemError', 'message', $3::text)
+       WHERE r."status" = 'RUNNING' AND (
+         (r."runner_id" IS NOT NULL AND r."runner_id" <> $1 AND NOT EXISTS (
+            SELECT 1 FROM "functions"."runner" w WHERE w."id" = r."runner_id" AND w."heartbeat_time" > now() - $2::int * interval '1 millisecond'))
+         OR (r."runner_id" IS NULL AND r."deadline" < now()))`,
+      [this.lease.id, this.config.RUN_LEASE_MS, LOST_RUN_MESSAGE],
+    )) as [unknown, number];
+    return lost;
   }
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { isStatementRefused } from '@dispatch/persistence';
+import { isStatementRefused, isStoreUnavailable } from '@dispatch/persistence';
 import { InjectDataSource } from '@dispatch/platform';
 import { Run } from '../persistence/entities/run.entity';
 
@@ -22,6 +22,11 @@ const MAX_BATCH_RUNS = 1000;
 const MAX_BATCH_CHARS = 8 * 1024 * 1024;
 /** How long a list waits for this process's uncommitted runs before it reads without them. */
 const COMMITTED_WAIT_MS = 1000;
+/** Retries of writes the database could not take (down, restarting) wait this long, doubling up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
+/** While the app stops, how long records are retried for a database that does not answer before they are given up. */
+const RETRY_WHILE_STOPPING_MS = 10_000;
 
 interface Pending {
   run: Run;
@@ -37,7 +42,9 @@ interface Pending {
  * text never changes and no run costs 18 parameters to encode. Later writes of one run replace
  * earlier ones still waiting; `save` resolves once the record is committed, and until then
  * `pending` serves it to this process's readers. A statement that fails is split and sent again,
- * so one run that PostgreSQL refuses costs only its own record.
+ * so one run that PostgreSQL refuses costs only its own record. A statement the database cannot
+ * take (down, restarting) is kept and sent again with backoff until it can: meanwhile
+ * `storeDown` is true, and new runs are refused rather than answered unrecorded.
  */
 @Injectable()
 export class RunRecorder implements OnApplicationShutdown {
@@ -46,12 +53,14 @@ export class RunRecorder implements OnApplicationShutdown {
   private writingNow = new Map<string, Run>();
   private writing: Promise<void> | undefined;
   /** The statement under way, if any. */
-  private batchWrite: Promise<void> | undefined;
+  private batchWrite: Promise<Pending[]> | undefined;
   private upsert: string | undefined;
   private columnList: ColumnMetadata[] | undefined;
   /** Set by shutdown: what is saved from then on is written at once. */
   private closing = false;
   private readonly runningTimers = new Map<string, NodeJS.Timeout>();
+  /** Since when writes have failed because the database does not answer; unset while they succeed. */
+  private downSince?: number;
 
   constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
 
@@ -68,6 +77,11 @@ export class RunRecorder implements OnApplicationShutdown {
       }
       if (!this.writing) this.writing = this.drain();
     });
+  }
+
+  /** Whether the last write found the database unreachable: records are held until it is back. */
+  get storeDown(): boolean {
+    return this.downSince !== undefined;
   }
 
   /** A run saved but not committed yet, so this process reads its own writes. */
@@ -90,7 +104,7 @@ export class RunRecorder implements OnApplicationShutdown {
    * COMMITTED_WAIT_MS when the database is slow: lists read their own writes without hanging.
    */
   async committed(org: string): Promise<void> {
-    const waits: Promise<void>[] = [];
+    const waits: Promise<unknown>[] = [];
     for (const p of this.waiting.values()) if (p.run.org === org) waits.push(new Promise<void>((resolve) => p.done.push({ resolve, reject: () => resolve() })));
     if (this.batchWrite && [...this.writingNow.values()].some((r) => r.org === org)) waits.push(this.batchWrite.catch(() => undefined));
     if (!waits.length) return;
@@ -131,12 +145,15 @@ export class RunRecorder implements OnApplicationShutdown {
         for (const p of batch) this.waiting.delete(p.run.id);
         this.writingNow = new Map(batch.map((p) => [p.run.id, p.run]));
         this.batchWrite = this.writeSplitting(batch);
+        let held: Pending[];
         try {
-          await this.batchWrite;
+          held = await this.batchWrite;
         } finally {
           this.writingNow = new Map();
           this.batchWrite = undefined;
         }
+        if (held.length) await this.holdForRetry(held);
+        else this.downSince = undefined;
       }
     } finally {
       this.writing = undefined;
@@ -162,20 +179,41 @@ export class RunRecorder implements OnApplicationShutdown {
     return batch;
   }
 
-  /** Writes the batch; when PostgreSQL refuses it, each half again, down to the run it refuses. */
-  private async writeSplitting(batch: Pending[]): Promise<void> {
+  /**
+   * Writes the batch; when PostgreSQL refuses it, each half again, down to the run it refuses.
+   * Resolves with the runs the database could not take at all, to be sent again.
+   */
+  private async writeSplitting(batch: Pending[]): Promise<Pending[]> {
     try {
       await this.write(batch.map((p) => p.row as string));
       for (const p of batch) for (const d of p.done) d.resolve();
+      return [];
     } catch (err) {
+      if (isStoreUnavailable(err) && !this.givingUp()) return batch;
       if (batch.length === 1 || !isStatementRefused(err)) {
         for (const p of batch) for (const d of p.done) d.reject(err);
-        return;
+        return [];
       }
       const half = Math.ceil(batch.length / 2);
-      await this.writeSplitting(batch.slice(0, half));
-      await this.writeSplitting(batch.slice(half));
+      return [...(await this.writeSplitting(batch.slice(0, half))), ...(await this.writeSplitting(batch.slice(half)))];
     }
+  }
+
+  /** Puts runs the database could not take back in line (behind nothing: a later save of the same run wins) and waits before the next try. */
+  private async holdForRetry(held: Pending[]): Promise<void> {
+    this.downSince ??= Date.now();
+    for (const p of held) {
+      const later = this.waiting.get(p.run.id);
+      if (later) later.done.push(...p.done);
+      else this.waiting.set(p.run.id, p);
+    }
+    const failures = Math.floor(Math.log2((Date.now() - this.downSince) / RETRY_FIRST_MS + 1));
+    await sleep(Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failures));
+  }
+
+  /** Stopping, and the database has not answered for long: the records still held are given up (their runs were answered). */
+  private givingUp(): boolean {
+    return this.closing && this.downSince !== undefined && Date.now() - this.downSince > RETRY_WHILE_STOPPING_MS;
   }
 
   /**

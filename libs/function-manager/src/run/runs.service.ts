@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { EntityStatus, ErrorCode, type Page, RunErrorType, RunStatus } from '@dispatch/contracts';
 import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
-import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, mapPage, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, mapPage, STORE_UNAVAILABLE_MESSAGE, toPage, type PageRequest } from '@dispatch/platform';
 import { failed, type RunOutcome } from '../domain/run-outcome';
 import { Run, type RunTrigger } from '../persistence/entities/run.entity';
 import { UsageMeter } from '../usage/usage-meter';
@@ -15,7 +15,17 @@ import { FunctionCatalog } from './function-catalog';
 import { PROVIDER_GRACE_MS, RunExecutor } from './run-executor';
 import { RunMetrics } from './run-metrics';
 import { RunRecorder } from './run-recorder';
+import { RunnerLease } from './runner-lease';
 import { type RunView, runViewOf } from './run-view';
+
+/** The bus delivery of a queued run's request, as executeQueued needs it. */
+export interface QueuedRunDelivery {
+  /** Restarts the delivery's ack wait; called every `keepAliveMs` while the run waits for room. */
+  keepAlive(): Promise<void>;
+  keepAliveMs: number;
+  /** The run is taken: the request is done with. */
+  taken(): Promise<void>;
+}
 
 export interface RunRequest {
   input?: unknown;
@@ -23,7 +33,7 @@ export interface RunRequest {
   secrets: string[];
 }
 
-/** A run not finished this long after its deadline was lost (the process running it died). */
+/** Grace past a run's timeout before its deadline; the deadline tells how long a run may take, not when it is lost. */
 export const LOST_RUN_GRACE_MS = 5000;
 
 /**
@@ -45,10 +55,13 @@ export class RunsService {
     private readonly limiter: ConcurrencyLimiter,
     private readonly usage: UsageMeter,
     private readonly metrics: RunMetrics,
+    private readonly lease: RunnerLease,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async start(org: string, functionName: string, request: RunRequest, trigger: RunTrigger): Promise<RunView> {
+    // A run answered now could not be recorded: refuse it rather than answer for a record that may never be.
+    if (this.recorder.storeDown) throw storeUnavailableError();
     const fn = await this.catalog.get(org, functionName);
     if (fn.version === null || fn.providerName === null || fn.status === EntityStatus.DELETING) {
       throw new DispatchError(
@@ -76,6 +89,7 @@ export class RunsService {
       startedTime: null as Date | null,
       finishedTime: null as Date | null,
       deadline: deadlineOf(fn, now),
+      runnerId: request.blocking ? this.lease.id : null,
     });
     if (!request.blocking) {
       await this.dataSource.transaction(async (m) => {
@@ -85,7 +99,7 @@ export class RunsService {
       this.relay.notify();
       return runViewOf(run);
     }
-    const release = await this.limiter.acquire(org);
+    const release = await this.limiter.acquire(fn);
     try {
       run.status = RunStatus.RUNNING;
       run.startedTime = now;
@@ -100,34 +114,40 @@ export class RunsService {
     return runViewOf(run);
   }
 
-  /** Executes an async run once (the event may be delivered again: only the delivery that moves it to RUNNING runs it). */
-  async executeQueued(runId: string): Promise<void> {
-    const claimed = (await this.dataSource.query(
-      `UPDATE "functions"."run" SET "status" = 'RUNNING', "started_time" = now() WHERE "id" = $1 AND "status" = 'INITIALIZED' RETURNING "id"`,
-      [runId],
-    )) as [unknown[], number];
-    if (!claimed[1]) return;
-    const run = await this.dataSource.getRepository(Run).findOneByOrFail({ id: runId });
+  /**
+   * Executes a queued run once, however often its request is delivered. It waits for room (the
+   * function's capacity on the provider, the org's quota) while `queue.keepAlive()` tells the bus
+   * the request is still in hand; it then takes the run (INITIALIZED → RUNNING, naming this
+   * process's runner and starting its deadline) in one statement that only one delivery wins, and
+   * `queue.taken()` lets go of the request: from there the run's record is its state. Failures of
+   * the store throw, so the request comes back later; a run is FAILED here only for what will
+   * not change by waiting (its function is gone).
+   */
+  async executeQueued(runId: string, queue: QueuedRunDelivery): Promise<void> {
+    const run = await this.dataSource.getRepository(Run).findOneBy({ id: runId, status: RunStatus.INITIALIZED });
+    if (!run) return;
     let fn: ActiveFunction;
     try {
       fn = await this.catalog.get(run.org, run.functionName);
     } catch (err) {
-      await this.finish(run, failed(RunErrorType.SystemError, `the function could not be found when the run started: ${(err as Error).message}`));
-      return;
+      if (!(err instanceof DispatchError)) throw err;
+      return this.failQueued(run, `the function could not be found when the run was to start: ${err.message}`, queue);
     }
     if (fn.version === null || fn.providerName === null) {
-      await this.finish(run, failed(RunErrorType.SystemError, `function "${run.functionName}" had no version that could serve when the run started`));
-      return;
+      return this.failQueued(run, `function "${run.functionName}" had no version that could serve when the run was to start`, queue);
     }
-    run.version = fn.version;
-    run.deadline = deadlineOf(fn, new Date());
-    const release = await this.limiter.acquire(run.org).catch(() => undefined);
-    if (!release) {
-      await this.finish(run, failed(RunErrorType.SystemError, 'the org was at its quota of concurrent runs when the run started'));
-      return;
+    const keepAlive = setInterval(() => void queue.keepAlive().catch(() => undefined), queue.keepAliveMs);
+    let release: () => void;
+    try {
+      release = await this.limiter.acquireWhenFree(fn);
+    } finally {
+      clearInterval(keepAlive);
     }
     let outcome: RunOutcome;
     try {
+      const started = await this.take(run, fn);
+      if (!started) return;
+      await queue.taken();
       outcome = await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets });
     } finally {
       // The org's slot is free once the function has answered, not once its record is written.
@@ -159,6 +179,32 @@ export class RunsService {
     return mapPage(toPage(rows, page.limit, (r) => `${r.createdTime.toISOString()}|${r.id}`), runViewOf);
   }
 
+  /** INITIALIZED → RUNNING on this runner, with its deadline from now; false when another delivery took it first. */
+  private async take(run: Run, fn: ActiveFunction): Promise<boolean> {
+    const taken = (await this.dataSource.query(
+      `UPDATE "functions"."run" SET "status" = 'RUNNING', "started_time" = now(), "runner_id" = $2, "version" = $3,
+         "deadline" = now() + $4::int * interval '1 millisecond'
+       WHERE "id" = $1 AND "status" = 'INITIALIZED' RETURNING "started_time", "deadline"`,
+      [run.id, this.lease.id, fn.version, runBudgetMs(fn)],
+    )) as [Array<{ started_time: Date; deadline: Date }>, number];
+    const row = taken[0][0];
+    if (!row) return false;
+    Object.assign(run, { status: RunStatus.RUNNING, startedTime: row.started_time, deadline: row.deadline, runnerId: this.lease.id, version: fn.version });
+    return true;
+  }
+
+  /** A queued run that can never start: taken like any other (so only one delivery fails it), then FAILED with why. */
+  private async failQueued(run: Run, message: string, queue: QueuedRunDelivery): Promise<void> {
+    const taken = (await this.dataSource.query(
+      `UPDATE "functions"."run" SET "status" = 'RUNNING', "runner_id" = $2 WHERE "id" = $1 AND "status" = 'INITIALIZED' RETURNING "id"`,
+      [run.id, this.lease.id],
+    )) as [unknown[], number];
+    if (!taken[1]) return;
+    await queue.taken();
+    run.runnerId = this.lease.id;
+    await this.finish(run, failed(RunErrorType.SystemError, message));
+  }
+
   private async finish(run: Run, outcome: RunOutcome): Promise<void> {
     const finished = new Date();
     Object.assign(run, { status: outcome.status, output: outcome.output, error: outcome.error, logs: outcome.logs, finishedTime: finished });
@@ -172,8 +218,17 @@ export class RunsService {
 
 const UUID = /^[0-9a-f-]{36}$/i;
 
+/** How long a run may take from its start: the function's timeout, the provider's grace, and ours. */
+function runBudgetMs(fn: ActiveFunction): number {
+  return fn.spec.timeoutSeconds * 1000 + PROVIDER_GRACE_MS + LOST_RUN_GRACE_MS;
+}
+
 function deadlineOf(fn: ActiveFunction, from: Date): Date {
-  return new Date(from.getTime() + fn.spec.timeoutSeconds * 1000 + PROVIDER_GRACE_MS + LOST_RUN_GRACE_MS);
+  return new Date(from.getTime() + runBudgetMs(fn));
+}
+
+function storeUnavailableError(): DispatchError {
+  return new DispatchError(ErrorCode.STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE);
 }
 
 function cursorOf(after: string): [Date, string] {

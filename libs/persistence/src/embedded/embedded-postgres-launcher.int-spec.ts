@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { watch } from 'node:fs';
-import { access, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -213,6 +213,43 @@ describe('startEmbeddedPostgres', () => {
       await waitFor(() => log.entries.some((e) => e.level === 'error'), { what: 'the error entry' });
       await pg.stop();
       expect(loud(log.entries).map((e) => [e.level, e.msg])).toEqual([['error', 'embedded PostgreSQL exited unexpectedly']]);
+      expect(await exists(lockFile)).toBe(false);
+    });
+  });
+
+  describe('with a restart policy', () => {
+    it('starts a killed server again on the same port and data, and stop() still stops it', async () => {
+      const restarted: number[] = [];
+      const lost: Error[] = [];
+      const pg = await startEmbeddedPostgres({ dataDir, log: recordingLogger(), restart: { attempts: 3, firstDelayMs: 100, onRestarted: (n) => restarted.push(n), onLost: (e) => lost.push(e) } });
+      started.push(pg);
+      const first = await postmasterPid();
+      process.kill(first, 'SIGKILL');
+      await waitFor(() => restarted.length > 0, { what: 'the restart', timeoutMs: 30_000 });
+      expect(restarted).toEqual([1]);
+      expect(await postmasterPid()).not.toBe(first);
+      expect(await query(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 'survives restarts' }]);
+      await pg.stop();
+      expect(lost).toEqual([]);
+      expect(await processesUsing(dataDir)).toEqual([]);
+      expect(await exists(lockFile)).toBe(false);
+    });
+
+    it('gives up after its attempts when the data is gone, telling why, and stop() resolves', async () => {
+      const lost: Error[] = [];
+      const pg = await startEmbeddedPostgres({ dataDir, log: recordingLogger(), restart: { attempts: 2, firstDelayMs: 50, onLost: (e) => lost.push(e) } });
+      started.push(pg);
+      const pid = await postmasterPid();
+      // A data directory that vanished (a disk unmounted, a wrong cleanup) cannot be started again.
+      await rename(dataDir, `${dataDir}.moved`);
+      try {
+        process.kill(pid, 'SIGKILL');
+        await waitFor(() => lost.length > 0, { what: 'the restart to be given up', timeoutMs: 30_000 });
+        expect(lost[0].message).toMatch(/could not be restarted in 2 attempts/);
+        await pg.stop();
+      } finally {
+        await rename(`${dataDir}.moved`, dataDir);
+      }
       expect(await exists(lockFile)).toBe(false);
     });
   });

@@ -9,7 +9,8 @@ import {
 } from '@nestjs/common';
 import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError, HTTP_STATUS_OF } from './dispatch-error';
-import { toErrorBody } from './to-error-body';
+import { QueryFailedError } from 'typeorm';
+import { STORE_UNAVAILABLE_MESSAGE, toErrorBody } from './to-error-body';
 
 describe('toErrorBody', () => {
   it('gives every error code an HTTP status in the 4xx/5xx range', () => {
@@ -62,5 +63,17 @@ describe('toErrorBody', () => {
     const unknown = toErrorBody(new TypeError('cannot read foo of undefined at /srv/app.js:1'));
     expect(unknown).toMatchObject({ status: 500, internal: true, body: { code: 'INTERNAL' } });
     expect(unknown.body.message).not.toContain('/srv');
+  });
+
+  it('answers 503 STORE_UNAVAILABLE with a retry hint when the database cannot be reached, never 500', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const wrapped = new QueryFailedError('SELECT 1', [], refused);
+    const shutdown = new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    for (const err of [refused, wrapped, shutdown, new Error('Connection terminated unexpectedly')]) {
+      expect(toErrorBody(err)).toEqual({ status: 503, body: { code: 'STORE_UNAVAILABLE', message: STORE_UNAVAILABLE_MESSAGE }, internal: true, retryAfterSeconds: 2 });
+    }
+    expect(toErrorBody(new DispatchError(ErrorCode.STORE_UNAVAILABLE, 'runs cannot be recorded now'))).toMatchObject({ status: 503, retryAfterSeconds: 2, internal: false });
+    const refusedStatement = new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505' }));
+    expect(toErrorBody(refusedStatement)).toMatchObject({ status: 500, internal: true });
   });
 });

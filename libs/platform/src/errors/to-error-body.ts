@@ -37,7 +37,8 @@ const ROUTER_NOT_FOUND = /^Cannot [A-Z]+ \//;
 /** Maps anything thrown while serving a request to the status and body a client gets. */
 export function toErrorBody(err: unknown): MappedError {
   if (err instanceof DispatchError) {
-    return { status: err.httpStatus, body: withDetails(err.code, err.message, err.details), internal: false };
+    const mapped: MappedError = { status: err.httpStatus, body: withDetails(err.code, err.message, err.details), internal: false };
+    return err.code === ErrorCode.STORE_UNAVAILABLE ? { ...mapped, retryAfterSeconds: STORE_RETRY_AFTER_SECONDS } : mapped;
   }
   if (err instanceof HttpException) return fromHttpException(err);
   if (isStoreUnavailable(err)) return storeUnavailable();
@@ -73,11 +74,13 @@ function fromHttpException(err: HttpException): MappedError {
   return { status, body: withDetails(code, message, details), internal: false };
 }
 
-/** The database is down or restarting: nothing was done, and the same request may succeed shortly. */
-export function storeUnavailable(): MappedError {
+/** What a client is told while the database is down or restarting: nothing was done, and the same request may succeed shortly. */
+export const STORE_UNAVAILABLE_MESSAGE = `the platform's database does not answer (it may be restarting); retry in ${STORE_RETRY_AFTER_SECONDS} s`;
+
+function storeUnavailable(): MappedError {
   return {
     status: HTTP_STATUS_OF.STORE_UNAVAILABLE,
-    body: { code: ErrorCode.STORE_UNAVAILABLE, message: `the platform's database does not answer (it may be restarting); retry in ${STORE_RETRY_AFTER_SECONDS} s` },
+    body: { code: ErrorCode.STORE_UNAVAILABLE, message: STORE_UNAVAILABLE_MESSAGE },
     internal: true,
     retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
   };

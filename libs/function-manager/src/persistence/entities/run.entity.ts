@@ -12,8 +12,9 @@ export interface RunTrigger {
 @Entity({ name: 'run' })
 @Index('run_by_function', ['org', 'functionName', 'createdTime'])
 @Index('run_by_org', ['org', 'createdTime'])
-// Only unfinished runs are looked up by deadline (the janitor): finished ones, nearly all of them, stay out of this index.
+// Only unfinished runs are looked up by runner or deadline (the janitor): finished ones, nearly all of them, stay out of these indexes.
 @Index('run_unfinished', ['deadline'], { where: `"status" IN ('INITIALIZED', 'RUNNING')` })
+@Index('run_unfinished_by_runner', ['runnerId'], { where: `"status" IN ('INITIALIZED', 'RUNNING')` })
 export class Run {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -67,7 +68,11 @@ export class Run {
   @Column({ name: 'finished_time', type: 'timestamptz', nullable: true })
   finishedTime!: Date | null;
 
-  /** When a run still unfinished is given up as lost (timeout plus grace). */
+  /** When the run must have ended: its timeout plus grace, from when it started (or was queued). */
   @Column({ type: 'timestamptz' })
   deadline!: Date;
+
+  /** The process running it (a Runner), from the moment it started; null while queued. */
+  @Column({ name: 'runner_id', type: 'uuid', nullable: true })
+  runnerId!: string | null;
 }

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { InjectDataSource, LOGGER } from '@dispatch/platform';
+import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
+
+/** Heartbeats per lease: a few may fail (a slow database) before the lease runs out. */
+const BEATS_PER_LEASE = 5;
+
+/**
+ * This process's lease as a runner of functions: a row in `functions.runner` whose heartbeat it
+ * refreshes every fifth of RUN_LEASE_MS. Runs it starts carry its id; another process gives them
+ * up as lost only once the heartbeat has been silent for a whole lease.
+ *
+ * The row is left behind at shutdown: runs still unfinished then were lost, and its going stale
+ * is what tells the others so.
+ */
+@Injectable()
+export class RunnerLease implements OnModuleInit, OnApplicationShutdown {
+  readonly id = randomUUID();
+  private readonly startedTime = new Date();
+  private timer?: NodeJS.Timeout;
+  private beating?: Promise<void>;
+  /** Since when every heartbeat has been written; unset while they fail. */
+  private healthySince?: number;
+
+  constructor(
+    @InjectDataSource('functions') private readonly dataSource: DataSource,
+    @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => {
+      this.beating ??= this.beat().finally(() => (this.beating = undefined));
+    }, this.config.RUN_LEASE_MS / BEATS_PER_LEASE);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.beating;
+  }
+
+  /**
+   * Whether other runners' heartbeats can be judged: this process's own have been written for a
+   * whole lease, so the database was reachable for everyone long enough to beat. Right after an
+   * outage every heartbeat is stale, and judging then would give up runs of live processes.
+   */
+  get judgesOthers(): boolean {
+    return this.healthySince !== undefined && Date.now() - this.healthySince >= this.config.RUN_LEASE_MS;
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `INSERT INTO "functions"."runner" ("id", "host", "pid", "started_time", "heartbeat_time") VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT ("id") DO UPDATE SET "heartbeat_time" = now()`,
+        [this.id, hostname(), process.pid, this.startedTime],
+      );
+      this.healthySince ??= Date.now();
+    } catch (err) {
+      if (this.healthySince !== undefined) this.logger.warn({ err, runner: this.id }, 'runner heartbeat could not be written; retrying');
+      this.healthySince = undefined;
+    }
+  }
+}
