@@ -1,10 +1,9 @@
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SignJWT } from 'jose';
-import { freePort, startProcess, waitFor } from '@dispatch/testing';
+import { freePort, soloAdminToken, sourceArchive, startProcess, waitFor } from '@dispatch/testing';
 import { load } from './lib/load';
 import { cpuPerRequestUs, treeCpu } from './lib/process-cpu';
 import { printTable } from './lib/report';
@@ -42,13 +41,7 @@ export async function benchInvoke(seconds: number, connections: number): Promise
   try {
     // The CLI credentials are written just after the API starts answering.
     await waitFor(() => existsSync(join(home, 'config.json')), { what: 'the CLI credentials' });
-    const cli = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { organization: string; serviceAccount: string; privateKey: string };
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'RS256' })
-      .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(createPrivateKey(cli.privateKey));
+    const token = await soloAdminToken(home);
     const auth = { authorization: `Bearer ${token}` };
 
     const createToFirstRun = await timeToFirstRun(api, auth, 'bench-first');
@@ -57,7 +50,7 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     const create = await fetch(`${api}/v1/function`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench', runtime: 'nodejs', handler: 'index.js', source: await tarGz(SOURCE), minReplicas: REPLICAS, maxReplicas: REPLICAS }),
+      body: JSON.stringify({ name: 'bench', runtime: 'nodejs', handler: 'index.js', source: await sourceArchive({ 'index.js': SOURCE }), minReplicas: REPLICAS, maxReplicas: REPLICAS }),
     });
     if (create.status !== 201) throw new Error(`create answered ${create.status}: ${await create.text()}`);
     await untilReady(api, auth, 'bench');
@@ -113,20 +106,9 @@ function splitCpu(cpu: Record<string, number>): { server: number; postgres: numb
   return { server: cpu['server'], postgres, workers: total - cpu['server'] - postgres, total };
 }
 
-async function tarGz(source: string): Promise<string> {
-  const { create } = await import('tar');
-  const { mkdtemp: mk, writeFile } = await import('node:fs/promises');
-  const dir = await mk(join(tmpdir(), 'bench-src-'));
-  await writeFile(join(dir, 'index.js'), source);
-  const chunks: Buffer[] = [];
-  for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, ['index.js'])) chunks.push(chunk as Buffer);
-  await rm(dir, { recursive: true, force: true });
-  return Buffer.concat(chunks).toString('base64');
-}
-
 /** From the create request to the first run answered SUCCEEDED, asking again while it is not READY. */
 async function timeToFirstRun(api: string, auth: Record<string, string>, name: string): Promise<number> {
-  const body = JSON.stringify({ name, runtime: 'nodejs', handler: 'index.js', source: await tarGz(SOURCE) });
+  const body = JSON.stringify({ name, runtime: 'nodejs', handler: 'index.js', source: await sourceArchive({ 'index.js': SOURCE }) });
   const t0 = performance.now();
   const created = await fetch(`${api}/v1/function`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);

@@ -10,3 +10,4 @@ export * from './specs';
 export * from './runtimes/shim-process';
 export * from './runtimes/shim-contract';
 export * from './tcp-cutter';
+export * from './solo-server';

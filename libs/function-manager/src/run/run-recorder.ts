@@ -22,9 +22,13 @@ const MAX_BATCH_RUNS = 1000;
 const MAX_BATCH_CHARS = 8 * 1024 * 1024;
 /** How long a list waits for this process's uncommitted runs before it reads without them. */
 const COMMITTED_WAIT_MS = 1000;
-/** Retries of writes the database could not take (down, restarting) wait this long, doubling up to RETRY_MAX_MS. */
+/**
+ * Retries of writes the database could not take (down, restarting) wait this long, doubling up to
+ * RETRY_MAX_MS: new runs are refused until the held records are written, so a retry comes soon
+ * after the database is back.
+ */
 const RETRY_FIRST_MS = 250;
-const RETRY_MAX_MS = 5000;
+const RETRY_MAX_MS = 1000;
 /** While the app stops, how long records are retried for a database that does not answer before they are given up. */
 const RETRY_WHILE_STOPPING_MS = 10_000;
 

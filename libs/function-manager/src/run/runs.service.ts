@@ -45,6 +45,8 @@ export const LOST_RUN_GRACE_MS = 5000;
 @Injectable()
 export class RunsService {
   private readonly outbox = new OutboxWriter();
+  /** Queued runs a delivery of this process is handling, from its arrival to its record. */
+  private readonly executing = new Set<string>();
 
   constructor(
     @InjectDataSource('functions') private readonly dataSource: DataSource,
@@ -124,8 +126,19 @@ export class RunsService {
    * not change by waiting (its function is gone).
    */
   async executeQueued(runId: string, queue: QueuedRunDelivery): Promise<void> {
-    const run = await this.dataSource.getRepository(Run).findOneBy({ id: runId, status: RunStatus.INITIALIZED });
-    if (!run) return;
+    // Another delivery of the same request is handling it in this process.
+    if (this.executing.has(runId)) return;
+    this.executing.add(runId);
+    try {
+      await this.executeOnce(runId, queue);
+    } finally {
+      this.executing.delete(runId);
+    }
+  }
+
+  private async executeOnce(runId: string, queue: QueuedRunDelivery): Promise<void> {
+    const run = await this.dataSource.getRepository(Run).findOneBy({ id: runId });
+    if (!run || !this.mayTake(run)) return;
     let fn: ActiveFunction;
     try {
       fn = await this.catalog.get(run.org, run.functionName);
@@ -145,9 +158,8 @@ export class RunsService {
     }
     let outcome: RunOutcome;
     try {
-      const started = await this.take(run, fn);
-      if (!started) return;
-      await queue.taken();
+      if (!(await this.take(run, fn))) return;
+      await letGo(queue);
       outcome = await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets });
     } finally {
       // The org's slot is free once the function has answered, not once its record is written.
@@ -179,12 +191,21 @@ export class RunsService {
     return mapPage(toPage(rows, page.limit, (r) => `${r.createdTime.toISOString()}|${r.id}`), runViewOf);
   }
 
-  /** INITIALIZED → RUNNING on this runner, with its deadline from now; false when another delivery took it first. */
+  /**
+   * Whether this delivery may take the run: it is queued, or this process took it and never ran
+   * it (the request's ack, or the answer to the take, was lost with the database) — no other
+   * delivery in this process has it, so it is not running here.
+   */
+  private mayTake(run: Run): boolean {
+    return run.status === RunStatus.INITIALIZED || (run.status === RunStatus.RUNNING && run.runnerId === this.lease.id);
+  }
+
+  /** Queued → RUNNING on this runner, with its deadline from now, in one statement; false when another process took it first. */
   private async take(run: Run, fn: ActiveFunction): Promise<boolean> {
     const taken = (await this.dataSource.query(
       `UPDATE "functions"."run" SET "status" = 'RUNNING', "started_time" = now(), "runner_id" = $2, "version" = $3,
          "deadline" = now() + $4::int * interval '1 millisecond'
-       WHERE "id" = $1 AND "status" = 'INITIALIZED' RETURNING "started_time", "deadline"`,
+       WHERE "id" = $1 AND ("status" = 'INITIALIZED' OR ("status" = 'RUNNING' AND "runner_id" = $2)) RETURNING "started_time", "deadline"`,
       [run.id, this.lease.id, fn.version, runBudgetMs(fn)],
     )) as [Array<{ started_time: Date; deadline: Date }>, number];
     const row = taken[0][0];
@@ -196,11 +217,11 @@ export class RunsService {
   /** A queued run that can never start: taken like any other (so only one delivery fails it), then FAILED with why. */
   private async failQueued(run: Run, message: string, queue: QueuedRunDelivery): Promise<void> {
     const taken = (await this.dataSource.query(
-      `UPDATE "functions"."run" SET "status" = 'RUNNING', "runner_id" = $2 WHERE "id" = $1 AND "status" = 'INITIALIZED' RETURNING "id"`,
+      `UPDATE "functions"."run" SET "status" = 'RUNNING', "runner_id" = $2 WHERE "id" = $1 AND ("status" = 'INITIALIZED' OR ("status" = 'RUNNING' AND "runner_id" = $2)) RETURNING "id"`,
       [run.id, this.lease.id],
     )) as [unknown[], number];
     if (!taken[1]) return;
-    await queue.taken();
+    await letGo(queue);
     run.runnerId = this.lease.id;
     await this.finish(run, failed(RunErrorType.SystemError, message));
   }
@@ -217,6 +238,14 @@ export class RunsService {
 }
 
 const UUID = /^[0-9a-f-]{36}$/i;
+
+/**
+ * Lets go of a taken run's request. An ack that fails (the store is away) is no reason not to run
+ * it: the request comes back, finds the run taken by this process, and does nothing more.
+ */
+async function letGo(queue: QueuedRunDelivery): Promise<void> {
+  await queue.taken().catch(() => undefined);
+}
 
 /** How long a run may take from its start: the function's timeout, the provider's grace, and ours. */
 function runBudgetMs(fn: ActiveFunction): number {

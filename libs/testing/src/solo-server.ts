@@ -1,0 +1,72 @@
+import { createPrivateKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { SignJWT } from 'jose';
+import { create as createTar } from 'tar';
+import { freePort, startProcess, type Started } from './process';
+import { waitFor } from './wait-for';
+
+/** The built solo server, as `npm start` runs it (`npm run build` makes it; `npm test` builds first). */
+export const SOLO_MAIN = soloMain();
+
+function soloMain(): string {
+  // From the sources (jest) the build is in <repo>/dist; from the build itself (bench) it is beside this lib.
+  const root = resolve(__dirname, '../../..');
+  return basename(root) === 'dist' ? join(root, 'apps/dispatch/src/main.js') : join(root, 'dist/apps/dispatch/src/main.js');
+}
+
+export interface SoloServer {
+  api: string;
+  home: string;
+  process: Started;
+  /** Headers of the bootstrap platform admin (service account default/admin), as the CLI signs them. */
+  admin: Record<string, string>;
+}
+
+export interface SoloOptions {
+  /** An existing DISPATCH_HOME to start on again; a fresh temp dir when absent. */
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/**
+ * Starts the built solo server on free ports with its embedded PostgreSQL and in-process bus,
+ * waits for /readyz and the CLI credentials it writes, and signs the admin's token with them.
+ */
+export async function startSoloServer(options: SoloOptions = {}): Promise<SoloServer> {
+  if (!existsSync(SOLO_MAIN)) throw new Error(`${SOLO_MAIN} is missing: run \`npm run build\` (npm test does it first)`);
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'dispatch-solo-')));
+  const port = await freePort();
+  const api = `http://127.0.0.1:${port}`;
+  const env = { PORT: String(port), GATEWAY_PORT: '0', DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn', ...options.env };
+  const started = await startProcess([SOLO_MAIN], env, `${api}/readyz`, { timeoutMs: options.timeoutMs ?? 120_000, detached: true });
+  await waitFor(() => existsSync(join(home, 'config.json')), { what: 'the CLI credentials' });
+  return { api, home, process: started, admin: { authorization: `Bearer ${await soloAdminToken(home)}` } };
+}
+
+/** A token of the solo server's bootstrap admin, signed with the key it wrote to `<home>/config.json`. */
+export async function soloAdminToken(home: string, expiresIn = '1h'): Promise<string> {
+  const cli = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { organization: string; serviceAccount: string; privateKey: string };
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256' })
+    .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(createPrivateKey(cli.privateKey));
+}
+
+/** Function source files as the base64 tar.gz a JSON create (`source`) takes. */
+export async function sourceArchive(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dispatch-src-'));
+  try {
+    for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+    const chunks: Buffer[] = [];
+    for await (const chunk of createTar({ gzip: true, cwd: dir, portable: true }, Object.keys(files))) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('base64');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
