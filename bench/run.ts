@@ -1,4 +1,5 @@
 import { benchAuth } from './auth';
+import { benchBacklog } from './backlog';
 import { benchHealthz } from './healthz';
 import { benchInvoke } from './invoke';
 
@@ -10,6 +11,7 @@ const benchmarks: Record<string, (seconds: number, connections: number) => Promi
   healthz: benchHealthz,
   auth: benchAuth,
   invoke: benchInvoke,
+  backlog: benchBacklog,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,71 @@
+import { rm } from 'node:fs/promises';
+import { sourceArchive, startSoloServer, waitFor } from '@dispatch/testing';
+import { load } from './lib/load';
+import { cpuPerRequestUs, treeCpu } from './lib/process-cpu';
+import { printTable } from './lib/report';
+
+/** Sleeps 50 ms: the provider's capacity, not the function's work, bounds the rate. */
+const SOURCE = `module.exports = async () => { await new Promise((r) => setTimeout(r, 50)); return 'ok'; };\n`;
+const REPLICAS = 2;
+const CALLS_PER_REPLICA = 10;
+const CAPACITY = REPLICAS * CALLS_PER_REPLICA;
+const BACKLOG = 2000;
+
+/**
+ * A backlog of async runs queued at once (`POST /v1/function/F/runs`, 202) and drained by the
+ * platform, against blocking runs of the same function from as many clients as the function
+ * takes calls at once: both are bounded by the provider's capacity, so a drain slower than the
+ * blocking baseline is the queue's own cost. CPU per run (from /proc) holds on a busy machine.
+ */
+export async function benchBacklog(seconds: number): Promise<void> {
+  const solo = await startSoloServer();
+  const json = { ...solo.admin, 'content-type': 'application/json' };
+  const pid = solo.process.child.pid as number;
+  try {
+    const created = await fetch(`${solo.api}/v1/function`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ name: 'sleeper', runtime: 'nodejs', handler: 'index.js', source: await sourceArchive({ 'index.js': SOURCE }), minReplicas: REPLICAS, maxReplicas: REPLICAS, maxConcurrency: CALLS_PER_REPLICA }),
+    });
+    if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
+    await waitFor(async () => ((await (await fetch(`${solo.api}/v1/function/sleeper`, { headers: solo.admin })).json()) as { status: string }).status === 'READY', { timeoutMs: 60_000, what: 'the function' });
+
+    const blockingUrl = `${solo.api}/v1/runs?functionName=sleeper`;
+    const blockingBody = JSON.stringify({ blocking: true });
+    await load(blockingUrl, { seconds: Math.min(2, seconds), connections: CAPACITY, method: 'POST', headers: json, body: blockingBody });
+    const before = treeCpu(pid);
+    const blocking = await load(blockingUrl, { seconds, connections: CAPACITY, method: 'POST', headers: json, body: blockingBody });
+    const blockingCpu = cpuPerRequestUs(before, treeCpu(pid), blocking.requests);
+    if (blocking.errors + blocking.non2xx > 0) throw new Error(`blocking runs: ${blocking.errors} errors, ${blocking.non2xx} non-2xx answers`);
+
+    const cpuBefore = treeCpu(pid);
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next++ < BACKLOG) {
+          const res = await fetch(`${solo.api}/v1/function/sleeper/runs`, { method: 'POST', headers: json, body: '{}' });
+          if (res.status !== 202) throw new Error(`an async run answered ${res.status}: ${await res.text()}`);
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    const queuedMs = performance.now() - t0;
+    const finished = async (status: string) => ((await (await fetch(`${solo.api}/v1/function/sleeper/runs?status=${status}&pageSize=1`, { headers: solo.admin })).json()) as { items: unknown[] }).items.length === 0;
+    await waitFor(async () => (await finished('INITIALIZED')) && (await finished('RUNNING')), { timeoutMs: 300_000, intervalMs: 100, what: 'the backlog to drain' });
+    const drainMs = performance.now() - t0;
+    const asyncCpu = cpuPerRequestUs(cpuBefore, treeCpu(pid), BACKLOG);
+    const failedRuns = ((await (await fetch(`${solo.api}/v1/function/sleeper/runs?status=FAILED&pageSize=500`, { headers: solo.admin })).json()) as { items: unknown[] }).items.length;
+
+    const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
+    printTable(`${BACKLOG} async runs queued at once vs blocking runs from ${CAPACITY} clients (a 50 ms function taking ${CAPACITY} calls at once; ${failedRuns} runs failed)`, [
+      { name: 'runs/s', value: (BACKLOG * 1000) / drainMs, baseline: blocking.requestsPerSec, unit: 'runs/s', higherIsBetter: true, goal: `capacity ${CAPACITY / 0.05} runs/s; queued in ${(queuedMs / 1000).toFixed(1)} s` },
+      { name: 'server CPU per run', value: asyncCpu['server'], baseline: blockingCpu['server'], unit: 'µs', higherIsBetter: false },
+      { name: 'PostgreSQL CPU per run', value: asyncCpu['postgres'] ?? 0, baseline: blockingCpu['postgres'] ?? 0, unit: 'µs', higherIsBetter: false },
+      { name: 'all CPU per run', value: total(asyncCpu), baseline: total(blockingCpu), unit: 'µs', higherIsBetter: false },
+    ]);
+  } finally {
+    await solo.process.stop('SIGTERM', 30_000);
+    await rm(solo.home, { recursive: true, force: true });
+  }
+}
