@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { sourceArchive, startSoloServer, waitFor } from '@dispatch/testing';
+import { createNodeFunction, startSoloServer, waitFor } from '@dispatch/testing';
 import { load } from './lib/load';
 import { cpuPerRequestUs, treeCpu } from './lib/process-cpu';
 import { printTable } from './lib/report';
@@ -22,13 +22,7 @@ export async function benchBacklog(seconds: number): Promise<void> {
   const json = { ...solo.admin, 'content-type': 'application/json' };
   const pid = solo.process.child.pid as number;
   try {
-    const created = await fetch(`${solo.api}/v1/function`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ name: 'sleeper', runtime: 'nodejs', handler: 'index.js', source: await sourceArchive({ 'index.js': SOURCE }), minReplicas: REPLICAS, maxReplicas: REPLICAS, maxConcurrency: CALLS_PER_REPLICA }),
-    });
-    if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
-    await waitFor(async () => ((await (await fetch(`${solo.api}/v1/function/sleeper`, { headers: solo.admin })).json()) as { status: string }).status === 'READY', { timeoutMs: 60_000, what: 'the function' });
+    await createNodeFunction(solo, 'sleeper', SOURCE, { minReplicas: REPLICAS, maxReplicas: REPLICAS, maxConcurrency: CALLS_PER_REPLICA });
 
     const blockingUrl = `${solo.api}/v1/runs?functionName=sleeper`;
     const blockingBody = JSON.stringify({ blocking: true });

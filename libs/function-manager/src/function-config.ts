@@ -20,6 +20,11 @@ export const functionConfigSchema = z.object({
    * lost; it beats five times per lease. Runs waiting in the queue are never given up.
    */
   RUN_LEASE_MS: intFrom(1000, 30_000),
+  /**
+   * How often the run table is looked at for queued runs nobody woke this process for (another
+   * replica accepted them, or they were queued before a restart).
+   */
+  RUN_QUEUE_SCAN_MS: intFrom(50, 1000),
   /** How long a new version may take to become ready on the provider before it is marked ERROR. */
   DEPLOY_TIMEOUT_MS: intFrom(1000, 120_000),
   /** How long a replaced version keeps serving runs already routed to it before it is removed. */

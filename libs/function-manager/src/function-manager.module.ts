@@ -17,7 +17,9 @@ import { ConcurrencyLimiter } from './run/concurrency-limiter';
 import { FunctionCatalog } from './run/function-catalog';
 import { RunExecutor } from './run/run-executor';
 import { RunJanitor } from './run/run-janitor';
+import { QueuedRunsRepository } from './run/queued-runs.repository';
 import { RunMetrics } from './run/run-metrics';
+import { RunQueue } from './run/run-queue';
 import { RunRecorder } from './run/run-recorder';
 import { RunsService } from './run/runs.service';
 import { RunnerLease } from './run/runner-lease';
@@ -70,6 +72,8 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         RunsService,
         RunJanitor,
         RunnerLease,
+        RunQueue,
+        QueuedRunsRepository,
         ConcurrencyLimiter,
         ServiceBindingInjector,
         UsageMeter,

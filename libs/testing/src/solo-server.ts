@@ -70,3 +70,18 @@ export async function sourceArchive(files: Record<string, string>): Promise<stri
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Creates a Node.js function from one `index.js` on the server as its admin, and waits until it is READY. */
+export async function createNodeFunction(s: SoloServer, name: string, source: string, spec: Record<string, unknown> = {}): Promise<void> {
+  const body = JSON.stringify({ name, runtime: 'nodejs', handler: 'index.js', source: await sourceArchive({ 'index.js': source }), ...spec });
+  const created = await fetch(`${s.api}/v1/function`, { method: 'POST', headers: { ...s.admin, 'content-type': 'application/json' }, body });
+  if (created.status !== 201) throw new Error(`creating function ${name} answered ${created.status}: ${await created.text()}`);
+  await waitFor(
+    async () => {
+      const { status } = (await (await fetch(`${s.api}/v1/function/${name}`, { headers: s.admin })).json()) as { status: string };
+      if (status === 'ERROR') throw new Error(`function ${name} failed to deploy`);
+      return status === 'READY';
+    },
+    { timeoutMs: 60_000, what: `function ${name} to be READY` },
+  );
+}

@@ -185,20 +185,21 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
 
     it('keeps a message whose handler says it is still working past the ack wait', async () => {
       const subject = subjectFor('working');
-      const ackWaitMs = 400;
+      // Long enough that a stalled event loop on a busy machine does not outlast it between two calls.
+      const ackWaitMs = 1500;
       const got: number[] = [];
       await subscribe(subject, { group: unique('working'), ackWaitMs, concurrency: 2 }, async (msg) => {
         got.push(msg.deliveryCount);
         if (msg.deliveryCount > 1) return;
-        // Three ack waits long, telling the bus every third of one.
-        for (let i = 0; i < 9; i++) {
-          await quietPeriod(ackWaitMs / 3);
+        // Two ack waits long, telling the bus every fifth of one.
+        for (let i = 0; i < 10; i++) {
+          await quietPeriod(ackWaitMs / 5);
           await msg.working();
         }
       });
       await bus().publish(subject, { id: 'w' });
       await waitFor(() => got.length >= 1, { what: 'the delivery' });
-      await quietPeriod(ackWaitMs * 3 + 300);
+      await quietPeriod(ackWaitMs * 2 + 300);
       expect(got).toEqual([1]);
     });
 

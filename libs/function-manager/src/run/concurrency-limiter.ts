@@ -15,8 +15,8 @@ export const QUOTA_TTL_MS = 10_000;
  *
  * A blocking run past the org's quota is refused with 429 QUOTA_EXCEEDED, and goes to the
  * provider even when the function is at capacity (the provider queues it, and its caller waits
- * anyway). A queued run waits for room under both instead: sent to a provider that is full, it
- * would spend its timeout in the provider's queue and could fail without having started.
+ * anyway). Queued runs are started only into room under both (RunQueue): sent to a provider that
+ * is full, one would spend its timeout in the provider's queue and could fail without starting.
  */
 @Injectable()
 export class ConcurrencyLimiter {
@@ -40,17 +40,13 @@ export class ConcurrencyLimiter {
   }
 
   /**
-   * Waits for room for a queued run of `fn`: first under the function's capacity, then under the
-   * org's quota, so the org's slots are held only by runs about to start.
+   * Slots for up to `wanted` queued runs of `fn` at once: as many as both the function's capacity
+   * and the org's quota have room for, maybe none. Each is given back on its own.
    */
-  async acquireWhenFree(fn: ActiveFunction): Promise<Release> {
-    const slot = await this.functions.take(fn.id, () => capacityOf(fn));
-    try {
-      return both(slot, await this.orgs.take(fn.org, async () => (await this.quotasOf(fn.org)).maxConcurrentRuns));
-    } catch (err) {
-      slot();
-      throw err;
-    }
+  async reserve(fn: ActiveFunction, wanted: number): Promise<Release[]> {
+    const { maxConcurrentRuns } = await this.quotasOf(fn.org);
+    const room = Math.min(wanted, capacityOf(fn) - this.functions.count(fn.id), maxConcurrentRuns - this.orgs.count(fn.org));
+    return Array.from({ length: Math.max(0, room) }, () => both(this.orgs.takeAnyway(fn.org), this.functions.takeAnyway(fn.id)));
   }
 
   running(org: string): number {

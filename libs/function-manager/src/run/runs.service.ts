@@ -3,10 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { EntityStatus, ErrorCode, type Page, RunErrorType, RunStatus } from '@dispatch/contracts';
+import { EntityStatus, ErrorCode, type Page, RunStatus } from '@dispatch/contracts';
 import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
 import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, mapPage, STORE_UNAVAILABLE_MESSAGE, toPage, type PageRequest } from '@dispatch/platform';
-import { failed, type RunOutcome } from '../domain/run-outcome';
+import type { RunOutcome } from '../domain/run-outcome';
 import { Run, type RunTrigger } from '../persistence/entities/run.entity';
 import { UsageMeter } from '../usage/usage-meter';
 import type { ActiveFunction } from './active-function';
@@ -17,15 +17,6 @@ import { RunMetrics } from './run-metrics';
 import { RunRecorder } from './run-recorder';
 import { RunnerLease } from './runner-lease';
 import { type RunView, runViewOf } from './run-view';
-
-/** The bus delivery of a queued run's request, as executeQueued needs it. */
-export interface QueuedRunDelivery {
-  /** Restarts the delivery's ack wait; called every `keepAliveMs` while the run waits for room. */
-  keepAlive(): Promise<void>;
-  keepAliveMs: number;
-  /** The run is taken: the request is done with. */
-  taken(): Promise<void>;
-}
 
 export interface RunRequest {
   input?: unknown;
@@ -45,8 +36,6 @@ export const LOST_RUN_GRACE_MS = 5000;
 @Injectable()
 export class RunsService {
   private readonly outbox = new OutboxWriter();
-  /** Queued runs a delivery of this process is handling, from its arrival to its record. */
-  private readonly executing = new Set<string>();
 
   constructor(
     @InjectDataSource('functions') private readonly dataSource: DataSource,
@@ -117,52 +106,14 @@ export class RunsService {
   }
 
   /**
-   * Executes a queued run once, however often its request is delivered. It waits for room (the
-   * function's capacity on the provider, the org's quota) while `queue.keepAlive()` tells the bus
-   * the request is still in hand; it then takes the run (INITIALIZED → RUNNING, naming this
-   * process's runner and starting its deadline) in one statement that only one delivery wins, and
-   * `queue.taken()` lets go of the request: from there the run's record is its state. Failures of
-   * the store throw, so the request comes back later; a run is FAILED here only for what will
-   * not change by waiting (its function is gone).
+   * Runs a queued run this process has taken (RunQueue) and records how it ended; `release` gives
+   * back its room once the function has answered.
    */
-  async executeQueued(runId: string, queue: QueuedRunDelivery): Promise<void> {
-    // Another delivery of the same request is handling it in this process.
-    if (this.executing.has(runId)) return;
-    this.executing.add(runId);
-    try {
-      await this.executeOnce(runId, queue);
-    } finally {
-      this.executing.delete(runId);
-    }
-  }
-
-  private async executeOnce(runId: string, queue: QueuedRunDelivery): Promise<void> {
-    const run = await this.dataSource.getRepository(Run).findOneBy({ id: runId });
-    if (!run || !this.mayTake(run)) return;
-    let fn: ActiveFunction;
-    try {
-      fn = await this.catalog.get(run.org, run.functionName);
-    } catch (err) {
-      if (!(err instanceof DispatchError)) throw err;
-      return this.failQueued(run, `the function could not be found when the run was to start: ${err.message}`, queue);
-    }
-    if (fn.version === null || fn.providerName === null) {
-      return this.failQueued(run, `function "${run.functionName}" had no version that could serve when the run was to start`, queue);
-    }
-    const keepAlive = setInterval(() => void queue.keepAlive().catch(() => undefined), queue.keepAliveMs);
-    let release: () => void;
-    try {
-      release = await this.limiter.acquireWhenFree(fn);
-    } finally {
-      clearInterval(keepAlive);
-    }
+  async runTaken(run: Run, fn: ActiveFunction, release: () => void): Promise<void> {
     let outcome: RunOutcome;
     try {
-      if (!(await this.take(run, fn))) return;
-      await letGo(queue);
       outcome = await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets });
     } finally {
-      // The org's slot is free once the function has answered, not once its record is written.
       release();
     }
     await this.finish(run, outcome);
@@ -191,41 +142,6 @@ export class RunsService {
     return mapPage(toPage(rows, page.limit, (r) => `${r.createdTime.toISOString()}|${r.id}`), runViewOf);
   }
 
-  /**
-   * Whether this delivery may take the run: it is queued, or this process took it and never ran
-   * it (the request's ack, or the answer to the take, was lost with the database) — no other
-   * delivery in this process has it, so it is not running here.
-   */
-  private mayTake(run: Run): boolean {
-    return run.status === RunStatus.INITIALIZED || (run.status === RunStatus.RUNNING && run.runnerId === this.lease.id);
-  }
-
-  /** Queued → RUNNING on this runner, with its deadline from now, in one statement; false when another process took it first. */
-  private async take(run: Run, fn: ActiveFunction): Promise<boolean> {
-    const taken = (await this.dataSource.query(
-      `UPDATE "functions"."run" SET "status" = 'RUNNING', "started_time" = now(), "runner_id" = $2, "version" = $3,
-         "deadline" = now() + $4::int * interval '1 millisecond'
-       WHERE "id" = $1 AND ("status" = 'INITIALIZED' OR ("status" = 'RUNNING' AND "runner_id" = $2)) RETURNING "started_time", "deadline"`,
-      [run.id, this.lease.id, fn.version, runBudgetMs(fn)],
-    )) as [Array<{ started_time: Date; deadline: Date }>, number];
-    const row = taken[0][0];
-    if (!row) return false;
-    Object.assign(run, { status: RunStatus.RUNNING, startedTime: row.started_time, deadline: row.deadline, runnerId: this.lease.id, version: fn.version });
-    return true;
-  }
-
-  /** A queued run that can never start: taken like any other (so only one delivery fails it), then FAILED with why. */
-  private async failQueued(run: Run, message: string, queue: QueuedRunDelivery): Promise<void> {
-    const taken = (await this.dataSource.query(
-      `UPDATE "functions"."run" SET "status" = 'RUNNING', "runner_id" = $2 WHERE "id" = $1 AND ("status" = 'INITIALIZED' OR ("status" = 'RUNNING' AND "runner_id" = $2)) RETURNING "id"`,
-      [run.id, this.lease.id],
-    )) as [unknown[], number];
-    if (!taken[1]) return;
-    await letGo(queue);
-    run.runnerId = this.lease.id;
-    await this.finish(run, failed(RunErrorType.SystemError, message));
-  }
-
   private async finish(run: Run, outcome: RunOutcome): Promise<void> {
     const finished = new Date();
     Object.assign(run, { status: outcome.status, output: outcome.output, error: outcome.error, logs: outcome.logs, finishedTime: finished });
@@ -239,16 +155,8 @@ export class RunsService {
 
 const UUID = /^[0-9a-f-]{36}$/i;
 
-/**
- * Lets go of a taken run's request. An ack that fails (the store is away) is no reason not to run
- * it: the request comes back, finds the run taken by this process, and does nothing more.
- */
-async function letGo(queue: QueuedRunDelivery): Promise<void> {
-  await queue.taken().catch(() => undefined);
-}
-
 /** How long a run may take from its start: the function's timeout, the provider's grace, and ours. */
-function runBudgetMs(fn: ActiveFunction): number {
+export function runBudgetMs(fn: ActiveFunction): number {
   return fn.spec.timeoutSeconds * 1000 + PROVIDER_GRACE_MS + LOST_RUN_GRACE_MS;
 }
 

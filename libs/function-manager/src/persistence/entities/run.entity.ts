@@ -12,9 +12,10 @@ export interface RunTrigger {
 @Entity({ name: 'run' })
 @Index('run_by_function', ['org', 'functionName', 'createdTime'])
 @Index('run_by_org', ['org', 'createdTime'])
-// Only unfinished runs are looked up by runner or deadline (the janitor): finished ones, nearly all of them, stay out of these indexes.
+// Only unfinished runs are looked up by deadline (the janitor) and queued ones oldest first per
+// function (the run queue): finished ones, nearly all of them, stay out of these indexes.
 @Index('run_unfinished', ['deadline'], { where: `"status" IN ('INITIALIZED', 'RUNNING')` })
-@Index('run_unfinished_by_runner', ['runnerId'], { where: `"status" IN ('INITIALIZED', 'RUNNING')` })
+@Index('run_queued', ['org', 'functionName', 'createdTime'], { where: `"status" = 'INITIALIZED'` })
 export class Run {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -1,0 +1,149 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DispatchError, LOGGER } from '@dispatch/platform';
+import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
+import type { ActiveFunction } from './active-function';
+import { capacityOf, ConcurrencyLimiter } from './concurrency-limiter';
+import { FunctionCatalog } from './function-catalog';
+import { type QueuedFunction, QueuedRunsRepository } from './queued-runs.repository';
+import { RunnerLease } from './runner-lease';
+import { runBudgetMs, RunsService } from './runs.service';
+
+/**
+ * Starts queued async runs as room frees up, function by function: a run waits in the run table
+ * (INITIALIZED) until its function has room on the provider (maxReplicas × maxConcurrency calls)
+ * and its org is under its quota, then it is taken, run and recorded. Nothing waits in memory, so
+ * a backlog of one function never holds up another's runs, a restart loses no queued run, and
+ * no queued run is ever failed for waiting.
+ *
+ * Woken per function by a run request (the bus event every accepted run publishes), by a run of
+ * this process ending, and every RUN_QUEUE_SCAN_MS by a look at the table (runs accepted by
+ * another replica, or queued before a restart).
+ */
+@Injectable()
+export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
+  /** Functions being pumped now; true when woken again meanwhile, so the pump goes round once more. */
+  private readonly pumping = new Map<string, boolean>();
+  private readonly running = new Set<Promise<void>>();
+  /** Functions that found no room, per org: a run of the org ending may make room for them. */
+  private readonly starved = new Map<string, Map<string, QueuedFunction>>();
+  private timer?: NodeJS.Timeout;
+  private scanning?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    private readonly queued: QueuedRunsRepository,
+    private readonly catalog: FunctionCatalog,
+    private readonly limiter: ConcurrencyLimiter,
+    private readonly runs: RunsService,
+    private readonly lease: RunnerLease,
+    @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.scan(), this.config.RUN_QUEUE_SCAN_MS);
+    this.timer.unref();
+    this.scan();
+  }
+
+  /** Takes no more runs, and waits for those this process is running to end and be recorded. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.scanning;
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  /** A run of the function may be waiting: start what there is room for. */
+  wake(fn: QueuedFunction): void {
+    if (this.stopping) return;
+    const key = JSON.stringify([fn.org, fn.functionName]);
+    if (this.pumping.has(key)) {
+      this.pumping.set(key, true);
+      return;
+    }
+    this.pumping.set(key, false);
+    void this.pump(fn, key);
+  }
+
+  private scan(): void {
+    if (this.scanning || this.stopping) return;
+    this.scanning = this.queued
+      .functionsWithQueuedRuns()
+      .then((fns) => fns.forEach((fn) => this.wake(fn)))
+      .catch((err: unknown) => this.logger.warn({ err }, 'queued runs could not be looked up; trying again shortly'))
+      .finally(() => (this.scanning = undefined));
+  }
+
+  private async pump(queued: QueuedFunction, key: string): Promise<void> {
+    try {
+      do {
+        this.pumping.set(key, false);
+        while (!this.stopping && (await this.startWhatFits(queued))) {
+          // Took all the room there was: there may be more waiting, and more room.
+        }
+      } while (this.pumping.get(key) && !this.stopping);
+    } catch (err) {
+      // The store or the catalog is away: the runs stay queued, and the next scan tries again.
+      this.logger.warn({ err, org: queued.org, functionName: queued.functionName }, 'queued runs could not be started; trying again shortly');
+    } finally {
+      this.pumping.delete(key);
+    }
+  }
+
+  /** Starts as many queued runs as there is room for; true when it filled the room (there may be more). */
+  private async startWhatFits(queued: QueuedFunction): Promise<boolean> {
+    let fn: ActiveFunction;
+    try {
+      fn = await this.catalog.get(queued.org, queued.functionName);
+    } catch (err) {
+      if (!(err instanceof DispatchError)) throw err;
+      await this.failAll(queued, `the function could not be found when the run was to start: ${err.message}`);
+      return false;
+    }
+    if (fn.version === null || fn.providerName === null) {
+      await this.failAll(queued, `function "${queued.functionName}" had no version that could serve when the run was to start`);
+      return false;
+    }
+    const slots = await this.limiter.reserve(fn, capacityOf(fn));
+    const room = slots.length;
+    if (!room) {
+      const waiting = this.starved.get(queued.org) ?? new Map<string, QueuedFunction>();
+      this.starved.set(queued.org, waiting.set(queued.functionName, queued));
+      return false;
+    }
+    let taken;
+    try {
+      taken = await this.queued.take(queued, room, { runnerId: this.lease.id, version: fn.version, budgetMs: runBudgetMs(fn) });
+    } catch (err) {
+      for (const release of slots) release();
+      throw err;
+    }
+    for (const release of slots.splice(taken.length)) release();
+    taken.forEach((run, i) => {
+      const done: Promise<void> = this.runs
+        .runTaken(run, fn, slots[i])
+        .catch((err: unknown) => this.logger.error({ err, runId: run.id }, 'a queued run could not be completed'))
+        .finally(() => {
+          this.running.delete(done);
+          this.wakeAfterRunOf(queued);
+        });
+      this.running.add(done);
+    });
+    return taken.length === room;
+  }
+
+  /** A run of `queued` ended: its function, and any other of its org that found no room, may start more. */
+  private wakeAfterRunOf(queued: QueuedFunction): void {
+    const waiting = this.starved.get(queued.org);
+    this.starved.delete(queued.org);
+    this.wake(queued);
+    for (const fn of waiting?.values() ?? []) this.wake(fn);
+  }
+
+  private async failAll(queued: QueuedFunction, message: string): Promise<void> {
+    const failed = await this.queued.failAll(queued, this.lease.id, message);
+    if (failed) this.logger.warn({ ...queued, failed, reason: message }, 'queued runs failed: their function cannot run them');
+  }
+}
