@@ -14,9 +14,14 @@ import type { RunErrorType } from './status';
  *
  * Environment of a shim (the `DISPATCH_ENV_*` names in openfaas.ts): `DISPATCH_CODE_DIR` (the
  * function's source tree), `DISPATCH_HANDLER` (see {@link FunctionHandlerRef}), `DISPATCH_SOCKET`
- * or `PORT`, and `DISPATCH_MEMORY_LIMIT_MB` where the runtime caps itself. When the handler cannot
- * be loaded the shim writes one line `handler error: <what to fix>` to stderr and exits with
- * {@link SHIM_EXIT_HANDLER_ERROR}.
+ * or `PORT`, `DISPATCH_MEMORY_LIMIT_MB` where the runtime caps itself, and `DISPATCH_LIFELINE_FD`
+ * where its starter gives it a lifeline. When the handler cannot be loaded the shim writes one line
+ * `handler error: <what to fix>` to stderr and exits with {@link SHIM_EXIT_HANDLER_ERROR}.
+ *
+ * The lifeline is what keeps a provider's workers from outliving it: every runtime watches the
+ * descriptor from its first moment (before the handler loads, which may hang) and, at end-of-file,
+ * exits at once with {@link SHIM_EXIT_LIFELINE_LOST}, calls in flight or not: nobody is left to
+ * read their answers. A descriptor that is not an open pipe or socket is a bad environment (exit 2).
  */
 export interface FunctionEnvelope {
   context: FunctionContext;
@@ -66,6 +71,8 @@ export type FunctionHandlerRef = string;
 
 /** Exit code of a shim whose handler cannot be loaded (bad file, no such export, syntax error). */
 export const SHIM_EXIT_HANDLER_ERROR = 3;
+/** Exit code of a shim whose lifeline closed: the process that started it is gone. */
+export const SHIM_EXIT_LIFELINE_LOST = 4;
 
 /** Runtimes Dispatch builds functions for. */
 export const FUNCTION_RUNTIMES = ['nodejs', 'python3'] as const;

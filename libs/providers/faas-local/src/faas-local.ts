@@ -10,6 +10,7 @@ import { defaultRuntimes } from './default-runtimes';
 import type { DeploymentRules } from './deployment';
 import type { BasicAuthCredentials } from './http/basic-auth';
 import { createRouter } from './http/router';
+import { endLeftoverWorkers, WorkerLedger } from './leftovers';
 import type { FunctionStatsSnapshot } from './metrics';
 import type { PoolContext } from './pool';
 import { FunctionRegistry } from './registry';
@@ -134,7 +135,9 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     throw new Error(`faas-local: workDir ${workDir} is too long for unix socket paths (at most ${MAX_WORK_DIR_LENGTH} characters)`);
   }
   mkdirSync(workDir, { recursive: true, mode: 0o700 });
-  // Sockets and homes a provider killed outright left behind: worker numbers start again at 1.
+  // Workers, sockets and homes a provider killed outright left behind: worker numbers start again at 1.
+  const ledger = new WorkerLedger(join(workDir, 'workers'));
+  endLeftoverWorkers(ledger.file, logger);
   for (const sub of ['w', 'h']) rmSync(join(workDir, sub), { recursive: true, force: true });
 
   let seq = 0;
@@ -144,6 +147,7 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     hiddenPaths: [...(options.hiddenPaths ?? []).map((p) => resolve(p)), workDir, imagesRoot],
     logger,
     hostEnv: process.env,
+    ledger,
     shimOf: (runtime) => runtimes[runtime],
     nextSeq: () => ++seq,
     startTimeoutMs: scaling.startTimeoutMs ?? 30_000,
@@ -232,6 +236,7 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     server.closeAllConnections();
     await closed;
     process.off('exit', killOnExit);
+    ledger.clear();
     rmSync(ownWorkDir ? workDir : join(workDir, 'w'), { recursive: true, force: true });
     if (!ownWorkDir) rmSync(join(workDir, 'h'), { recursive: true, force: true });
     logger.info('faas-local stopped');

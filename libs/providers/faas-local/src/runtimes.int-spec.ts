@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FunctionReply } from '@dispatch/contracts';
 import { nodejsShimCandidates } from '@dispatch/runtime-nodejs';
@@ -57,6 +57,14 @@ describe('faas-local with the real runtimes', () => {
     const reply = (await res.json()) as FunctionReply;
     expect(reply.payload).toEqual({ hello: 'guido', runtime: 'python3' });
     expect(reply.context.logs.stdout).toEqual(['in call']);
+  });
+
+  it('gives every worker a lifeline on fd 3, whose other end only the provider holds', () => {
+    for (const name of ['node-hello', 'py-hello']) {
+      const [worker] = faas.workers(name);
+      expect(readFileSync(`/proc/${worker.pid}/environ`, 'utf8').split('\0')).toContain('DISPATCH_LIFELINE_FD=3');
+      expect(readlinkSync(`/proc/${worker.pid}/fd/3`)).toMatch(/^(socket|pipe):/);
+    }
   });
 
   it('reports a handler the real shims cannot load in /system/logs, never ready', async () => {

@@ -1,4 +1,4 @@
-import { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_MEMORY_LIMIT_MB, DISPATCH_ENV_SOCKET } from '@dispatch/contracts';
+import { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_LIFELINE_FD, DISPATCH_ENV_MEMORY_LIMIT_MB, DISPATCH_ENV_SOCKET } from '@dispatch/contracts';
 import type { FunctionSpec } from './deployment';
 
 /**
@@ -8,7 +8,7 @@ import type { FunctionSpec } from './deployment';
  * provider's environment holds database URLs and keys. The provider's variables come last so a
  * deployment cannot redirect the shim (its socket, code dir or PATH lookup of the runtime).
  */
-export function workerEnv(spec: FunctionSpec, where: { socketPath: string; home: string }, host: NodeJS.ProcessEnv): Record<string, string> {
+export function workerEnv(spec: FunctionSpec, where: { socketPath: string; home: string; lifelineFd: number }, host: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = { ...spec.envVars };
   for (const name of ['PYENV_ROOT', 'PYENV_VERSION', 'NVM_DIR', 'NVM_BIN']) {
     const value = host[name];
@@ -24,6 +24,7 @@ export function workerEnv(spec: FunctionSpec, where: { socketPath: string; home:
   env[DISPATCH_ENV_CODE_DIR] = spec.codeDir;
   env[DISPATCH_ENV_SOCKET] = where.socketPath;
   env[DISPATCH_ENV_HANDLER] = spec.handler;
+  env[DISPATCH_ENV_LIFELINE_FD] = String(where.lifelineFd);
   if (spec.memoryLimitMb !== undefined) env[DISPATCH_ENV_MEMORY_LIMIT_MB] = String(spec.memoryLimitMb);
   else delete env[DISPATCH_ENV_MEMORY_LIMIT_MB];
   return env;
