@@ -1,10 +1,8 @@
-import { createPrivateKey, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SignJWT } from 'jose';
-import { freePort, startProcess, waitFor } from '@dispatch/testing';
+import { freePort, soloAdminToken, startProcess } from '@dispatch/testing';
 import { load } from './lib/load';
 import { cpuPerRequestUs, treeCpu } from './lib/process-cpu';
 import { printTable } from './lib/report';
@@ -40,15 +38,7 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     { timeoutMs: 120_000, detached: true },
   );
   try {
-    // The CLI credentials are written just after the API starts answering.
-    await waitFor(() => existsSync(join(home, 'config.json')), { what: 'the CLI credentials' });
-    const cli = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { organization: string; serviceAccount: string; privateKey: string };
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'RS256' })
-      .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(createPrivateKey(cli.privateKey));
+    const token = await soloAdminToken(home);
     const auth = { authorization: `Bearer ${token}` };
 
     const createToFirstRun = await timeToFirstRun(api, auth, 'bench-first');
