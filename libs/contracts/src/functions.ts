@@ -90,7 +90,16 @@ export const RUN_LOG_MAX_LINE_LENGTH = 4096;
  */
 export interface RuntimeShim {
   runtime: FunctionRuntime;
-  command(options: { memoryLimitMb?: number }): { command: string; args: string[] };
+  /**
+   * The absolute path of the interpreter `command` runs, found once with `env` (the provider's
+   * PATH and the variables of version managers such as pyenv, whose shims are scripts that need
+   * both). A provider that has it starts workers with it and gives them none of its own PATH or
+   * locator variables. Absent when `command` already names an absolute path (Node.js: the
+   * provider's own executable).
+   */
+  interpreter?(env: NodeJS.ProcessEnv): Promise<string>;
+  /** `interpreter`: the path `interpreter()` found, used instead of looking the runtime up again. */
+  command(options: { memoryLimitMb?: number; interpreter?: string }): { command: string; args: string[] };
 }
 
 /**

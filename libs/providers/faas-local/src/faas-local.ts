@@ -14,6 +14,7 @@ import { endLeftoverWorkers, WorkerLedger } from './leftovers';
 import type { FunctionStatsSnapshot } from './metrics';
 import type { PoolContext } from './pool';
 import { FunctionRegistry } from './registry';
+import { withInterpreters } from './runtime-interpreters';
 import { detectSandbox, type SandboxMode } from './sandbox';
 import { waitAtMost } from './wait';
 import type { WorkerState } from './worker';
@@ -122,11 +123,10 @@ const ARCH_NAMES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ar
  */
 export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLocal> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const runtimes = options.runtimes ?? defaultRuntimes();
   const scaling = options.scaling ?? {};
   const imagesRoot = resolve(options.imagesRoot);
 
-  const sandbox = await detectSandbox(options.sandbox ?? 'auto');
+  const [sandbox, runtimes] = await Promise.all([detectSandbox(options.sandbox ?? 'auto'), withInterpreters(options.runtimes ?? defaultRuntimes(), process.env, logger)]);
   if (sandbox.kind === 'none') logger.warn(`functions are not sandboxed: ${sandbox.reason}`);
 
   const ownWorkDir = !options.workDir;

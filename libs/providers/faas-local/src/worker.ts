@@ -165,7 +165,7 @@ export class Worker {
       command = wrapped.command;
       child = spawn(wrapped.command, wrapped.args, {
         cwd: spec.codeDir,
-        env: workerEnv(spec, { socketPath: this.socketPath, home: this.home, lifelineFd: LIFELINE_FD }, this.ctx.hostEnv),
+        env: workerEnv(spec, { socketPath: this.socketPath, home: this.home, lifelineFd: LIFELINE_FD, interpreter: runtime.command }, this.ctx.hostEnv),
         stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
         // Its own process group: a kill reaches whatever the function forked, and the terminal's
         // Ctrl-C reaches only the provider, which then drains its workers in order.
