@@ -7,16 +7,22 @@ import { findProcesses, freePort, soloAdminToken, startProcess, type Started, wa
 const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 const ROUNDS = 5;
 
+/** Each answers its pid, or with `{spin: true}` keeps its thread busy for good (a stuck function). */
 const SOURCES = {
-  nodejs: { handler: 'index.js', file: 'index.js', code: `module.exports = (context, payload) => ({ pid: process.pid });\n` },
-  python3: { handler: 'hello.handle', file: 'hello.py', code: `import os\n\ndef handle(context, payload):\n    return {"pid": os.getpid()}\n` },
+  nodejs: { handler: 'index.js', file: 'index.js', code: `module.exports = (context, payload) => {\n  while (payload && payload.spin) {}\n  return { pid: process.pid };\n};\n` },
+  python3: {
+    handler: 'hello.handle',
+    file: 'hello.py',
+    code: `import os\n\ndef handle(context, payload):\n    while payload and payload.get("spin"):\n        pass\n    return {"pid": os.getpid()}\n`,
+  },
 };
 
 /**
  * No function worker outlives its server, however the server dies: the built solo server is
- * SIGKILLed with Node.js and Python workers running, five times in a row on the same data dir,
- * and no worker is left. (Each worker's shim watches its lifeline; the next start also ends any
- * recorded worker that escaped it.)
+ * SIGKILLed with Node.js and Python workers running, idle and stuck in a call, five times in a
+ * row on the same data dir, and no worker is left. (Each worker's shim watches its lifeline; the
+ * kernel kills one whose thread is too busy to read it (bwrap --die-with-parent, or setpriv
+ * --pdeathsig); the next start also ends any recorded worker that escaped both.)
  */
 describe('solo: function workers never outlive a killed server', () => {
   let home: string;
@@ -31,7 +37,10 @@ describe('solo: function workers never outlive a killed server', () => {
     return { server: await startProcess([SOLO], env, `${api}/readyz`, { timeoutMs: 60_000 }), api };
   }
 
-  /** Creates a function of each runtime (two warm workers each) and runs it once. */
+  /**
+   * Creates a function of each runtime (two warm workers each), runs it once, then starts a run
+   * that never ends: one worker of each is stuck in a busy loop when the server is killed.
+   */
   async function runFunctions(api: string, round: number): Promise<void> {
     const auth = { authorization: `Bearer ${await soloAdminToken(home)}` };
     for (const [runtime, source] of Object.entries(SOURCES)) {
@@ -50,6 +59,13 @@ describe('solo: function workers never outlive a killed server', () => {
         { timeoutMs: 30_000, what: `a run of ${name}` },
       );
       expect(run.status).toBe('SUCCEEDED');
+      // Blocking, and never answered: the server dies first. (Async runs of one server are handed
+      // to workers one at a time, so a second stuck one would wait behind the first.)
+      void fetch(`${api}/v1/function/${name}/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"input":{"spin":true},"blocking":true}' }).catch(() => undefined);
+      // A blocking run is recorded RUNNING once it has run for a second.
+      await waitFor(async () => ((await (await fetch(`${api}/v1/runs?functionName=${name}&status=RUNNING`, { headers: auth })).json()) as { items: unknown[] }).items.length > 0, {
+        what: `the stuck run of ${name} to be RUNNING`,
+      });
     }
   }
 
