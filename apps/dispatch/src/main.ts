@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
-import { createLogger, loadConfigOrExit, onShutdownSignal, ShutdownSteps } from '@dispatch/platform';
+import { createLogger, exitOnStartupFailure, loadConfigOrExit, onShutdownSignal, ShutdownSteps } from '@dispatch/platform';
 import { startSolo } from './solo';
 import { soloConfigSchema } from './solo-config';
-import { describeStartupFailure } from './startup-failures';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -48,8 +47,5 @@ let signalled = false;
 main().catch((err: unknown) => {
   // Stopped by a signal during start-up: the signal handler finishes the stop and exits.
   if (signalled) return;
-  // A supervisor must see a failed start: the reason on stderr, and an exit code saying which kind.
-  const { exitCode, text } = describeStartupFailure(err);
-  process.stderr.write(`dispatch failed to start: ${text}\n`);
-  process.exit(exitCode);
+  exitOnStartupFailure('dispatch', err);
 });

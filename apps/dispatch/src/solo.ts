@@ -10,13 +10,24 @@ import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dis
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { IamService } from '@dispatch/identity-manager';
 import { acquireDataDirLock, CONNECT_TIMEOUT_MS, DataDirInUseError, migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
-import { AuthModule, createHttpApp, ExitCode, InfrastructureModule, loadConfigOrExit, PlatformModule, type ShutdownSteps, StartupFailure } from '@dispatch/platform';
+import {
+  assertPortsFree,
+  AuthModule,
+  createHttpApp,
+  dependencyStep,
+  ExitCode,
+  InfrastructureModule,
+  listenFailure,
+  loadConfigOrExit,
+  PlatformModule,
+  type ShutdownSteps,
+  StartupFailure,
+} from '@dispatch/platform';
 import { startFaasLocal } from '@dispatch/faas-local';
 import { functionConfigSchema } from '@dispatch/function-manager';
 import { ensureCliCredentials } from './cli-credentials';
 import { reserveGatewayPort } from './gateway-port';
 import { SOLO_SERVICES } from './services';
-import { assertPortsFree, dependencyStep, listenFailure } from './startup-failures';
 import type { SoloConfig } from './solo-config';
 
 export interface RunningSolo {

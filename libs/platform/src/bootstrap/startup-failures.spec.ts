@@ -1,10 +1,10 @@
 import { DataDirInUseError } from '@dispatch/persistence';
-import { ExitCode, StartupFailure } from '@dispatch/platform';
+import { ExitCode, StartupFailure } from './exit-codes';
 import { assertPortsFree, dependencyStep, describeStartupFailure, listenFailure } from './startup-failures';
 
 const errno = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
 
-describe('start-up failures of the solo server', () => {
+describe('start-up failures', () => {
   const api = { port: 8080, variable: 'PORT' };
 
   it('turns a port in use into exit 4 naming the port and its variable', () => {

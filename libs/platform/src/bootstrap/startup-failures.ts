@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { DataDirInUseError } from '@dispatch/persistence';
-import { ExitCode, StartupFailure } from '@dispatch/platform';
+import { ExitCode, StartupFailure } from './exit-codes';
 
 /** A port the server listens on, and the variable that sets it (what the operator changes). */
 export interface NamedPort {
@@ -43,7 +43,7 @@ export async function assertPortsFree(ports: readonly NamedPort[], host: string)
 }
 
 /**
- * A start-up step on something the server depends on (PostgreSQL, migrations, NATS): its failure
+ * A start-up step on something a process depends on (PostgreSQL, migrations, NATS): its failure
  * exits with DEPENDENCY_FAILED and says which step failed, except the data dir held by another
  * Dispatch (DATA_DIR_IN_USE, naming its pid) and failures already classified.
  */
@@ -62,8 +62,18 @@ function classify(err: unknown, what: string): unknown {
   return new StartupFailure(ExitCode.DEPENDENCY_FAILED, `${what} failed: ${message}`, { cause: err });
 }
 
-/** How main reports a failed start: the failure's own code and message, else 1 with the whole error. */
+/** How a main reports a failed start: the failure's own code and message, else 1 with the whole error. */
 export function describeStartupFailure(err: unknown): { exitCode: ExitCode; text: string } {
   if (err instanceof StartupFailure) return { exitCode: err.exitCode, text: err.message };
   return { exitCode: ExitCode.CONFIG, text: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+}
+
+/**
+ * Ends a process whose start failed: `<name> failed to start: <reason>` on stderr and the failure's
+ * exit code, so a supervisor never takes a failed start for a running process.
+ */
+export function exitOnStartupFailure(name: string, err: unknown): never {
+  const { exitCode, text } = describeStartupFailure(err);
+  process.stderr.write(`${name} failed to start: ${text}\n`);
+  process.exit(exitCode);
 }
