@@ -72,6 +72,14 @@ describe('solo start-up failures (the built server)', () => {
     expect(stderr).toContain('LOG_LEVEL');
   });
 
+  it('refuses a bad function-manager setting with exit 1 before anything starts', async () => {
+    const home = await newHome();
+    const { code, stderr } = await runToExit([SOLO], env(home, { RUN_RETENTION_DAYS: 'soon' }));
+    expect(code).toBe(1);
+    expect(stderr).toContain('RUN_RETENTION_DAYS');
+    expect(existsSync(join(home, 'postgres'))).toBe(false);
+  });
+
   it('refuses a DISPATCH_HOME it cannot create with exit 1 and the reason', async () => {
     const file = join(await newHome(), 'a-file');
     await writeFile(file, '');

@@ -57,6 +57,9 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
   };
   let reportLost!: (failure: StartupFailure) => void;
   const lost = new Promise<StartupFailure>((resolve) => (reportLost = resolve));
+  // function-manager's own variables, checked before anything starts: a mistake there must stop
+  // the start at once (exit 1 with the list), not after PostgreSQL and migrations.
+  loadConfigOrExit(functionConfigSchema);
   try {
     await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 }).catch((err: Error) => {
       throw new StartupFailure(ExitCode.CONFIG, `cannot create DISPATCH_HOME ${config.DISPATCH_HOME}: ${err.message}`, { cause: err });
