@@ -65,6 +65,16 @@ describe('solo start-up failures (the built server)', () => {
     });
   });
 
+  it('stops with exit 5, naming the step, when a dependency cannot be reached, and leaves nothing running', async () => {
+    const home = await newHome();
+    const nats = `nats://127.0.0.1:${await freePort()}`;
+    const { code, stderr } = await runToExit([SOLO], env(home, { NATS_URL: nats }), 60_000);
+    expect(code).toBe(5);
+    expect(stderr).toContain(`dispatch failed to start: connecting to NATS at ${nats} failed: `);
+    expect(postgresOf(home)).toEqual([]);
+    expect(existsSync(join(home, 'dispatch.lock'))).toBe(false);
+  }, 70_000);
+
   it('refuses a bad configuration with exit 1 and every problem', async () => {
     const { code, stderr } = await runToExit([SOLO], env(await newHome(), { PORT: 'eighty', LOG_LEVEL: 'loud' }));
     expect(code).toBe(1);
