@@ -1,5 +1,4 @@
 import { createServer } from 'node:net';
-import { DataDirInUseError } from '@dispatch/persistence';
 import { ExitCode, StartupFailure } from './exit-codes';
 
 /** A port the server listens on, and the variable that sets it (what the operator changes). */
@@ -44,22 +43,16 @@ export async function assertPortsFree(ports: readonly NamedPort[], host: string)
 
 /**
  * A start-up step on something a process depends on (PostgreSQL, migrations, NATS): its failure
- * exits with DEPENDENCY_FAILED and says which step failed, except the data dir held by another
- * Dispatch (DATA_DIR_IN_USE, naming its pid) and failures already classified.
+ * exits with DEPENDENCY_FAILED and says which step failed (a failure already classified keeps its code).
  */
 export async function dependencyStep<T>(what: string, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (err) {
-    throw classify(err, what);
+    if (err instanceof StartupFailure) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new StartupFailure(ExitCode.DEPENDENCY_FAILED, `${what} failed: ${message}`, { cause: err });
   }
-}
-
-function classify(err: unknown, what: string): unknown {
-  if (err instanceof StartupFailure) return err;
-  if (err instanceof DataDirInUseError) return new StartupFailure(ExitCode.DATA_DIR_IN_USE, err.message, { cause: err });
-  const message = err instanceof Error ? err.message : String(err);
-  return new StartupFailure(ExitCode.DEPENDENCY_FAILED, `${what} failed: ${message}`, { cause: err });
 }
 
 /** How a main reports a failed start: the failure's own code and message, else 1 with the whole error. */
