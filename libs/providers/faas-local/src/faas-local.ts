@@ -136,7 +136,7 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
   }
   mkdirSync(workDir, { recursive: true, mode: 0o700 });
   // Workers, sockets and homes a provider killed outright left behind: worker numbers start again at 1.
-  const ledger = new WorkerLedger(join(workDir, 'workers'));
+  const ledger = new WorkerLedger(join(workDir, 'workers'), logger);
   endLeftoverWorkers(ledger.file, logger);
   for (const sub of ['w', 'h']) rmSync(join(workDir, sub), { recursive: true, force: true });
 

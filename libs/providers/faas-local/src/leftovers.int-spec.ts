@@ -21,7 +21,7 @@ describe('leftover workers of a provider killed outright', () => {
   afterAll(() => started.forEach((child) => child.kill('SIGKILL')));
 
   it('records running workers by pid and start time, and forgets those that exit', () => {
-    const ledger = new WorkerLedger(join(tempDir('ledger-'), 'workers'));
+    const ledger = new WorkerLedger(join(tempDir('ledger-'), 'workers'), logger);
     const [a, b] = [sleeper(), sleeper()];
     ledger.add(a.pid!);
     ledger.add(b.pid!);
@@ -30,7 +30,7 @@ describe('leftover workers of a provider killed outright', () => {
   });
 
   it('ends the recorded workers still running, and never a process that merely got a recorded pid', async () => {
-    const ledger = new WorkerLedger(join(tempDir('ledger-'), 'workers'));
+    const ledger = new WorkerLedger(join(tempDir('ledger-'), 'workers'), logger);
     const [left, reused] = [sleeper(), sleeper()];
     ledger.add(left.pid!);
     // As if the kernel had given a dead worker's pid to an unrelated process since.

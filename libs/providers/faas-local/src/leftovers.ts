@@ -29,8 +29,12 @@ export function startTimeOf(pid: number): string | undefined {
  */
 export class WorkerLedger {
   private readonly running = new Map<number, string>();
+  private warned = false;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly logger: Logger,
+  ) {}
 
   add(pid: number): void {
     const startTime = startTimeOf(pid);
@@ -52,8 +56,14 @@ export class WorkerLedger {
   private write(): void {
     const lines = [...this.running].map(([pid, startTime]) => `${pid} ${startTime}\n`).join('');
     const temporary = `${this.file}.new`;
-    writeFileSync(temporary, lines, { mode: 0o600 });
-    renameSync(temporary, this.file);
+    try {
+      writeFileSync(temporary, lines, { mode: 0o600 });
+      renameSync(temporary, this.file);
+    } catch (err) {
+      // A backstop only (the lifeline is what ends workers): a full disk must not fail the calls.
+      if (!this.warned) this.logger.warn({ err, file: this.file }, 'cannot record the running workers: after a crash, the next start could not end one that missed its lifeline');
+      this.warned = true;
+    }
   }
 }
 
