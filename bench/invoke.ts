@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, soloAdminToken, sourceArchive, startProcess, waitFor } from '@dispatch/testing';
+import { freePort, soloAdminToken, sourceArchive, startProcess } from '@dispatch/testing';
 import { load } from './lib/load';
 import { cpuPerRequestUs, treeCpu } from './lib/process-cpu';
 import { printTable } from './lib/report';
@@ -39,8 +38,6 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     { timeoutMs: 120_000, detached: true },
   );
   try {
-    // The CLI credentials are written just after the API starts answering.
-    await waitFor(() => existsSync(join(home, 'config.json')), { what: 'the CLI credentials' });
     const token = await soloAdminToken(home);
     const auth = { authorization: `Bearer ${token}` };
 

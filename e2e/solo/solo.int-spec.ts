@@ -79,7 +79,7 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
   it('writes CLI credentials (0600) of a bootstrap admin whose signed tokens the API accepts', async () => {
     const path = join(home, 'config.json');
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    const cli = JSON.parse(await readFile(path, 'utf8')) as { apiUrl: string; organization: string; serviceAccount: string; privateKey: string };
+    const cli = JSON.parse(await readFile(path, 'utf8')) as { apiUrl: string; organization: string; serviceAccount: string };
     expect(cli).toMatchObject({ apiUrl: api, organization: 'default', serviceAccount: 'admin' });
     const token = await soloAdminToken(home, '5m');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

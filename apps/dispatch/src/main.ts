@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
-import { createLogger, loadConfigOrExit, onShutdownSignal, ShutdownSteps } from '@dispatch/platform';
+import { createLogger, exitOnStartupFailure, loadConfigOrExit, onShutdownSignal, ShutdownSteps } from '@dispatch/platform';
 import { startSolo } from './solo';
 import { soloConfigSchema } from './solo-config';
 
@@ -9,9 +9,11 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(soloConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'dispatch' });
   const steps = new ShutdownSteps((err) => logger.error({ err }, 'error while stopping'));
-  undo = steps;
   // Before start-up: a signal during start-up must still stop what already started.
-  onShutdownSignal(logger, () => steps.stop());
+  onShutdownSignal(logger, () => {
+    signalled = true;
+    return steps.stop();
+  });
   const solo = await startSolo(config, logger, steps);
   void solo.lost.then(async (failure) => {
     logger.fatal({ reason: failure.message }, 'stopping: a dependency is lost');
@@ -39,11 +41,11 @@ async function main(): Promise<void> {
   );
 }
 
-let undo: ShutdownSteps | undefined;
+/** Whether a signal began the stop (then its handler exits), as opposed to a failed start-up step undoing itself. */
+let signalled = false;
 
 main().catch((err: unknown) => {
   // Stopped by a signal during start-up: the signal handler finishes the stop and exits.
-  if (undo?.isStopping) return;
-  process.stderr.write(`dispatch failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  if (signalled) return;
+  exitOnStartupFailure('dispatch', err);
 });

@@ -9,8 +9,20 @@ import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { IamService } from '@dispatch/identity-manager';
-import { CONNECT_TIMEOUT_MS, migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
-import { AuthModule, createHttpApp, ExitCode, InfrastructureModule, loadConfigOrExit, PlatformModule, type ShutdownSteps, StartupFailure } from '@dispatch/platform';
+import { acquireDataDirLock, CONNECT_TIMEOUT_MS, DataDirInUseError, migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
+import {
+  assertPortsFree,
+  AuthModule,
+  createHttpApp,
+  dependencyStep,
+  ExitCode,
+  InfrastructureModule,
+  listenFailure,
+  loadConfigOrExit,
+  PlatformModule,
+  type ShutdownSteps,
+  StartupFailure,
+} from '@dispatch/platform';
 import { startFaasLocal } from '@dispatch/faas-local';
 import { functionConfigSchema } from '@dispatch/function-manager';
 import { ensureCliCredentials } from './cli-credentials';
@@ -45,21 +57,43 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
   };
   let reportLost!: (failure: StartupFailure) => void;
   const lost = new Promise<StartupFailure>((resolve) => (reportLost = resolve));
+  // function-manager's own variables, checked before anything starts: a mistake there must stop
+  // the start at once (exit 1 with the list), not after PostgreSQL and migrations.
+  loadConfigOrExit(functionConfigSchema);
   try {
-    await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 });
+    await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 }).catch((err: Error) => {
+      throw new StartupFailure(ExitCode.CONFIG, `cannot create DISPATCH_HOME ${config.DISPATCH_HOME}: ${err.message}`, { cause: err });
+    });
+    // One Dispatch per data dir, with or without the embedded PostgreSQL: the faas-local socket and
+    // the record of its workers live there too. Taken first, so a second server says so at once.
+    const postgresDir = join(config.DISPATCH_HOME, 'postgres');
+    const lock = await acquireDataDirLock(postgresDir, logger.child({ component: 'postgres' })).catch((err: unknown) => {
+      if (err instanceof DataDirInUseError) {
+        const reason = `DISPATCH_HOME ${config.DISPATCH_HOME} is in use by Dispatch process ${err.holderPid} (lock ${err.lockFile}): stop that process first, or set DISPATCH_HOME to another directory`;
+        throw new StartupFailure(ExitCode.DATA_DIR_IN_USE, reason, { cause: err });
+      }
+      throw new StartupFailure(ExitCode.CONFIG, `cannot lock DISPATCH_HOME ${config.DISPATCH_HOME}: ${(err as Error).message}`, { cause: err });
+    });
+    undo.add(() => lock.release());
+    const apiPortName = { port: config.PORT, variable: 'PORT' };
+    const gatewayPortName = { port: config.GATEWAY_PORT, variable: 'GATEWAY_PORT' };
+    await assertPortsFree([apiPortName, gatewayPortName], config.HOST);
 
     let databaseUrl = config.DATABASE_URL;
     let database = 'external PostgreSQL (DATABASE_URL)';
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({
-        dataDir: join(config.DISPATCH_HOME, 'postgres'),
-        log: logger.child({ component: 'postgres' }),
-        // Ctrl-C reaches PostgreSQL too (same process group): its exit while stopping is expected.
-        isShuttingDown: () => undo.isStopping,
-        // Killed or crashed, it comes back on the same port; the pools reconnect by themselves and
-        // /readyz answers 503 meanwhile. Accepted async runs wait in its tables.
-        restart: { ...POSTGRES_RESTARTS, onLost: (reason) => reportLost(new StartupFailure(ExitCode.DEPENDENCY_LOST, reason.message, { cause: reason })) },
-      });
+      const pg = await dependencyStep('starting the embedded PostgreSQL', () =>
+        startEmbeddedPostgres({
+          dataDir: postgresDir,
+          lock,
+          log: logger.child({ component: 'postgres' }),
+          // Ctrl-C reaches PostgreSQL too (same process group): its exit while stopping is expected.
+          isShuttingDown: () => undo.isStopping,
+          // Killed or crashed, it comes back on the same port; the pools reconnect by themselves and
+          // /readyz answers 503 meanwhile. Accepted async runs wait in its tables.
+          restart: { ...POSTGRES_RESTARTS, onLost: (reason) => reportLost(new StartupFailure(ExitCode.DEPENDENCY_LOST, reason.message, { cause: reason })) },
+        }),
+      );
       undo.add(() => pg.stop());
       databaseUrl = pg.url;
       abortIfStopping();
@@ -67,7 +101,8 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     }
 
     const schemas = [serviceSchema(BUS_SCHEMA, [], busMigrations), ...SOLO_SERVICES.map((s) => s.schema)];
-    await migrateSchemas(databaseUrl, schemas, { log: logger.child({ component: 'migrations' }) });
+    const migrationsUrl = databaseUrl;
+    await dependencyStep('migrating the database', () => migrateSchemas(migrationsUrl, schemas, { log: logger.child({ component: 'migrations' }) }));
     abortIfStopping();
 
     // Functions run on the embedded OpenFaaS-compatible provider, reached through the OpenFaaS
@@ -102,18 +137,16 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
 
     let bus: Bus;
     if (config.NATS_URL) {
-      bus = await NatsBus.connect({
-        url: config.NATS_URL,
-        namespace: config.NATS_NAMESPACE,
-        name: 'dispatch-solo',
-        log: logger.child({ component: 'bus' }),
-      });
+      const url = config.NATS_URL;
+      bus = await dependencyStep(`connecting to NATS at ${url}`, () =>
+        NatsBus.connect({ url, namespace: config.NATS_NAMESPACE, name: 'dispatch-solo', log: logger.child({ component: 'bus' }) }),
+      );
     } else {
       const pool = new Pool({ connectionString: databaseUrl, max: 5, application_name: 'dispatch-bus', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       // An idle client losing its connection (PostgreSQL restarting or stopping) must not crash us.
       pool.on('error', (err) => logger.warn({ err }, 'bus database connection lost'));
       undo.add(() => pool.end());
-      bus = await InProcessBus.start({ pool, log: logger.child({ component: 'bus' }) });
+      bus = await dependencyStep('starting the bus on PostgreSQL', () => InProcessBus.start({ pool, log: logger.child({ component: 'bus' }) }));
     }
     undo.add(() => bus.close());
 
@@ -134,8 +167,12 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     abortIfStopping();
     const app = await createHttpApp(SoloModule, { config, logger, title: 'Dispatch', version: DISPATCH_VERSION });
     undo.add(() => app.close());
-    await app.listen({ port: config.PORT, host: config.HOST });
-    const gateway = await reserveGatewayPort(config.GATEWAY_PORT, config.HOST);
+    await app.listen({ port: config.PORT, host: config.HOST }).catch((err: unknown) => {
+      throw listenFailure(err, apiPortName, config.HOST);
+    });
+    const gateway = await reserveGatewayPort(config.GATEWAY_PORT, config.HOST).catch((err: unknown) => {
+      throw listenFailure(err, gatewayPortName, config.HOST);
+    });
     undo.add(() => new Promise((resolve) => gateway.close(resolve)));
 
     const apiPort = (app.getHttpServer().address() as { port: number }).port;

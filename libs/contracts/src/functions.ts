@@ -14,9 +14,14 @@ import type { RunErrorType } from './status';
  *
  * Environment of a shim (the `DISPATCH_ENV_*` names in openfaas.ts): `DISPATCH_CODE_DIR` (the
  * function's source tree), `DISPATCH_HANDLER` (see {@link FunctionHandlerRef}), `DISPATCH_SOCKET`
- * or `PORT`, and `DISPATCH_MEMORY_LIMIT_MB` where the runtime caps itself. When the handler cannot
- * be loaded the shim writes one line `handler error: <what to fix>` to stderr and exits with
- * {@link SHIM_EXIT_HANDLER_ERROR}.
+ * or `PORT`, `DISPATCH_MEMORY_LIMIT_MB` where the runtime caps itself, and `DISPATCH_LIFELINE_FD`
+ * where its starter gives it a lifeline. When the handler cannot be loaded the shim writes one line
+ * `handler error: <what to fix>` to stderr and exits with {@link SHIM_EXIT_HANDLER_ERROR}.
+ *
+ * The lifeline is what keeps a provider's workers from outliving it: every runtime watches the
+ * descriptor from its first moment (before the handler loads, which may hang) and, at end-of-file,
+ * exits at once with {@link SHIM_EXIT_LIFELINE_LOST}, calls in flight or not: nobody is left to
+ * read their answers. A descriptor that is not an open pipe or socket is a bad environment (exit 2).
  */
 export interface FunctionEnvelope {
   context: FunctionContext;
@@ -66,6 +71,8 @@ export type FunctionHandlerRef = string;
 
 /** Exit code of a shim whose handler cannot be loaded (bad file, no such export, syntax error). */
 export const SHIM_EXIT_HANDLER_ERROR = 3;
+/** Exit code of a shim whose lifeline closed: the process that started it is gone. */
+export const SHIM_EXIT_LIFELINE_LOST = 4;
 
 /** Runtimes Dispatch builds functions for. */
 export const FUNCTION_RUNTIMES = ['nodejs', 'python3'] as const;
@@ -83,7 +90,16 @@ export const RUN_LOG_MAX_LINE_LENGTH = 4096;
  */
 export interface RuntimeShim {
   runtime: FunctionRuntime;
-  command(options: { memoryLimitMb?: number }): { command: string; args: string[] };
+  /**
+   * The absolute path of the interpreter `command` runs, found once with `env` (the provider's
+   * PATH and the variables of version managers such as pyenv, whose shims are scripts that need
+   * both). A provider that has it starts workers with it and gives them none of its own PATH or
+   * locator variables. Absent when `command` already names an absolute path (Node.js: the
+   * provider's own executable).
+   */
+  interpreter?(env: NodeJS.ProcessEnv): Promise<string>;
+  /** `interpreter`: the path `interpreter()` found, used instead of looking the runtime up again. */
+  command(options: { memoryLimitMb?: number; interpreter?: string }): { command: string; args: string[] };
 }
 
 /**

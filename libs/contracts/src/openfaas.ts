@@ -94,6 +94,12 @@ export const DISPATCH_ENV_CODE_DIR = 'DISPATCH_CODE_DIR';
 export const DISPATCH_ENV_SOCKET = 'DISPATCH_SOCKET';
 /** The function's memory limit in MiB, for a runtime that caps itself (Python has no heap flag). */
 export const DISPATCH_ENV_MEMORY_LIMIT_MB = 'DISPATCH_MEMORY_LIMIT_MB';
+/**
+ * The lifeline: a file descriptor (a pipe or socket) whose other end only the process that started
+ * the shim holds. The shim never writes to it; when a read gives end-of-file, its starter is gone
+ * (however it died, SIGKILL included) and the shim exits at once, so no worker outlives its provider.
+ */
+export const DISPATCH_ENV_LIFELINE_FD = 'DISPATCH_LIFELINE_FD';
 
 /** Headers of the gateway's call routes. */
 export const OPENFAAS_HEADER_CALL_ID = 'X-Call-Id';

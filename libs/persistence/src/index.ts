@@ -6,6 +6,7 @@ export * from './schema-drift';
 export * from './typeorm-logger';
 export * from './advisory-lock-key';
 export * from './embedded/embedded-postgres-launcher';
+export { acquireDataDirLock, DataDirInUseError, type DataDirLock } from './embedded/data-dir-lock';
 export { findFreePort } from './embedded/free-port';
 export * from './outbox/outbox-record.entity';
 export * from './outbox/outbox-table.migration';

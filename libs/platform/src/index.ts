@@ -27,6 +27,7 @@ export * from './auth/guard/token-authenticator';
 export * from './auth/auth.module';
 export * from './bootstrap/shutdown-steps';
 export * from './bootstrap/exit-codes';
+export * from './bootstrap/startup-failures';
 export * from './auth/verify';
 export * from './audit';
 export * from './api/entity-schemas';

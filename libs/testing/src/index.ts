@@ -2,6 +2,8 @@ export * from './database';
 export * from './wait-for';
 export * from './nats';
 export * from './process';
+export * from './proc';
+export * from './solo-admin';
 export * from './tenant-probes';
 export * from './oidc';
 export * from './nats-streams';

@@ -1,11 +1,10 @@
-import { createPrivateKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { SignJWT } from 'jose';
 import { create as createTar } from 'tar';
 import { freePort, startProcess, type Started } from './process';
+import { soloAdminToken } from './solo-admin';
 import { waitFor } from './wait-for';
 
 /** The built solo server, as `npm start` runs it (`npm run build` makes it; `npm test` builds first). */
@@ -43,19 +42,7 @@ export async function startSoloServer(options: SoloOptions = {}): Promise<SoloSe
   const api = `http://127.0.0.1:${port}`;
   const env = { PORT: String(port), GATEWAY_PORT: '0', DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn', ...options.env };
   const started = await startProcess([SOLO_MAIN], env, `${api}/readyz`, { timeoutMs: options.timeoutMs ?? 120_000, detached: true });
-  await waitFor(() => existsSync(join(home, 'config.json')), { what: 'the CLI credentials' });
   return { api, home, process: started, admin: { authorization: `Bearer ${await soloAdminToken(home)}` } };
-}
-
-/** A token of the solo server's bootstrap admin, signed with the key it wrote to `<home>/config.json`. */
-export async function soloAdminToken(home: string, expiresIn = '1h'): Promise<string> {
-  const cli = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { organization: string; serviceAccount: string; privateKey: string };
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'RS256' })
-    .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(createPrivateKey(cli.privateKey));
 }
 
 /** Function source files as the base64 tar.gz a JSON create (`source`) takes. */

@@ -92,8 +92,20 @@ function lockHandle(file: string, content: string): DataDirLock {
   };
 }
 
+/** Another running Dispatch holds the data dir: `holderPid` is the process named in the lock. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly holderPid: number,
+    readonly lockFile: string,
+  ) {
+    super(`data dir ${dataDir} is in use by Dispatch process ${holderPid}; stop it first or set DISPATCH_HOME to another directory`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
 function inUse(dataDir: string, pid: number): Error {
-  return new Error(`data dir ${dataDir} is in use by Dispatch process ${pid}; stop it first or set DISPATCH_HOME to another directory`);
+  return new DataDirInUseError(dataDir, pid, dataDirLockFile(dataDir));
 }
 
 async function readLock(file: string): Promise<string | undefined> {

@@ -35,6 +35,11 @@ export interface EmbeddedPostgresOptions {
    * data, so the host's connection pools find it again. Without this, such an exit is only logged.
    */
   restart?: RestartPolicy;
+  /**
+   * The data directory's lock when the caller took it already (to fail fast, before slower start-up
+   * steps); the server then owns it and releases it on stop or a failed start, as its own.
+   */
+  lock?: DataDirLock;
 }
 
 export interface RestartPolicy {
@@ -74,7 +79,7 @@ const OUTPUT_TAIL = 40;
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningEmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
-  const lock = await acquireDataDirLock(dataDir, options.log);
+  const lock = options.lock ?? (await acquireDataDirLock(dataDir, options.log));
   try {
     return await startLocked(options, dataDir, lock);
   } catch (err) {

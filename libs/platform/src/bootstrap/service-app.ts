@@ -8,6 +8,7 @@ import { InfrastructureModule } from '../infrastructure/infrastructure.module';
 import { createLogger } from '../logging/logger';
 import { PlatformModule } from '../platform.module';
 import { onShutdownSignal } from './shutdown';
+import { dependencyStep, exitOnStartupFailure, listenFailure } from './startup-failures';
 
 /** A service running alone (cluster mode) needs an external PostgreSQL and NATS. */
 export const serviceConfigSchema = baseConfigSchema.extend(authConfigSchema.shape).extend({
@@ -26,16 +27,18 @@ export interface ServiceAppOptions {
 /**
  * The whole bootstrap of one service process: validated config, logger, NATS, HTTP. Migrations
  * are not run here: in cluster mode they are an explicit step (`npm run migrations:run`, a Job).
+ * A failed start prints its reason and exits with its code (the README's exit code table).
  */
 export async function runServiceApp(options: ServiceAppOptions): Promise<void> {
+  await startServiceApp(options).catch((err: unknown) => exitOnStartupFailure(options.name, err));
+}
+
+async function startServiceApp(options: ServiceAppOptions): Promise<void> {
   const config = loadConfigOrExit(serviceConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.name });
-  const bus = await NatsBus.connect({
-    url: config.NATS_URL,
-    namespace: config.NATS_NAMESPACE,
-    name: options.name,
-    log: logger.child({ component: 'bus' }),
-  });
+  const bus = await dependencyStep(`connecting to NATS at ${config.NATS_URL}`, () =>
+    NatsBus.connect({ url: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: options.name, log: logger.child({ component: 'bus' }) }),
+  );
 
   @Module({
     imports: [
@@ -58,7 +61,9 @@ export async function runServiceApp(options: ServiceAppOptions): Promise<void> {
     version: options.version,
     serviceName: options.name,
   });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await app.listen({ port: config.PORT, host: config.HOST }).catch((err: unknown) => {
+    throw listenFailure(err, { port: config.PORT, variable: 'PORT' }, config.HOST);
+  });
   logger.info({ port: config.PORT, host: config.HOST }, `${options.name} listening`);
   onShutdownSignal(logger, () => app.close());
 }

@@ -10,9 +10,11 @@ import { defaultRuntimes } from './default-runtimes';
 import type { DeploymentRules } from './deployment';
 import type { BasicAuthCredentials } from './http/basic-auth';
 import { createRouter } from './http/router';
+import { endLeftoverWorkers, WorkerLedger } from './leftovers';
 import type { FunctionStatsSnapshot } from './metrics';
 import type { PoolContext } from './pool';
 import { FunctionRegistry } from './registry';
+import { withInterpreters } from './runtime-interpreters';
 import { detectSandbox, type SandboxMode } from './sandbox';
 import { waitAtMost } from './wait';
 import type { WorkerState } from './worker';
@@ -121,11 +123,10 @@ const ARCH_NAMES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ar
  */
 export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLocal> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const runtimes = options.runtimes ?? defaultRuntimes();
   const scaling = options.scaling ?? {};
   const imagesRoot = resolve(options.imagesRoot);
 
-  const sandbox = await detectSandbox(options.sandbox ?? 'auto');
+  const [sandbox, runtimes] = await Promise.all([detectSandbox(options.sandbox ?? 'auto'), withInterpreters(options.runtimes ?? defaultRuntimes(), process.env, logger)]);
   if (sandbox.kind === 'none') logger.warn(`functions are not sandboxed: ${sandbox.reason}`);
 
   const ownWorkDir = !options.workDir;
@@ -134,7 +135,9 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     throw new Error(`faas-local: workDir ${workDir} is too long for unix socket paths (at most ${MAX_WORK_DIR_LENGTH} characters)`);
   }
   mkdirSync(workDir, { recursive: true, mode: 0o700 });
-  // Sockets and homes a provider killed outright left behind: worker numbers start again at 1.
+  // Workers, sockets and homes a provider killed outright left behind: worker numbers start again at 1.
+  const ledger = new WorkerLedger(join(workDir, 'workers'), logger);
+  endLeftoverWorkers(ledger.file, logger);
   for (const sub of ['w', 'h']) rmSync(join(workDir, sub), { recursive: true, force: true });
 
   let seq = 0;
@@ -144,6 +147,7 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     hiddenPaths: [...(options.hiddenPaths ?? []).map((p) => resolve(p)), workDir, imagesRoot],
     logger,
     hostEnv: process.env,
+    ledger,
     shimOf: (runtime) => runtimes[runtime],
     nextSeq: () => ++seq,
     startTimeoutMs: scaling.startTimeoutMs ?? 30_000,
@@ -232,6 +236,7 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     server.closeAllConnections();
     await closed;
     process.off('exit', killOnExit);
+    ledger.clear();
     rmSync(ownWorkDir ? workDir : join(workDir, 'w'), { recursive: true, force: true });
     if (!ownWorkDir) rmSync(join(workDir, 'h'), { recursive: true, force: true });
     logger.info('faas-local stopped');

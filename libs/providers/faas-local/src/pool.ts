@@ -5,6 +5,7 @@ import type { FunctionSpec } from './deployment';
 import { Fifo } from './fifo';
 import { MIB } from './limits';
 import { LogBuffer } from './log-buffer';
+import type { WorkerLedger } from './leftovers';
 import { FunctionStats } from './metrics';
 import { processTreeRssBytes } from './proc-memory';
 import type { Sandbox } from './sandbox';
@@ -39,6 +40,8 @@ export interface PoolContext {
   hiddenPaths: readonly string[];
   logger: Logger;
   hostEnv: NodeJS.ProcessEnv;
+  /** Where running workers are recorded, for the next start to end any that outlive the provider. */
+  ledger: WorkerLedger;
   shimOf(runtime: string): RuntimeShim;
   nextSeq(): number;
   startTimeoutMs: number;
@@ -444,6 +447,7 @@ export class FunctionPool {
       logger: this.ctx.logger,
       startTimeoutMs: this.ctx.startTimeoutMs,
       hostEnv: this.ctx.hostEnv,
+      ledger: this.ctx.ledger,
       onReady: (w) => this.onReady(w),
       onExit: (w) => this.onExit(w),
     });

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FunctionReply } from '@dispatch/contracts';
 import { nodejsShimCandidates } from '@dispatch/runtime-nodejs';
 import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
 import { Gateway, deployment, removeTempDirs, tempDir, writeImage } from './test-support/harness';
+import { workerPath } from './worker-env';
 
 afterAll(() => removeTempDirs());
 
@@ -20,10 +21,12 @@ describe('faas-local with the real runtimes', () => {
   const imagesRoot = tempDir('faas-local-images-');
   const nodeImage = writeImage(imagesRoot, {
     'index.js': `module.exports = async (context, payload) => { console.log('in call'); return { hello: payload.name, runtime: 'nodejs' }; };`,
+    'env.js': `module.exports = () => process.env;`,
     'hog.js': `module.exports = async () => { const keep = []; for (;;) { keep.push(Buffer.alloc(8 * 1024 * 1024, 1)); await new Promise((r) => setTimeout(r, 2)); } };`,
   });
   const pythonImage = writeImage(imagesRoot, {
     'hello.py': `def handle(context, payload):\n    print("in call")\n    return {"hello": payload["name"], "runtime": "python3"}\n`,
+    'env.py': `import os, sys\n\ndef handle(context, payload):\n    return {"env": dict(os.environ), "executable": sys.executable}\n`,
   });
   let faas: FaasLocal;
   let gw: Gateway;
@@ -57,6 +60,31 @@ describe('faas-local with the real runtimes', () => {
     const reply = (await res.json()) as FunctionReply;
     expect(reply.payload).toEqual({ hello: 'guido', runtime: 'python3' });
     expect(reply.context.logs.stdout).toEqual(['in call']);
+  });
+
+  it('gives every worker a lifeline on fd 3, whose other end only the provider holds', () => {
+    for (const name of ['node-hello', 'py-hello']) {
+      const [worker] = faas.workers(name);
+      expect(readFileSync(`/proc/${worker.pid}/environ`, 'utf8').split('\0')).toContain('DISPATCH_LIFELINE_FD=3');
+      expect(readlinkSync(`/proc/${worker.pid}/fd/3`)).toMatch(/^(socket|pipe):/);
+    }
+  });
+
+  it('gives workers only PATH (their interpreter and the system), LANG, HOME, TMPDIR and the contract: no PATH or pyenv variables of the provider', async () => {
+    await gw.deployReady(deployment('node-env', nodeImage, { handler: 'env.js' }));
+    await gw.deployReady(deployment('py-env', pythonImage, { handler: 'env.handle', env: { DISPATCH_RUNTIME: 'python3' } }));
+    const call = async (name: string) => ((await (await fetch(`${faas.url}/function/${name}`, { method: 'POST', body: JSON.stringify(envelope({})) })).json()) as FunctionReply).payload;
+    const nodeEnv = (await call('node-env')) as Record<string, string>;
+    const python = (await call('py-env')) as { env: Record<string, string>; executable: string };
+    const allowed = /^(PATH|LANG|HOME|TMPDIR|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|DISPATCH_[A-Z_]+)$/;
+    for (const env of [nodeEnv, python.env]) {
+      expect(Object.keys(env).filter((name) => !allowed.test(name))).toEqual([]);
+      expect(env['PATH']).not.toBe(process.env['PATH']);
+    }
+    expect(nodeEnv['PATH']).toBe(workerPath(process.execPath));
+    // The real interpreter, never a version manager's shim (pyenv's needs PYENV_ROOT and its PATH).
+    expect(python.env['PATH']).toBe(workerPath(python.executable));
+    expect(python.env['PATH']).not.toMatch(/\.pyenv\/shims/);
   });
 
   it('reports a handler the real shims cannot load in /system/logs, never ready', async () => {

@@ -27,6 +27,20 @@ describe('faas-local: without a sandbox', () => {
     expect(warnings.map((l) => l.msg)).toEqual(['functions are not sandboxed: the sandbox is turned off (sandbox: off)']);
     expect(faas.sandbox).toBe('none');
   });
+
+  it('still ties unsandboxed workers to the provider with setpriv --pdeathsig KILL where setpriv works, and runs them bare where it does not', async () => {
+    const setpriv = spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true']).status === 0;
+    const off = await detectSandbox('off');
+    const wrapped = off.wrap('/usr/bin/node', ['shim.js'], { codeDir: '/c', socketDir: '/s', hiddenPaths: [] });
+    if (setpriv) {
+      expect(wrapped.command).toMatch(/\/setpriv$/);
+      expect(wrapped.args).toEqual(['--pdeathsig', 'KILL', '--', '/usr/bin/node', 'shim.js']);
+    } else {
+      expect(wrapped).toEqual({ command: '/usr/bin/node', args: ['shim.js'] });
+    }
+    const bare = (await detectSandbox('off', '/nonexistent')).wrap('/usr/bin/node', ['shim.js'], { codeDir: '/c', socketDir: '/s', hiddenPaths: [] });
+    expect(bare).toEqual({ command: '/usr/bin/node', args: ['shim.js'] });
+  });
 });
 
 /** The host pids of a process and its descendants (a sandboxed worker is bwrap → bwrap → node). */

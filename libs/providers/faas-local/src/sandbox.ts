@@ -28,6 +28,8 @@ export interface Sandbox {
 /** Namespaces and lifetime flags, shared by the probe and the workers so the probe proves what workers need. */
 const ISOLATION_FLAGS = ['--unshare-pid', '--unshare-ipc', '--new-session', '--die-with-parent'];
 const BASE_MOUNTS = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+/** setpriv's flags tying an unsandboxed worker to the provider (see findParentDeathSignal). */
+const PARENT_DEATH_FLAGS = ['--pdeathsig', 'KILL'];
 
 /**
  * bubblewrap's arguments for one worker: the host read-only, a private /tmp (the worker's HOME),
@@ -106,14 +108,41 @@ async function probeBwrap(bwrap: string, path: string | undefined): Promise<stri
   });
 }
 
-const unsandboxed = (reason: string): Sandbox => ({ kind: 'none', reason, wrap: (command, args) => ({ command, args: [...args] }) });
+/**
+ * Without bubblewrap, `setpriv --pdeathsig KILL` (util-linux) gives a worker what bwrap's
+ * `--die-with-parent` gives a sandboxed one: the kernel SIGKILLs it when the provider dies. The
+ * lifeline does the same for a shim that gets to read it; this covers one that cannot (a Node.js
+ * function spinning on its only thread never reads again). Returns setpriv's path when it works here.
+ */
+async function findParentDeathSignal(path: string | undefined): Promise<string | undefined> {
+  const setpriv = findOnPath('setpriv', path);
+  if (!setpriv) return undefined;
+  return new Promise((resolve) => {
+    const child = spawn(setpriv, [...PARENT_DEATH_FLAGS, '--', 'true'], { stdio: 'ignore', env: { PATH: path ?? '/usr/bin:/bin' } });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('error', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? setpriv : undefined);
+    });
+  });
+}
+
+const unsandboxed = (reason: string, setpriv: string | undefined): Sandbox => ({
+  kind: 'none',
+  reason,
+  wrap: (command, args) => (setpriv ? { command: setpriv, args: [...PARENT_DEATH_FLAGS, '--', command, ...args] } : { command, args: [...args] }),
+});
 
 /**
  * Finds out once, at start, whether workers can run inside bubblewrap. Without it they run as
  * plain processes of the provider's user: the caller logs `reason` as a warning.
  */
 export async function detectSandbox(mode: SandboxMode, path: string | undefined = process.env['PATH']): Promise<Sandbox> {
-  if (mode === 'off') return unsandboxed('the sandbox is turned off (sandbox: off)');
+  if (mode === 'off') return unsandboxed('the sandbox is turned off (sandbox: off)', await findParentDeathSignal(path));
   const bwrap = findOnPath('bwrap', path);
   const problem = bwrap
     ? await probeBwrap(bwrap, path).then((failure) => failure && `bubblewrap (${bwrap}) is installed but cannot create a sandbox here: ${failure}`)
@@ -121,7 +150,7 @@ export async function detectSandbox(mode: SandboxMode, path: string | undefined 
   if (problem || !bwrap) {
     const reason = problem ?? 'bubblewrap not found';
     if (mode === 'required') throw new Error(`faas-local: a sandbox is required but ${reason}`);
-    return unsandboxed(reason);
+    return unsandboxed(reason, await findParentDeathSignal(path));
   }
   return {
     kind: 'bwrap',

@@ -7,6 +7,7 @@ import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import type { FunctionSpec } from './deployment';
 import { workerAnswerHeaders } from './headers';
+import type { WorkerLedger } from './leftovers';
 import { LineSplitter, type LogBuffer } from './log-buffer';
 import { childPids } from './proc-memory';
 import type { Sandbox } from './sandbox';
@@ -73,6 +74,7 @@ export interface WorkerContext {
   logger: Logger;
   startTimeoutMs: number;
   hostEnv: NodeJS.ProcessEnv;
+  ledger: WorkerLedger;
   onReady(worker: Worker): void;
   onExit(worker: Worker): void;
 }
@@ -84,6 +86,12 @@ const STDIO_FLUSH_MS = 200;
 const STOP_GRACE_MS = 1000;
 /** After a SIGKILL, how long before the provider kills the whole process group as well. */
 const KILL_FALLBACK_MS = 1000;
+/**
+ * The worker's end of its lifeline (the shim contract's DISPATCH_LIFELINE_FD): a pipe whose other
+ * end only this process holds (Node opens its own ends close-on-exec, so no other child inherits
+ * them). When the provider dies, however it dies, the kernel closes that end and the shim exits.
+ */
+const LIFELINE_FD = 3;
 
 /**
  * One warm process of a function: spawns the runtime shim (inside the sandbox when there is
@@ -157,8 +165,8 @@ export class Worker {
       command = wrapped.command;
       child = spawn(wrapped.command, wrapped.args, {
         cwd: spec.codeDir,
-        env: workerEnv(spec, { socketPath: this.socketPath, home: this.home }, this.ctx.hostEnv),
-        stdio: ['ignore', 'pipe', 'pipe'],
+        env: workerEnv(spec, { socketPath: this.socketPath, home: this.home, lifelineFd: LIFELINE_FD, interpreter: runtime.command }, this.ctx.hostEnv),
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
         // Its own process group: a kill reaches whatever the function forked, and the terminal's
         // Ctrl-C reaches only the provider, which then drains its workers in order.
         detached: true,
@@ -169,6 +177,9 @@ export class Worker {
       return;
     }
     this.pid = child.pid;
+    if (child.pid !== undefined) this.ctx.ledger.add(child.pid);
+    // Nothing is read from or written to the lifeline; a reset of it must not crash the provider.
+    child.stdio[LIFELINE_FD]?.on('error', () => undefined);
     const stdout = new LineSplitter((line) => logs.append(this.id, line));
     const stderr = new LineSplitter((line) => {
       logs.append(this.id, line);
@@ -351,6 +362,7 @@ export class Worker {
     await waitAtMost(closed, STDIO_FLUSH_MS);
     flush?.();
     this.state = 'exited';
+    if (this.pid !== undefined) this.ctx.ledger.remove(this.pid);
     this.exitInfo = { code, signal, stderrTail: [...this.stderrTail], handlerError: this.handlerError };
     this.agent.destroy();
     for (const dir of [this.socketDir, this.ctx.sandbox.kind === 'bwrap' ? undefined : this.home]) {

@@ -12,15 +12,17 @@
  * into its own reply; writes straight to the file descriptors are not seen). Exit codes:
  * 3 the handler cannot be loaded (one line `handler error: …` on stderr), 2 bad environment,
  * 1 cannot listen, 0 after SIGTERM/SIGINT once calls in flight answered (at most 5 s; a second
- * signal ends it at once).
+ * signal ends it at once), 4 at once when its lifeline (`DISPATCH_LIFELINE_FD`) closes: the process
+ * that started it is gone.
  *
  * It imports nothing but Node built-ins and its sibling files: it runs inside function containers
  * where the rest of the workspace is absent. Types of @dispatch/contracts are the exception: they
  * vanish at build.
  */
 import { lstatSync, unlinkSync } from 'node:fs';
-import type { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_SOCKET, SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
+import type { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_LIFELINE_FD, DISPATCH_ENV_SOCKET, SHIM_EXIT_HANDLER_ERROR, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
 import { captureOutput, currentCall } from './call-logs';
+import { watchLifeline } from './lifeline';
 import { HandlerError, loadHandler } from './load-handler';
 import { ShimServer } from './server';
 
@@ -29,7 +31,9 @@ import { ShimServer } from './server';
 const ENV_CODE_DIR: typeof DISPATCH_ENV_CODE_DIR = 'DISPATCH_CODE_DIR';
 const ENV_HANDLER: typeof DISPATCH_ENV_HANDLER = 'DISPATCH_HANDLER';
 const ENV_SOCKET: typeof DISPATCH_ENV_SOCKET = 'DISPATCH_SOCKET';
+const ENV_LIFELINE_FD: typeof DISPATCH_ENV_LIFELINE_FD = 'DISPATCH_LIFELINE_FD';
 const EXIT_HANDLER_ERROR: typeof SHIM_EXIT_HANDLER_ERROR = 3;
+const EXIT_LIFELINE_LOST: typeof SHIM_EXIT_LIFELINE_LOST = 4;
 const EXIT_BAD_ENVIRONMENT = 2;
 const EXIT_CANNOT_LISTEN = 1;
 const DRAIN_GRACE_MS = 5_000;
@@ -39,6 +43,12 @@ type ListenTarget = { socket: string } | { port: number };
 class EnvironmentError extends Error {}
 
 async function main(): Promise<void> {
+  // First of all: a handler that hangs while loading must still die with the provider.
+  try {
+    watchLifeline(process.env[ENV_LIFELINE_FD], () => process.exit(EXIT_LIFELINE_LOST));
+  } catch (err) {
+    throw new EnvironmentError((err as Error).message);
+  }
   const target = listenTarget(process.env);
   const codeDir = required(ENV_CODE_DIR);
   const handler = required(ENV_HANDLER);

@@ -9,12 +9,14 @@ Started as `python3 -u -B <this file>` (see ../src/index.ts; the standard librar
   PORT: TCP port on 0.0.0.0 (in a container behind the OpenFaaS watchdog).
 - DISPATCH_MEMORY_LIMIT_MB (optional): caps the address space (RLIMIT_AS) the function may add to
   the shim's own footprint; a call that hits it fails with "memory limit of N MB exceeded".
+- DISPATCH_LIFELINE_FD (optional): a pipe or socket held open by the process that started the shim;
+  at its end-of-file the shim exits at once with 4 (see lifeline.py).
 
 It imports the handler once, then serves `GET /_/health` and `POST /`, each connection on its own
 thread; what a call prints (print, sys.stdout/stderr, logging) goes to that call's reply. Exit
 codes: 3 the handler cannot be loaded (one line `handler error: …` on stderr), 2 bad environment,
 1 cannot listen, 0 after SIGTERM/SIGINT once calls in flight answered (at most 5 s; a second signal
-ends it at once).
+ends it at once), 4 at once when the lifeline closes.
 """
 
 import os
@@ -29,7 +31,7 @@ import threading
 # then leaves sys.path too, so the function sees only its own code and the installed packages.
 sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-from dispatch_runtime import capture, loader  # noqa: E402
+from dispatch_runtime import capture, lifeline, loader  # noqa: E402
 from dispatch_runtime.invoke import Invoker  # noqa: E402
 from dispatch_runtime.server import create_server  # noqa: E402
 
@@ -37,6 +39,8 @@ del sys.path[0]
 
 # SHIM_EXIT_HANDLER_ERROR of libs/contracts/src/functions.ts.
 EXIT_HANDLER_ERROR = 3
+# SHIM_EXIT_LIFELINE_LOST of libs/contracts/src/functions.ts.
+EXIT_LIFELINE_LOST = 4
 EXIT_BAD_ENVIRONMENT = 2
 EXIT_CANNOT_LISTEN = 1
 DRAIN_GRACE_SECONDS = 5.0
@@ -52,11 +56,13 @@ class EnvironmentProblem(Exception):
 
 def main():
     try:
+        # First of all: a function that hangs while importing must still die with the provider.
+        lifeline.watch(os.environ.get("DISPATCH_LIFELINE_FD"), _lifeline_lost)
         socket_path, port = _listen_target(os.environ)
         code_dir = _required("DISPATCH_CODE_DIR")
         handler = _required("DISPATCH_HANDLER")
         memory_limit_mb = _apply_memory_limit(os.environ.get("DISPATCH_MEMORY_LIMIT_MB"))
-    except EnvironmentProblem as problem:
+    except (EnvironmentProblem, lifeline.LifelineProblem) as problem:
         _exit(EXIT_BAD_ENVIRONMENT, "dispatch shim: %s" % problem)
     # Before the user's module is imported, so loggers it sets up hold the routed streams.
     real_stderr = capture.install(sys)[1]
@@ -97,6 +103,11 @@ def _serve(server, socket_path, real_stderr):
         real_stderr.write("dispatch shim: stopped with %d calls unanswered after %g s\n" % (left, DRAIN_GRACE_SECONDS))
     # os._exit: threads the function started must not keep the process alive.
     _exit(0, None, real_stderr)
+
+
+def _lifeline_lost():
+    # os._exit from the watching thread: no drain, no cleanup that could hang; nobody reads answers now.
+    os._exit(EXIT_LIFELINE_LOST)
 
 
 def _listen_target(env):

@@ -34,6 +34,16 @@ describe('Python 3 runtime shim', () => {
     }
   });
 
+  it('finds the real interpreter behind python3 (a version manager shim resolved), or says what to install', async () => {
+    const interpreter = await python3Runtime.interpreter!(process.env);
+    expect(path.isAbsolute(interpreter)).toBe(true);
+    expect(interpreter).not.toMatch(/\/shims\//);
+    expect(python3Runtime.command({ interpreter }).command).toBe(interpreter);
+    await expect(python3Runtime.interpreter!({ ...process.env, DISPATCH_PYTHON: '/nonexistent/python3' })).rejects.toThrow(
+      /^cannot find the Python interpreter \(\/nonexistent\/python3\): .*; install Python 3 or set DISPATCH_PYTHON$/,
+    );
+  });
+
   it('hard-codes the log limits of the contracts', async () => {
     const source = await readFile(path.join(path.dirname(python3ShimPath()), 'capture.py'), 'utf8');
     expect(source).toMatch(new RegExp(`^MAX_LINES = ${RUN_LOG_MAX_LINES}$`, 'm'));

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES } from '@dispatch/contracts';
+import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
 import { freePort } from '../process';
 import { waitFor } from '../wait-for';
 import type { ShimLauncher, ShimProcess } from './shim-process';
@@ -26,7 +26,7 @@ export interface ShimContractOptions {
 /**
  * What every runtime shim owes faas-local, whatever its language: the health route, the envelope
  * and its refusals, per-call output capture within the contracts' log limits, and the process
- * lifecycle (SIGTERM drain, a second signal, stale sockets, TCP). Each runtime's own spec adds
+ * lifecycle (SIGTERM drain, a second signal, the lifeline, stale sockets, TCP). Each runtime's own spec adds
  * what is particular to it (handler forms, error stacks, memory).
  */
 export function describeShimContract(name: string, options: ShimContractOptions): void {
@@ -122,6 +122,25 @@ export function describeShimContract(name: string, options: ShimContractOptions)
       expect(await outcome).toBe('cut off');
     });
 
+    it('exits at once with SHIM_EXIT_LIFELINE_LOST when its lifeline closes, a call in flight or not', async () => {
+      const started = shims.path('orphan-started');
+      const slow = options.slow(started, shims.path('orphan-release'));
+      const own = await shims.start({ codeDir, handler: slow.handler });
+      const outcome = own.call({ payload: slow.payload }).then(
+        () => 'answered',
+        () => 'cut off',
+      );
+      await waitFor(() => existsSync(started), { what: 'the call to start' });
+      own.cutLifeline();
+      expect(await own.exited).toEqual({ code: SHIM_EXIT_LIFELINE_LOST, signal: null });
+      expect(await outcome).toBe('cut off');
+    });
+
+    it('exits with 2 when DISPATCH_LIFELINE_FD names a descriptor that is not open', async () => {
+      const exit = await shims.runToExit({ codeDir, handler: options.hello, env: { DISPATCH_LIFELINE_FD: '987' } });
+      expect(exit).toMatchObject({ code: 2, stderr: 'dispatch shim: DISPATCH_LIFELINE_FD=987 is not open\n' });
+    });
+
     it('replaces a stale socket left by a killed shim', async () => {
       const socket = shims.path('stale.sock');
       const first = await shims.start({ codeDir, handler: options.hello, socket });
@@ -132,9 +151,9 @@ export function describeShimContract(name: string, options: ShimContractOptions)
       expect((await second.call({ payload: { name: 'again' } })).payload).toBe('hello again');
     });
 
-    it('listens on TCP PORT when given no socket', async () => {
+    it('listens on TCP PORT when given no socket, and needs no lifeline there (a container)', async () => {
       const port = await freePort();
-      const own = await shims.start({ codeDir, handler: options.hello, port });
+      const own = await shims.start({ codeDir, handler: options.hello, port, lifeline: false });
       expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
     });
   });

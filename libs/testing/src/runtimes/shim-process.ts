@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,11 @@ export interface ShimOptions {
   /** Socket path; a fresh one in the suite's temp dir by default. */
   socket?: string;
   env?: Record<string, string>;
+  /**
+   * Give the shim a lifeline on fd 3 (`DISPATCH_LIFELINE_FD`), as faas-local does; default true.
+   * `cutLifeline()` then closes the test's end, as the death of a provider would.
+   */
+  lifeline?: boolean;
 }
 
 /** One shim process, spoken to over its socket (or port) with a keep-alive agent of its own. */
@@ -45,6 +50,13 @@ export class ShimProcess {
 
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Closes this end of the shim's lifeline: to the shim, its starter just died. */
+  cutLifeline(): void {
+    const line = this.child.stdio[3];
+    if (!line) throw new Error('this shim was started without a lifeline');
+    line.destroy();
   }
 
   output(): { stdout: string; stderr: string } {
@@ -123,7 +135,11 @@ export class ShimLauncher {
       ...options.env,
     };
     if (!('socket' in target)) delete env.DISPATCH_SOCKET;
-    const shim = new ShimProcess(spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }), target);
+    const lifeline = options.lifeline ?? true;
+    if (lifeline) env.DISPATCH_LIFELINE_FD = '3';
+    else delete env.DISPATCH_LIFELINE_FD;
+    const stdio: StdioOptions = lifeline ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'];
+    const shim = new ShimProcess(spawn(command, args, { env: { ...env, ...options.env }, stdio }), target);
     this.started.add(shim);
     return shim;
   }

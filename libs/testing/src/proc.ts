@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** A live process as /proc shows it to its owner. */
+export interface ProcInfo {
+  pid: number;
+  /** Its arguments joined by spaces. */
+  cmdline: string;
+  /** Its working directory; empty when unreadable (another user's process, or gone meanwhile). */
+  cwd: string;
+}
+
+/**
+ * The processes of the machine that `match` picks, read from /proc (zombies excluded: they hold
+ * nothing any more). For tests that must find what a server left behind, whatever its parent now is.
+ */
+export function findProcesses(match: (process: ProcInfo) => boolean): ProcInfo[] {
+  const found: ProcInfo[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state === 'Z' || state === 'X') continue;
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      let cwd = '';
+      try {
+        cwd = readlinkSync(`/proc/${name}/cwd`);
+      } catch {
+        // not ours to read
+      }
+      const info = { pid: Number(name), cmdline, cwd };
+      if (match(info)) found.push(info);
+    } catch {
+      // gone while we looked
+    }
+  }
+  return found;
+}
