@@ -35,6 +35,12 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
   private readonly outbox = new OutboxWriter();
   private readonly loop: ReconcileLoop;
   private healTimer?: NodeJS.Timeout;
+  private providerRestored!: () => void;
+  /**
+   * Settles once the serving versions were deployed again on the provider at start (or that was
+   * tried): queued runs wait for it, so none is sent to a provider that does not have its function yet.
+   */
+  readonly restored = new Promise<void>((resolve) => (this.providerRestored = resolve));
 
   constructor(
     @InjectDataSource('functions') private readonly dataSource: DataSource,
@@ -64,7 +70,9 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
   async onApplicationBootstrap(): Promise<void> {
     // Before the API answers: a provider that lost the serving versions (faas-local starts empty
     // with every solo start) gets them back, so READY functions are runnable from the first request.
-    await this.restoreServing(BOOT_RESTORE_WAIT_MS).catch((err: unknown) => this.logger.warn({ err }, 'could not restore the serving versions on the provider; retrying periodically'));
+    await this.restoreServing(BOOT_RESTORE_WAIT_MS)
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not restore the serving versions on the provider; retrying periodically'))
+      .finally(() => this.providerRestored());
     this.healTimer = setInterval(() => void this.restoreServing(0).catch((err: unknown) => this.logger.warn({ err }, 'provider check failed')), PROVIDER_CHECK_MS);
     this.healTimer.unref();
     await this.loop.start();

@@ -8,6 +8,7 @@ import { EntityStatus, ErrorCode, RunStatus } from '@dispatch/contracts';
 import { createServiceDataSource, migrateSchemas, type OutboxRelay } from '@dispatch/persistence';
 import { createLogger, DispatchError } from '@dispatch/platform';
 import { createTestDatabase, type TestDatabase, waitFor } from '@dispatch/testing';
+import type { Deployer } from '../deploy/deployer';
 import type { FunctionSpec } from '../domain/function-spec';
 import { functionConfigSchema } from '../function-config';
 import { Run } from '../persistence/entities/run.entity';
@@ -85,7 +86,10 @@ describe('RunQueue', () => {
   }
 
   /** One function-manager process's queue over the shared database. */
-  async function startProcess(functions: ActiveFunction[], options: { maxConcurrentRuns?: number; lookUp?: (name: string) => Promise<ActiveFunction> } = {}): Promise<Process> {
+  async function startProcess(
+    functions: ActiveFunction[],
+    options: { maxConcurrentRuns?: number; lookUp?: (name: string) => Promise<ActiveFunction>; providerRestored?: Promise<void> } = {},
+  ): Promise<Process> {
     const provider = new ProviderRecord();
     const byName = new Map(functions.map((f) => [f.name, f]));
     const catalog = {
@@ -103,8 +107,10 @@ describe('RunQueue', () => {
     await lease.onModuleInit();
     const recorder = new RunRecorder(ds);
     const runs = new RunsService(ds, {} as OutboxRelay, catalog, executor, recorder, limiter, { count: () => undefined } as unknown as UsageMeter, { record: () => undefined } as unknown as RunMetrics, lease, log);
-    const queue = new RunQueue(new QueuedRunsRepository(ds), catalog, limiter, runs, lease, config, log);
+    const deployer = { restored: options.providerRestored ?? Promise.resolve() } as Deployer;
+    const queue = new RunQueue(new QueuedRunsRepository(ds), catalog, limiter, runs, lease, deployer, config, log);
     queue.onModuleInit();
+    if (!options.providerRestored) await deployer.restored;
     stops.push(async () => {
       await queue.beforeApplicationShutdown();
       await recorder.onApplicationShutdown();
@@ -238,5 +244,18 @@ describe('RunQueue', () => {
     expect(first.status).toBe(RunStatus.SUCCEEDED);
     expect(rest.map((r) => r.status)).toEqual(rest.map(() => RunStatus.INITIALIZED));
     expect(p.provider.calls).toHaveLength(1);
+  });
+
+  it('starts no run before the provider has the serving versions again, then runs what was queued', async () => {
+    const fn = functionOf('restored', { maxReplicas: 1, maxConcurrency: 2 });
+    let restore!: () => void;
+    const p = await startProcess([fn], { providerRestored: new Promise<void>((resolve) => (restore = resolve)) });
+    const ids = await enqueue(fn, 4);
+    p.queue.wake({ org: 'acme', functionName: 'restored' });
+    await new Promise((r) => setTimeout(r, 3 * config.RUN_QUEUE_SCAN_MS));
+    expect(p.provider.calls).toEqual([]);
+    restore();
+    await allDone(ids);
+    expect(p.provider.calls).toEqual(ids);
   });
 });

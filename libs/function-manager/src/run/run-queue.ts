@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DispatchError, LOGGER } from '@dispatch/platform';
+import { Deployer } from '../deploy/deployer';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import type { ActiveFunction } from './active-function';
 import { capacityOf, ConcurrencyLimiter } from './concurrency-limiter';
@@ -30,6 +31,8 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private scanning?: Promise<void>;
   private stopping = false;
+  /** Runs are started only once the provider has the serving versions again (a solo start begins with an empty faas-local). */
+  private started = false;
 
   constructor(
     private readonly queued: QueuedRunsRepository,
@@ -37,14 +40,19 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     private readonly limiter: ConcurrencyLimiter,
     private readonly runs: RunsService,
     private readonly lease: RunnerLease,
+    private readonly deployer: Deployer,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => this.scan(), this.config.RUN_QUEUE_SCAN_MS);
-    this.timer.unref();
-    this.scan();
+    void this.deployer.restored.then(() => {
+      if (this.stopping) return;
+      this.started = true;
+      this.timer = setInterval(() => this.scan(), this.config.RUN_QUEUE_SCAN_MS);
+      this.timer.unref();
+      this.scan();
+    });
   }
 
   /** Takes no more runs, and waits for those this process is running to end and be recorded. */
@@ -57,7 +65,8 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
 
   /** A run of the function may be waiting: start what there is room for. */
   wake(fn: QueuedFunction): void {
-    if (this.stopping) return;
+    // Before the start, the first scan finds what is queued.
+    if (this.stopping || !this.started) return;
     const key = JSON.stringify([fn.org, fn.functionName]);
     if (this.pumping.has(key)) {
       this.pumping.set(key, true);
