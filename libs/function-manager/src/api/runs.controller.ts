@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode, type Principal, RunStatus } from '@dispatch/contracts';
-import { ApiZodBody, Authorize, CurrentPrincipal, DispatchError, entityNameSchema, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, DispatchError, entityNameSchema, parsePageQuery, ZodPipe } from '@dispatch/platform';
 import { RunsService } from '../run/runs.service';
 
 /** Dispatch's run request: `{input, blocking, secrets?}`. */
@@ -26,6 +26,8 @@ const runFilter = z.object({
   pageSize: z.string().optional(),
   pageToken: z.string().optional(),
 });
+/** The filters of a run list besides its page; any other query parameter is refused. */
+const RUN_FILTERS = ['functionName', 'status', 'since'];
 
 /**
  * Runs: `POST /v1/runs?functionName=F` (Dispatch's shape) and `POST /v1/function/{name}/runs`.
@@ -66,14 +68,16 @@ export class RunsController {
 
   @Get('runs')
   @Authorize('run', 'list')
+  @ApiPageQuery()
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.runs.list(p.org, new ZodPipe(runFilter).transform(query), parsePageQuery(query));
+    return this.runs.list(p.org, new ZodPipe(runFilter).transform(query), parsePageQuery(query, RUN_FILTERS));
   }
 
   @Get('function/:name/runs')
   @Authorize('run', 'list')
+  @ApiPageQuery()
   listOfFunction(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
-    return this.runs.list(p.org, { ...new ZodPipe(runFilter).transform(query), functionName: name }, parsePageQuery(query));
+    return this.runs.list(p.org, { ...new ZodPipe(runFilter).transform(query), functionName: name }, parsePageQuery(query, RUN_FILTERS.filter((f) => f !== 'functionName')));
   }
 
   @Get('runs/:id')

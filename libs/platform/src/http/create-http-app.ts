@@ -11,7 +11,11 @@ import { ErrorFilter } from '../errors/error-filter';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { Metrics } from '../metrics/metrics';
 import { useLeanAsyncResourceBind } from './async-resource-bind';
+import { registerClosingRefusal } from './closing';
+import { answerClientError, answerFrameworkError, PATH_PARAMETER_MAX_LENGTH } from './framework-errors';
 import { registerJsonBodyParser } from './json-body-parser';
+import { registerMethodNotAllowed } from './method-not-allowed';
+import { registerStorableInputCheck } from './storable-values';
 import multipart from '@fastify/multipart';
 import { requestIdOf } from './request-id';
 
@@ -41,7 +45,11 @@ export async function createHttpApp(
     bodyLimit: options.config.BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     logger: false,
-    return503OnClosing: true,
+    routerOptions: { maxParamLength: PATH_PARAMETER_MAX_LENGTH },
+    // Errors Fastify answers on its own, before any hook or filter, get the error body too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+    return503OnClosing: false, // registerClosingRefusal answers instead, in the error body
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     logger: new PinoNestLogger(options.logger),
@@ -50,7 +58,11 @@ export async function createHttpApp(
   });
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
+  // First, so it sees every route added after it (Nest adds the controllers' at init).
+  registerMethodNotAllowed(fastify);
+  registerClosingRefusal(fastify);
   registerJsonBodyParser(fastify, options.config.BODY_LIMIT_BYTES);
+  registerStorableInputCheck(fastify);
   // The content-type parser must sit on the Fastify instance, so it is registered here; only the
   // routes that read uploads parse them, each with its own limits (request.parts({ limits })).
   // Without them the plugin's defaults hold: 1000 parts, files no larger than the JSON body limit.
