@@ -1,11 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { SignJWT } from 'jose';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, runToExit, startProcess, waitFor, type Started } from '@dispatch/testing';
+import { freePort, runToExit, soloAdminToken, startProcess, waitFor, type Started } from '@dispatch/testing';
 
 const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 
@@ -83,12 +81,7 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const cli = JSON.parse(await readFile(path, 'utf8')) as { apiUrl: string; organization: string; serviceAccount: string; privateKey: string };
     expect(cli).toMatchObject({ apiUrl: api, organization: 'default', serviceAccount: 'admin' });
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'RS256' })
-      .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(createPrivateKey(cli.privateKey));
+    const token = await soloAdminToken(home, '5m');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const created = await fetch(`${api}/v1/iam/organizations`, { method: 'POST', headers, body: JSON.stringify({ name: 'acme' }) });
     expect(created.status).toBe(201);

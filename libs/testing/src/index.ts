@@ -9,3 +9,5 @@ export * from './kubernetes';
 export * from './specs';
 export * from './runtimes/shim-process';
 export * from './runtimes/shim-contract';
+export * from './solo-admin';
+export * from './bad-input-probes';
