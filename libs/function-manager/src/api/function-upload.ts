@@ -55,7 +55,7 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
           throw new DispatchError(ErrorCode.INVALID_JSON, `the "function" field is not valid JSON: ${(err as Error).message}`);
         }
         // A JSON body is checked at the edge; a form field only once read, here.
-        assertStorable(spec, 'the "function" field');
+        assertStorable(spec, 'function');
         continue;
       }
       const content = await part.toBuffer();

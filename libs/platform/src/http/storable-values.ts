@@ -20,7 +20,7 @@ interface Problem {
  * Refuses a request value no service can store or safely walk: a NUL character (U+0000) in any
  * string or object key at any depth (PostgreSQL text and jsonb cannot hold one, and stored
  * elsewhere it would come back altered), or nesting deeper than JSON_MAX_DEPTH. `where` names the
- * value for the client: `body`, `query parameter "q"`, `the "function" field`.
+ * value for the client: `body`, `query`, `path parameter name`, a form field's name.
  */
 export function assertStorable(value: unknown, where: string): void {
   const problem = problemIn(value, 0);
