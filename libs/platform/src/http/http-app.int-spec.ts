@@ -122,6 +122,8 @@ describe('HTTP app (real Fastify on loopback)', () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'INVALID_CHARACTER', details: { field }, requestId: expect.any(String) });
     }
+    const unknown = await fetch(`${base}/v1/nope/a%00b`, { method: 'POST', body: '{"a":"\\u0000"}', headers: { 'content-type': 'application/json' } });
+    expect(unknown.status).toBe(404);
     const deep = await post('['.repeat(200) + ']'.repeat(200));
     expect(deep.status).toBe(400);
     expect(await deep.json()).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('nests deeper') });

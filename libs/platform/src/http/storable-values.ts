@@ -43,6 +43,8 @@ export function assertStorable(value: unknown, where: string): void {
  */
 export function registerStorableInputCheck(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', (request, _reply, done) => {
+    // An unknown route stays a 404 whatever it was sent.
+    if (request.is404) return done();
     try {
       for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) assertStorable(value, `path parameter ${name}`);
       assertStorable(request.query, 'query');
