@@ -121,6 +121,19 @@ export function badInputProbes(doc: OpenApiDocument, options: { oversizeBytes: n
   return probes;
 }
 
+/**
+ * The creates to send before the probes: each collection's POST with its sampled body, so probes
+ * of `.../{name}` find a resource named as they ask (`probe-name`) wherever the sample is accepted,
+ * and reach the code behind the lookup. In document order, so roles come before the policies naming them.
+ */
+export function sampleCreates(doc: OpenApiDocument): BadInputProbe[] {
+  return Object.entries(doc.paths).flatMap(([template, operations]) => {
+    const schema = operations['post']?.requestBody?.content?.['application/json']?.schema;
+    if (!schema || template.includes('{')) return [];
+    return [{ operation: `POST ${template}`, what: 'the sampled body', method: 'POST', path: template, contentType: 'application/json', body: JSON.stringify(sampleOf(schema)) }];
+  });
+}
+
 /** For each path, a method it is not served with (the methods it has should be in `Allow`). */
 export function wrongMethodProbes(doc: OpenApiDocument): (BadInputProbe & { allowed: string[] })[] {
   return Object.entries(doc.paths).flatMap(([template, operations]) => {
@@ -206,6 +219,7 @@ function sampleString(schema: JsonSchema): string {
   if (schema.format === 'date-time') return '2026-01-01T00:00:00Z';
   if (schema.format === 'date') return '2026-01-01';
   if (schema.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
+  if (schema.format === 'uri') return 'https://probe.invalid/probe';
   const candidates = ['probe-name', 'PROBE_NAME', 'probe', 'a'];
   const pattern = schema.pattern ? new RegExp(schema.pattern) : undefined;
   const fit = candidates.find((c) => !pattern || pattern.test(c)) ?? 'probe';
