@@ -2,6 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BUS, type Bus } from '@dispatch/bus';
 import { registerAuditHook } from '../audit/audit-hook';
@@ -47,7 +48,11 @@ export async function createHttpApp(
     logger: false,
     routerOptions: { maxParamLength: PATH_PARAMETER_MAX_LENGTH },
     // Errors Fastify answers on its own, before any hook or filter, get the error body too.
-    frameworkErrors: answerFrameworkError,
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      answerFrameworkError(error, request, reply);
+      // The router's own refusals skip the onResponse hook; they are logged and counted all the same.
+      observe(request, reply);
+    },
     clientErrorHandler: answerClientError,
     return503OnClosing: false, // registerClosingRefusal answers instead, in the error body
   });
@@ -71,7 +76,8 @@ export async function createHttpApp(
     void reply.header('x-request-id', request.id);
     done();
   });
-  fastify.addHook('onResponse', (request, reply, done) => {
+  /** One log line and one histogram sample per request; called only once the app serves, so metrics is set. */
+  function observe(request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
@@ -79,6 +85,9 @@ export async function createHttpApp(
     if (options.logger.isLevelEnabled(level)) {
       options.logger[level]({ reqId: request.id, method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     }
+  }
+  fastify.addHook('onResponse', (request, reply, done) => {
+    observe(request, reply);
     done();
   });
   app.useGlobalFilters(new ErrorFilter(options.logger));

@@ -136,7 +136,10 @@ describe('HTTP app (real Fastify on loopback)', () => {
       const body = (await res.json()) as { requestId: string };
       expect(body).toMatchObject({ code: 'INVALID_URL', requestId: expect.any(String) });
       expect(res.headers.get('x-request-id')).toBe(body.requestId);
+      // The router answers these itself, yet they are logged and counted like any request.
+      expect(logLines.some((l) => l.includes(body.requestId) && l.includes('"status":400') && l.includes('"route":"unmatched"'))).toBe(true);
     }
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*status_code="400"\} [1-9]/);
     const long = await fetch(`${base}/v1/echo/item/${'a'.repeat(10_000)}`);
     expect(long.status).toBe(414);
     expect(await long.json()).toMatchObject({ code: 'PATH_PARAMETER_TOO_LONG', requestId: expect.any(String) });
