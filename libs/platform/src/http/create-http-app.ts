@@ -16,6 +16,7 @@ import { registerClosingRefusal } from './closing';
 import { answerClientError, answerFrameworkError, PATH_PARAMETER_MAX_LENGTH } from './framework-errors';
 import { registerJsonBodyParser } from './json-body-parser';
 import { registerMethodNotAllowed } from './method-not-allowed';
+import { registerQueryEncodingCheck } from './query-encoding';
 import { registerStorableInputCheck } from './storable-values';
 import multipart from '@fastify/multipart';
 import { requestIdOf } from './request-id';
@@ -66,6 +67,7 @@ export async function createHttpApp(
   // First, so it sees every route added after it (Nest adds the controllers' at init).
   registerMethodNotAllowed(fastify);
   registerClosingRefusal(fastify);
+  registerQueryEncodingCheck(fastify);
   registerJsonBodyParser(fastify, options.config.BODY_LIMIT_BYTES);
   registerStorableInputCheck(fastify);
   // The content-type parser must sit on the Fastify instance, so it is registered here; only the

@@ -140,6 +140,9 @@ describe('HTTP app (real Fastify on loopback)', () => {
       expect(logLines.some((l) => l.includes(body.requestId) && l.includes('"status":400') && l.includes('"route":"unmatched"'))).toBe(true);
     }
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*status_code="400"\} [1-9]/);
+    const query = await fetch(`${base}/v1/echo/item/a?q=%E0%A4%A`);
+    expect(query.status).toBe(400);
+    expect(await query.json()).toMatchObject({ code: 'INVALID_URL', details: { field: 'query.q' }, requestId: expect.any(String) });
     const long = await fetch(`${base}/v1/echo/item/${'a'.repeat(10_000)}`);
     expect(long.status).toBe(414);
     expect(await long.json()).toMatchObject({ code: 'PATH_PARAMETER_TOO_LONG', requestId: expect.any(String) });
