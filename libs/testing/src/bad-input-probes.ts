@@ -1,9 +1,9 @@
 /**
  * Bad-input probes generated from a served OpenAPI document: for every operation, path and query
  * parameters that are NUL, overlong, wrongly percent-encoded or of the wrong type, bad page
- * parameters, and bodies with a NUL in each string and key, a wrong type at each property, deep
- * nesting, broken JSON, other content types and an oversize payload. Whatever the API adds is
- * probed as soon as its document shows it.
+ * parameters, and bodies with a NUL in each string and key, a wrong type at each property (and
+ * out-of-range numbers), deep nesting, broken JSON, other content types and an oversize payload.
+ * Whatever the API adds is probed as soon as its document shows it.
  */
 
 export interface JsonSchema {
@@ -248,9 +248,13 @@ function replaceAt(root: unknown, at: string, replacement: unknown): unknown {
 
 const WRONG_TYPES: unknown[] = [12345, true, null, 'text', [], {}];
 
+/** Numbers no count, size or duration takes: PostgreSQL's integer columns overflow past 2^31 - 1. */
+const OUT_OF_RANGE: number[] = [-1, 0.5, 2_147_483_648, 1e308];
+
 function wrongTypesFor(value: unknown): unknown[] {
   const kind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
-  return WRONG_TYPES.filter((w) => kind(w) !== kind(value));
+  const wrong = WRONG_TYPES.filter((w) => kind(w) !== kind(value));
+  return typeof value === 'number' ? [...wrong, ...OUT_OF_RANGE] : wrong;
 }
 
 function nested(depth: number): unknown {
