@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode, type Principal, RunStatus } from '@dispatch/contracts';
@@ -29,6 +29,14 @@ const runFilter = z.object({
 /** The filters of a run list besides its page; any other query parameter is refused. */
 const RUN_FILTERS = ['functionName', 'status', 'since'];
 
+/** Documents the filters runFilter reads (`functionName` only where the path does not name the function). */
+const ApiRunFilters = (withFunctionName: boolean): MethodDecorator =>
+  applyDecorators(
+    ...(withFunctionName ? [ApiQuery({ name: 'functionName', required: false, type: String, description: 'Only the runs of this function.' })] : []),
+    ApiQuery({ name: 'status', required: false, enum: Object.values(RunStatus) }),
+    ApiQuery({ name: 'since', required: false, type: String, description: 'ISO 8601 time with a zone; runs created at or after it.' }),
+  );
+
 /**
  * Runs: `POST /v1/runs?functionName=F` (Dispatch's shape) and `POST /v1/function/{name}/runs`.
  * Blocking answers 200 with the finished run; async answers 202 with the run, to poll at
@@ -42,6 +50,7 @@ export class RunsController {
   @Post('runs')
   @Authorize('function', 'execute')
   @ApiZodBody(runBody)
+  @ApiQuery({ name: 'functionName', required: true, type: String, description: 'The function to run.' })
   async runByQuery(
     @CurrentPrincipal() p: Principal,
     @Query('functionName') functionName: string | undefined,
@@ -68,6 +77,7 @@ export class RunsController {
 
   @Get('runs')
   @Authorize('run', 'list')
+  @ApiRunFilters(true)
   @ApiPageQuery()
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
     return this.runs.list(p.org, new ZodPipe(runFilter).transform(query), parsePageQuery(query, RUN_FILTERS));
@@ -75,6 +85,7 @@ export class RunsController {
 
   @Get('function/:name/runs')
   @Authorize('run', 'list')
+  @ApiRunFilters(false)
   @ApiPageQuery()
   listOfFunction(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
     return this.runs.list(p.org, { ...new ZodPipe(runFilter).transform(query), functionName: name }, parsePageQuery(query, RUN_FILTERS.filter((f) => f !== 'functionName')));
