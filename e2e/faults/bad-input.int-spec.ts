@@ -87,15 +87,20 @@ describe('bad input, generated from the OpenAPI document (the built solo server)
    * probe declares the length and sends no body: the refusal is the same, and always readable.
    */
   async function sendDeclaredOversize(probe: BadInputProbe): Promise<Answer> {
+    const head =
+      `${probe.method} ${probe.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: ${probe.contentType}\r\nContent-Length: ${Buffer.byteLength(probe.body ?? '')}\r\nConnection: close\r\n\r\n`;
+    return { probe, ...(await exchange(head)) };
+  }
+
+  /** Sends `raw` bytes on a fresh connection and reads the one answer, however the server closes it. */
+  async function exchange(raw: string): Promise<Omit<Answer, 'probe'>> {
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => (received += String(chunk)));
     const closed = new Promise((resolve) => socket.on('close', resolve));
     socket.on('error', () => undefined); // a reset after the answer changes nothing
-    socket.write(
-      `${probe.method} ${probe.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
-        `Content-Type: ${probe.contentType}\r\nContent-Length: ${Buffer.byteLength(probe.body ?? '')}\r\nConnection: close\r\n\r\n`,
-    );
+    socket.end(raw);
     await closed;
     const [head, text = ''] = received.split('\r\n\r\n', 2);
     const allow = /^allow: (.*)$/im.exec(head)?.[1] ?? null;
@@ -105,7 +110,7 @@ describe('bad input, generated from the OpenAPI document (the built solo server)
     } catch {
       body = undefined;
     }
-    return { probe, status: Number(head.split(' ')[1]), allow, body, text };
+    return { status: Number(head.split(' ')[1]), allow, body, text };
   }
 
   async function sendAll(probes: BadInputProbe[]): Promise<Answer[]> {
@@ -156,6 +161,19 @@ describe('bad input, generated from the OpenAPI document (the built solo server)
     for (const a of answers) {
       const allowed = (a.probe as BadInputProbe & { allowed: string[] }).allowed;
       expect(a.allow?.split(', ')).toEqual(expect.arrayContaining(allowed));
+    }
+  });
+
+  it('answers requests the HTTP parser refuses in the error body', async () => {
+    const requests: [string, number, string][] = [
+      ['GET /healthz HTTP/1.1\r\nHost: x\r\nX-Probe: a\u0000b\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      ['BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      ['POST /v1/secret HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Probe: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+    ];
+    for (const [raw, status, code] of requests) {
+      const answer = await exchange(raw);
+      expect({ status: answer.status, body: answer.body }).toEqual({ status, body: { code, message: expect.any(String), requestId: expect.any(String) } });
     }
   });
 
