@@ -9,6 +9,20 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   INVALID_PAGE_TOKEN: 'INVALID_PAGE_TOKEN',
+  /** A NUL character (U+0000) in a path, query or body value: PostgreSQL text and jsonb cannot hold it. */
+  INVALID_CHARACTER: 'INVALID_CHARACTER',
+  /** A URL whose percent-encoding does not decode (`%ZZ`, a truncated UTF-8 sequence). */
+  INVALID_URL: 'INVALID_URL',
+  /** A path segment longer than any name or id the API serves. */
+  PATH_PARAMETER_TOO_LONG: 'PATH_PARAMETER_TOO_LONG',
+  /** The path exists, but not with this method: the `Allow` header lists those it has. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** Not well-formed HTTP: answered before any route is looked up. */
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  /** The request line and headers together are larger than the server reads. */
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  /** The request did not arrive in full within the server's request timeout. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',

@@ -13,3 +13,4 @@ export * from './runtimes/shim-process';
 export * from './runtimes/shim-contract';
 export * from './tcp-cutter';
 export * from './solo-server';
+export * from './bad-input-probes';

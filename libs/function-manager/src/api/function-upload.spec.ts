@@ -65,6 +65,11 @@ describe('readFunctionUpload', () => {
     });
   });
 
+  it('refuses a NUL character in the function field, as the edge refuses it in a JSON body', async () => {
+    const answer = await post(upload([], { ...SPEC, env: { GREETING: 'hi\u0000' } }));
+    expect(answer).toMatchObject({ status: 400, body: { code: 'INVALID_CHARACTER', details: { field: 'function.env.GREETING' } } });
+  });
+
   it('refuses a file over the source file limit with 413 PAYLOAD_TOO_LARGE', async () => {
     const answer = await post(upload([['files', 'huge.bin', Buffer.alloc(SOURCE_FILE_MAX_BYTES + 1)]]));
     expect(answer).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('breaks a limit') } });

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ErrorCode } from '@dispatch/contracts';
-import { DispatchError } from '@dispatch/platform';
+import { assertStorable, DispatchError } from '@dispatch/platform';
 import {
   readArchive,
   SOURCE_ARCHIVE_MAX_BYTES,
@@ -54,6 +54,8 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
         } catch (err) {
           throw new DispatchError(ErrorCode.INVALID_JSON, `the "function" field is not valid JSON: ${(err as Error).message}`);
         }
+        // A JSON body is checked at the edge; a form field only once read, here.
+        assertStorable(spec, 'function');
         continue;
       }
       const content = await part.toBuffer();

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req }
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@dispatch/contracts';
-import { ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
 import { z } from 'zod';
 import { createFunctionBody, updateFunctionBody } from '../domain/function-spec';
 import { FunctionsService } from '../domain/functions.service';
@@ -31,6 +31,7 @@ export class FunctionsController {
 
   @Get()
   @Authorize('function', 'list')
+  @ApiPageQuery()
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
     return this.functions.list(p.org, parsePageQuery(query));
   }
@@ -58,6 +59,7 @@ export class FunctionsController {
 
   @Get(':name/versions')
   @Authorize('function', 'get')
+  @ApiPageQuery()
   versions(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
     return this.functions.listVersions(p.org, name, parsePageQuery(query));
   }

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode, type Principal, RunStatus } from '@dispatch/contracts';
-import { ApiZodBody, Authorize, CurrentPrincipal, DispatchError, entityNameSchema, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, DispatchError, entityNameSchema, parsePageQuery, ZodPipe } from '@dispatch/platform';
 import { RunsService } from '../run/runs.service';
 
 /** Dispatch's run request: `{input, blocking, secrets?}`. */
@@ -26,6 +26,16 @@ const runFilter = z.object({
   pageSize: z.string().optional(),
   pageToken: z.string().optional(),
 });
+/** The filters of a run list besides its page; any other query parameter is refused. */
+const RUN_FILTERS = ['functionName', 'status', 'since'];
+
+/** Documents the filters runFilter reads (`functionName` only where the path does not name the function). */
+const ApiRunFilters = (withFunctionName: boolean): MethodDecorator =>
+  applyDecorators(
+    ...(withFunctionName ? [ApiQuery({ name: 'functionName', required: false, type: String, description: 'Only the runs of this function.' })] : []),
+    ApiQuery({ name: 'status', required: false, enum: Object.values(RunStatus) }),
+    ApiQuery({ name: 'since', required: false, type: String, description: 'ISO 8601 time with a zone; runs created at or after it.' }),
+  );
 
 /**
  * Runs: `POST /v1/runs?functionName=F` (Dispatch's shape) and `POST /v1/function/{name}/runs`.
@@ -40,6 +50,7 @@ export class RunsController {
   @Post('runs')
   @Authorize('function', 'execute')
   @ApiZodBody(runBody)
+  @ApiQuery({ name: 'functionName', required: true, type: String, description: 'The function to run.' })
   async runByQuery(
     @CurrentPrincipal() p: Principal,
     @Query('functionName') functionName: string | undefined,
@@ -66,14 +77,18 @@ export class RunsController {
 
   @Get('runs')
   @Authorize('run', 'list')
+  @ApiRunFilters(true)
+  @ApiPageQuery()
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.runs.list(p.org, new ZodPipe(runFilter).transform(query), parsePageQuery(query));
+    return this.runs.list(p.org, new ZodPipe(runFilter).transform(query), parsePageQuery(query, RUN_FILTERS));
   }
 
   @Get('function/:name/runs')
   @Authorize('run', 'list')
+  @ApiRunFilters(false)
+  @ApiPageQuery()
   listOfFunction(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
-    return this.runs.list(p.org, { ...new ZodPipe(runFilter).transform(query), functionName: name }, parsePageQuery(query));
+    return this.runs.list(p.org, { ...new ZodPipe(runFilter).transform(query), functionName: name }, parsePageQuery(query, RUN_FILTERS.filter((f) => f !== 'functionName')));
   }
 
   @Get('runs/:id')

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@dispatch/contracts';
-import { ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
 import { IamService } from '../domain/iam.service';
 import { apiKeyBody, type ApiKeyBody } from './schemas';
 
@@ -20,6 +20,7 @@ export class ApiKeysController {
 
   @Get()
   @Authorize('apikey', 'list')
+  @ApiPageQuery()
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
     return this.iam.listApiKeys(p.org, parsePageQuery(query));
   }

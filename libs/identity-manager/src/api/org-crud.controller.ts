@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, type 
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { Page, Principal, Resource } from '@dispatch/contracts';
-import { ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe, type PageRequest } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe, type PageRequest } from '@dispatch/platform';
 import { IamService } from '../domain/iam.service';
 
 /** The five operations of an org-scoped IAM collection. */
@@ -49,6 +49,7 @@ export function orgCrudController<C extends z.ZodType, U extends z.ZodType, V>(o
 
     @Get()
     @Authorize(resource, 'list')
+    @ApiPageQuery()
     list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
       return this.ops.list(p.org, parsePageQuery(query));
     }

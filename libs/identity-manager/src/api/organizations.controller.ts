@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ErrorCode, type Principal } from '@dispatch/contracts';
-import { ApiZodBody, Authorize, CurrentPrincipal, DispatchError, IdentitySnapshot, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, DispatchError, IdentitySnapshot, parsePageQuery, ZodPipe } from '@dispatch/platform';
 import { IamService } from '../domain/iam.service';
 import { organizationBody, type OrganizationBody } from './schemas';
 
@@ -22,6 +22,7 @@ export class OrganizationsController {
 
   @Get()
   @Authorize('organization', 'list', { platform: true })
+  @ApiPageQuery()
   list(@Query() query: Record<string, string>) {
     return this.iam.listOrganizations(parsePageQuery(query));
   }

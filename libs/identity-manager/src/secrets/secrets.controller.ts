@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@dispatch/contracts';
-import { ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
 import { secretBody, type SecretBody, secretUpdateBody, type SecretUpdateBody } from './secret-schemas';
 import { SecretsService } from './secrets.service';
 
@@ -24,6 +24,7 @@ export class SecretsController {
 
   @Get()
   @Authorize('secret', 'list')
+  @ApiPageQuery()
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
     return this.secrets.list(p.org, parsePageQuery(query));
   }

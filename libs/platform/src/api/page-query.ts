@@ -7,18 +7,41 @@ export interface PageRequest {
   after?: string;
 }
 
-/** Reads `pageSize` and `pageToken` from a list route's query. */
-export function parsePageQuery(query: { pageSize?: unknown; pageToken?: unknown }): PageRequest {
+/** Names other APIs page with; a client sending one expects it to count, so it is refused with a hint. */
+const FOREIGN_PAGE_PARAMETERS = new Set(['limit', 'cursor', 'offset', 'page', 'per_page', 'size', 'after', 'continue']);
+
+/**
+ * Reads `pageSize` and `pageToken` from a list route's query. Every other parameter must be one of
+ * the route's `filters`: an ignored misspelling would silently answer a different list.
+ */
+export function parsePageQuery(query: Record<string, unknown>, filters: readonly string[] = []): PageRequest {
+  refuseUnknownParameters(query, filters);
   let limit = PAGE_SIZE_DEFAULT;
-  if (query.pageSize !== undefined) {
-    limit = Number(query.pageSize);
+  if (query['pageSize'] !== undefined) {
+    const text = query['pageSize'];
+    limit = typeof text === 'number' ? text : typeof text === 'string' && /^\d{1,6}$/.test(text) ? Number(text) : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
-      throw new DispatchError(ErrorCode.VALIDATION_FAILED, `pageSize must be an integer from 1 to ${PAGE_SIZE_MAX}`);
+      throw new DispatchError(ErrorCode.VALIDATION_FAILED, `pageSize must be an integer from 1 to ${PAGE_SIZE_MAX}`, { field: 'pageSize' });
     }
   }
-  if (query.pageToken === undefined || query.pageToken === '') return { limit };
-  const after = decodePageToken(String(query.pageToken));
-  return { limit, after };
+  const token = query['pageToken'];
+  if (token === undefined || token === '') return { limit };
+  if (typeof token !== 'string') throw invalidPageToken();
+  return { limit, after: decodePageToken(token) };
+}
+
+function refuseUnknownParameters(query: Record<string, unknown>, filters: readonly string[]): void {
+  const known = ['pageSize', 'pageToken', ...filters];
+  const unknown = Object.keys(query).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  const hint = unknown.some((name) => FOREIGN_PAGE_PARAMETERS.has(name))
+    ? `; pages are asked with pageSize (1 to ${PAGE_SIZE_MAX}) and pageToken (the nextPageToken of the previous page)`
+    : '';
+  throw new DispatchError(
+    ErrorCode.VALIDATION_FAILED,
+    `unknown query parameter(s) ${unknown.map((n) => JSON.stringify(n)).join(', ')}; this list takes ${known.join(', ')}${hint}`,
+    { unknown, known },
+  );
 }
 
 export function encodePageToken(lastKey: string): string {
@@ -28,11 +51,16 @@ export function encodePageToken(lastKey: string): string {
 function decodePageToken(token: string): string {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k?: unknown };
-    if (typeof parsed.k === 'string') return parsed.k;
+    // A forged key with U+0000 would reach PostgreSQL, which cannot compare it.
+    if (typeof parsed.k === 'string' && !parsed.k.includes('\0')) return parsed.k;
   } catch {
     // fall through to the error below
   }
-  throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
+  throw invalidPageToken();
+}
+
+function invalidPageToken(): DispatchError {
+  return new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
 }
 
 /** The same page with each item mapped (rows to their API views). */

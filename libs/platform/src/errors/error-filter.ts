@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { type Observable, throwError } from 'rxjs';
 import { ErrorCode } from '@dispatch/contracts';
+import { sendErrorBody } from './send-error';
 import { toErrorBody } from './to-error-body';
 
 /** The one place errors become HTTP answers: `{code, message, details?, requestId}`, no stack. */
@@ -23,10 +24,6 @@ export class ErrorFilter implements ExceptionFilter {
     } else if (mapped.internal) {
       this.logger.error({ err, reqId: request.id, route: request.routeOptions?.url }, 'request failed');
     }
-    if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
-    void reply
-      .status(mapped.status)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({ ...mapped.body, requestId: request.id });
+    sendErrorBody(reply, request.id, mapped);
   }
 }

@@ -2,6 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BUS, type Bus } from '@dispatch/bus';
 import { registerAuditHook } from '../audit/audit-hook';
@@ -11,7 +12,12 @@ import { ErrorFilter } from '../errors/error-filter';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { Metrics } from '../metrics/metrics';
 import { useLeanAsyncResourceBind } from './async-resource-bind';
+import { registerClosingRefusal } from './closing';
+import { answerClientError, answerFrameworkError, PATH_PARAMETER_MAX_LENGTH } from './framework-errors';
 import { registerJsonBodyParser } from './json-body-parser';
+import { registerMethodNotAllowed } from './method-not-allowed';
+import { registerQueryEncodingCheck } from './query-encoding';
+import { registerStorableInputCheck } from './storable-values';
 import multipart from '@fastify/multipart';
 import { requestIdOf } from './request-id';
 
@@ -41,7 +47,15 @@ export async function createHttpApp(
     bodyLimit: options.config.BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     logger: false,
-    return503OnClosing: true,
+    routerOptions: { maxParamLength: PATH_PARAMETER_MAX_LENGTH },
+    // Errors Fastify answers on its own, before any hook or filter, get the error body too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      answerFrameworkError(error, request, reply);
+      // The router's own refusals skip the onResponse hook; they are logged and counted all the same.
+      observe(request, reply);
+    },
+    clientErrorHandler: answerClientError,
+    return503OnClosing: false, // registerClosingRefusal answers instead, in the error body
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     logger: new PinoNestLogger(options.logger),
@@ -50,7 +64,12 @@ export async function createHttpApp(
   });
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
+  // First, so it sees every route added after it (Nest adds the controllers' at init).
+  registerMethodNotAllowed(fastify);
+  registerClosingRefusal(fastify);
+  registerQueryEncodingCheck(fastify);
   registerJsonBodyParser(fastify, options.config.BODY_LIMIT_BYTES);
+  registerStorableInputCheck(fastify);
   // The content-type parser must sit on the Fastify instance, so it is registered here; only the
   // routes that read uploads parse them, each with its own limits (request.parts({ limits })).
   // Without them the plugin's defaults hold: 1000 parts, files no larger than the JSON body limit.
@@ -59,7 +78,8 @@ export async function createHttpApp(
     void reply.header('x-request-id', request.id);
     done();
   });
-  fastify.addHook('onResponse', (request, reply, done) => {
+  /** One log line and one histogram sample per request; called only once the app serves, so metrics is set. */
+  function observe(request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
@@ -67,6 +87,9 @@ export async function createHttpApp(
     if (options.logger.isLevelEnabled(level)) {
       options.logger[level]({ reqId: request.id, method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     }
+  }
+  fastify.addHook('onResponse', (request, reply, done) => {
+    observe(request, reply);
     done();
   });
   app.useGlobalFilters(new ErrorFilter(options.logger));

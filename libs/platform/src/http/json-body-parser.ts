@@ -9,6 +9,9 @@ import { DispatchError } from '../errors/dispatch-error';
 export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
+  // JSON is the only text the API reads: a text/plain body would reach a handler as a string and
+  // fail validation obscurely, where 415 says to send application/json.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, raw, done) => {
     const body = raw as string;
     if (body === '') {
