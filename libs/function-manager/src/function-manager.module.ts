@@ -16,6 +16,7 @@ import { OpenFaasProvider } from './provider/openfaas-provider';
 import { ConcurrencyLimiter } from './run/concurrency-limiter';
 import { FunctionCatalog } from './run/function-catalog';
 import { RunExecutor } from './run/run-executor';
+import { RunFinisher } from './run/run-finisher';
 import { RunJanitor } from './run/run-janitor';
 import { QueuedRunsRepository } from './run/queued-runs.repository';
 import { RunMetrics } from './run/run-metrics';
@@ -67,6 +68,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         FunctionsService,
         FunctionCatalog,
         RunExecutor,
+        RunFinisher,
         RunRecorder,
         RunMetrics,
         RunsService,

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Bus } from '@dispatch/bus';
 import { EntityStatus, ErrorCode, RunStatus } from '@dispatch/contracts';
-import { createServiceDataSource, migrateSchemas, type OutboxRelay } from '@dispatch/persistence';
+import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
 import { createLogger, DispatchError } from '@dispatch/platform';
 import { createTestDatabase, type TestDatabase, waitFor } from '@dispatch/testing';
 import type { Deployer } from '../deploy/deployer';
@@ -20,6 +20,7 @@ import type { FunctionCatalog } from './function-catalog';
 import { QueuedRunsRepository } from './queued-runs.repository';
 import type { RunExecutor } from './run-executor';
 import type { RunMetrics } from './run-metrics';
+import { RunFinisher } from './run-finisher';
 import { RunQueue } from './run-queue';
 import { RunRecorder } from './run-recorder';
 import { RunnerLease } from './runner-lease';
@@ -29,7 +30,7 @@ const log = createLogger({ level: 'silent', name: 'run-queue-test' });
 const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000', RUN_QUEUE_SCAN_MS: '100' });
 
 function functionOf(name: string, capacity: { maxReplicas: number; maxConcurrency: number }): ActiveFunction {
-  return { id: randomUUID(), org: 'acme', name, status: EntityStatus.READY, version: 2, providerName: `${name}-2`, spec: { timeoutSeconds: 10, ...capacity } as FunctionSpec };
+  return { id: randomUUID(), org: 'acme', name, status: EntityStatus.READY, version: 2, providerName: `${name}-2`, spec: { timeoutSeconds: 10, memoryMb: 128, secrets: [], ...capacity } as unknown as FunctionSpec };
 }
 
 /** What the provider saw: the runs called, in order, and the most in progress at once per function and in all. */
@@ -81,6 +82,7 @@ describe('RunQueue', () => {
 
   interface Process {
     queue: RunQueue;
+    runs: RunsService;
     provider: ProviderRecord;
     lease: RunnerLease;
   }
@@ -106,9 +108,10 @@ describe('RunQueue', () => {
     const lease = new RunnerLease(ds, config, log);
     await lease.onModuleInit();
     const recorder = new RunRecorder(ds);
-    const runs = new RunsService(ds, {} as OutboxRelay, catalog, executor, recorder, limiter, { count: () => undefined } as unknown as UsageMeter, { record: () => undefined } as unknown as RunMetrics, lease, log);
+    const finisher = new RunFinisher(executor, recorder, { count: () => undefined } as unknown as UsageMeter, { record: () => undefined } as unknown as RunMetrics);
     const deployer = { restored: options.providerRestored ?? Promise.resolve() } as Deployer;
-    const queue = new RunQueue(new QueuedRunsRepository(ds), catalog, limiter, runs, lease, deployer, config, log);
+    const queue = new RunQueue(new QueuedRunsRepository(ds), catalog, limiter, finisher, lease, deployer, config, log);
+    const runs = new RunsService(ds, catalog, finisher, recorder, limiter, queue, lease, log);
     queue.onModuleInit();
     if (!options.providerRestored) await deployer.restored;
     stops.push(async () => {
@@ -116,7 +119,7 @@ describe('RunQueue', () => {
       await recorder.onApplicationShutdown();
       await lease.onApplicationShutdown();
     });
-    return { queue, provider, lease };
+    return { queue, runs, provider, lease };
   }
 
   /** Queues `n` runs of `fn` as the API does (INITIALIZED rows), oldest first. */
@@ -172,6 +175,15 @@ describe('RunQueue', () => {
       // Queued a minute ago: the deadline counts from the start, not from the queueing.
       expect(run.deadline.getTime() - run.startedTime!.getTime()).toBeGreaterThanOrEqual(10_000);
     }
+  });
+
+  it('runs an async run the API accepted, with no one but the API waking the queue', async () => {
+    const fn = functionOf('accepted', { maxReplicas: 1, maxConcurrency: 1 });
+    const p = await startProcess([fn]);
+    const view = await p.runs.start('acme', 'accepted', { input: { n: 1 }, blocking: false, secrets: [] }, { kind: 'api', id: 'req' });
+    expect(view).toMatchObject({ status: RunStatus.INITIALIZED, startedTime: null });
+    await allDone([view.id]);
+    expect(await p.runs.get('acme', view.id)).toMatchObject({ status: RunStatus.SUCCEEDED, output: { ran: view.id }, startedTime: expect.any(String) });
   });
 
   it("does not hold one function's runs behind another's backlog", async () => {

@@ -8,7 +8,8 @@ import { capacityOf, ConcurrencyLimiter } from './concurrency-limiter';
 import { FunctionCatalog } from './function-catalog';
 import { type QueuedFunction, QueuedRunsRepository } from './queued-runs.repository';
 import { RunnerLease } from './runner-lease';
-import { runBudgetMs, RunsService } from './runs.service';
+import { runBudgetMs } from './run-budget';
+import { RunFinisher } from './run-finisher';
 
 /**
  * Starts queued async runs as room frees up, function by function: a run waits in the run table
@@ -38,7 +39,7 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     private readonly queued: QueuedRunsRepository,
     private readonly catalog: FunctionCatalog,
     private readonly limiter: ConcurrencyLimiter,
-    private readonly runs: RunsService,
+    private readonly finisher: RunFinisher,
     private readonly lease: RunnerLease,
     private readonly deployer: Deployer,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
@@ -131,8 +132,9 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     }
     for (const release of slots.splice(taken.length)) release();
     taken.forEach((run, i) => {
-      const done: Promise<void> = this.runs
-        .runTaken(run, fn, slots[i])
+      const done: Promise<void> = this.finisher
+        .call(run, fn, slots[i])
+        .then((outcome) => this.finisher.finish(run, outcome))
         .catch((err: unknown) => this.logger.error({ err, runId: run.id }, 'a queued run could not be completed'))
         .finally(() => {
           this.running.delete(done);

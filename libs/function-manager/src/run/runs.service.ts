@@ -4,16 +4,13 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { EntityStatus, ErrorCode, type Page, RunStatus } from '@dispatch/contracts';
-import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
-import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, mapPage, STORE_UNAVAILABLE_MESSAGE, toPage, type PageRequest } from '@dispatch/platform';
-import type { RunOutcome } from '../domain/run-outcome';
+import { DispatchError, InjectDataSource, LOGGER, mapPage, STORE_UNAVAILABLE_MESSAGE, toPage, type PageRequest } from '@dispatch/platform';
 import { Run, type RunTrigger } from '../persistence/entities/run.entity';
-import { UsageMeter } from '../usage/usage-meter';
-import type { ActiveFunction } from './active-function';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { FunctionCatalog } from './function-catalog';
-import { PROVIDER_GRACE_MS, RunExecutor } from './run-executor';
-import { RunMetrics } from './run-metrics';
+import { deadlineOf } from './run-budget';
+import { RunFinisher } from './run-finisher';
+import { RunQueue } from './run-queue';
 import { RunRecorder } from './run-recorder';
 import { RunnerLease } from './runner-lease';
 import { type RunView, runViewOf } from './run-view';
@@ -24,28 +21,21 @@ export interface RunRequest {
   secrets: string[];
 }
 
-/** Grace past a run's timeout before its deadline; the deadline tells how long a run may take, not when it is lost. */
-export const LOST_RUN_GRACE_MS = 5000;
-
 /**
  * Starts runs and reads them. Blocking runs execute in the request and are recorded once, when
  * they end (or RUNNING first when they take long), committed by RunRecorder within about 10 ms of
- * the answer; async runs are recorded INITIALIZED with a `function.run.requested.v1` event in one
- * transaction and executed by its consumer.
+ * the answer; async runs are committed INITIALIZED before the answer, and RunQueue (woken here, and
+ * on other replicas by its scan) starts them as room frees.
  */
 @Injectable()
 export class RunsService {
-  private readonly outbox = new OutboxWriter();
-
   constructor(
     @InjectDataSource('functions') private readonly dataSource: DataSource,
-    @InjectOutboxRelay('functions') private readonly relay: OutboxRelay,
     private readonly catalog: FunctionCatalog,
-    private readonly executor: RunExecutor,
+    private readonly finisher: RunFinisher,
     private readonly recorder: RunRecorder,
     private readonly limiter: ConcurrencyLimiter,
-    private readonly usage: UsageMeter,
-    private readonly metrics: RunMetrics,
+    private readonly queue: RunQueue,
     private readonly lease: RunnerLease,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -83,40 +73,19 @@ export class RunsService {
       runnerId: request.blocking ? this.lease.id : null,
     });
     if (!request.blocking) {
-      await this.dataSource.transaction(async (m) => {
-        await m.insert(Run, run as QueryDeepPartialEntity<Run>);
-        await this.outbox.add(m, 'function.run.requested.v1', { runId: run.id, org, functionName });
-      });
-      this.relay.notify();
+      await this.dataSource.getRepository(Run).insert(run as QueryDeepPartialEntity<Run>);
+      this.queue.wake({ org, functionName });
       return runViewOf(run);
     }
     const release = await this.limiter.acquire(fn);
-    try {
-      run.status = RunStatus.RUNNING;
-      run.startedTime = now;
-      this.recorder.recordIfLong(run);
-      const outcome = await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: request.secrets });
-      // The answer is the run itself: it does not wait for the record's commit (about half the
-      // latency a run adds, measured in bench/invoke). This process reads the record meanwhile.
-      this.finish(run, outcome).catch((err: unknown) => this.logger.error({ err, runId: run.id }, 'run record could not be written'));
-    } finally {
-      release();
-    }
+    run.status = RunStatus.RUNNING;
+    run.startedTime = now;
+    this.recorder.recordIfLong(run);
+    const outcome = await this.finisher.call(run, fn, release);
+    // The answer is the run itself: it does not wait for the record's commit (about half the
+    // latency a run adds, measured in bench/invoke). This process reads the record meanwhile.
+    this.finisher.finish(run, outcome).catch((err: unknown) => this.logger.error({ err, runId: run.id }, 'run record could not be written'));
     return runViewOf(run);
-  }
-
-  /**
-   * Runs a queued run this process has taken (RunQueue) and records how it ended; `release` gives
-   * back its room once the function has answered.
-   */
-  async runTaken(run: Run, fn: ActiveFunction, release: () => void): Promise<void> {
-    let outcome: RunOutcome;
-    try {
-      outcome = await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets });
-    } finally {
-      release();
-    }
-    await this.finish(run, outcome);
   }
 
   async get(org: string, id: string): Promise<RunView> {
@@ -141,28 +110,9 @@ export class RunsService {
     const rows = await q.orderBy('r.createdTime', 'DESC').addOrderBy('r.id', 'DESC').take(page.limit + 1).getMany();
     return mapPage(toPage(rows, page.limit, (r) => `${r.createdTime.toISOString()}|${r.id}`), runViewOf);
   }
-
-  private async finish(run: Run, outcome: RunOutcome): Promise<void> {
-    const finished = new Date();
-    Object.assign(run, { status: outcome.status, output: outcome.output, error: outcome.error, logs: outcome.logs, finishedTime: finished });
-    run.startedTime ??= finished;
-    const ms = finished.getTime() - run.startedTime.getTime();
-    this.usage.count(run.org, ms, run.memoryMb, finished);
-    this.metrics.record(run.status, run.blocking, ms / 1000);
-    await this.recorder.save(run);
-  }
 }
 
 const UUID = /^[0-9a-f-]{36}$/i;
-
-/** How long a run may take from its start: the function's timeout, the provider's grace, and ours. */
-export function runBudgetMs(fn: ActiveFunction): number {
-  return fn.spec.timeoutSeconds * 1000 + PROVIDER_GRACE_MS + LOST_RUN_GRACE_MS;
-}
-
-function deadlineOf(fn: ActiveFunction, from: Date): Date {
-  return new Date(from.getTime() + runBudgetMs(fn));
-}
 
 function storeUnavailableError(): DispatchError {
   return new DispatchError(ErrorCode.STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE);
