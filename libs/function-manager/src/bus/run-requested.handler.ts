@@ -3,7 +3,7 @@ import type { RunRequestedEvent } from '@dispatch/contracts';
 import { BusPayload, OnEvent } from '@dispatch/platform';
 import { RunQueue } from '../run/run-queue';
 
-/** A run was queued: its function's queue is looked at. The run table, not this event, holds the run. */
+/** Another service queued a run: its function's queue is looked at. The run table, not this event, holds the run. */
 @Controller()
 export class RunRequestedHandler {
   constructor(private readonly queue: RunQueue) {}

@@ -18,9 +18,10 @@ import { RunFinisher } from './run-finisher';
  * a backlog of one function never holds up another's runs, a restart loses no queued run, and
  * no queued run is ever failed for waiting.
  *
- * Woken per function by a run request (the bus event every accepted run publishes), by a run of
- * this process ending, and every RUN_QUEUE_SCAN_MS by a look at the table (runs accepted by
- * another replica, or queued before a restart).
+ * Woken per function by the API of this process accepting a run, by a `function.run.requested.v1`
+ * event (another service queued one), by a run of this process ending, and every
+ * RUN_QUEUE_SCAN_MS by a look at the table (runs accepted by another replica, or queued before a
+ * restart).
  */
 @Injectable()
 export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
