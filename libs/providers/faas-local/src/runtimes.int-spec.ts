@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FunctionReply } from '@dispatch/contracts';
 import { nodejsShimCandidates } from '@dispatch/runtime-nodejs';
@@ -65,8 +65,14 @@ describe('faas-local with the real runtimes', () => {
   it('gives every worker a lifeline on fd 3, whose other end only the provider holds', () => {
     for (const name of ['node-hello', 'py-hello']) {
       const [worker] = faas.workers(name);
-      expect(readFileSync(`/proc/${worker.pid}/environ`, 'utf8').split('\0')).toContain('DISPATCH_LIFELINE_FD=3');
-      expect(readlinkSync(`/proc/${worker.pid}/fd/3`)).toMatch(/^(socket|pipe):/);
+      // Sandboxed, the worker's pid is bubblewrap's: the shim runs in its descendants.
+      const shims = [worker.pid, ...descendantsOf(worker.pid)].filter((pid) => {
+        const [program] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return !program.endsWith('bwrap') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('shim');
+      });
+      expect(shims).toHaveLength(1);
+      expect(readFileSync(`/proc/${shims[0]}/environ`, 'utf8').split('\0')).toContain('DISPATCH_LIFELINE_FD=3');
+      expect(readlinkSync(`/proc/${shims[0]}/fd/3`)).toMatch(/^(socket|pipe):/);
     }
   });
 
@@ -76,7 +82,8 @@ describe('faas-local with the real runtimes', () => {
     const call = async (name: string) => ((await (await fetch(`${faas.url}/function/${name}`, { method: 'POST', body: JSON.stringify(envelope({})) })).json()) as FunctionReply).payload;
     const nodeEnv = (await call('node-env')) as Record<string, string>;
     const python = (await call('py-env')) as { env: Record<string, string>; executable: string };
-    const allowed = /^(PATH|LANG|HOME|TMPDIR|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|DISPATCH_[A-Z_]+)$/;
+    // PWD is set by bubblewrap to the code directory it starts the shim in.
+    const allowed = /^(PATH|LANG|HOME|TMPDIR|PWD|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|DISPATCH_[A-Z_]+)$/;
     for (const env of [nodeEnv, python.env]) {
       expect(Object.keys(env).filter((name) => !allowed.test(name))).toEqual([]);
       expect(env['PATH']).not.toBe(process.env['PATH']);
@@ -106,3 +113,19 @@ describe('faas-local with the real runtimes', () => {
     expect(await res.text()).toMatch(/memory limit of 128 MiB exceeded/);
   });
 });
+
+/** Every live descendant of `pid`, from /proc. */
+function descendantsOf(pid: number): number[] {
+  const children = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'latin1');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return children.flatMap((child) => [child, ...descendantsOf(child)]);
+}
