@@ -9,6 +9,11 @@ describe('what a provider answer means for a run', () => {
     expect(out).toEqual({ status: 'SUCCEEDED', output: { x: 1 }, error: null, logs: { stdout: ['a'], stderr: [] } });
   });
 
+  it('reads a NUL the function answered or printed as U+FFFD, as its record keeps it, whichever way the run was asked for', () => {
+    const out = outcomeOfCall({ status: 200, body: reply({ context: { logs: { stdout: ['a\u0000b'], stderr: ['\\u0000 stays'] }, error: null }, payload: { text: 'x\u0000' } }) }, limits);
+    expect(out).toMatchObject({ status: 'SUCCEEDED', output: { text: 'x\ufffd' }, logs: { stdout: ['a\ufffdb'], stderr: ['\\u0000 stays'] } });
+  });
+
   it('fails with the function’s own error, keeping its type and stack', () => {
     const out = outcomeOfCall({ status: 200, body: reply({ context: { logs: { stdout: [], stderr: ['e'] }, error: { type: 'FunctionError', message: 'boom', stacktrace: ['at x'] } }, payload: null }) }, limits);
     expect(out).toMatchObject({ status: 'FAILED', error: { type: 'FunctionError', message: 'boom', stacktrace: ['at x'] }, logs: { stderr: ['e'] } });

@@ -1,5 +1,6 @@
 import { type FunctionLogs, type FunctionReply, type RunError, RunErrorType, RunStatus } from '@dispatch/contracts';
 import type { ProviderCallResult } from '../provider/function-provider';
+import { storableJsonText } from './storable-json';
 
 /** How a run ended: what the record keeps. */
 export interface RunOutcome {
@@ -37,7 +38,7 @@ export function outcomeOfCall(result: ProviderCallResult, limits: { timeoutSecon
   if (result.status !== 200) return failed(RunErrorType.SystemError, `the function provider answered ${result.status}: ${snippet(result.body)}`);
   let reply: FunctionReply;
   try {
-    reply = JSON.parse(result.body.toString('utf8')) as FunctionReply;
+    reply = JSON.parse(storableJsonText(result.body.toString('utf8'))) as FunctionReply;
   } catch {
     return failed(RunErrorType.SystemError, `the function's runtime answered something that is not JSON: ${snippet(result.body)}`);
   }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { isStatementRefused, isStoreUnavailable } from '@dispatch/persistence';
 import { InjectDataSource } from '@dispatch/platform';
+import { storableJsonText } from '../domain/storable-json';
 import { Run } from '../persistence/entities/run.entity';
 
 /** How long a blocking run may go unrecorded: past it, its RUNNING record is written so it is visible. */
@@ -15,8 +16,6 @@ export const RECORD_RUNNING_AFTER_MS = 1000;
  * carry many runs (one transaction instead of one per few runs).
  */
 export const WRITE_DELAY_MS = 10;
-/** `\u0000` in JSON text, unless its backslash is itself escaped (`\\u0000` is a backslash and "u0000"). */
-const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
 /** Bounds one statement: run records hold logs of up to a few MiB (characters of JSON text). */
 const MAX_BATCH_RUNS = 1000;
 const MAX_BATCH_CHARS = 8 * 1024 * 1024;
@@ -227,8 +226,7 @@ export class RunRecorder implements OnApplicationShutdown {
   private rowOf(run: Run): string {
     const row: Record<string, unknown> = {};
     for (const c of this.columns()) row[c.databaseName] = c.getEntityValue(run);
-    const json = JSON.stringify(row);
-    return json.includes('\\u0000') ? json.replace(ESCAPED_NUL, '$1\\ufffd') : json;
+    return storableJsonText(JSON.stringify(row));
   }
 
   private columns(): ColumnMetadata[] {

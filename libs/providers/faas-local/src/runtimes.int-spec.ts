@@ -64,9 +64,9 @@ describe('faas-local with the real runtimes', () => {
 
   it('gives every worker a lifeline on fd 3, whose other end only the provider holds', () => {
     for (const name of ['node-hello', 'py-hello']) {
-      const [worker] = faas.workers(name);
+      const pid = faas.workers(name)[0].pid!;
       // Sandboxed, the worker's pid is bubblewrap's: the shim runs in its descendants.
-      const shims = [worker.pid, ...descendantsOf(worker.pid)].filter((pid) => {
+      const shims = [pid, ...descendantsOf(pid)].filter((pid) => {
         const [program] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
         return !program.endsWith('bwrap') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('shim');
       });
