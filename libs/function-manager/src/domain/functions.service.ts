@@ -11,6 +11,7 @@ import { FunctionCatalog } from '../run/function-catalog';
 import { ServiceBindingInjector } from '../run/service-binding-injector';
 import { checkHandler, packTree, readArchive, type SourceTree, treeDigest } from '../source';
 import { providerNameOf } from './deployment';
+import { functionNotFound } from './function-not-found';
 import { type CreateFunctionBody, type FunctionSpec, mergeSpec, type SpecChanges, type UpdateFunctionBody } from './function-spec';
 import { type FunctionView, functionViewOf, type VersionView, versionViewOf } from './function-view';
 import { compileSchema } from './json-schemas';
@@ -218,8 +219,4 @@ export class FunctionsService {
 /** The `function.function.changed.v1` fact of a function as it now is. */
 export function changedEvent(fn: FunctionRecord) {
   return { id: fn.id, org: fn.org, name: fn.name, status: fn.status, revision: fn.latestVersion };
-}
-
-export function functionNotFound(name: string): DispatchError {
-  return new DispatchError(ErrorCode.NOT_FOUND, `function "${name}" not found`);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { InjectDataSource } from '@dispatch/platform';
-import { functionNotFound } from '../domain/functions.service';
+import { functionNotFound } from '../domain/function-not-found';
 import { compileSchema } from '../domain/json-schemas';
 import { FunctionRecord } from '../persistence/entities/function.entity';
 import { FunctionVersion } from '../persistence/entities/function-version.entity';

@@ -1,5 +1,3 @@
-// Loaded first, as the app loads it: the catalog and the functions service import each other.
-import '../function-manager.module';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
