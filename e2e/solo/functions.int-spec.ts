@@ -36,7 +36,7 @@ async function tarGzOf(dir: string): Promise<Buffer> {
 }
 
 /**
- * Functions as a user meets them in solo mode (issue 5, "Done when"): the built server with its
+ * Functions as a user meets them in solo mode: the built server with its
  * embedded faas-local, real Node.js and Python workers, tokens from a real OIDC provider.
  */
 describe('solo mode: functions and runs', () => {

@@ -52,7 +52,7 @@ export interface AuthzSnapshotRequest {
 }
 export type AuthzSnapshotReply = AuthzSnapshot | { unchanged: true; revision: number };
 
-/** One mutation of any service's API, for the audit log (DESIGN §9, issue 4). */
+/** One mutation of any service's API, for the audit log (DESIGN §9). */
 export interface AuditRecordedEvent {
   /** The request id: unique per request, so a redelivered event is stored once. */
   requestId: string;

@@ -28,7 +28,7 @@ import { ServiceBindingInjector } from './run/service-binding-injector';
 import { UsageMeter } from './usage/usage-meter';
 
 /**
- * function-manager (DESIGN §3, issue 5): functions and their versions, runs, usage. It reaches
+ * function-manager (DESIGN §3): functions and their versions, runs, usage. It reaches
  * its provider only through the OpenFaaS gateway API (OPENFAAS_URL): OpenFaaS in cluster mode,
  * the embedded faas-local in solo mode. Solo mode composes it with the other services.
  */

@@ -1,7 +1,7 @@
 import type { IssueTokenOptions, TestIdp } from './oidc';
 
 /**
- * The tenant probe suite (issue 4): every capability registers its endpoints here, and each is
+ * The tenant probe suite: every capability registers its endpoints here, and each is
  * proved to refuse bad credentials, to hide other orgs' resources and to refuse writes to viewers.
  */
 export interface ProbeEndpoint {

@@ -3,7 +3,7 @@ import { FUNCTION_RUNTIMES, type FunctionRuntime } from '@dispatch/contracts';
 import { entityNameSchema, tagsSchema } from '@dispatch/platform';
 
 /**
- * What a function runs and how (issue 5). Limits, quoted by the 400 messages:
+ * What a function runs and how. Limits, quoted by the 400 messages:
  * - timeout 1–900 s (default 30 s): a run past it is TIMED_OUT and its worker replaced;
  * - memory 64–4096 MB (default 256 MB): a worker above it is killed and the run fails;
  * - maxConcurrency 1–100 (default 1): calls one replica serves at once; more wait in a queue;

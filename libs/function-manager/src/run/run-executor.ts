@@ -22,7 +22,7 @@ export interface RunInvocation {
 export const PROVIDER_GRACE_MS = 1000;
 
 /**
- * The runner chain of issue 5: input schema → secrets (identity-manager, over the bus) → service
+ * The runner chain: input schema → secrets (identity-manager, over the bus) → service
  * bindings → the provider call under the deadline → output schema. Every failure becomes a typed
  * outcome (InputError, FunctionError, SystemError); nothing here throws for a run that went wrong.
  */

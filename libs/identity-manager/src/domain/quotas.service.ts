@@ -5,7 +5,7 @@ import { DispatchError, InjectDataSource } from '@dispatch/platform';
 import { Organization } from '../persistence/entities/organization.entity';
 import { Quota } from '../persistence/entities/quota.entity';
 
-/** Per-org limits (issue 4 item 8). Usage is reported by the services that own each resource. */
+/** Per-org limits. Usage is reported by the services that own each resource. */
 @Injectable()
 export class QuotasService {
   constructor(@InjectDataSource('identity') private readonly dataSource: DataSource) {}

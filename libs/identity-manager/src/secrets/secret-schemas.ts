@@ -3,7 +3,7 @@ import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError, entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
 
 /**
- * Limits of a secret (issue 4, "Bad input"); the 4xx messages quote them:
+ * Limits of a secret; the 4xx messages quote them:
  * - at most 64 KiB (65 536 bytes) per secret, counted as the sum of the UTF-8 bytes of every key
  *   and every value; more is 413 PAYLOAD_TOO_LARGE and nothing is stored;
  * - at most 256 keys, each matching `^[A-Za-z_][A-Za-z0-9_.-]{0,252}$` (an environment-variable

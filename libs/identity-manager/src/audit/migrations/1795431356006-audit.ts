@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The audit log (issue 4 item 7): one row per audited mutation, kept AUDIT_RETENTION_DAYS. */
+/** The audit log: one row per audited mutation, kept AUDIT_RETENTION_DAYS. */
 export class Audit1795431356006 implements MigrationInterface {
   name = 'Audit1795431356006';
 

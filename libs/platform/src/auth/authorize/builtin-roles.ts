@@ -5,7 +5,7 @@ const IAM: Resource[] = ['organization', 'issuer', 'serviceaccount', 'apikey', '
 /** Everything else: what functions, events, APIs and services are made of. */
 const WORKLOAD: Resource[] = RESOURCES.filter((r) => !IAM.includes(r));
 
-/** The four roles every org has (issue 4): their rules are fixed here, not stored. */
+/** The four roles every org has: their rules are fixed here, not stored. */
 export const BUILTIN_ROLE_RULES: Record<BuiltinRole, PolicyRule[]> = {
   admin: [{ resources: ['*'], actions: ['*'] }],
   developer: [
