@@ -12,6 +12,7 @@ export * from './http/storable-values';
 export * from './infrastructure/infrastructure.module';
 export * from './store/store.module';
 export * from './reconcile/reconcile-loop';
+export * from './reconcile/periodic-task';
 export * from './bootstrap/shutdown';
 export * from './bootstrap/service-app';
 export * from './bus/bus-handlers';

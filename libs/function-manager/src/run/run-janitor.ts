@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { InjectDataSource, LOGGER } from '@dispatch/platform';
+import { InjectDataSource, LOGGER, PeriodicTask } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import { RunnerLease } from './runner-lease';
 
@@ -27,33 +27,23 @@ const FORGET_RUNNERS_AFTER = '1 day';
  */
 @Injectable()
 export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource('functions') private readonly dataSource: DataSource,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly lease: RunnerLease,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.sweep(), config.RUN_SWEEP_MS, (err) => logger.warn({ err }, 'run sweep failed; retrying on the next period'));
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => this.tick(), this.config.RUN_SWEEP_MS);
-    this.timer.unref();
-    this.tick();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
-  }
-
-  private tick(): void {
-    if (this.sweeping) return;
-    this.sweeping = this.sweep()
-      .then(() => undefined)
-      .catch((err: unknown) => this.logger.warn({ err }, 'run sweep failed; retrying on the next period'))
-      .finally(() => (this.sweeping = undefined));
+    await this.task.stop();
   }
 
   async sweep(): Promise<{ lost: number; pruned: number }> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DispatchError, LOGGER } from '@dispatch/platform';
+import { DispatchError, LOGGER, PeriodicTask } from '@dispatch/platform';
 import { Deployer } from '../deploy/deployer';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import type { ActiveFunction } from './active-function';
@@ -30,8 +30,8 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly running = new Set<Promise<void>>();
   /** Functions that found no room, per org: a run of the org ending may make room for them. */
   private readonly starved = new Map<string, Map<string, QueuedFunction>>();
-  private timer?: NodeJS.Timeout;
-  private scanning?: Promise<void>;
+  /** Looks at the run table for queued runs nobody woke this process for. */
+  private readonly scan: PeriodicTask;
   private stopping = false;
   /** Runs are started only once the provider has the serving versions again (a solo start begins with an empty faas-local). */
   private started = false;
@@ -45,23 +45,26 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     private readonly deployer: Deployer,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.scan = new PeriodicTask(
+      async () => (await this.queued.functionsWithQueuedRuns()).forEach((fn) => this.wake(fn)),
+      config.RUN_QUEUE_SCAN_MS,
+      (err) => logger.warn({ err }, 'queued runs could not be looked up; trying again shortly'),
+    );
+  }
 
   onModuleInit(): void {
     void this.deployer.restored.then(() => {
       if (this.stopping) return;
       this.started = true;
-      this.timer = setInterval(() => this.scan(), this.config.RUN_QUEUE_SCAN_MS);
-      this.timer.unref();
-      this.scan();
+      this.scan.start();
     });
   }
 
   /** Takes no more runs, and waits for those this process is running to end and be recorded. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
-    await this.scanning;
+    await this.scan.stop();
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
@@ -76,15 +79,6 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     }
     this.pumping.set(key, false);
     void this.pump(fn, key);
-  }
-
-  private scan(): void {
-    if (this.scanning || this.stopping) return;
-    this.scanning = this.queued
-      .functionsWithQueuedRuns()
-      .then((fns) => fns.forEach((fn) => this.wake(fn)))
-      .catch((err: unknown) => this.logger.warn({ err }, 'queued runs could not be looked up; trying again shortly'))
-      .finally(() => (this.scanning = undefined));
   }
 
   private async pump(queued: QueuedFunction, key: string): Promise<void> {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { InjectDataSource, LOGGER } from '@dispatch/platform';
+import { InjectDataSource, LOGGER, PeriodicTask } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 
 /** Heartbeats per lease: a few may fail (a slow database) before the lease runs out. */
@@ -21,8 +21,7 @@ const BEATS_PER_LEASE = 5;
 export class RunnerLease implements OnModuleInit, OnApplicationShutdown {
   readonly id = randomUUID();
   private readonly startedTime = new Date();
-  private timer?: NodeJS.Timeout;
-  private beating?: Promise<void>;
+  private readonly heartbeat: PeriodicTask;
   /** Since when every heartbeat has been written; unset while they fail. */
   private healthySince?: number;
 
@@ -30,19 +29,18 @@ export class RunnerLease implements OnModuleInit, OnApplicationShutdown {
     @InjectDataSource('functions') private readonly dataSource: DataSource,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // beat() reports its own failures.
+    this.heartbeat = new PeriodicTask(() => this.beat(), config.RUN_LEASE_MS / BEATS_PER_LEASE, () => undefined);
+  }
 
   async onModuleInit(): Promise<void> {
-    await this.beat();
-    this.timer = setInterval(() => {
-      this.beating ??= this.beat().finally(() => (this.beating = undefined));
-    }, this.config.RUN_LEASE_MS / BEATS_PER_LEASE);
-    this.timer.unref();
+    this.heartbeat.start({ now: false });
+    await this.heartbeat.runNow();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.beating;
+    await this.heartbeat.stop();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '@dispatch/platform';
+import { LOGGER, PeriodicTask } from '@dispatch/platform';
 import { AUDIT_OPTIONS, type AuditOptions } from './audit-options';
 import { AuditStore } from './audit.store';
 
@@ -12,25 +12,23 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 @Injectable()
 export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly store: AuditStore,
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.sweep(), options.sweepIntervalMs, (err) => logger.warn({ err }, 'audit retention sweep failed; it runs again within the hour'));
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.sweepInBackground(), this.options.sweepIntervalMs);
-    this.timer.unref();
-    this.sweepInBackground();
+    this.task.start();
   }
 
   /** Before the store closes: no new sweep, and the running one finishes. */
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** Deletes what is past retention at `now`; resolves how many events went. */
@@ -39,12 +37,5 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
     const deleted = await this.store.deleteOlderThan(before);
     if (deleted > 0) this.logger.info({ deleted, before: before.toISOString() }, 'audit events past retention deleted');
     return deleted;
-  }
-
-  private sweepInBackground(): void {
-    if (this.running) return;
-    this.running = this.sweep()
-      .catch((err: unknown) => this.logger.warn({ err }, 'audit retention sweep failed; it runs again within the hour'))
-      .finally(() => (this.running = undefined));
   }
 }
