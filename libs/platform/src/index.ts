@@ -13,6 +13,7 @@ export * from './infrastructure/infrastructure.module';
 export * from './store/store.module';
 export * from './reconcile/reconcile-loop';
 export * from './reconcile/periodic-task';
+export * from './cache/ttl-cache';
 export * from './bootstrap/shutdown';
 export * from './bootstrap/service-app';
 export * from './bus/bus-handlers';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BUS, type Bus } from '@dispatch/bus';
 import { DEFAULT_QUOTAS, ErrorCode, type OrgQuotas } from '@dispatch/contracts';
-import { DispatchError } from '@dispatch/platform';
+import { DispatchError, TtlCache } from '@dispatch/platform';
 import type { ActiveFunction } from './active-function';
 import { KeyedSlots, type Release } from './keyed-slots';
 
@@ -22,7 +22,7 @@ export const QUOTA_TTL_MS = 10_000;
 export class ConcurrencyLimiter {
   private readonly orgs = new KeyedSlots();
   private readonly functions = new KeyedSlots();
-  private readonly quotas = new Map<string, { quotas: OrgQuotas; expires: number }>();
+  private readonly quotas = new TtlCache<OrgQuotas>();
 
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
@@ -55,15 +55,15 @@ export class ConcurrencyLimiter {
 
   async quotasOf(org: string): Promise<OrgQuotas> {
     const hit = this.quotas.get(org);
-    if (hit && hit.expires > Date.now()) return hit.quotas;
+    if (hit) return hit;
     let quotas: OrgQuotas;
     try {
       quotas = await this.bus.request<{ org: string }, OrgQuotas>('identity.quota.get.v1', { org }, { timeoutMs: 2000 });
     } catch {
       // identity-manager unreachable: keep the last known quotas, else the defaults, rather than refuse every run.
-      quotas = hit?.quotas ?? DEFAULT_QUOTAS;
+      quotas = this.quotas.stale(org) ?? DEFAULT_QUOTAS;
     }
-    this.quotas.set(org, { quotas, expires: Date.now() + QUOTA_TTL_MS });
+    this.quotas.set(org, quotas, QUOTA_TTL_MS);
     return quotas;
   }
 }

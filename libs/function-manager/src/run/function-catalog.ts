@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { InjectDataSource } from '@dispatch/platform';
+import { InjectDataSource, TtlCache } from '@dispatch/platform';
 import { functionNotFound } from '../domain/function-not-found';
 import { compileSchema } from '../domain/json-schemas';
 import { FunctionRecord } from '../persistence/entities/function.entity';
@@ -18,16 +18,16 @@ export const CATALOG_TTL_MS = 2000;
  */
 @Injectable()
 export class FunctionCatalog {
-  private readonly entries = new Map<string, { fn: ActiveFunction; expires: number }>();
+  private readonly entries = new TtlCache<ActiveFunction>();
 
   constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
 
   async get(org: string, name: string): Promise<ActiveFunction> {
     const key = `${org}/${name}`;
     const hit = this.entries.get(key);
-    if (hit && hit.expires > Date.now()) return hit.fn;
+    if (hit) return hit;
     const fn = await this.load(org, name);
-    this.entries.set(key, { fn, expires: Date.now() + CATALOG_TTL_MS });
+    this.entries.set(key, fn, CATALOG_TTL_MS);
     return fn;
   }
 

@@ -1,8 +1,8 @@
 import type { Principal } from '@dispatch/contracts';
+import { TtlCache } from '../../cache/ttl-cache';
 
 interface Entry {
   principal: Principal;
-  expiresAt: number;
   revision: number;
 }
 
@@ -15,17 +15,19 @@ interface Entry {
  * entries go first.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: TtlCache<Entry>;
 
   constructor(
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     private readonly maxAgeMs = 5 * 60_000,
-  ) {}
+  ) {
+    this.entries = new TtlCache(maxEntries);
+  }
 
   get(token: string, revision: number, now = Date.now()): Principal | undefined {
-    const entry = this.entries.get(token);
+    const entry = this.entries.get(token, now);
     if (!entry) return undefined;
-    if (entry.revision !== revision || entry.expiresAt <= now) {
+    if (entry.revision !== revision) {
       this.entries.delete(token);
       return undefined;
     }
@@ -38,8 +40,6 @@ export class VerifiedTokenCache {
    */
   set(token: string, principal: Principal, expSec: number | undefined, revision: number, now = Date.now()): void {
     const expiresAt = Math.min(expSec === undefined ? now : expSec * 1000, now + this.maxAgeMs);
-    if (expiresAt <= now) return;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(token, { principal, expiresAt, revision });
+    this.entries.setUntil(token, { principal, revision }, expiresAt, now);
   }
 }
