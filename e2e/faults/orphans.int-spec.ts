@@ -105,5 +105,5 @@ describe('solo: function workers never outlive a killed server', () => {
     );
     expect(left).toEqual([]);
     expect(leftAfterRound).toEqual(new Array(ROUNDS).fill(0));
-  }, 110_000);
+  }, 180_000);
 });

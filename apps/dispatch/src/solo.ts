@@ -20,6 +20,7 @@ import {
   listenFailure,
   loadConfigOrExit,
   PlatformModule,
+  safeUrl,
   type ShutdownSteps,
   StartupFailure,
 } from '@dispatch/platform';
@@ -138,7 +139,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     let bus: Bus;
     if (config.NATS_URL) {
       const url = config.NATS_URL;
-      bus = await dependencyStep(`connecting to NATS at ${url}`, () =>
+      bus = await dependencyStep(`connecting to NATS at ${safeUrl(url)}`, () =>
         NatsBus.connect({ url, namespace: config.NATS_NAMESPACE, name: 'dispatch-solo', log: logger.child({ component: 'bus' }) }),
       );
     } else {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { Client } from 'pg';
 import type { PersistenceLogger } from './logger';
 import type { Constructor } from './service-schema';
 import { TypeOrmLoggerAdapter } from './typeorm-logger';
@@ -44,4 +45,17 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     logger: new TypeOrmLoggerAdapter(options.log),
     ...(options.log ? { maxQueryExecutionTime: options.slowQueryMs ?? 1000 } : {}),
   });
+}
+
+/** Connects once and disconnects: whether PostgreSQL at `url` accepts this service now (a start-up check). */
+export async function pingDatabase(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A connection cut while connecting must reject the ping, not crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -1,6 +1,7 @@
 export * from './config/config';
 export * from './logging/logger';
 export * from './logging/nest-logger';
+export * from './logging/safe-url';
 export * from './errors/dispatch-error';
 export * from './errors/to-error-body';
 export * from './errors/error-filter';

@@ -1,11 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NatsBus } from '@dispatch/bus';
+import { pingDatabase } from '@dispatch/persistence';
 import { z } from 'zod';
 import { authConfigSchema, baseConfigSchema, loadConfigOrExit } from '../config/config';
 import { AuthModule } from '../auth/auth.module';
 import { createHttpApp } from '../http/create-http-app';
 import { InfrastructureModule } from '../infrastructure/infrastructure.module';
 import { createLogger } from '../logging/logger';
+import { safeUrl } from '../logging/safe-url';
 import { PlatformModule } from '../platform.module';
 import { onShutdownSignal } from './shutdown';
 import { dependencyStep, exitOnStartupFailure, listenFailure } from './startup-failures';
@@ -36,7 +38,8 @@ export async function runServiceApp(options: ServiceAppOptions): Promise<void> {
 async function startServiceApp(options: ServiceAppOptions): Promise<void> {
   const config = loadConfigOrExit(serviceConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.name });
-  const bus = await dependencyStep(`connecting to NATS at ${config.NATS_URL}`, () =>
+  await dependencyStep(`connecting to PostgreSQL at ${safeUrl(config.DATABASE_URL)}`, () => pingDatabase(config.DATABASE_URL));
+  const bus = await dependencyStep(`connecting to NATS at ${safeUrl(config.NATS_URL)}`, () =>
     NatsBus.connect({ url: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: options.name, log: logger.child({ component: 'bus' }) }),
   );
 

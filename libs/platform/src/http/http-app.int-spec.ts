@@ -109,7 +109,10 @@ describe('HTTP app (real Fastify on loopback)', () => {
     const res = await fetch(`${base}/v1/echo/item/a`, { method: 'DELETE' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
-    expect(await res.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED', details: { allow: ['GET', 'HEAD'] }, requestId: expect.any(String) });
+    const body = (await res.json()) as { requestId: string };
+    expect(body).toMatchObject({ code: 'METHOD_NOT_ALLOWED', details: { allow: ['GET', 'HEAD'] }, requestId: expect.any(String) });
+    // The request is traceable though refused ahead of the hook that names it.
+    expect(res.headers.get('x-request-id')).toBe(body.requestId);
     expect((await fetch(`${base}/v1/echo`)).headers.get('allow')).toBe('POST');
   });
 
