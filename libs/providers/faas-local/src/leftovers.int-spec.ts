@@ -45,6 +45,22 @@ describe('leftover workers of a provider killed outright', () => {
     expect(endLeftoverWorkers(ledger.file, logger)).toBe(0);
   });
 
+  it('ends what a worker already gone started: its process group outlives it', async () => {
+    const ledger = new WorkerLedger(join(tempDir('ledger-'), 'workers'), logger);
+    // A worker (its group's leader) that started a process, then was killed by itself.
+    const worker = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    started.push(worker);
+    const child = Number((await new Promise<Buffer>((resolve) => worker.stdout!.once('data', resolve))).toString().trim());
+    ledger.add(worker.pid!);
+    worker.kill('SIGKILL');
+    await gone(worker);
+    await waitFor(() => startTimeOf(worker.pid!) === undefined, { what: 'the worker to be reaped' });
+    expect(startTimeOf(child)).toMatch(/^\d+$/);
+
+    expect(endLeftoverWorkers(ledger.file, logger)).toBe(1);
+    await waitFor(() => startTimeOf(child) === undefined, { what: "the worker's child to end" });
+  });
+
   it('reads no start time for a process that is gone', async () => {
     const child = sleeper();
     const pid = child.pid!;

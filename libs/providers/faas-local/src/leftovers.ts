@@ -71,7 +71,8 @@ export class WorkerLedger {
  * Ends the workers a previous provider on the same work dir recorded and left running (it was
  * killed outright), then forgets the record. Only a process whose start time still matches is
  * killed, with its process group (a worker leads its own, holding whatever the function forked):
- * a pid the kernel gave to another process since is left alone. Returns how many were ended.
+ * a pid the kernel gave to another process since is left alone. A worker already gone has its
+ * group ended (what the function started). Returns how many workers or groups were ended.
  */
 export function endLeftoverWorkers(ledgerFile: string, logger: Logger): number {
   let text: string;
@@ -84,7 +85,21 @@ export function endLeftoverWorkers(ledgerFile: string, logger: Logger): number {
   for (const line of text.split('\n')) {
     const [pidText, recorded] = line.trim().split(' ');
     const pid = Number(pidText);
-    if (!Number.isInteger(pid) || pid <= 1 || !recorded || startTimeOf(pid) !== recorded) continue;
+    if (!Number.isInteger(pid) || pid <= 1 || !recorded) continue;
+    const started = startTimeOf(pid);
+    if (started === undefined) {
+      // The worker is gone (the kernel's parent-death signal took it) but what it started may
+      // live on in its group. The kernel gives no new process a number still used as a group id,
+      // so the group is still the worker's.
+      try {
+        process.kill(-pid, 'SIGKILL');
+        ended++;
+      } catch {
+        // No such group: nothing left.
+      }
+      continue;
+    }
+    if (started !== recorded) continue;
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {

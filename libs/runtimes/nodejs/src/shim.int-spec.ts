@@ -143,6 +143,7 @@ describe('Node.js runtime shim', () => {
     codeDir: FUNCTIONS,
     calls: 'calls.js',
     longLine: 'longLine',
+    spawnChild: 'spawnChild',
     hello: 'lib/hello.js',
     slow: (started, release) => ({ handler: 'esm.mjs:slow', payload: { started, release } }),
   });

@@ -19,7 +19,7 @@
  * where the rest of the workspace is absent. Types of @dispatch/contracts are the exception: they
  * vanish at build.
  */
-import { lstatSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import type { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_LIFELINE_FD, DISPATCH_ENV_SOCKET, SHIM_EXIT_HANDLER_ERROR, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
 import { captureOutput, currentCall } from './call-logs';
 import { watchLifeline } from './lifeline';
@@ -42,10 +42,38 @@ type ListenTarget = { socket: string } | { port: number };
 
 class EnvironmentError extends Error {}
 
+/**
+ * What the function started (a child process) is in the worker's process group, which the worker
+ * leads: with the provider gone, it goes too. Each other member is killed (found in /proc), not
+ * the group at once, so this process still exits with its own code.
+ */
+function endOwnProcessGroup(): void {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return; // no /proc: nothing more can be done from here
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // After the command name: state, ppid, pgrp.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === process.pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone meanwhile, or not ours to signal.
+    }
+  }
+}
+
 async function main(): Promise<void> {
   // First of all: a handler that hangs while loading must still die with the provider.
   try {
-    watchLifeline(process.env[ENV_LIFELINE_FD], () => process.exit(EXIT_LIFELINE_LOST));
+    watchLifeline(process.env[ENV_LIFELINE_FD], () => {
+      endOwnProcessGroup();
+      process.exit(EXIT_LIFELINE_LOST);
+    });
   } catch (err) {
     throw new EnvironmentError((err as Error).message);
   }

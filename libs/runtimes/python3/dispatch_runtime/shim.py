@@ -106,8 +106,31 @@ def _serve(server, socket_path, real_stderr):
 
 
 def _lifeline_lost():
+    _end_own_process_group()
     # os._exit from the watching thread: no drain, no cleanup that could hang; nobody reads answers now.
     os._exit(EXIT_LIFELINE_LOST)
+
+
+def _end_own_process_group():
+    # What the function started (a subprocess) is in the worker's process group, which the worker
+    # leads: with the provider gone, it goes too. Each other member is killed (found in /proc), not
+    # the group at once, so this process still exits with its own code.
+    me = os.getpid()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, "rb") as f:
+                stat_line = f.read().decode("latin-1")
+            # After the command name: state, ppid, pgrp.
+            if int(stat_line[stat_line.rindex(")") + 2:].split(" ")[2]) == me:
+                os.kill(int(entry), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
 
 
 def _listen_target(env):

@@ -154,6 +154,7 @@ describe('Python 3 runtime shim', () => {
     codeDir: FUNCTIONS,
     calls: 'calls.handle',
     longLine: 'long_line',
+    spawnChild: 'spawn_child',
     hello: 'hello.py',
     slow: (started, release) => ({ handler: 'calls.handle', payload: { action: 'slow', started, release } }),
   });

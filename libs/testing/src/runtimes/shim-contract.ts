@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
 import { freePort } from '../process';
@@ -17,6 +17,8 @@ export interface ShimContractOptions {
   calls: string;
   /** The name of the action that prints one line of `length` characters, then `short`. */
   longLine: string;
+  /** The name of the action that starts a `sleep` process outliving the call and answers its pid. */
+  spawnChild: string;
   /** A handler answering `hello <name>` to `{name}`. */
   hello: string;
   /** A call that touches `started`, then waits until `release` exists and answers `finished`. */
@@ -136,6 +138,15 @@ export function describeShimContract(name: string, options: ShimContractOptions)
       expect(await outcome).toBe('cut off');
     });
 
+    it('takes what the function started with it when its lifeline closes, leading its own process group as faas-local starts it', async () => {
+      const own = await shims.start({ codeDir, handler: options.calls, ownGroup: true });
+      const child = (await own.call({ payload: { action: options.spawnChild } })).payload as number;
+      expect(isAlive(child)).toBe(true);
+      own.cutLifeline();
+      expect(await own.exited).toEqual({ code: SHIM_EXIT_LIFELINE_LOST, signal: null });
+      await waitFor(() => !isAlive(child), { what: `the function's child process ${child} to end` });
+    });
+
     it('exits with 2 when DISPATCH_LIFELINE_FD names a descriptor that is not open', async () => {
       const exit = await shims.runToExit({ codeDir, handler: options.hello, env: { DISPATCH_LIFELINE_FD: '987' } });
       expect(exit).toMatchObject({ code: 2, stderr: 'dispatch shim: DISPATCH_LIFELINE_FD=987 is not open\n' });
@@ -157,4 +168,14 @@ export function describeShimContract(name: string, options: ShimContractOptions)
       expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
     });
   });
+}
+
+/** Whether `pid` is a live process (a zombie waiting to be reaped is not). */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
+  }
 }

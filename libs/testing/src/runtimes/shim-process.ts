@@ -29,6 +29,8 @@ export interface ShimOptions {
    * `cutLifeline()` then closes the test's end, as the death of a provider would.
    */
   lifeline?: boolean;
+  /** Lead a process group of its own, as faas-local starts workers; default false. */
+  ownGroup?: boolean;
 }
 
 /** One shim process, spoken to over its socket (or port) with a keep-alive agent of its own. */
@@ -139,7 +141,7 @@ export class ShimLauncher {
     if (lifeline) env.DISPATCH_LIFELINE_FD = '3';
     else delete env.DISPATCH_LIFELINE_FD;
     const stdio: StdioOptions = lifeline ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'];
-    const shim = new ShimProcess(spawn(command, args, { env: { ...env, ...options.env }, stdio }), target);
+    const shim = new ShimProcess(spawn(command, args, { env: { ...env, ...options.env }, stdio, detached: options.ownGroup ?? false }), target);
     this.started.add(shim);
     return shim;
   }
