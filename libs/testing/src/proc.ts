@@ -36,3 +36,13 @@ export function findProcesses(match: (process: ProcInfo) => boolean): ProcInfo[]
   }
   return found;
 }
+
+/** Whether `pid` is a live process: it exists and is not a zombie waiting to be reaped. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
+  }
+}

@@ -44,3 +44,10 @@ export function processTreeRssBytes(pid: number): number | undefined {
   }
   return total;
 }
+
+/** A process and its descendants, by host pid (a sandboxed worker is bwrap → bwrap → runtime). */
+export function processTreePids(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length && all.length < MAX_PROCESSES_PER_TREE; i++) all.push(...childPids(all[i]));
+  return all;
+}

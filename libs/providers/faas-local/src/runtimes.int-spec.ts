@@ -1,11 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { FunctionReply } from '@dispatch/contracts';
+import {
+  DISPATCH_ENV_CODE_DIR,
+  DISPATCH_ENV_HANDLER,
+  DISPATCH_ENV_LIFELINE_FD,
+  DISPATCH_ENV_MEMORY_LIMIT_MB,
+  DISPATCH_ENV_RUNTIME,
+  DISPATCH_ENV_SOCKET,
+  type FunctionReply,
+} from '@dispatch/contracts';
 import { nodejsShimCandidates } from '@dispatch/runtime-nodejs';
 import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
 import { Gateway, deployment, removeTempDirs, tempDir, writeImage } from './test-support/harness';
+import { processTreePids } from './proc-memory';
 import { workerPath } from './worker-env';
 
 afterAll(() => removeTempDirs());
@@ -66,7 +75,7 @@ describe('faas-local with the real runtimes', () => {
     for (const name of ['node-hello', 'py-hello']) {
       const pid = faas.workers(name)[0].pid!;
       // Sandboxed, the worker's pid is bubblewrap's: the shim runs in its descendants.
-      const shims = [pid, ...descendantsOf(pid)].filter((pid) => {
+      const shims = processTreePids(pid).filter((pid) => {
         const [program] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
         return !program.endsWith('bwrap') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('shim');
       });
@@ -77,13 +86,21 @@ describe('faas-local with the real runtimes', () => {
   });
 
   it('gives workers only PATH (their interpreter and the system), LANG, HOME, TMPDIR and the contract: no PATH or pyenv variables of the provider', async () => {
-    await gw.deployReady(deployment('node-env', nodeImage, { handler: 'env.js' }));
-    await gw.deployReady(deployment('py-env', pythonImage, { handler: 'env.handle', env: { DISPATCH_RUNTIME: 'python3' } }));
+    // A server setting of the DISPATCH_ family, present while the workers start.
+    process.env['DISPATCH_TRUSTED_ISSUERS'] = '[]';
+    try {
+      await gw.deployReady(deployment('node-env', nodeImage, { handler: 'env.js' }));
+      await gw.deployReady(deployment('py-env', pythonImage, { handler: 'env.handle', env: { DISPATCH_RUNTIME: 'python3' } }));
+    } finally {
+      delete process.env['DISPATCH_TRUSTED_ISSUERS'];
+    }
     const call = async (name: string) => ((await (await fetch(`${faas.url}/function/${name}`, { method: 'POST', body: JSON.stringify(envelope({})) })).json()) as FunctionReply).payload;
     const nodeEnv = (await call('node-env')) as Record<string, string>;
     const python = (await call('py-env')) as { env: Record<string, string>; executable: string };
     // PWD is set by bubblewrap to the code directory it starts the shim in.
-    const allowed = /^(PATH|LANG|HOME|TMPDIR|PWD|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|DISPATCH_[A-Z_]+)$/;
+    // The contract's DISPATCH_* names only: a server variable such as DISPATCH_TRUSTED_ISSUERS must not pass.
+    const contract = [DISPATCH_ENV_RUNTIME, DISPATCH_ENV_HANDLER, DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_SOCKET, DISPATCH_ENV_MEMORY_LIMIT_MB, DISPATCH_ENV_LIFELINE_FD];
+    const allowed = new RegExp(`^(PATH|LANG|HOME|TMPDIR|PWD|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|${contract.join('|')})$`);
     for (const env of [nodeEnv, python.env]) {
       expect(Object.keys(env).filter((name) => !allowed.test(name))).toEqual([]);
       expect(env['PATH']).not.toBe(process.env['PATH']);
@@ -113,19 +130,3 @@ describe('faas-local with the real runtimes', () => {
     expect(await res.text()).toMatch(/memory limit of 128 MiB exceeded/);
   });
 });
-
-/** Every live descendant of `pid`, from /proc. */
-function descendantsOf(pid: number): number[] {
-  const children = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'latin1');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return children.flatMap((child) => [child, ...descendantsOf(child)]);
-}

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
 import { detectSandbox } from './sandbox';
+import { processTreePids } from './proc-memory';
 import { Gateway, capturedLogger, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
 
 afterAll(() => removeTempDirs());
@@ -42,20 +43,6 @@ describe('faas-local: without a sandbox', () => {
     expect(bare).toEqual({ command: '/usr/bin/node', args: ['shim.js'] });
   });
 });
-
-/** The host pids of a process and its descendants (a sandboxed worker is bwrap → bwrap → node). */
-function processTree(pid: number): number[] {
-  const all = [pid];
-  for (let i = 0; i < all.length; i++) {
-    try {
-      const children = readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').trim();
-      if (children) all.push(...children.split(' ').map(Number));
-    } catch {
-      // gone
-    }
-  }
-  return all;
-}
 
 (bwrapWorks ? describe : describe.skip)('faas-local: workers sandboxed by bubblewrap', () => {
   const home = tempDir('faas-local-home-');
@@ -96,7 +83,7 @@ function processTree(pid: number): number[] {
     // The replacement: the killed worker may not have finished exiting yet, and stays listed until it has.
     const worker = faas.workers('boxed').find((w) => w.state === 'ready')!;
     const tree = await waitFor(() => {
-      const pids = processTree(worker.pid!);
+      const pids = processTreePids(worker.pid!);
       return pids.length >= 3 && pids;
     }, { what: 'the sandboxed process tree (bwrap → bwrap → node)' });
     await faas.stop();

@@ -198,6 +198,9 @@ export class Worker {
       }
     });
     child.once('exit', (code, signal) => {
+      // Something the function started may still hold the worker's end: ours goes now, so no
+      // descriptor is kept per worker gone and 'close' does not wait on it.
+      child.stdio[LIFELINE_FD]?.destroy();
       void this.finish(code, signal, closed, () => {
         stdout.end();
         stderr.end();

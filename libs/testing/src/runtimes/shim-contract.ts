@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
+import { isAlive } from '../proc';
 import { freePort } from '../process';
 import { waitFor } from '../wait-for';
 import type { ShimLauncher, ShimProcess } from './shim-process';
@@ -168,14 +169,4 @@ export function describeShimContract(name: string, options: ShimContractOptions)
       expect((await own.call({ payload: { name: 'tcp' } })).payload).toBe('hello tcp');
     });
   });
-}
-
-/** Whether `pid` is a live process (a zombie waiting to be reaped is not). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
 }

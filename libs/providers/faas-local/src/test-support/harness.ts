@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -158,21 +158,4 @@ export class Gateway {
   }
 }
 
-/**
- * Whether a process still runs. A zombie does not: it is dead, waiting for whoever reaps orphans
- * (bwrap's namespace init ends as one when the outer bwrap exits first, and this machine's pid 1
- * is slow to reap), though `kill(pid, 0)` still finds it.
- */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '@dispatch/testing';
