@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const steps = new ShutdownSteps((err) => logger.error({ err }, 'error while stopping'));
   // Before start-up: a signal during start-up must still stop what already started.
   onShutdownSignal(logger, () => {
-    signalled = true;
+    // A signal while a failed start undoes itself must not turn that failure into a clean stop.
+    if (!steps.isStopping) signalled = true;
     return steps.stop();
   });
   const solo = await startSolo(config, logger, steps);

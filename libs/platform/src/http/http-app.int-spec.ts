@@ -146,6 +146,8 @@ describe('HTTP app (real Fastify on loopback)', () => {
     const query = await fetch(`${base}/v1/echo/item/a?q=%E0%A4%A`);
     expect(query.status).toBe(400);
     expect(await query.json()).toMatchObject({ code: 'INVALID_URL', details: { field: 'query.q' }, requestId: expect.any(String) });
+    // An unknown route stays 404 whatever its query holds.
+    expect((await fetch(`${base}/v1/nope?q=%ZZ`)).status).toBe(404);
     const long = await fetch(`${base}/v1/echo/item/${'a'.repeat(10_000)}`);
     expect(long.status).toBe(414);
     expect(await long.json()).toMatchObject({ code: 'PATH_PARAMETER_TOO_LONG', requestId: expect.any(String) });

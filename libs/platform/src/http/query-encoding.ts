@@ -37,6 +37,8 @@ function safeName(name: string): string {
 /** Refuses a query that does not decode with 400 INVALID_URL, as the router refuses such a path. */
 export function registerQueryEncodingCheck(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
+    // An unknown route is 404 whatever its query holds.
+    if (request.is404) return done();
     const name = badlyEncodedQueryParameter(request.url);
     if (name === undefined) return done();
     done(
