@@ -1,7 +1,7 @@
 /**
  * The one messaging interface every service uses (DESIGN §5). Two implementations:
  * NATS JetStream (cluster mode) and an in-process bus durable through PostgreSQL (solo mode).
- * Subjects here are raw strings; typed wrappers over `SubjectPayloads` live in `typed-bus.ts`.
+ * Subjects here are raw strings; `SubjectPayloads` in @dispatch/contracts says what each carries.
  */
 export interface BusMessage<T = unknown> {
   subject: string;
