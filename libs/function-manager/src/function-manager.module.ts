@@ -22,6 +22,7 @@ import { QueuedRunsRepository } from './run/queued-runs.repository';
 import { RunMetrics } from './run/run-metrics';
 import { RunQueue } from './run/run-queue';
 import { RunRecorder } from './run/run-recorder';
+import { RunRepository } from './run/run.repository';
 import { RunsService } from './run/runs.service';
 import { RunnerLease } from './run/runner-lease';
 import { ServiceBindingInjector } from './run/service-binding-injector';
@@ -70,6 +71,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         RunExecutor,
         RunFinisher,
         RunRecorder,
+        RunRepository,
         RunMetrics,
         RunsService,
         RunJanitor,

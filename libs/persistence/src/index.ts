@@ -13,4 +13,5 @@ export * from './outbox/outbox-table.migration';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './entity-base';
+export * from './org-scoped-repository';
 export * from './query-errors';

@@ -22,6 +22,7 @@ import { RunFinisher } from './run-finisher';
 import { RunQueue } from './run-queue';
 import { RunRecorder } from './run-recorder';
 import { RunnerLease } from './runner-lease';
+import { RunRepository } from './run.repository';
 import { RunsService } from './runs.service';
 
 const log = createLogger({ level: 'silent', name: 'run-queue-test' });
@@ -109,7 +110,7 @@ describe('RunQueue', () => {
     const finisher = new RunFinisher(executor, recorder, { count: () => undefined } as unknown as UsageMeter, { record: () => undefined } as unknown as RunMetrics);
     const deployer = { restored: options.providerRestored ?? Promise.resolve() } as Deployer;
     const queue = new RunQueue(new QueuedRunsRepository(ds), catalog, limiter, finisher, lease, deployer, config, log);
-    const runs = new RunsService(ds, catalog, finisher, recorder, limiter, queue, lease, log);
+    const runs = new RunsService(new RunRepository(ds), catalog, finisher, recorder, limiter, queue, lease, log);
     queue.onModuleInit();
     if (!options.providerRestored) await deployer.restored;
     stops.push(async () => {

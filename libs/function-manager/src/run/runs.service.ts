@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { EntityStatus, ErrorCode, type Page, RunStatus } from '@dispatch/contracts';
-import { DispatchError, InjectDataSource, LOGGER, mapPage, STORE_UNAVAILABLE_MESSAGE, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, LOGGER, mapPage, STORE_UNAVAILABLE_MESSAGE, toPage, type PageRequest } from '@dispatch/platform';
 import { Run, type RunTrigger } from '../persistence/entities/run.entity';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { FunctionCatalog } from './function-catalog';
@@ -12,6 +10,7 @@ import { deadlineOf } from './run-budget';
 import { RunFinisher } from './run-finisher';
 import { RunQueue } from './run-queue';
 import { RunRecorder } from './run-recorder';
+import { type RunFilter, runPageKey, RunRepository } from './run.repository';
 import { RunnerLease } from './runner-lease';
 import { type RunView, runViewOf } from './run-view';
 
@@ -30,7 +29,7 @@ export interface RunRequest {
 @Injectable()
 export class RunsService {
   constructor(
-    @InjectDataSource('functions') private readonly dataSource: DataSource,
+    private readonly runs: RunRepository,
     private readonly catalog: FunctionCatalog,
     private readonly finisher: RunFinisher,
     private readonly recorder: RunRecorder,
@@ -73,7 +72,7 @@ export class RunsService {
       runnerId: request.blocking ? this.lease.id : null,
     });
     if (!request.blocking) {
-      await this.dataSource.getRepository(Run).insert(run as QueryDeepPartialEntity<Run>);
+      await this.runs.add(run);
       this.queue.wake({ org, functionName });
       return runViewOf(run);
     }
@@ -90,39 +89,19 @@ export class RunsService {
 
   async get(org: string, id: string): Promise<RunView> {
     const pending = this.recorder.pending(id);
-    const run = pending ? (pending.org === org ? pending : null) : UUID.test(id) ? await this.dataSource.getRepository(Run).findOneBy({ org, id }) : null;
+    const run = pending ? (pending.org === org ? pending : null) : await this.runs.byId(org, id);
     if (!run) throw new DispatchError(ErrorCode.NOT_FOUND, `run "${id}" not found`);
     return runViewOf(run);
   }
 
-  /** Newest first; the page token is the (created time, id) of the last run served. */
-  async list(org: string, filter: { functionName?: string; status?: RunStatus; since?: Date }, page: PageRequest): Promise<Page<RunView>> {
+  /** Newest first, a page at a time. */
+  async list(org: string, filter: RunFilter, page: PageRequest): Promise<Page<RunView>> {
     // Runs this process has answered but not yet committed belong in the list too.
     await this.recorder.committed(org);
-    const q = this.dataSource.getRepository(Run).createQueryBuilder('r').where('r.org = :org', { org });
-    if (filter.functionName) q.andWhere('r.functionName = :fn', { fn: filter.functionName });
-    if (filter.status) q.andWhere('r.status = :status', { status: filter.status });
-    if (filter.since) q.andWhere('r.createdTime >= :since', { since: filter.since });
-    if (page.after !== undefined) {
-      const [time, id] = cursorOf(page.after);
-      q.andWhere('(r.createdTime, r.id) < (:time, :id)', { time, id });
-    }
-    const rows = await q.orderBy('r.createdTime', 'DESC').addOrderBy('r.id', 'DESC').take(page.limit + 1).getMany();
-    return mapPage(toPage(rows, page.limit, (r) => `${r.createdTime.toISOString()}|${r.id}`), runViewOf);
+    return mapPage(toPage(await this.runs.page(org, filter, page), page.limit, runPageKey), runViewOf);
   }
 }
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 function storeUnavailableError(): DispatchError {
   return new DispatchError(ErrorCode.STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE);
-}
-
-function cursorOf(after: string): [Date, string] {
-  const [time, id] = after.split('|');
-  const date = new Date(time);
-  if (!id || Number.isNaN(date.getTime()) || !UUID.test(id)) {
-    throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
-  }
-  return [date, id];
 }

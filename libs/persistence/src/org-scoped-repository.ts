@@ -1,0 +1,55 @@
+import type { FindOptionsWhere, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+
+/** What an org-owned row has: the org it belongs to. */
+export interface OrgOwned extends ObjectLiteral {
+  org: string;
+}
+
+/**
+ * The base of every service's repository of org-owned rows: no read, update or delete can be
+ * written without naming the org, so one tenant's request never reaches another's rows, whatever
+ * the caller forgets. The org is checked non-empty and always ANDed into the condition; the
+ * TypeORM repository itself stays private to the subclass's own methods.
+ */
+export abstract class OrgScopedRepository<T extends OrgOwned> {
+  protected constructor(private readonly rows: Repository<T>) {}
+
+  protected async findOne(org: string, where: FindOptionsWhere<T>): Promise<T | null> {
+    return this.rows.findOneBy(this.scoped(org, where));
+  }
+
+  protected async findMany(org: string, where: FindOptionsWhere<T>): Promise<T[]> {
+    return this.rows.findBy(this.scoped(org, where));
+  }
+
+  /** A query over the org's rows only, as `alias`, for lists with filters and pages. */
+  protected select(org: string, alias: string): SelectQueryBuilder<T> {
+    return this.rows.createQueryBuilder(alias).where(`${alias}.org = :scopeOrg`, { scopeOrg: orgOf(org) });
+  }
+
+  /** Inserts rows that each name their org. */
+  protected async insert(...entities: T[]): Promise<void> {
+    for (const e of entities) orgOf(e.org);
+    await this.rows.insert(entities as QueryDeepPartialEntity<T>[]);
+  }
+
+  /** Updates the org's rows matching `where`; resolves how many changed. */
+  protected async update(org: string, where: FindOptionsWhere<T>, changes: QueryDeepPartialEntity<T>): Promise<number> {
+    return (await this.rows.update(this.scoped(org, where), changes)).affected ?? 0;
+  }
+
+  /** Deletes the org's rows matching `where`; resolves how many went. */
+  protected async delete(org: string, where: FindOptionsWhere<T>): Promise<number> {
+    return (await this.rows.delete(this.scoped(org, where))).affected ?? 0;
+  }
+
+  private scoped(org: string, where: FindOptionsWhere<T>): FindOptionsWhere<T> {
+    return { ...where, org: orgOf(org) } as FindOptionsWhere<T>;
+  }
+}
+
+function orgOf(org: string): string {
+  if (typeof org !== 'string' || org.length === 0) throw new Error('an org-scoped repository was called without an org');
+  return org;
+}
