@@ -19,7 +19,16 @@ describe('TypeOrmLoggerAdapter', () => {
     spy.mockRestore();
   });
 
-  it('drops everything when no logger is given', () => {
-    expect(() => new TypeOrmLoggerAdapter().logMigration('quiet')).not.toThrow();
+  it('drops everything when no logger is given, writing nowhere', () => {
+    const writes = [jest.spyOn(console, 'log'), jest.spyOn(console, 'warn'), jest.spyOn(console, 'error'), jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')];
+    try {
+      const adapter = new TypeOrmLoggerAdapter();
+      adapter.logMigration('quiet');
+      adapter.logQuerySlow(1500, 'SELECT 1');
+      adapter.log('warn', 'careful');
+      for (const w of writes) expect(w).not.toHaveBeenCalled();
+    } finally {
+      for (const w of writes) w.mockRestore();
+    }
   });
 });

@@ -241,9 +241,14 @@ describe('outbox', () => {
     expect(await ds.getRepository(OutboxRecord).count()).toBe(2);
   });
 
-  it('stops promptly and can be stopped twice', async () => {
+  it('stops promptly, mid-sleep, and can be stopped twice', async () => {
     const r = relay(new RecordingBus(), { pollIntervalMs: 60_000 });
+    // Let it finish a pass and fall asleep for the minute of its poll interval.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const t0 = Date.now();
     await r.stop();
+    // Far below the poll interval: stop() cuts the sleep short instead of waiting it out.
+    expect(Date.now() - t0).toBeLessThan(5000);
     await r.stop();
   });
 });
