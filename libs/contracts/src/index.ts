@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './dispatch-error';
 export * from './status';
 export * from './entity';
 export * from './subjects';
