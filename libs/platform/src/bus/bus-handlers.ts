@@ -1,6 +1,6 @@
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { BaseRpcContext } from '@nestjs/microservices/ctx-host/base-rpc.context';
-import type { BusMessage, SubscribeOptions } from '@dispatch/bus';
+import type { BusMessage } from '@dispatch/bus';
 import type { Subject } from '@dispatch/contracts';
 
 /** What a bus handler can learn about the message besides its payload. */
@@ -17,14 +17,11 @@ export class BusContext extends BaseRpcContext<[subject: string, headers: Record
   }
 }
 
-/** How a service's consumer of one subject handles its messages, besides its group. */
-export type EventOptions = Omit<SubscribeOptions, 'group'>;
-
 /**
  * Handles a fact published on `subject`, as durable consumer `group` (the owning service's name,
  * so two services never share a cursor in solo mode). Return to ack; throw to have it redelivered.
  */
-export const OnEvent = (subject: Subject, group: string, options: EventOptions = {}): MethodDecorator => EventPattern(subject, { ...options, group });
+export const OnEvent = (subject: Subject, group: string): MethodDecorator => EventPattern(subject, { group });
 
 /** Answers requests on `subject`; replicas in `group` share the load. */
 export const OnRequest = (subject: Subject, group: string): MethodDecorator => MessagePattern(subject, { group });

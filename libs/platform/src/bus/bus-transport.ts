@@ -1,7 +1,7 @@
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { Bus, Subscription } from '@dispatch/bus';
-import { BusContext, type EventOptions } from './bus-handlers';
+import { BusContext } from './bus-handlers';
 
 /**
  * A NestJS microservice transport over our Bus, so services declare their consumers with
@@ -25,7 +25,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
           lastValueFrom(this.transformToObservable(await handler(data, context)), { defaultValue: undefined });
         this.subscriptions.push(
           handler.isEventHandler
-            ? await this.bus.subscribe(subject, { ...(handler.extras as EventOptions), group }, async (msg) => {
+            ? await this.bus.subscribe(subject, { group }, async (msg) => {
                 await invoke(msg.data, new BusContext([msg.subject, msg.headers, msg]));
               })
             : await this.bus.reply(subject, group, (data, headers) => invoke(data, new BusContext([subject, headers]))),
