@@ -1,22 +1,16 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import {
   type BadInputProbe,
   badInputProbes,
-  freePort,
   type OpenApiDocument,
   sampleCreates,
   soloAdminToken,
-  startProcess,
-  type Started,
-  waitFor,
+  type SoloServer,
+  startSoloServer,
   wrongMethodProbes,
 } from '@dispatch/testing';
 
-const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 /** The server's default JSON body limit (BODY_LIMIT_BYTES), and a probe just over it. */
 const OVERSIZE_BYTES = 1024 * 1024 + 1024;
 /** Probes in flight at once: enough to finish well inside the suite's budget, few enough to stay fair to two cores. */
@@ -36,34 +30,24 @@ interface Answer {
  * (and platform) admin so each probe gets past the guard to the handler.
  */
 describe('bad input, generated from the OpenAPI document (the built solo server)', () => {
-  let home: string;
-  let server: Started;
+  let solo: SoloServer;
   let api: string;
   let port: number;
   let token: string;
   let doc: OpenApiDocument;
 
   beforeAll(async () => {
-    if (!existsSync(SOLO)) throw new Error(`${SOLO} is missing: run \`npm run build\` (npm test does it first)`);
-    home = await mkdtemp(join(tmpdir(), 'dispatch-bad-input-'));
-    port = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    server = await startProcess(
-      [SOLO],
-      { PORT: String(port), GATEWAY_PORT: '0', DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' },
-      `${api}/readyz`,
-      { timeoutMs: 120_000, detached: true },
-    );
-    // The CLI credentials are written in the last start-up step, shortly after /readyz answers.
-    await waitFor(() => server.output().includes('Press Ctrl-C to stop.'), { what: 'the start-up banner' });
-    token = await soloAdminToken(home);
+    solo = await startSoloServer();
+    api = solo.api;
+    port = Number(new URL(api).port);
+    token = await soloAdminToken(solo.home);
     doc = (await (await fetch(`${api}/docs-json`)).json()) as OpenApiDocument;
   }, 130_000);
 
   afterAll(async () => {
     // SIGTERM, not SIGKILL: a killed server would leave its PostgreSQL running.
-    await server?.stop('SIGTERM', 20_000);
-    await rm(home, { recursive: true, force: true });
+    await solo?.process.stop('SIGTERM', 20_000);
+    if (solo) await rm(solo.home, { recursive: true, force: true });
   });
 
   async function send(probe: BadInputProbe): Promise<Answer> {
