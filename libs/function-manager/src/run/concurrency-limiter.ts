@@ -40,12 +40,12 @@ export class ConcurrencyLimiter {
   }
 
   /**
-   * Slots for up to `wanted` queued runs of `fn` at once: as many as both the function's capacity
-   * and the org's quota have room for, maybe none. Each is given back on its own.
+   * Slots for queued runs of `fn`: as many as both the function's capacity and the org's quota
+   * have room for, maybe none. Each is given back on its own.
    */
-  async reserve(fn: ActiveFunction, wanted: number): Promise<Release[]> {
+  async reserve(fn: ActiveFunction): Promise<Release[]> {
     const { maxConcurrentRuns } = await this.quotasOf(fn.org);
-    const room = Math.min(wanted, capacityOf(fn) - this.functions.count(fn.id), maxConcurrentRuns - this.orgs.count(fn.org));
+    const room = Math.min(capacityOf(fn) - this.functions.count(fn.id), maxConcurrentRuns - this.orgs.count(fn.org));
     return Array.from({ length: Math.max(0, room) }, () => both(this.orgs.takeAnyway(fn.org), this.functions.takeAnyway(fn.id)));
   }
 

@@ -71,14 +71,11 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
    */
   private async failRunsOfGoneRunners(): Promise<number> {
     const [, lost] = (await this.dataSource.query(
-      `UPDATE "functions"."run" r SET "status" = 'FAILED', "finished_time" = now(),
-         "error" = jsonb_build_object('type', 'SystemError', 'message',
-           CASE WHEN r."runner_id" IS NOT NULL AND r."deadline" < now() - $2::int * interval '1 millisecond'
-                 AND EXISTS (SELECT 1 FROM "functions"."runner" w WHERE w."id" = r."runner_id" AND w."heartbeat_time" > now() - $2::int * interval '1 millisecond')
-                THEN $4::text ELSE $3::text END)
+      `WITH live AS (SELECT "id" FROM "functions"."runner" WHERE "heartbeat_time" > now() - $2::int * interval '1 millisecond')
+       UPDATE "functions"."run" r SET "status" = 'FAILED', "finished_time" = now(),
+         "error" = jsonb_build_object('type', 'SystemError', 'message', CASE WHEN r."runner_id" IN (SELECT "id" FROM live) THEN $4::text ELSE $3::text END)
        WHERE r."status" = 'RUNNING' AND (
-         (r."runner_id" IS NOT NULL AND r."runner_id" <> $1 AND NOT EXISTS (
-            SELECT 1 FROM "functions"."runner" w WHERE w."id" = r."runner_id" AND w."heartbeat_time" > now() - $2::int * interval '1 millisecond'))
+         (r."runner_id" IS NOT NULL AND r."runner_id" <> $1 AND r."runner_id" NOT IN (SELECT "id" FROM live))
          OR (r."runner_id" IS NOT NULL AND r."deadline" < now() - $2::int * interval '1 millisecond')
          OR (r."runner_id" IS NULL AND r."deadline" < now()))`,
       [this.lease.id, this.config.RUN_LEASE_MS, LOST_RUN_MESSAGE, OVERDUE_RUN_MESSAGE],

@@ -4,7 +4,7 @@ import { DispatchError, LOGGER, PeriodicTask } from '@dispatch/platform';
 import { Deployer } from '../deploy/deployer';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import type { ActiveFunction } from './active-function';
-import { capacityOf, ConcurrencyLimiter } from './concurrency-limiter';
+import { ConcurrencyLimiter } from './concurrency-limiter';
 import { FunctionCatalog } from './function-catalog';
 import { type QueuedFunction, QueuedRunsRepository } from './queued-runs.repository';
 import { RunnerLease } from './runner-lease';
@@ -111,7 +111,7 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
       await this.failAll(queued, `function "${queued.functionName}" had no version that could serve when the run was to start`);
       return false;
     }
-    const slots = await this.limiter.reserve(fn, capacityOf(fn));
+    const slots = await this.limiter.reserve(fn);
     const room = slots.length;
     if (!room) {
       const waiting = this.starved.get(queued.org) ?? new Map<string, QueuedFunction>();
