@@ -1,5 +1,12 @@
+import { createRequire } from 'node:module';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import { layerRuleConfigs } from './tools/lint/layer-rule.mjs';
+
+const require = createRequire(import.meta.url);
+const { requireTs } = require('./tools/require-ts.cjs');
+const { SERVICES } = requireTs(new URL('./libs/contracts/src/services.ts', import.meta.url).pathname);
+const serviceNames = SERVICES.map((s) => s.name);
 
 export default [
   { ignores: ['**/dist', '**/node_modules', '.nx', 'coverage', 'tools/lint/fixtures/**', '**/fixtures/functions/**'] },
@@ -37,15 +44,14 @@ export default [
             },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            ...['identity-manager', 'function-manager', 'image-manager', 'event-manager', 'api-manager', 'service-catalog'].map(
-              (s) => ({ sourceTag: `scope:${s}`, onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'] }),
-            ),
+            ...serviceNames.map((s) => ({ sourceTag: `scope:${s}`, onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'] })),
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],
     },
   },
+  ...layerRuleConfigs(serviceNames),
   {
     // CommonJS configuration files (jest, the shared SWC options) load with require.
     files: ['**/*.cjs'],

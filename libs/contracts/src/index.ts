@@ -3,6 +3,7 @@ export * from './dispatch-error';
 export * from './status';
 export * from './entity';
 export * from './subjects';
+export * from './services';
 export * from './pagination';
 export * from './version';
 export * from './auth';

@@ -1,11 +1,12 @@
 import type { AuthzSnapshot, OrgQuotas } from './auth';
+import { SERVICES } from './services';
 
 /**
  * Bus subjects are `<service>.<aggregate>.<verb>.v<version>` (DESIGN §5). Every subject has
  * exactly one payload type in {@link SubjectPayloads}. Handlers declared with `@OnEvent` /
  * `@OnRequest` take only subjects of the map; the raw `Bus` interface takes strings.
  */
-export const SERVICE_ROOTS = ['identity', 'function', 'image', 'event', 'api', 'catalog'] as const;
+export const SERVICE_ROOTS = SERVICES.map((s) => s.subjectRoot);
 export type ServiceRoot = (typeof SERVICE_ROOTS)[number];
 
 const SEGMENT = /^[a-z][a-z0-9-]*$/;

@@ -1,0 +1,69 @@
+// The layers inside a service lib (README, Layout): use-case code imports neither the ORM nor the
+// HTTP framework nor the HTTP edge's modules. Written as `no-restricted-imports` settings per kind
+// of file; ESLint replaces (never merges) a rule's options when a later block matches the same
+// file, so each kind of file gets one block holding every clause that applies to it.
+
+/** Each clause: the imports it refuses, and what to do instead. */
+const CLAUSES = {
+  data: {
+    regex: '^(typeorm|@nestjs/typeorm|pg)(/.*)?$',
+    message:
+      'use-case code reaches data through a *.repository.ts; move this query there (only *.repository.ts, *.entity.ts, *.module.ts and persistence/ import typeorm, @nestjs/typeorm or pg)',
+  },
+  http: {
+    regex: '^(fastify|@fastify/[^/]+|@nestjs/platform-fastify)(/.*)?$',
+    message:
+      'the HTTP framework stays at the edge (*.controller.ts, *.dto.ts, *.module.ts); have the controller pass the use case plain values',
+  },
+  edge: {
+    regex: '^\\.{1,2}/(.*/)?[^/]+\\.(controller|dto)$',
+    message:
+      'controllers and DTOs are the HTTP edge, imported only by *.controller.ts and *.module.ts; give the use case plain values or a type from its own module or @dispatch/contracts',
+  },
+};
+
+/**
+ * Files whose imports broke the layers when the rule arrived, exempt until their libs are laid out
+ * per aggregate. Temporary: this list only shrinks, and is empty once every service lib follows
+ * the layout.
+ */
+export const LAYER_RULE_PENDING = [
+  'libs/function-manager/src/api/function-upload.ts',
+  'libs/function-manager/src/deploy/deployer.ts',
+  'libs/function-manager/src/domain/functions.service.ts',
+  'libs/function-manager/src/run/function-catalog.ts',
+  'libs/function-manager/src/run/run-janitor.ts',
+  'libs/function-manager/src/run/run-recorder.ts',
+  'libs/function-manager/src/run/runner-lease.ts',
+  'libs/function-manager/src/usage/usage-meter.ts',
+  'libs/identity-manager/src/api/iam-collections.ts',
+  'libs/identity-manager/src/audit/audit.store.ts',
+  'libs/identity-manager/src/audit/index.ts',
+  'libs/identity-manager/src/audit/migrations/1795431356006-audit.ts',
+  'libs/identity-manager/src/domain/iam.service.ts',
+  'libs/identity-manager/src/domain/quotas.service.ts',
+  'libs/identity-manager/src/secrets/index.ts',
+  'libs/identity-manager/src/secrets/migrations/1795431106297-secrets.ts',
+  'libs/identity-manager/src/secrets/postgres-secret-store.ts',
+];
+
+/** Kinds of file, from the most general to the most specific: the last block that matches a file wins. */
+const KINDS = [
+  { files: ['**/*.ts'], clauses: ['data', 'http', 'edge'] },
+  { files: ['**/persistence/**/*.ts', '**/*.repository.ts', '**/*.entity.ts'], clauses: ['http', 'edge'] },
+  { files: ['**/*.dto.ts'], clauses: ['data', 'edge'] },
+  { files: ['**/*.controller.ts'], clauses: ['data'] },
+  { files: ['**/*.module.ts'], clauses: [] },
+];
+
+/** Flat-config blocks enforcing the layers in `libs/<service>/src` of each service named. */
+export function layerRuleConfigs(serviceNames) {
+  const roots = serviceNames.map((name) => `libs/${name}/src/`);
+  return KINDS.map(({ files, clauses }) => ({
+    files: roots.flatMap((root) => files.map((glob) => root + glob)),
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test-support/**', ...LAYER_RULE_PENDING],
+    rules: {
+      'no-restricted-imports': clauses.length ? ['error', { patterns: clauses.map((c) => ({ regex: CLAUSES[c].regex, message: CLAUSES[c].message })) }] : 'off',
+    },
+  }));
+}
