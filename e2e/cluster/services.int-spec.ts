@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { SERVICES } from '@dispatch/contracts';
 import { type FaasLocal, startFaasLocal } from '@dispatch/faas-local';
 import {
   createTestDatabase,
@@ -18,7 +19,7 @@ import {
 } from '@dispatch/testing';
 
 const DIST = resolve(__dirname, '../../dist');
-const SERVICES = ['identity-manager', 'function-manager', 'image-manager', 'event-manager', 'api-manager', 'service-catalog'];
+const APPS = SERVICES.map((s) => s.name);
 
 /** The multi-process layout that stands in for a cluster: each service its own process on PostgreSQL and NATS. */
 describe('cluster layout: every service app alone on PostgreSQL and NATS', () => {
@@ -50,7 +51,7 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
 
   it('starts each service, ready with its store and the bus, and stops it on SIGTERM', async () => {
     const started = await Promise.all(
-      SERVICES.map(async (name) => {
+      APPS.map(async (name) => {
         const port = await freePort();
         const proc = await startProcess(
           [resolve(DIST, `apps/${name}/src/main.js`)],
@@ -82,7 +83,7 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
       proc.child.kill('SIGTERM');
     }
     const codes = await Promise.all(started.map(({ proc }) => new Promise((r) => (proc.child.exitCode !== null ? r(proc.child.exitCode) : proc.child.once('exit', r)))));
-    expect(codes).toEqual(SERVICES.map(() => 0));
+    expect(codes).toEqual(APPS.map(() => 0));
   }, 90_000);
 
   it('refuses to start a service without DATABASE_URL and NATS_URL', async () => {
