@@ -1,9 +1,9 @@
-import { APIS_SCHEMA } from '@dispatch/api-manager';
-import { EVENTS_SCHEMA } from '@dispatch/event-manager';
 import { FUNCTIONS_SCHEMA } from '@dispatch/function-manager';
 import { IDENTITY_SCHEMA } from '@dispatch/identity-manager';
-import { IMAGES_SCHEMA } from '@dispatch/image-manager';
 import type { ServiceSchema } from '@dispatch/persistence';
+import { IMAGES_SCHEMA } from '@dispatch/image-manager';
+import { EVENTS_SCHEMA } from '@dispatch/event-manager';
+import { APIS_SCHEMA } from '@dispatch/api-manager';
 import { CATALOG_SCHEMA } from '@dispatch/service-catalog';
 
 /**

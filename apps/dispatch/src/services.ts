@@ -1,13 +1,13 @@
 import type { Agent } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
-import { ApiManagerModule, APIS_SCHEMA } from '@dispatch/api-manager';
-import { EventManagerModule, EVENTS_SCHEMA } from '@dispatch/event-manager';
 import { type FunctionConfig, FunctionManagerModule, FUNCTIONS_SCHEMA } from '@dispatch/function-manager';
 import { identityConfigSchema, IdentityManagerModule, IDENTITY_SCHEMA } from '@dispatch/identity-manager';
-import { ImageManagerModule, IMAGES_SCHEMA } from '@dispatch/image-manager';
-import { CATALOG_SCHEMA, ServiceCatalogModule } from '@dispatch/service-catalog';
 import type { ServiceSchema } from '@dispatch/persistence';
 import { loadConfigOrExit } from '@dispatch/platform';
+import { ImageManagerModule, IMAGES_SCHEMA } from '@dispatch/image-manager';
+import { EventManagerModule, EVENTS_SCHEMA } from '@dispatch/event-manager';
+import { ApiManagerModule, APIS_SCHEMA } from '@dispatch/api-manager';
+import { ServiceCatalogModule, CATALOG_SCHEMA } from '@dispatch/service-catalog';
 
 /** What solo mode started for the services: the embedded providers they are wired to. */
 export interface SoloWiring {
