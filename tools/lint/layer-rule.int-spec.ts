@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+
+const DATA = /use-case code reaches data through a \*\.repository\.ts; move this query there/;
+const HTTP = /the HTTP framework stays at the edge \(\*\.controller\.ts, \*\.dto\.ts, \*\.module\.ts\)/;
+const EDGE = /controllers and DTOs are the HTTP edge, imported only by \*\.controller\.ts and \*\.module\.ts/;
+
+const LIB = 'libs/image-manager/src';
+const DATA_IMPORTS = `import { Repository } from 'typeorm';\nimport { InjectRepository } from '@nestjs/typeorm';\nimport { Pool } from 'pg';\nexport const x = [Repository, InjectRepository, Pool];\n`;
+const HTTP_IMPORTS = `import type { FastifyRequest } from 'fastify';\nimport multipart from '@fastify/multipart';\nimport { FastifyAdapter } from '@nestjs/platform-fastify';\nexport type R = FastifyRequest;\nexport const x = [multipart, FastifyAdapter];\n`;
+const EDGE_IMPORTS = `import { ImageController } from './image.controller';\nimport type { CreateImageDto } from '../api/create-image.dto';\nexport type D = CreateImageDto;\nexport const x = ImageController;\n`;
+const CLEAN = `import { ErrorCode } from '@dispatch/contracts';\nimport { StoreModule } from '@dispatch/platform';\nimport { ImageRepository } from './image.repository';\nimport { ImageService } from './image.service';\nexport const x = [ErrorCode, StoreModule, ImageRepository, ImageService];\n`;
+
+/**
+ * The layer rule's messages for each file, linted with the repo's real ESLint config as
+ * `npm run lint` runs it. One Node process lints them all: jest cannot load the ESM flat config
+ * in-process, and an ESLint process per case would take seconds each.
+ */
+function layerMessages(cases: Record<string, string>): Record<string, string[]> {
+  const script = `
+    import { ESLint } from 'eslint';
+    const cases = JSON.parse(await new Response(process.stdin).text());
+    const eslint = new ESLint({ cwd: ${JSON.stringify(root)} });
+    const out = {};
+    for (const [file, code] of Object.entries(cases)) {
+      const [result] = await eslint.lintText(code, { filePath: ${JSON.stringify(root)} + '/' + file });
+      out[file] = result.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.fatal).map((m) => m.message);
+    }
+    process.stdout.write(JSON.stringify(out));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, input: JSON.stringify(cases), encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`eslint failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Record<string, string[]>;
+}
+
+describe('the layer rule inside a service lib', () => {
+  let results: Record<string, string[]>;
+
+  beforeAll(() => {
+    results = layerMessages({
+      // One violation of each clause, each refused with its own message.
+      [`${LIB}/image/data/image.service.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/http/image.service.ts`]: HTTP_IMPORTS,
+      [`${LIB}/image/edge/image.service.ts`]: EDGE_IMPORTS,
+      [`${LIB}/reconcile/data/image-builder.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/http/image.repository.ts`]: HTTP_IMPORTS,
+      [`${LIB}/persistence/edge/image-query.ts`]: EDGE_IMPORTS,
+      [`${LIB}/image/data/image.dto.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/edge/image.dto.ts`]: EDGE_IMPORTS,
+      [`${LIB}/image/data/image.controller.ts`]: DATA_IMPORTS,
+      // The layers that may import each.
+      [`${LIB}/image/data/image.repository.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/data/image.entity.ts`]: DATA_IMPORTS,
+      [`${LIB}/persistence/migrations/data/1800000000000-images.ts`]: DATA_IMPORTS,
+      [`${LIB}/data/image-manager.module.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/http/image.controller.ts`]: HTTP_IMPORTS,
+      [`${LIB}/image/http/image.dto.ts`]: HTTP_IMPORTS,
+      [`${LIB}/http/image-manager.module.ts`]: HTTP_IMPORTS,
+      [`${LIB}/image/edge/image.controller.ts`]: EDGE_IMPORTS,
+      [`${LIB}/edge/image-manager.module.ts`]: EDGE_IMPORTS,
+      // Tests and their helpers are not layers.
+      [`${LIB}/image/data/image.service.spec.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/http/image.service.int-spec.ts`]: HTTP_IMPORTS,
+      [`${LIB}/test-support/edge/images-app.ts`]: EDGE_IMPORTS,
+      // Clean files in the positions of the violations.
+      [`${LIB}/image/clean/image.service.ts`]: CLEAN,
+      [`${LIB}/reconcile/clean/image-builder.ts`]: CLEAN,
+      [`${LIB}/image/clean/image.dto.ts`]: CLEAN,
+      // Shared libs keep their own shape.
+      [`libs/persistence/src/data/probe.ts`]: DATA_IMPORTS,
+    });
+  }, 60_000);
+
+  // Cases of one kind of file differ by a folder of their own, named after the imports they plant.
+  const messages = (file: string) => results[file];
+
+  it.each([
+    ['use-case code importing the ORM or pg', `${LIB}/image/data/image.service.ts`, DATA],
+    ['a reconcile loop importing the ORM or pg', `${LIB}/reconcile/data/image-builder.ts`, DATA],
+    ['a DTO importing the ORM', `${LIB}/image/data/image.dto.ts`, DATA],
+    ['a controller importing the ORM', `${LIB}/image/data/image.controller.ts`, DATA],
+    ['use-case code importing fastify', `${LIB}/image/http/image.service.ts`, HTTP],
+    ['a repository importing fastify', `${LIB}/image/http/image.repository.ts`, HTTP],
+    ['use-case code importing a controller or a DTO', `${LIB}/image/edge/image.service.ts`, EDGE],
+    ['persistence importing a controller or a DTO', `${LIB}/persistence/edge/image-query.ts`, EDGE],
+    ['a DTO importing a controller or a DTO', `${LIB}/image/edge/image.dto.ts`, EDGE],
+  ])('refuses %s, saying what to do instead', (_what, file, message) => {
+    const found = messages(file);
+    // Every import planted is refused (three of the ORM or of fastify, two of the edge), each for this clause.
+    expect(found).toHaveLength(message === EDGE ? 2 : 3);
+    for (const m of found) expect(m).toMatch(message);
+  });
+
+  it.each([
+    `${LIB}/image/data/image.repository.ts`,
+    `${LIB}/image/data/image.entity.ts`,
+    `${LIB}/persistence/migrations/data/1800000000000-images.ts`,
+    `${LIB}/data/image-manager.module.ts`,
+    `${LIB}/image/http/image.controller.ts`,
+    `${LIB}/image/http/image.dto.ts`,
+    `${LIB}/http/image-manager.module.ts`,
+    `${LIB}/image/edge/image.controller.ts`,
+    `${LIB}/edge/image-manager.module.ts`,
+    `${LIB}/image/data/image.service.spec.ts`,
+    `${LIB}/image/http/image.service.int-spec.ts`,
+    `${LIB}/test-support/edge/images-app.ts`,
+    `${LIB}/image/clean/image.service.ts`,
+    `${LIB}/reconcile/clean/image-builder.ts`,
+    `${LIB}/image/clean/image.dto.ts`,
+    `libs/persistence/src/data/probe.ts`,
+  ])('accepts %s', (file) => {
+    expect(messages(file)).toEqual([]);
+  });
+
+  it('exempts only files that exist, so a file moved or mended leaves the pending list', () => {
+    const config = readFileSync(resolve(__dirname, 'layer-rule.mjs'), 'utf8');
+    const pending = /LAYER_RULE_PENDING = \[([^\]]*)\]/.exec(config)![1].match(/'[^']+'/g) ?? [];
+    for (const file of pending.map((quoted) => quoted.slice(1, -1))) expect([file, existsSync(resolve(root, file))]).toEqual([file, true]);
+  });
+});
