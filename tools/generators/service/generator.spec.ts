@@ -44,21 +44,21 @@ function filesUnder(dir: string): string[] {
 describe('service generator', () => {
   it('adds a service to the table and to every list of services, with its app and lib in the template', async () => {
     const tree = workspaceTree();
-    await serviceGenerator(tree, { name: 'scratch-svc', migrationTimestamp: 1800000000000 });
+    await serviceGenerator(tree, { name: 'widget-store', migrationTimestamp: 1800000000000 });
 
-    const added = { name: 'scratch-svc', subjectRoot: 'scratch', schema: 'scratch', restPrefixes: ['/v1/scratch'] };
+    const added = { name: 'widget-store', subjectRoot: 'widget', schema: 'widget', restPrefixes: ['/v1/widget'] };
     expect(tableIn(tree)).toEqual([...SERVICES, added]);
     expect(serviceListProblems(filesOf(tree), tableIn(tree))).toEqual([]);
-    expect(tree.read('apps/dispatch/src/services.ts', 'utf-8')).toContain('{ module: () => ScratchSvcModule.register(), schema: SCRATCH_SCHEMA },\n];');
-    expect(tree.read('tools/migrations/schemas.ts', 'utf-8')).toContain('  SCRATCH_SCHEMA,\n];');
-    expect(tree.read('libs/scratch-svc/src/persistence/schema.ts', 'utf-8')).toContain(
-      "export const SCRATCH_SCHEMA = serviceSchema('scratch', [OutboxRecord], [ScratchSvcInit1800000000000]);",
+    expect(tree.read('apps/dispatch/src/services.ts', 'utf-8')).toContain('{ module: () => WidgetStoreModule.register(), schema: WIDGET_SCHEMA },\n];');
+    expect(tree.read('tools/migrations/schemas.ts', 'utf-8')).toContain('  WIDGET_SCHEMA,\n];');
+    expect(tree.read('libs/widget-store/src/persistence/schema.ts', 'utf-8')).toContain(
+      "export const WIDGET_SCHEMA = serviceSchema('widget', [OutboxRecord], [WidgetStoreInit1800000000000]);",
     );
-    expect(tree.read('libs/scratch-svc/src/persistence/migrations/1800000000000-init.ts', 'utf-8')).toContain(
-      "createOutboxTableMigration('scratch', 1800000000000, 'ScratchSvcInit')",
+    expect(tree.read('libs/widget-store/src/persistence/migrations/1800000000000-init.ts', 'utf-8')).toContain(
+      "createOutboxTableMigration('widget', 1800000000000, 'WidgetStoreInit')",
     );
-    expect(JSON.parse(tree.read('libs/scratch-svc/project.json', 'utf-8')!).tags).toEqual(['scope:scratch-svc', 'type:feature']);
-    expect(tree.children('libs/scratch-svc')).toEqual(expect.arrayContaining(['README.md', 'project.json', 'src']));
+    expect(JSON.parse(tree.read('libs/widget-store/project.json', 'utf-8')!).tags).toEqual(['scope:widget-store', 'type:feature']);
+    expect(tree.children('libs/widget-store')).toEqual(expect.arrayContaining(['README.md', 'project.json', 'src']));
   });
 
   it.each(SERVICES.filter((s) => !['identity-manager', 'function-manager'].includes(s.name)))('wrote the stub $name exactly as it is', (service) => {
