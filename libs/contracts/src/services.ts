@@ -2,7 +2,7 @@
  * The services of the platform, the one list every other list of them derives from or is checked
  * against (`tools/services.int-spec.ts`): the tsconfig paths, the lint scopes and layer rule, solo
  * mode's composition, the migration tool's schemas, the bus subject roots and the cluster e2e.
- * `npx nx g @dispatch/tools:service <name>` adds a row here and writes everything that follows from it.
+ * `npx nx g ./tools:service <name>` adds a row here and writes everything that follows from it.
  *
  * Kept free of imports: eslint.config.mjs and the generator load this file outside the build.
  */

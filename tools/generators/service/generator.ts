@@ -103,7 +103,7 @@ function addPathAlias(tree: Tree, name: string): void {
   tree.write(file, lines.join('\n'));
 }
 
-/** `nx g @dispatch/tools:service <name>`: a new service in the template, joined to every list of services. */
+/** `npx nx g ./tools:service <name>`: a new service in the template, joined to every list of services. */
 export default async function serviceGenerator(tree: Tree, options: ServiceGeneratorOptions): Promise<void> {
   const service = serviceDefinition(options);
   for (const dir of [`apps/${service.name}`, `libs/${service.name}`]) {
