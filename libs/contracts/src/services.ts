@@ -25,5 +25,3 @@ export const SERVICES = [
   { name: 'api-manager', subjectRoot: 'api', schema: 'apis', restPrefixes: ['/v1/api'] },
   { name: 'service-catalog', subjectRoot: 'catalog', schema: 'catalog', restPrefixes: ['/v1/serviceclass', '/v1/serviceinstance', '/v1/servicebinding', '/broker/v2'] },
 ] as const satisfies readonly ServiceDefinition[];
-
-export type ServiceName = (typeof SERVICES)[number]['name'];

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { transformSync } from '@swc/core';
-import type { Tree } from '@nx/devkit';
-import { createTree } from 'nx/src/generators/testing-utils/create-tree';
+import { formatFiles, type Tree } from '@nx/devkit';
 import { FsTree } from 'nx/src/generators/tree';
 import { SERVICES, type ServiceDefinition } from '@dispatch/contracts';
 import { serviceListProblems, type WorkspaceFiles } from '../../service-lists';
@@ -34,6 +33,10 @@ function tableIn(tree: Tree): readonly ServiceDefinition[] {
   return exports.SERVICES!;
 }
 
+function filesIn(tree: Tree, dir: string): string[] {
+  return tree.children(dir).flatMap((entry) => (tree.isFile(`${dir}/${entry}`) ? [`${dir}/${entry}`] : filesIn(tree, `${dir}/${entry}`)));
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((entry) => {
     const path = `${dir}/${entry}`;
@@ -61,12 +64,15 @@ describe('service generator', () => {
     expect(tree.children('libs/widget-store')).toEqual(expect.arrayContaining(['README.md', 'project.json', 'src']));
   });
 
-  it.each(SERVICES.filter((s) => !['identity-manager', 'function-manager'].includes(s.name)))('wrote the stub $name exactly as it is', (service) => {
+  it.each(SERVICES.filter((s) => !['identity-manager', 'function-manager'].includes(s.name)))('wrote the stub $name exactly as it is', async (service) => {
     const [migration] = readdirSync(join(root, `libs/${service.name}/src/persistence/migrations`));
-    const tree = createTree();
-    writeServiceFiles(tree, serviceFiles(service, Number(migration.split('-')[0])));
-    const generated = tree.listChanges().map((c) => c.path).filter((path) => /^(apps|libs)\//.test(path));
     const onDisk = [...filesUnder(`apps/${service.name}`), ...filesUnder(`libs/${service.name}`)];
+    const tree = workspaceTree();
+    for (const path of onDisk) tree.delete(path);
+    writeServiceFiles(tree, serviceFiles(service, Number(migration.split('-')[0])));
+    // Formatted as the generator formats, with the workspace's own formatter settings.
+    await formatFiles(tree);
+    const generated = [...filesIn(tree, `apps/${service.name}`), ...filesIn(tree, `libs/${service.name}`)];
     expect(generated.sort()).toEqual(onDisk.sort());
     for (const path of generated) expect([path, tree.read(path, 'utf-8')]).toEqual([path, readFileSync(join(root, path), 'utf8')]);
   });
