@@ -1,4 +1,4 @@
-// One SWC configuration for the build and for jest, so tests run the code exactly as it ships.
+// One SWC configuration for the build, jest and tools/require-ts.cjs, so tests and tools run the code exactly as it ships.
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const root = __dirname;
