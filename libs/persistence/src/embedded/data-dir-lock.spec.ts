@@ -102,7 +102,7 @@ describe('acquireDataDirLock', () => {
 
     const reused = await idleProcess();
     try {
-      await takeOver(`${reused.pid}\n1\n`, reused.pid);
+      await takeOver(`${reused.pid}\n1\n`, reused.pid!);
     } finally {
       await ended(reused);
     }
