@@ -12,8 +12,9 @@ const withoutCr = (line: string): string => (line.endsWith('\r') ? line.slice(0,
 
 export interface LineSplitterOptions {
   /**
-   * A line longer than this is handed on in pieces of about this length, so a process writing
-   * megabytes without a newline cannot grow the buffer without bound. Unbounded when absent.
+   * An unfinished line that grows longer than this is handed on as it stands, and what follows it
+   * makes another line: a process writing megabytes without a newline must not grow the buffer
+   * without bound. Unbounded when absent.
    */
   maxLineLength?: number;
   /** Drops lines of white space only (a server's log, where they say nothing). */
