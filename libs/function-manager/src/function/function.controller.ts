@@ -4,9 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@dispatch/contracts';
 import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
 import { z } from 'zod';
-import { createFunctionBody, updateFunctionBody } from '../domain/function-spec';
-import { FunctionsService } from '../domain/functions.service';
-import { isMultipart, readFunctionUpload } from './function-upload';
+import { createFunctionBody, updateFunctionBody } from './function-spec';
+import { FunctionsService } from './function.service';
+import { isMultipart, readFunctionUpload } from './function-upload.dto';
 
 const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();
 

@@ -4,11 +4,14 @@ import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
 import { createLogger } from '@dispatch/platform';
 import { createTestDatabase, startTcpCutter, type TestDatabase } from '@dispatch/testing';
 import { functionConfigSchema } from '../function-config';
-import { Run } from '../persistence/entities/run.entity';
+import { Run } from '../run/run.entity';
 import { FUNCTIONS_SCHEMA } from '../persistence/schema';
 import { LOST_RUN_MESSAGE, OVERDUE_RUN_MESSAGE, RunJanitor } from './run-janitor';
-import { RunRecorder } from './run-recorder';
-import { RunnerLease } from './runner-lease';
+import { RunRecorder } from '../run/run-recorder';
+import { RunRepository } from '../run/run.repository';
+import { RunSweepRepository } from '../run/run-sweep.repository';
+import { RunnerRepository } from '../run/runner.repository';
+import { RunnerLease } from '../run/runner-lease';
 
 const HOUR = 3600_000;
 
@@ -54,7 +57,7 @@ describe('run records', () => {
     });
 
   it('writes many runs at once in few statements, later writes of a run replacing earlier ones', async () => {
-    const recorder = new RunRecorder(ds);
+    const recorder = new RunRecorder(new RunRepository(ds));
     const runs = Array.from({ length: 300 }, (_, i) => runOf({ functionName: `f${i % 3}` }));
     const first = runs[0];
     await Promise.all([...runs.map((r) => recorder.save(r)), recorder.save({ ...first, status: 'FAILED', output: null } as Run)]);
@@ -67,7 +70,7 @@ describe('run records', () => {
 
   it('sends runs saved together as one statement, and splits a batch too large for one', async () => {
     await ds.query(`DELETE FROM "functions"."run"`);
-    const recorder = new RunRecorder(ds);
+    const recorder = new RunRecorder(new RunRepository(ds));
     const query = jest.spyOn(ds, 'query');
     try {
       await Promise.all(Array.from({ length: 200 }, () => recorder.save(runOf({}))));
@@ -86,7 +89,7 @@ describe('run records', () => {
   });
 
   it('stores every field as given, and tells when all saved runs are committed', async () => {
-    const recorder = new RunRecorder(ds);
+    const recorder = new RunRecorder(new RunRepository(ds));
     const created = new Date('2026-11-23T10:00:00.123Z');
     const run = runOf({ input: 'text input', output: [1, { a: null }], error: { type: 'FunctionError', message: 'boom', stack: 'at x' } as Run['error'], secrets: ['db'], createdTime: created, startedTime: null, deadline: new Date('2026-11-23T10:05:00.999Z') });
     void recorder.save(run);
@@ -99,7 +102,7 @@ describe('run records', () => {
 
   it('costs a run PostgreSQL refuses, or one that cannot be serialized, only its own record', async () => {
     await ds.query(`DELETE FROM "functions"."run"`);
-    const recorder = new RunRecorder(ds);
+    const recorder = new RunRecorder(new RunRepository(ds));
     const good = Array.from({ length: 20 }, () => runOf({}));
     const outOfRange = runOf({ memoryMb: 2 ** 40 });
     const unserializable = runOf({ output: { n: BigInt(1) } });
@@ -113,7 +116,7 @@ describe('run records', () => {
   });
 
   it('lets a list wait only for its own org, and writes what is saved while the app stops', async () => {
-    const recorder = new RunRecorder(ds);
+    const recorder = new RunRecorder(new RunRepository(ds));
     const mine = runOf({ org: 'acme' });
     const saved = recorder.save(mine);
     await recorder.committed('other-org');
@@ -133,7 +136,7 @@ describe('run records', () => {
     const viaCutter = createServiceDataSource({ url: url.toString(), ...FUNCTIONS_SCHEMA, poolSize: 2, log });
     await viaCutter.initialize();
     try {
-      const recorder = new RunRecorder(viaCutter);
+      const recorder = new RunRecorder(new RunRepository(viaCutter));
       await recorder.save(runOf({}));
       expect(recorder.storeDown).toBe(false);
 
@@ -161,7 +164,7 @@ describe('run records', () => {
 
   /** A lease of this process that judges others: its own heartbeats have been written for a whole lease. */
   async function judgingLease(config: ReturnType<typeof functionConfigSchema.parse>): Promise<RunnerLease> {
-    const lease = new RunnerLease(ds, config, log);
+    const lease = new RunnerLease(new RunnerRepository(ds), config, log);
     await lease.onModuleInit();
     const until = Date.now() + 10_000;
     while (!lease.judgesOthers && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
@@ -181,11 +184,11 @@ describe('run records', () => {
   it('fails RUNNING runs only of runners that stopped heartbeating, saying they were lost; queued runs and live runners\' runs are kept', async () => {
     await ds.query(`DELETE FROM "functions"."run"`);
     const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000' });
-    const recorder = new RunRecorder(ds);
-    const lease = new RunnerLease(ds, config, log);
+    const recorder = new RunRecorder(new RunRepository(ds));
+    const lease = new RunnerLease(new RunnerRepository(ds), config, log);
     await lease.onModuleInit();
     try {
-      const janitor = new RunJanitor(ds, config, log, lease);
+      const janitor = new RunJanitor(new RunSweepRepository(ds), new RunnerRepository(ds), config, log, lease);
       const [gone, live] = [await runner(60_000), await runner(0)];
       const past = new Date(Date.now() - 60_000);
       const ofGone = runOf({ status: 'RUNNING', finishedTime: null, runnerId: gone });
@@ -224,7 +227,7 @@ describe('run records', () => {
     try {
       const forgotten = await runner(25 * HOUR);
       const recent = await runner(HOUR);
-      await new RunJanitor(ds, config, log, lease).sweep();
+      await new RunJanitor(new RunSweepRepository(ds), new RunnerRepository(ds), config, log, lease).sweep();
       const ids = ((await ds.query(`SELECT "id" FROM "functions"."runner"`)) as { id: string }[]).map((r) => r.id);
       expect(ids).toEqual(expect.arrayContaining([lease.id, recent]));
       expect(ids).not.toContain(forgotten);
@@ -237,7 +240,7 @@ describe('run records', () => {
 
   it('settles RUNNING runs from before runners were recorded by their deadline, and prunes by age and by count per function', async () => {
     await ds.query(`DELETE FROM "functions"."run"`);
-    const recorder = new RunRecorder(ds);
+    const recorder = new RunRecorder(new RunRepository(ds));
     const lost = runOf({ status: 'RUNNING', finishedTime: null, deadline: new Date(Date.now() - 1000) });
     const running = runOf({ status: 'RUNNING', finishedTime: null });
     const old = runOf({ createdTime: new Date(Date.now() - 10 * 24 * HOUR) });
@@ -250,7 +253,7 @@ describe('run records', () => {
     const config = functionConfigSchema.parse({ RUN_RETENTION_DAYS: '7', RUN_RETENTION_PER_FUNCTION: '3', RUN_LEASE_MS: '1000' });
     const lease = await judgingLease(config);
     try {
-      const janitor = new RunJanitor(ds, config, log, lease);
+      const janitor = new RunJanitor(new RunSweepRepository(ds), new RunnerRepository(ds), config, log, lease);
       expect(await janitor.sweep()).toEqual({ lost: 1, pruned: 3 });
     } finally {
       await lease.onApplicationShutdown();

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode, type Principal, RunStatus } from '@dispatch/contracts';
 import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, DispatchError, entityNameSchema, parsePageQuery, ZodPipe } from '@dispatch/platform';
-import { RunsService } from '../run/runs.service';
+import { RunsService } from './run.service';
 
 /** Dispatch's run request: `{input, blocking, secrets?}`. */
 const runBody = z
