@@ -1,18 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { EntityStatus, ErrorCode } from '@dispatch/contracts';
-import { type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
-import { DispatchError, InjectDataSource, InjectOutboxRelay, LOGGER, ReconcileLoop, type ReconcileOutcome } from '@dispatch/platform';
-import { deploymentOf } from '../domain/deployment';
-import { changedEvent, type VersionQueue } from '../domain/functions.service';
+import { DispatchError, LOGGER, ReconcileLoop, type ReconcileOutcome } from '@dispatch/platform';
+import { changedEvent } from '../function/function-changed';
+import type { FunctionRecord } from '../function/function.entity';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
-import { FunctionRecord } from '../persistence/entities/function.entity';
-import { FunctionSource } from '../persistence/entities/function-source.entity';
-import { FunctionVersion, VersionStatus } from '../persistence/entities/function-version.entity';
+import { FunctionStore } from '../persistence/function-store';
 import { FUNCTION_PROVIDER, type FunctionProvider } from '../provider/function-provider';
 import { FunctionCatalog } from '../run/function-catalog';
 import { readArchive, writeLocalImage } from '../source';
+import { deploymentOf } from '../version/deployment';
+import { type FunctionVersion, VersionStatus } from '../version/version.entity';
+import type { VersionQueue } from '../version/version-queue';
 
 /** How often a version being deployed is looked at while the provider makes it ready. */
 export const DEPLOY_POLL_MS = 50;
@@ -32,7 +31,6 @@ const LOOK_FOR_HANDLER_ERROR_AFTER_MS = 1500;
  */
 @Injectable()
 export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly outbox = new OutboxWriter();
   private readonly loop: ReconcileLoop;
   private healTimer?: NodeJS.Timeout;
   private providerRestored!: () => void;
@@ -43,8 +41,7 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
   readonly restored = new Promise<void>((resolve) => (this.providerRestored = resolve));
 
   constructor(
-    @InjectDataSource('functions') private readonly dataSource: DataSource,
-    @InjectOutboxRelay('functions') private readonly relay: OutboxRelay,
+    private readonly store: FunctionStore,
     @Inject(FUNCTION_PROVIDER) private readonly provider: FunctionProvider,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -54,15 +51,7 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
       name: 'function-versions',
       log: logger,
       resyncMs: 10_000,
-      listPending: async () =>
-        (
-          await this.dataSource
-            .getRepository(FunctionVersion)
-            .createQueryBuilder('v')
-            .select('v.id')
-            .where('v.status IN (:...s)', { s: [VersionStatus.CREATING, VersionStatus.RETIRING] })
-            .getMany()
-        ).map((v) => v.id),
+      listPending: () => this.store.versions.pendingIdsAcrossOrgs(),
       reconcile: (id) => this.reconcile(id),
     });
   }
@@ -88,12 +77,12 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
    * `waitMs` for them to be available. Versions the provider has are left alone.
    */
   async restoreServing(waitMs: number): Promise<number> {
-    const serving = await this.dataSource.getRepository(FunctionVersion).findBy({ status: VersionStatus.READY });
+    const serving = await this.store.versions.servingAcrossOrgs();
     if (!serving.length) return 0;
     const present = new Set((await this.provider.list()).map((f) => f.name));
     const missing = serving.filter((v) => !present.has(v.providerName));
     for (const version of missing) {
-      const fn = await this.dataSource.getRepository(FunctionRecord).findOneBy({ id: version.functionId });
+      const fn = await this.store.functions.byId(version.org, version.functionId);
       if (!fn) continue;
       // The image may be gone with the provider (solo's images live beside it): rebuilt from the kept source.
       const image = await this.imageOf(version);
@@ -115,9 +104,9 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
   }
 
   async reconcile(id: string): Promise<ReconcileOutcome> {
-    const version = await this.dataSource.getRepository(FunctionVersion).findOneBy({ id });
+    const version = await this.store.versions.byIdAcrossOrgs(id);
     if (!version) return { done: true };
-    const fn = await this.dataSource.getRepository(FunctionRecord).findOneBy({ id: version.functionId });
+    const fn = await this.store.functions.byId(version.org, version.functionId);
     if (version.status === VersionStatus.RETIRING) return this.retire(version, fn);
     if (version.status !== VersionStatus.CREATING) return { done: true };
     if (!fn || fn.status === EntityStatus.DELETING) return this.markRetiring(version);
@@ -135,7 +124,7 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
         return this.fail(version, fn, (err as Error).message);
       }
       version.image = image;
-      await this.dataSource.getRepository(FunctionVersion).update({ id: version.id }, { image });
+      await this.store.versions.setImage(version.org, version.id, image);
     }
     const status = await this.provider.find(version.providerName);
     if (!status) {
@@ -169,32 +158,31 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
     if (!root) {
       throw new Error('this deployment builds no images from source (FUNCTION_IMAGES_DIR is unset and image-manager is not part of it yet); create the function with an image');
     }
-    const source = await this.dataSource.getRepository(FunctionSource).findOneByOrFail({ digest: version.spec.sourceDigest });
-    return (await writeLocalImage(root, await readArchive(source.archive))).image;
+    const archive = await this.store.sources.archiveOf(version.spec.sourceDigest);
+    return (await writeLocalImage(root, await readArchive(archive))).image;
   }
 
   private async promote(version: FunctionVersion, fn: FunctionRecord): Promise<ReconcileOutcome> {
-    const retired = await this.dataSource.transaction(async (m) => {
-      const current = await m.findOne(FunctionRecord, { where: { id: fn.id }, lock: { mode: 'pessimistic_write' } });
+    const retired = await this.store.transaction(async (tx) => {
+      const current = await tx.functions.lockedById(fn.org, fn.id);
       if (!current || current.status === EntityStatus.DELETING) return [];
       // A newer version already serves: this one arrived late and is not needed.
       if ((current.activeVersion ?? 0) > version.version) {
-        await m.update(FunctionVersion, { id: version.id }, { status: VersionStatus.RETIRING });
+        await tx.versions.setStatus(fn.org, version.id, VersionStatus.RETIRING);
         return [version.id];
       }
-      const previous = current.activeVersion === null ? null : await m.findOneBy(FunctionVersion, { functionId: fn.id, version: current.activeVersion });
-      await m.update(FunctionVersion, { id: version.id }, { status: VersionStatus.READY, reason: [] });
-      if (previous) await m.update(FunctionVersion, { id: previous.id }, { status: VersionStatus.RETIRING });
+      const previous = current.activeVersion === null ? null : await tx.versions.byVersion(fn.org, fn.id, current.activeVersion);
+      await tx.versions.setStatus(fn.org, version.id, VersionStatus.READY, []);
+      if (previous) await tx.versions.setStatus(fn.org, previous.id, VersionStatus.RETIRING);
       current.activeVersion = version.version;
       if (current.latestVersion === version.version) {
         current.status = EntityStatus.READY;
         current.reason = [];
       }
-      await m.save(current);
-      await this.outbox.add(m, 'function.function.changed.v1', changedEvent(current));
+      await tx.functions.save(current);
+      await tx.publishChanged(changedEvent(current));
       return previous ? [previous.id] : [];
     });
-    this.relay.notify();
     this.catalog.forget(fn.org, fn.name);
     this.logger.info({ org: fn.org, function: fn.name, version: version.version }, 'function version serving');
     for (const id of retired) this.loop.enqueue(id);
@@ -203,14 +191,14 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
 
   private async fail(version: FunctionVersion, fn: FunctionRecord, why: string): Promise<ReconcileOutcome> {
     const reason = [`version ${version.version}: ${why}`];
-    await this.dataSource.transaction(async (m) => {
-      await m.update(FunctionVersion, { id: version.id }, { status: VersionStatus.ERROR, reason });
-      const current = await m.findOne(FunctionRecord, { where: { id: fn.id }, lock: { mode: 'pessimistic_write' } });
+    await this.store.transaction(async (tx) => {
+      await tx.versions.setStatus(fn.org, version.id, VersionStatus.ERROR, reason);
+      const current = await tx.functions.lockedById(fn.org, fn.id);
       if (!current || current.status === EntityStatus.DELETING) return;
       // With a version still serving, the function stays READY and says why the new one did not take over.
       current.status = current.activeVersion === null ? EntityStatus.ERROR : EntityStatus.READY;
       current.reason = reason;
-      await m.save(current);
+      await tx.functions.save(current);
     });
     this.catalog.forget(fn.org, fn.name);
     this.logger.warn({ org: fn.org, function: fn.name, version: version.version, reason: why }, 'function version failed');
@@ -219,7 +207,7 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
   }
 
   private async markRetiring(version: FunctionVersion): Promise<ReconcileOutcome> {
-    await this.dataSource.getRepository(FunctionVersion).update({ id: version.id }, { status: VersionStatus.RETIRING });
+    await this.store.versions.setStatus(version.org, version.id, VersionStatus.RETIRING);
     return { requeueAfterMs: 0 };
   }
 
@@ -232,25 +220,19 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
     } catch (err) {
       if (!(err instanceof DispatchError && err.code === ErrorCode.NOT_FOUND)) throw err;
     }
-    await this.dataSource.getRepository(FunctionVersion).update({ id: version.id }, { status: VersionStatus.RETIRED });
+    await this.store.versions.setStatus(version.org, version.id, VersionStatus.RETIRED);
     if (fn && deleting) await this.removeIfGone(fn);
     return { done: true };
   }
 
   /** The last version of a deleted function is off the provider: its rows go. */
   private async removeIfGone(fn: FunctionRecord): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const left = await m
-        .getRepository(FunctionVersion)
-        .createQueryBuilder('v')
-        .where('v.functionId = :id AND v.status IN (:...s)', { id: fn.id, s: [VersionStatus.CREATING, VersionStatus.READY, VersionStatus.RETIRING] })
-        .getCount();
-      if (left) return;
-      await m.delete(FunctionVersion, { functionId: fn.id });
-      await m.delete(FunctionRecord, { id: fn.id });
-      await this.outbox.add(m, 'function.function.changed.v1', { id: fn.id, org: fn.org, name: fn.name, status: 'DELETED', revision: fn.latestVersion + 1 });
+    await this.store.transaction(async (tx) => {
+      if (await tx.versions.countLive(fn.org, fn.id)) return;
+      await tx.versions.removeOfFunction(fn.org, fn.id);
+      await tx.functions.remove(fn.org, fn.id);
+      await tx.publishChanged({ id: fn.id, org: fn.org, name: fn.name, status: 'DELETED', revision: fn.latestVersion + 1 });
     });
-    this.relay.notify();
     this.catalog.forget(fn.org, fn.name);
   }
 }

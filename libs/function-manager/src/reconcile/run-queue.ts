@@ -1,15 +1,15 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DispatchError, LOGGER, PeriodicTask } from '@dispatch/platform';
-import { Deployer } from '../deploy/deployer';
+import { Deployer } from './deployer';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
-import type { ActiveFunction } from './active-function';
-import { ConcurrencyLimiter } from './concurrency-limiter';
-import { FunctionCatalog } from './function-catalog';
-import { type QueuedFunction, QueuedRunsRepository } from './queued-runs.repository';
-import { RunnerLease } from './runner-lease';
-import { runBudgetMs } from './run-budget';
-import { RunFinisher } from './run-finisher';
+import type { ActiveFunction } from '../run/active-function';
+import { ConcurrencyLimiter } from '../run/concurrency-limiter';
+import { FunctionCatalog } from '../run/function-catalog';
+import { type QueuedFunction, QueuedRunsRepository } from '../run/queued-runs.repository';
+import { RunnerLease } from '../run/runner-lease';
+import { runBudgetMs } from '../run/run-budget';
+import { RunFinisher } from '../run/run-finisher';
 
 /**
  * Starts queued async runs as room frees up, function by function: a run waits in the run table
@@ -47,7 +47,7 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.scan = new PeriodicTask(
-      async () => (await this.queued.functionsWithQueuedRuns()).forEach((fn) => this.wake(fn)),
+      async () => (await this.queued.functionsWithQueuedRunsAcrossOrgs()).forEach((fn) => this.wake(fn)),
       config.RUN_QUEUE_SCAN_MS,
       (err) => logger.warn({ err }, 'queued runs could not be looked up; trying again shortly'),
     );

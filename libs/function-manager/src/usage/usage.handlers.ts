@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import type { FunctionUsage } from '@dispatch/contracts';
 import { BusPayload, OnRequest } from '@dispatch/platform';
 import { ConcurrencyLimiter } from '../run/concurrency-limiter';
-import { UsageMeter } from '../usage/usage-meter';
+import { UsageMeter } from './usage-meter';
 
 /** Answers identity-manager's usage report for an org. */
 @Controller()

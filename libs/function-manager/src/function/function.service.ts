@@ -1,26 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { EntityStatus, ErrorCode, type Page } from '@dispatch/contracts';
-import { isUniqueViolation, type OutboxRelay, OutboxWriter } from '@dispatch/persistence';
-import { DispatchError, InjectDataSource, InjectOutboxRelay, mapPage, toPage, type PageRequest } from '@dispatch/platform';
-import { FunctionRecord } from '../persistence/entities/function.entity';
-import { FunctionSource } from '../persistence/entities/function-source.entity';
-import { FunctionVersion, VersionStatus } from '../persistence/entities/function-version.entity';
+import { isUniqueViolation } from '@dispatch/persistence';
+import { DispatchError, mapPage, toPage, type PageRequest } from '@dispatch/platform';
+import { type FunctionRepositories, FunctionStore, type FunctionTransaction } from '../persistence/function-store';
 import { ConcurrencyLimiter } from '../run/concurrency-limiter';
 import { FunctionCatalog } from '../run/function-catalog';
 import { ServiceBindingInjector } from '../run/service-binding-injector';
 import { checkHandler, packTree, readArchive, type SourceTree, treeDigest } from '../source';
-import { providerNameOf } from './deployment';
+import { providerNameOf } from '../version/deployment';
+import { VersionStatus } from '../version/version.entity';
+import { VERSION_QUEUE, type VersionQueue } from '../version/version-queue';
+import { type VersionView, versionViewOf } from '../version/version-view';
+import { changedEvent } from './function-changed';
+import type { FunctionRecord, FunctionSpec } from './function.entity';
 import { functionNotFound } from './function-not-found';
-import { type CreateFunctionBody, type FunctionSpec, mergeSpec, type SpecChanges, type UpdateFunctionBody } from './function-spec';
-import { type FunctionView, functionViewOf, type VersionView, versionViewOf } from './function-view';
+import { type CreateFunctionBody, mergeSpec, type SpecChanges, type UpdateFunctionBody } from './function-spec';
+import { type FunctionView, functionViewOf } from './function-view';
 import { compileSchema } from './json-schemas';
-
-/** Called with the id of every version that has work to do (the deployer's reconcile loop). */
-export const VERSION_QUEUE = Symbol.for('dispatch.function-version-queue');
-export interface VersionQueue {
-  enqueue(versionId: string): void;
-}
 
 /**
  * Functions and their versions. Every change of what runs makes a new version, deployed beside
@@ -30,11 +26,8 @@ export interface VersionQueue {
  */
 @Injectable()
 export class FunctionsService {
-  private readonly outbox = new OutboxWriter();
-
   constructor(
-    @InjectDataSource('functions') private readonly dataSource: DataSource,
-    @InjectOutboxRelay('functions') private readonly relay: OutboxRelay,
+    private readonly store: FunctionStore,
     @Inject(VERSION_QUEUE) private readonly versions: VersionQueue,
     private readonly catalog: FunctionCatalog,
     private readonly limiter: ConcurrencyLimiter,
@@ -43,18 +36,18 @@ export class FunctionsService {
 
   async create(org: string, body: CreateFunctionBody, uploaded?: SourceTree): Promise<FunctionView> {
     const { maxFunctions } = await this.limiter.quotasOf(org);
-    const count = await this.dataSource.getRepository(FunctionRecord).countBy({ org });
+    const count = await this.store.functions.count(org);
     if (count >= maxFunctions) {
       throw new DispatchError(ErrorCode.QUOTA_EXCEEDED, `the org has ${count} functions, its quota (maxFunctions ${maxFunctions}); delete some or ask a platform admin to raise it`);
     }
     const source = await this.sourceOf(body, uploaded);
     const spec = await this.checkedSpec(undefined, body, source);
-    const record = await this.transaction(async (m, deploy) => {
-      if (source) await this.keepSource(m, source.digest, source.archive);
-      const fn = await m.save(
-        m.create(FunctionRecord, { org, name: body.name, spec, tags: body.tags, status: EntityStatus.CREATING, activeVersion: null, latestVersion: 1 }),
+    const record = await this.transaction(async (tx, deploy) => {
+      if (source) await tx.sources.keep(source.digest, source.archive);
+      const fn = await tx.functions.save(
+        tx.functions.build({ org, name: body.name, spec, tags: body.tags, status: EntityStatus.CREATING, activeVersion: null, latestVersion: 1 }),
       );
-      deploy.push(await this.addVersion(m, fn, 1, spec));
+      deploy.push(await this.addVersion(tx, fn, 1, spec));
       return fn;
     }, body.name);
     return functionViewOf(record);
@@ -63,51 +56,50 @@ export class FunctionsService {
   async update(org: string, name: string, body: UpdateFunctionBody, uploaded?: SourceTree): Promise<FunctionView> {
     const source = await this.sourceOf(body, uploaded);
     const { source: _source, tags, ...changes } = body;
-    const record = await this.transaction(async (m, deploy) => {
-      const fn = await this.locked(m, org, name);
-      const spec = await this.checkedSpec(fn.spec, changes, source, m);
+    const record = await this.transaction(async (tx, deploy) => {
+      const fn = await this.locked(tx, org, name);
+      const spec = await this.checkedSpec(fn.spec, changes, source, tx);
       if (tags) fn.tags = tags;
       // A change of tags alone deploys nothing.
       if (Object.keys(changes).length || source) {
-        if (source) await this.keepSource(m, source.digest, source.archive);
+        if (source) await tx.sources.keep(source.digest, source.archive);
         fn.spec = spec;
         fn.latestVersion += 1;
         fn.status = fn.activeVersion === null ? EntityStatus.CREATING : EntityStatus.UPDATING;
-        deploy.push(await this.addVersion(m, fn, fn.latestVersion, spec));
+        deploy.push(await this.addVersion(tx, fn, fn.latestVersion, spec));
       }
-      return m.save(fn);
+      return tx.functions.save(fn);
     });
     return functionViewOf(record);
   }
 
   /** Deploys an earlier version's spec (and source) again, as a new version. */
   async rollback(org: string, name: string, version: number): Promise<FunctionView> {
-    const record = await this.transaction(async (m, deploy) => {
-      const fn = await this.locked(m, org, name);
-      const earlier = await m.findOneBy(FunctionVersion, { functionId: fn.id, version });
+    const record = await this.transaction(async (tx, deploy) => {
+      const fn = await this.locked(tx, org, name);
+      const earlier = await tx.versions.byVersion(org, fn.id, version);
       if (!earlier) throw new DispatchError(ErrorCode.NOT_FOUND, `function "${name}" has no version ${version}; list them with GET /v1/function/${name}/versions`);
       fn.spec = earlier.spec;
       fn.latestVersion += 1;
       fn.status = fn.activeVersion === null ? EntityStatus.CREATING : EntityStatus.UPDATING;
-      deploy.push(await this.addVersion(m, fn, fn.latestVersion, earlier.spec));
-      return m.save(fn);
+      deploy.push(await this.addVersion(tx, fn, fn.latestVersion, earlier.spec));
+      return tx.functions.save(fn);
     });
     return functionViewOf(record);
   }
 
   /** Marks the function DELETING; the deployer removes its versions from the provider, then the rows. */
   async delete(org: string, name: string): Promise<FunctionView> {
-    const record = await this.transaction(async (m, retire) => {
-      const fn = await this.locked(m, org, name);
+    const record = await this.transaction(async (tx, retire) => {
+      const fn = await this.locked(tx, org, name);
       fn.status = EntityStatus.DELETING;
-      const live = await m.find(FunctionVersion, { where: { functionId: fn.id } });
+      const live = await tx.versions.ofFunction(org, fn.id);
       for (const v of live) {
         if (v.status === VersionStatus.RETIRED) continue;
-        v.status = VersionStatus.RETIRING;
-        await m.save(v);
+        await tx.versions.setStatus(org, v.id, VersionStatus.RETIRING);
       }
-      await this.outbox.add(m, 'function.function.changed.v1', changedEvent(fn));
-      const saved = await m.save(fn);
+      await tx.publishChanged(changedEvent(fn));
+      const saved = await tx.functions.save(fn);
       retire.push(...live.map((v) => v.id));
       return saved;
     });
@@ -119,11 +111,7 @@ export class FunctionsService {
   }
 
   async list(org: string, page: PageRequest): Promise<Page<FunctionView>> {
-    const rows = await this.dataSource.getRepository(FunctionRecord).find({
-      where: page.after === undefined ? { org } : { org, name: MoreThan(page.after) },
-      order: { name: 'ASC' },
-      take: page.limit + 1,
-    });
+    const rows = await this.store.functions.page(org, page.after, page.limit);
     return mapPage(toPage(rows, page.limit, (r) => r.name), functionViewOf);
   }
 
@@ -132,20 +120,18 @@ export class FunctionsService {
     const fn = await this.find(org, name);
     const before = page.after === undefined ? undefined : Number(page.after);
     if (before !== undefined && !Number.isInteger(before)) throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
-    const q = this.dataSource.getRepository(FunctionVersion).createQueryBuilder('v').where('v.functionId = :id', { id: fn.id });
-    if (before !== undefined) q.andWhere('v.version < :before', { before });
-    const rows = await q.orderBy('v.version', 'DESC').take(page.limit + 1).getMany();
+    const rows = await this.store.versions.page(org, fn.id, before, page.limit);
     return mapPage(toPage(rows, page.limit, (v) => String(v.version)), versionViewOf);
   }
 
   private async find(org: string, name: string): Promise<FunctionRecord> {
-    const fn = await this.dataSource.getRepository(FunctionRecord).findOneBy({ org, name });
+    const fn = await this.store.functions.byName(org, name);
     if (!fn) throw functionNotFound(name);
     return fn;
   }
 
-  private async locked(m: EntityManager, org: string, name: string): Promise<FunctionRecord> {
-    const fn = await m.findOne(FunctionRecord, { where: { org, name }, lock: { mode: 'pessimistic_write' } });
+  private async locked(tx: FunctionTransaction, org: string, name: string): Promise<FunctionRecord> {
+    const fn = await tx.functions.lockedByName(org, name);
     if (!fn) throw functionNotFound(name);
     if (fn.status === EntityStatus.DELETING) throw new DispatchError(ErrorCode.NOT_READY, `function "${name}" is being deleted`);
     return fn;
@@ -163,14 +149,14 @@ export class FunctionsService {
     base: FunctionSpec | undefined,
     changes: SpecChanges,
     source: { tree: SourceTree; digest: string } | undefined,
-    m?: EntityManager,
+    tx?: FunctionRepositories,
   ): Promise<FunctionSpec> {
     const merged = mergeSpec(base, changes, source?.digest);
     if ('problems' in merged) throw new DispatchError(ErrorCode.VALIDATION_FAILED, `invalid function: ${merged.problems.join('; ')}`, { problems: merged.problems });
     const spec = merged.spec;
     if (spec.runtime && spec.sourceDigest && (source || changes.handler !== undefined || changes.runtime !== undefined)) {
       // The handler is checked against the source it will run with: the new upload, else the kept one.
-      const tree = source?.tree ?? (await this.keptTree(m ?? this.dataSource.manager, spec.sourceDigest));
+      const tree = source?.tree ?? (await readArchive(await (tx ?? this.store).sources.archiveOf(spec.sourceDigest)));
       checkHandler(tree, spec.runtime, spec.handler);
     }
     if (spec.inputSchema) compileSchema('inputSchema', spec.inputSchema);
@@ -179,44 +165,27 @@ export class FunctionsService {
     return spec;
   }
 
-  private async keptTree(m: EntityManager, digest: string): Promise<SourceTree> {
-    const kept = await m.findOneByOrFail(FunctionSource, { digest });
-    return readArchive(kept.archive);
-  }
-
-  private async keepSource(m: EntityManager, digest: string, archive: Buffer): Promise<void> {
-    await m.createQueryBuilder().insert().into(FunctionSource).values({ digest, archive }).orIgnore().execute();
-  }
-
   /** Returns the new version's id, for the deployer once the transaction commits. */
-  private async addVersion(m: EntityManager, fn: FunctionRecord, version: number, spec: FunctionSpec): Promise<string> {
-    const saved = await m.save(
-      m.create(FunctionVersion, { functionId: fn.id, org: fn.org, version, spec, providerName: providerNameOf(fn.name, fn.id, version), image: null, status: VersionStatus.CREATING, reason: [] }),
-    );
-    await this.outbox.add(m, 'function.function.changed.v1', changedEvent(fn));
+  private async addVersion(tx: FunctionTransaction, fn: FunctionRecord, version: number, spec: FunctionSpec): Promise<string> {
+    const saved = await tx.versions.add({ functionId: fn.id, org: fn.org, version, spec, providerName: providerNameOf(fn.name, fn.id, version), image: null, status: VersionStatus.CREATING, reason: [] });
+    await tx.publishChanged(changedEvent(fn));
     return saved.id;
   }
 
   /** Runs `work` in a transaction; the version ids it collects go to the deployer once it has committed. */
-  private async transaction<T extends FunctionRecord>(work: (m: EntityManager, versionIds: string[]) => Promise<T>, name?: string): Promise<T> {
+  private async transaction<T extends FunctionRecord>(work: (tx: FunctionTransaction, versionIds: string[]) => Promise<T>, name?: string): Promise<T> {
     const queued: string[] = [];
     let result: T;
     try {
-      result = await this.dataSource.transaction((m) => work(m, queued));
+      result = await this.store.transaction((tx) => work(tx, queued));
     } catch (err) {
       if (name && isUniqueViolation(err)) {
         throw new DispatchError(ErrorCode.NAME_CONFLICT, `function "${name}" already exists in this org; update it with PUT /v1/function/${name} or choose another name`);
       }
       throw err;
     }
-    this.relay.notify();
     this.catalog.forget(result.org, result.name);
     for (const id of queued) this.versions.enqueue(id);
     return result;
   }
-}
-
-/** The `function.function.changed.v1` fact of a function as it now is. */
-export function changedEvent(fn: FunctionRecord) {
-  return { id: fn.id, org: fn.org, name: fn.name, status: fn.status, revision: fn.latestVersion };
 }

@@ -3,17 +3,15 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@dispatch/contracts';
 import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
-import { z } from 'zod';
-import { createFunctionBody, updateFunctionBody } from '../domain/function-spec';
-import { FunctionsService } from '../domain/functions.service';
-import { isMultipart, readFunctionUpload } from './function-upload';
-
-const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();
+import { rollbackBody, type RollbackBody } from './function.dto';
+import { createFunctionBody, updateFunctionBody } from './function-spec';
+import { FunctionsService } from './function.service';
+import { isMultipart, readFunctionUpload } from './function-upload.dto';
 
 /**
  * `/v1/function`: functions of the caller's org. A create or an update answers at once with the
  * function CREATING or UPDATING; it is READY once its new version serves (poll GET). Bodies are
- * JSON (source as base64, within the JSON body limit) or multipart/form-data (see function-upload.ts).
+ * JSON (source as base64, within the JSON body limit) or multipart/form-data (see function-upload.dto.ts).
  */
 @ApiTags('functions')
 @Controller('v1/function')
@@ -67,7 +65,7 @@ export class FunctionsController {
   @Post(':name/rollback')
   @Authorize('function', 'update')
   @ApiZodBody(rollbackBody)
-  rollback(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(rollbackBody)) body: z.infer<typeof rollbackBody>) {
+  rollback(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(rollbackBody)) body: RollbackBody) {
     return this.functions.rollback(p.org, name, body.version);
   }
 }

@@ -1,6 +1,6 @@
 import { isValidName } from '@dispatch/contracts';
 import { deploymentOf, providerNameOf } from './deployment';
-import { mergeSpec } from './function-spec';
+import { mergeSpec } from '../function/function-spec';
 
 describe('deployment of a version', () => {
   it('names each version apart, as a DNS-1123 label even for the longest function names', () => {

@@ -7,7 +7,7 @@ import {
   OPENFAAS_LABEL_SCALE_MIN,
   type OpenFaasFunctionDeployment,
 } from '@dispatch/contracts';
-import type { FunctionSpec } from './function-spec';
+import type { FunctionSpec } from '../function/function.entity';
 
 /**
  * The provider's name of one version of a function: unique per function id and version, readable

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-import type { FunctionSpec } from '../../domain/function-spec';
+import type { FunctionSpec } from '../function/function.entity';
 
 /** Where a version is in its life: deployed and serving, retired after a newer one took over, or failed. */
 export const VersionStatus = {

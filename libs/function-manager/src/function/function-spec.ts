@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { FUNCTION_RUNTIMES, type FunctionRuntime } from '@dispatch/contracts';
+import { FUNCTION_RUNTIMES } from '@dispatch/contracts';
 import { entityNameSchema, tagsSchema } from '@dispatch/platform';
+import type { FunctionSpec } from './function.entity';
 
 /**
  * What a function runs and how. Limits, quoted by the 400 messages:
@@ -23,26 +24,6 @@ export const FUNCTION_LIMITS = {
   schemaBytes: 64 * 1024,
   names: 32,
 } as const;
-
-/** The spec a version is deployed from; stored with every version, so a rollback restores it whole. */
-export interface FunctionSpec {
-  runtime: FunctionRuntime | null;
-  /** A prebuilt image to run instead of source (cluster mode, or a runtime's own image). */
-  image: string | null;
-  handler: string;
-  /** Digest of the source tree (function_source), when the function is built from source. */
-  sourceDigest: string | null;
-  inputSchema: Record<string, unknown> | null;
-  outputSchema: Record<string, unknown> | null;
-  secrets: string[];
-  services: string[];
-  env: Record<string, string>;
-  timeoutSeconds: number;
-  memoryMb: number;
-  maxConcurrency: number;
-  minReplicas: number;
-  maxReplicas: number;
-}
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { baseConfigSchema, createHttpApp, createLogger, loadConfig, PlatformModule } from '@dispatch/platform';
 import { SOURCE_ARCHIVE_MAX_BYTES, SOURCE_FILE_MAX_BYTES, SOURCE_MAX_FILES } from '../source';
-import { readFunctionUpload } from './function-upload';
+import { readFunctionUpload } from './function-upload.dto';
 
 @Controller('upload')
 class UploadController {

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type { RunRequestedEvent } from '@dispatch/contracts';
 import { BusPayload, OnEvent } from '@dispatch/platform';
-import { RunQueue } from '../run/run-queue';
+import { RunQueue } from '../reconcile/run-queue';
 
 /** Another service queued a run: its function's queue is looked at. The run table, not this event, holds the run. */
 @Controller()
