@@ -26,14 +26,14 @@ export default [
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
             // type:testing holds test helpers; only *.spec.ts / *.int-spec.ts files import it.
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:util', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:testing'] },
             // Runtime shims run inside functions' processes and containers: they stand alone.
             { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
             // Embedded substitutes of solo mode (faas-local, gateway-local); features import them only in tests.
             { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:runtime', 'type:client', 'type:testing'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
             {
               sourceTag: 'type:feature',
               onlyDependOnLibsWithTags: ['type:data', 'type:util', 'type:client', 'type:provider', 'type:contracts', 'type:testing'],

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readProcStat } from '@dispatch/util';
 
 /** Linux counts process CPU time in clock ticks of 10 ms (USER_HZ is 100 on every Linux ABI). */
 const MS_PER_TICK = 10;
@@ -23,19 +24,10 @@ interface Stat {
 }
 
 function statOf(pid: string): Stat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined; // exited while we listed
-  }
-  // The command name is in parentheses and may itself hold spaces or parentheses.
-  const close = text.lastIndexOf(')');
-  const name = text.slice(text.indexOf('(') + 1, close);
-  const fields = text.slice(close + 2).split(' ');
-  // After the name: state, ppid, …; utime, stime, cutime and cstime are fields 14 to 17 of stat(5).
-  const ticks = (i: number) => Number(fields[i]);
-  return { pid: Number(pid), ppid: Number(fields[1]), name, cpuMs: (ticks(11) + ticks(12)) * MS_PER_TICK, reapedMs: (ticks(13) + ticks(14)) * MS_PER_TICK };
+  const stat = readProcStat(pid);
+  if (!stat) return undefined; // exited while we listed
+  const { ppid, comm: name, utime, stime, cutime, cstime } = stat;
+  return { pid: Number(pid), ppid, name, cpuMs: (utime + stime) * MS_PER_TICK, reapedMs: (cutime + cstime) * MS_PER_TICK };
 }
 
 /**

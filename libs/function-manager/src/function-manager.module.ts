@@ -3,30 +3,35 @@ import type { Agent } from 'node:http';
 import type { Logger } from 'pino';
 import { OpenFaasClient } from '@dispatch/openfaas-client';
 import { LOGGER, StoreModule } from '@dispatch/platform';
-import { FunctionsController } from './api/functions.controller';
-import { RunsController } from './api/runs.controller';
-import { RunRequestedHandler } from './bus/run-requested.handler';
-import { UsageHandler } from './bus/usage.handler';
-import { Deployer } from './deploy/deployer';
-import { FunctionsService, VERSION_QUEUE } from './domain/functions.service';
+import { FunctionsController } from './function/function.controller';
+import { FunctionsService } from './function/function.service';
 import { FUNCTION_CONFIG, type FunctionConfig } from './function-config';
+import { FunctionStore } from './persistence/function-store';
 import { FUNCTIONS_SCHEMA } from './persistence/schema';
 import { FUNCTION_PROVIDER } from './provider/function-provider';
 import { OpenFaasProvider } from './provider/openfaas-provider';
+import { Deployer } from './reconcile/deployer';
+import { RunJanitor } from './reconcile/run-janitor';
+import { RunQueue } from './reconcile/run-queue';
 import { ConcurrencyLimiter } from './run/concurrency-limiter';
 import { FunctionCatalog } from './run/function-catalog';
+import { QueuedRunsRepository } from './run/queued-runs.repository';
+import { RunRequestedHandler } from './run/run.handlers';
+import { RunsController } from './run/run.controller';
+import { RunRepository } from './run/run.repository';
+import { RunsService } from './run/run.service';
 import { RunExecutor } from './run/run-executor';
 import { RunFinisher } from './run/run-finisher';
-import { RunJanitor } from './run/run-janitor';
-import { QueuedRunsRepository } from './run/queued-runs.repository';
 import { RunMetrics } from './run/run-metrics';
-import { RunQueue } from './run/run-queue';
 import { RunRecorder } from './run/run-recorder';
-import { RunRepository } from './run/run.repository';
-import { RunsService } from './run/runs.service';
+import { RunSweepRepository } from './run/run-sweep.repository';
 import { RunnerLease } from './run/runner-lease';
+import { RunnerRepository } from './run/runner.repository';
 import { ServiceBindingInjector } from './run/service-binding-injector';
+import { UsageHandler } from './usage/usage.handlers';
+import { UsageRepository } from './usage/usage.repository';
 import { UsageMeter } from './usage/usage-meter';
+import { VERSION_QUEUE } from './version/version-queue';
 
 /**
  * function-manager (DESIGN §3): functions and their versions, runs, usage. It reaches
@@ -64,6 +69,12 @@ export class FunctionManagerModule implements OnApplicationShutdown {
               }),
             ),
         },
+        FunctionStore,
+        RunRepository,
+        QueuedRunsRepository,
+        RunSweepRepository,
+        RunnerRepository,
+        UsageRepository,
         Deployer,
         { provide: VERSION_QUEUE, useExisting: Deployer },
         FunctionsService,
@@ -71,13 +82,11 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         RunExecutor,
         RunFinisher,
         RunRecorder,
-        RunRepository,
         RunMetrics,
         RunsService,
         RunJanitor,
         RunnerLease,
         RunQueue,
-        QueuedRunsRepository,
         ConcurrencyLimiter,
         ServiceBindingInjector,
         UsageMeter,

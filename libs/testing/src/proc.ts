@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { hasEnded, readProcStat } from '@dispatch/util';
 
 /** A live process as /proc shows it to its owner. */
 export interface ProcInfo {
@@ -18,9 +19,8 @@ export function findProcesses(match: (process: ProcInfo) => boolean): ProcInfo[]
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z' || state === 'X') continue;
+      const stat = readProcStat(name);
+      if (!stat || hasEnded(stat)) continue;
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
       let cwd = '';
       try {
@@ -39,10 +39,6 @@ export function findProcesses(match: (process: ProcInfo) => boolean): ProcInfo[]
 
 /** Whether `pid` is a live process: it exists and is not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
+  const stat = readProcStat(pid);
+  return stat !== undefined && !hasEnded(stat);
 }

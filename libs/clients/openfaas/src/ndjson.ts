@@ -1,4 +1,5 @@
 import type { OpenFaasLogEntry } from '@dispatch/contracts';
+import { splitLines } from '@dispatch/util';
 
 export class NdjsonError extends Error {}
 
@@ -10,21 +11,28 @@ export class NdjsonError extends Error {}
  * Blank lines (keep-alive newlines) are skipped.
  */
 export function parseLogNdjson(text: string): OpenFaasLogEntry[] {
+  const { lines, rest } = splitLines(text);
   const entries: OpenFaasLogEntry[] = [];
-  const lines = text.split('\n');
-  const last = lines.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      if (i === last) break; // the cut-off tail of a stream
-      throw new NdjsonError(`line ${i + 1} is not JSON`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NdjsonError(`line ${i + 1} is not a JSON object`);
-    entries.push(value as OpenFaasLogEntry);
-  }
+  lines.forEach((line, i) => {
+    const entry = parseLine(line, i + 1, false);
+    if (entry) entries.push(entry);
+  });
+  const last = parseLine(rest, lines.length + 1, true);
+  if (last) entries.push(last);
   return entries;
+}
+
+/** One line's entry; undefined for a blank line, or a last line cut off mid-object. */
+function parseLine(text: string, number: number, last: boolean): OpenFaasLogEntry | undefined {
+  const line = text.trim();
+  if (!line) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    if (last) return undefined;
+    throw new NdjsonError(`line ${number} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NdjsonError(`line ${number} is not a JSON object`);
+  return value as OpenFaasLogEntry;
 }

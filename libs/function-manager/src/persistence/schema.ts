@@ -1,10 +1,10 @@
 import { OutboxRecord, serviceSchema } from '@dispatch/persistence';
-import { FunctionRecord } from './entities/function.entity';
-import { FunctionSource } from './entities/function-source.entity';
-import { FunctionVersion } from './entities/function-version.entity';
-import { Run } from './entities/run.entity';
-import { Runner } from './entities/runner.entity';
-import { UsageRecord } from './entities/usage.entity';
+import { FunctionRecord } from '../function/function.entity';
+import { FunctionSource } from '../source/function-source.entity';
+import { FunctionVersion } from '../version/version.entity';
+import { Run } from '../run/run.entity';
+import { Runner } from '../run/runner.entity';
+import { UsageRecord } from '../usage/usage.entity';
 import { FunctionManagerInit1763900000001 } from './migrations/1763900000001-init';
 import { FunctionsAndRuns1795435976402 } from './migrations/1795435976402-functions-and-runs';
 import { PartialUnfinishedRunIndex1795444607394 } from './migrations/1795444607394-partial-unfinished-run-index';

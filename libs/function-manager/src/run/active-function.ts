@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import type { EntityStatus } from '@dispatch/contracts';
-import type { FunctionSpec } from '../domain/function-spec';
+import type { FunctionSpec } from '../function/function.entity';
 
 /** A function as a run needs it: the version serving now, with its schemas compiled once. */
 export interface ActiveFunction {

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { InjectDataSource, TtlCache } from '@dispatch/platform';
-import { functionNotFound } from '../domain/function-not-found';
-import { compileSchema } from '../domain/json-schemas';
-import { FunctionRecord } from '../persistence/entities/function.entity';
-import { FunctionVersion } from '../persistence/entities/function-version.entity';
+import { TtlCache } from '@dispatch/platform';
+import { functionNotFound } from '../function/function-not-found';
+import { compileSchema } from '../function/json-schemas';
+import { FunctionStore } from '../persistence/function-store';
 import type { ActiveFunction } from './active-function';
 
 /** How long another replica's change may take to be seen here when its event is missed. */
@@ -20,7 +18,7 @@ export const CATALOG_TTL_MS = 2000;
 export class FunctionCatalog {
   private readonly entries = new TtlCache<ActiveFunction>();
 
-  constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
+  constructor(private readonly store: FunctionStore) {}
 
   async get(org: string, name: string): Promise<ActiveFunction> {
     const key = `${org}/${name}`;
@@ -36,10 +34,9 @@ export class FunctionCatalog {
   }
 
   private async load(org: string, name: string): Promise<ActiveFunction> {
-    const record = await this.dataSource.getRepository(FunctionRecord).findOneBy({ org, name });
+    const record = await this.store.functions.byName(org, name);
     if (!record) throw functionNotFound(name);
-    const version =
-      record.activeVersion === null ? null : await this.dataSource.getRepository(FunctionVersion).findOneBy({ functionId: record.id, version: record.activeVersion });
+    const version = record.activeVersion === null ? null : await this.store.versions.byVersion(org, record.id, record.activeVersion);
     const spec = version?.spec ?? record.spec;
     return {
       id: record.id,

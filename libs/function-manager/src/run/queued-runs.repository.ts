@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type DataSource, In } from 'typeorm';
 import { InjectDataSource } from '@dispatch/platform';
-import { Run } from '../persistence/entities/run.entity';
+import { Run } from './run.entity';
 
 /** A function that has queued runs. */
 export interface QueuedFunction {
@@ -18,7 +18,8 @@ export interface QueuedFunction {
 export class QueuedRunsRepository {
   constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
 
-  async functionsWithQueuedRuns(): Promise<QueuedFunction[]> {
+  /** Across every org: the scan that finds runs no process was woken for. */
+  async functionsWithQueuedRunsAcrossOrgs(): Promise<QueuedFunction[]> {
     const rows = (await this.dataSource.query(`SELECT DISTINCT "org", "function_name" FROM "functions"."run" WHERE "status" = 'INITIALIZED'`)) as Array<{ org: string; function_name: string }>;
     return rows.map((r) => ({ org: r.org, functionName: r.function_name }));
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { RunOutcome } from '../domain/run-outcome';
-import type { Run } from '../persistence/entities/run.entity';
+import type { RunOutcome } from './run-outcome';
+import type { Run } from './run.entity';
 import { UsageMeter } from '../usage/usage-meter';
 import type { ActiveFunction } from './active-function';
 import { RunExecutor } from './run-executor';

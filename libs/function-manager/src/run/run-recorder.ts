@@ -1,11 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { isStatementRefused, isStoreUnavailable } from '@dispatch/persistence';
-import { InjectDataSource } from '@dispatch/platform';
-import { storableJsonText } from '../domain/storable-json';
-import { Run } from '../persistence/entities/run.entity';
+import type { Run } from './run.entity';
+import { RunRepository } from './run.repository';
 
 /** How long a blocking run may go unrecorded: past it, its RUNNING record is written so it is visible. */
 export const RECORD_RUNNING_AFTER_MS = 1000;
@@ -41,8 +38,7 @@ interface Pending {
 /**
  * Writes run records with group commit: the runs saved within WRITE_DELAY_MS, and whatever is
  * saved while a write is under way, go into one upsert, so recording never becomes the bottleneck
- * of blocking runs. The rows travel as one JSON parameter (`jsonb_to_recordset`): the statement's
- * text never changes and no run costs 18 parameters to encode. Later writes of one run replace
+ * of blocking runs. Later writes of one run replace
  * earlier ones still waiting; `save` resolves once the record is committed, and until then
  * `pending` serves it to this process's readers. A statement that fails is split and sent again,
  * so one run that PostgreSQL refuses costs only its own record. A statement the database cannot
@@ -57,15 +53,13 @@ export class RunRecorder implements OnApplicationShutdown {
   private writing: Promise<void> | undefined;
   /** The statement under way, if any. */
   private batchWrite: Promise<Pending[]> | undefined;
-  private upsert: string | undefined;
-  private columnList: ColumnMetadata[] | undefined;
   /** Set by shutdown: what is saved from then on is written at once. */
   private closing = false;
   private readonly runningTimers = new Map<string, NodeJS.Timeout>();
   /** Since when writes have failed because the database does not answer; unset while they succeed. */
   private downSince?: number;
 
-  constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
+  constructor(private readonly runs: RunRepository) {}
 
   save(run: Run): Promise<void> {
     this.cancelRunningRecord(run.id);
@@ -169,7 +163,7 @@ export class RunRecorder implements OnApplicationShutdown {
     let chars = 0;
     for (const p of this.waiting.values()) {
       try {
-        p.row ??= this.rowOf(p.run);
+        p.row ??= this.runs.rowOf(p.run);
       } catch (err) {
         this.waiting.delete(p.run.id);
         for (const d of p.done) d.reject(err);
@@ -188,7 +182,7 @@ export class RunRecorder implements OnApplicationShutdown {
    */
   private async writeSplitting(batch: Pending[]): Promise<Pending[]> {
     try {
-      await this.write(batch.map((p) => p.row as string));
+      await this.runs.upsertRows(batch.map((p) => p.row as string));
       for (const p of batch) for (const d of p.done) d.resolve();
       return [];
     } catch (err) {
@@ -217,39 +211,5 @@ export class RunRecorder implements OnApplicationShutdown {
   /** Stopping, and the database has not answered for long: the records still held are given up (their runs were answered). */
   private givingUp(): boolean {
     return this.closing && this.downSince !== undefined && Date.now() - this.downSince > RETRY_WHILE_STOPPING_MS;
-  }
-
-  /**
-   * One run as a JSON object keyed by column name; dates become ISO text, which PostgreSQL reads
-   * back exactly. jsonb cannot hold U+0000, which a function may well print: it is stored as U+FFFD.
-   */
-  private rowOf(run: Run): string {
-    const row: Record<string, unknown> = {};
-    for (const c of this.columns()) row[c.databaseName] = c.getEntityValue(run);
-    return storableJsonText(JSON.stringify(row));
-  }
-
-  private columns(): ColumnMetadata[] {
-    this.columnList ??= this.dataSource.getMetadata(Run).columns;
-    return this.columnList;
-  }
-
-  private async write(rows: string[]): Promise<void> {
-    this.upsert ??= this.upsertStatement();
-    await this.dataSource.query(this.upsert, [`[${rows.join(',')}]`]);
-  }
-
-  /** Built from the entity's metadata, so a column added to Run is recorded without touching this. */
-  private upsertStatement(): string {
-    const meta = this.dataSource.getMetadata(Run);
-    const q = (name: string) => `"${name}"`;
-    const names = this.columns().map((c) => q(c.databaseName));
-    const types = this.columns().map((c) => `${q(c.databaseName)} ${this.dataSource.driver.normalizeType(c)}`);
-    const updated = this.columns().filter((c) => !c.isPrimary && c.propertyName !== 'createdTime').map((c) => `${q(c.databaseName)} = EXCLUDED.${q(c.databaseName)}`);
-    return (
-      `INSERT INTO ${q(meta.schema as string)}.${q(meta.tableName)} (${names.join(', ')}) ` +
-      `SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${types.join(', ')}) ` +
-      `ON CONFLICT ("id") DO UPDATE SET ${updated.join(', ')}`
-    );
   }
 }

@@ -1,5 +1,5 @@
 import type { FunctionLogs, RunError, RunStatus } from '@dispatch/contracts';
-import type { Run, RunTrigger } from '../persistence/entities/run.entity';
+import type { Run, RunTrigger } from './run.entity';
 
 /** A run as the API answers it (Dispatch's run shape, with typed errors and logs). */
 export interface RunView {

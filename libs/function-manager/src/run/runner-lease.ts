@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import { InjectDataSource, LOGGER, PeriodicTask } from '@dispatch/platform';
+import { LOGGER, PeriodicTask } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
+import { RunnerRepository } from './runner.repository';
 
 /** Heartbeats per lease: a few may fail (a slow database) before the lease runs out. */
 const BEATS_PER_LEASE = 5;
@@ -26,7 +26,7 @@ export class RunnerLease implements OnModuleInit, OnApplicationShutdown {
   private healthySince?: number;
 
   constructor(
-    @InjectDataSource('functions') private readonly dataSource: DataSource,
+    private readonly runners: RunnerRepository,
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -54,11 +54,7 @@ export class RunnerLease implements OnModuleInit, OnApplicationShutdown {
 
   private async beat(): Promise<void> {
     try {
-      await this.dataSource.query(
-        `INSERT INTO "functions"."runner" ("id", "host", "pid", "started_time", "heartbeat_time") VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT ("id") DO UPDATE SET "heartbeat_time" = now()`,
-        [this.id, hostname(), process.pid, this.startedTime],
-      );
+      await this.runners.beat({ id: this.id, host: hostname(), pid: process.pid, startedTime: this.startedTime });
       this.healthySince ??= Date.now();
     } catch (err) {
       if (this.healthySince !== undefined) this.logger.warn({ err, runner: this.id }, 'runner heartbeat could not be written; retrying');

@@ -1,6 +1,5 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { InjectDataSource } from '@dispatch/platform';
+import { type DayUsage, UsageRepository } from './usage.repository';
 
 /** How often counted usage is written; a crash loses at most this much of it. */
 export const USAGE_FLUSH_MS = 5000;
@@ -18,10 +17,10 @@ export interface OrgUsage {
  */
 @Injectable()
 export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
-  private counted = new Map<string, { org: string; day: string; runs: number; gbSeconds: number }>();
+  private counted = new Map<string, DayUsage>();
   private timer?: NodeJS.Timeout;
 
-  constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {}
+  constructor(private readonly usage: UsageRepository) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush().catch(() => undefined), USAGE_FLUSH_MS);
@@ -46,27 +45,12 @@ export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
     if (!this.counted.size) return;
     const entries = [...this.counted.values()];
     this.counted = new Map();
-    const params: unknown[] = [];
-    const rows = entries.map((e) => {
-      params.push(e.org, e.day, e.runs, e.gbSeconds);
-      const n = params.length;
-      return `($${n - 3}, $${n - 2}::date, $${n - 1}, $${n})`;
-    });
-    await this.dataSource.query(
-      `INSERT INTO "functions"."usage" ("org", "day", "runs", "gb_seconds") VALUES ${rows.join(', ')}
-       ON CONFLICT ("org", "day") DO UPDATE SET "runs" = "usage"."runs" + EXCLUDED."runs", "gb_seconds" = "usage"."gb_seconds" + EXCLUDED."gb_seconds"`,
-      params,
-    );
+    await this.usage.add(entries);
   }
 
   /** Usage of `org` from `since` (a UTC day) until now, including what is not written yet. */
   async report(org: string, since: string): Promise<OrgUsage> {
-    const [row] = (await this.dataSource.query(
-      `SELECT COALESCE(SUM("runs"), 0)::bigint AS runs, COALESCE(SUM("gb_seconds"), 0) AS gb FROM "functions"."usage" WHERE "org" = $1 AND "day" >= $2::date`,
-      [org, since],
-    )) as { runs: string; gb: number }[];
-    let runs = Number(row.runs);
-    let gbSeconds = Number(row.gb);
+    let { runs, gbSeconds } = await this.usage.totalSince(org, since);
     for (const e of this.counted.values()) {
       if (e.org === org && e.day >= since) {
         runs += e.runs;

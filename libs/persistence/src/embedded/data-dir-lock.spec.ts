@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readProcStat } from '@dispatch/util';
 import { recordingLogger } from '../test-support/recording-logger';
 import { acquireDataDirLock, dataDirLockFile } from './data-dir-lock';
 
@@ -25,6 +26,9 @@ async function ended(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** What a lock held by this process holds: its pid, and its start time against pid reuse. */
+const ownContent = () => `${process.pid}\n${readProcStat(process.pid)!.startTime}\n`;
+
 describe('acquireDataDirLock', () => {
   let home: string;
   let dataDir: string;
@@ -40,17 +44,24 @@ describe('acquireDataDirLock', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('writes this process pid beside the data dir, refuses a second hold, and deletes the file on release', async () => {
+  it('writes this process pid and start time beside the data dir, refuses a second hold naming it, and deletes the file on release', async () => {
     expect(lockFile).toBe(path.join(home, 'dispatch.lock'));
-    const lock = await acquireDataDirLock(dataDir, recordingLogger());
-    expect((await readFile(lockFile, 'utf8')).split('\n')[0]).toBe(String(process.pid));
+    const log = recordingLogger();
+    const lock = await acquireDataDirLock(dataDir, log);
+    expect(lock.file).toBe(lockFile);
+    expect(await readFile(lockFile, 'utf8')).toBe(ownContent());
     await expect(acquireDataDirLock(dataDir, recordingLogger())).rejects.toThrow(
       `data dir ${dataDir} is in use by Dispatch process ${process.pid}; stop it first or set DISPATCH_HOME to another directory`,
     );
+    expect(await readFile(lockFile, 'utf8')).toBe(ownContent());
     await lock.release();
     await lock.release();
     expect(await exists(lockFile)).toBe(false);
-    await (await acquireDataDirLock(dataDir, recordingLogger())).release();
+    const again = await acquireDataDirLock(dataDir, log);
+    expect(await readFile(lockFile, 'utf8')).toBe(ownContent());
+    await again.release();
+    expect(await exists(lockFile)).toBe(false);
+    expect(log.entries).toEqual([]);
   });
 
   it('refuses while the process named in the lock is alive', async () => {
@@ -77,14 +88,21 @@ describe('acquireDataDirLock', () => {
     await lock.release();
   });
 
-  it('takes over a lock naming this pid or a live pid with another start time: a process of an earlier boot or container', async () => {
-    await writeFile(lockFile, `${process.pid}\n`);
-    await (await acquireDataDirLock(dataDir, recordingLogger())).release();
+  it('takes over a lock naming this pid or a live pid with another start time: a process of an earlier boot or container, and says so', async () => {
+    const takeOver = async (recorded: string, stalePid: number) => {
+      await writeFile(lockFile, recorded);
+      const log = recordingLogger();
+      const lock = await acquireDataDirLock(dataDir, log);
+      expect(await readFile(lockFile, 'utf8')).toBe(ownContent());
+      expect(log.entries).toEqual([expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ stalePid, lockFile }) })]);
+      await lock.release();
+      expect(await exists(lockFile)).toBe(false);
+    };
+    await takeOver(`${process.pid}\n`, process.pid);
 
     const reused = await idleProcess();
     try {
-      await writeFile(lockFile, `${reused.pid}\n1\n`);
-      await (await acquireDataDirLock(dataDir, recordingLogger())).release();
+      await takeOver(`${reused.pid}\n1\n`, reused.pid!);
     } finally {
       await ended(reused);
     }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hasEnded, readProcStat } from '@dispatch/util';
 import type { PersistenceLogger } from '../logger';
 
 /** Lock files this process holds: its own pid in a lock file is ours only if it is listed here. */
@@ -39,7 +40,7 @@ export async function acquireDataDirLock(dataDir: string, log: PersistenceLogger
   if (heldHere.has(file)) throw inUse(dataDir, process.pid);
   heldHere.add(file);
   try {
-    const self = await describeProcess(process.pid);
+    const self = describeProcess(process.pid);
     const content = `${self.pid}\n${self.startTime ?? ''}\n`;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -132,27 +133,13 @@ async function isAlive(owner: LockOwner): Promise<boolean> {
     // EPERM: it exists but belongs to another user.
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  const now = await procStat(owner.pid);
+  const now = readProcStat(owner.pid);
   // Without /proc the signal test is all there is; with it, a missing entry means it just ended.
   if (!now) return !existsSync('/proc/self/stat');
-  if (now.state === 'Z' || now.state === 'X') return false;
+  if (hasEnded(now)) return false;
   return owner.startTime === undefined || owner.startTime === now.startTime;
 }
 
-async function describeProcess(pid: number): Promise<LockOwner> {
-  return { pid, startTime: (await procStat(pid))?.startTime };
-}
-
-/** State and start time (clock ticks after boot) from /proc/<pid>/stat; undefined where there is no /proc. */
-async function procStat(pid: number): Promise<{ state: string; startTime: string } | undefined> {
-  let stat: string;
-  try {
-    stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is in parentheses and may contain spaces: fields are counted after it.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const [state, startTime] = [fields[0], fields[19]];
-  return state && startTime ? { state, startTime } : undefined;
+function describeProcess(pid: number): LockOwner {
+  return { pid, startTime: readProcStat(pid)?.startTime };
 }

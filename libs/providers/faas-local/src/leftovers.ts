@@ -1,23 +1,14 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hasEnded, readProcStat } from '@dispatch/util';
 import type { Logger } from 'pino';
 
 /**
- * The start time of a process (clock ticks after boot, field 22 of /proc/<pid>/stat), undefined
- * once it is gone or a zombie. A pid and its start time name one process for good: the kernel
- * reuses pids, never both. (libs/persistence reads the same field for its data dir lock; a
- * provider may not import that lib, and this one must be synchronous.)
+ * The start time of a process (clock ticks after boot), undefined once it is gone or a zombie. A
+ * pid and its start time name one process for good: the kernel reuses pids, never both.
  */
 export function startTimeOf(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const [state, startTime] = [fields[0], fields[19]];
-  return state === 'Z' || state === 'X' ? undefined : startTime;
+  const stat = readProcStat(pid);
+  return stat && !hasEnded(stat) ? stat.startTime : undefined;
 }
 
 /**

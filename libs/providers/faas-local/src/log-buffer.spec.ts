@@ -1,4 +1,4 @@
-import { LineSplitter, LogBuffer, LOG_LINE_MAX_LENGTH } from './log-buffer';
+import { LogBuffer, LOG_LINE_MAX_LENGTH } from './log-buffer';
 import { Fifo } from './fifo';
 
 describe('LogBuffer', () => {
@@ -24,18 +24,6 @@ describe('LogBuffer', () => {
     logs.close();
     expect(ended).toBe(true);
     unsubscribe();
-  });
-});
-
-describe('LineSplitter', () => {
-  it('splits chunks into lines across chunk borders', () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((l) => lines.push(l));
-    splitter.write('one\ntw');
-    splitter.write('o\r\nthree');
-    expect(lines).toEqual(['one', 'two']);
-    splitter.end();
-    expect(lines).toEqual(['one', 'two', 'three']);
   });
 });
 

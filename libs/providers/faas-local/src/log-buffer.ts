@@ -61,27 +61,3 @@ export class LogBuffer {
     this.followers.clear();
   }
 }
-
-/** Splits a byte stream into lines, keeping the unfinished tail for the next chunk. */
-export class LineSplitter {
-  private partial = '';
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  write(chunk: Buffer | string): void {
-    const text = this.partial + chunk.toString();
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
-    // A process writing megabytes without a newline must not grow this buffer without bound.
-    if (this.partial.length > LOG_LINE_MAX_LENGTH) {
-      lines.push(this.partial);
-      this.partial = '';
-    }
-    for (const line of lines) this.onLine(line.replace(/\r$/, ''));
-  }
-
-  end(): void {
-    if (this.partial) this.onLine(this.partial);
-    this.partial = '';
-  }
-}

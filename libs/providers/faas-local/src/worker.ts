@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { RuntimeShim } from '@dispatch/contracts';
 import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import type { Logger } from 'pino';
+import { LineSplitter } from '@dispatch/util';
 import type { FunctionSpec } from './deployment';
 import { workerAnswerHeaders } from './headers';
 import type { WorkerLedger } from './leftovers';
-import { LineSplitter, type LogBuffer } from './log-buffer';
+import { type LogBuffer, LOG_LINE_MAX_LENGTH } from './log-buffer';
 import { childPids } from './proc-memory';
 import type { Sandbox } from './sandbox';
 import { waitAtMost } from './wait';
@@ -180,13 +181,15 @@ export class Worker {
     if (child.pid !== undefined) this.ctx.ledger.add(child.pid);
     // Nothing is read from or written to the lifeline; a reset of it must not crash the provider.
     child.stdio[LIFELINE_FD]?.on('error', () => undefined);
-    const stdout = new LineSplitter((line) => logs.append(this.id, line));
+    // A process writing megabytes without a newline must not grow the splitters without bound.
+    const bounded = { maxLineLength: LOG_LINE_MAX_LENGTH };
+    const stdout = new LineSplitter((line) => logs.append(this.id, line), bounded);
     const stderr = new LineSplitter((line) => {
       logs.append(this.id, line);
       if (line.startsWith('handler error:')) this.handlerError = line;
       this.stderrTail.push(line);
       if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    });
+    }, bounded);
     child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));

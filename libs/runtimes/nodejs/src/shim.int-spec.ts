@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import { nodejsRuntime, nodejsShimPath } from './index';
-import { describeShimContract, ShimLauncher, type ShimProcess, waitFor } from '@dispatch/testing';
+import { describeShimContract, ShimLauncher, type ShimProcess } from '@dispatch/testing';
 
 const FUNCTIONS = path.join(__dirname, 'fixtures/functions');
 
@@ -77,57 +77,9 @@ describe('Node.js runtime shim', () => {
       expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: 'timer boom' });
       expect((await call({ action: 'echo' })).context.error).toBeNull();
     });
-
-    it('captures stdout and stderr of the call as lines, the unterminated last one included', async () => {
-      const reply = await call({ action: 'logs' });
-      expect(reply.payload).toBe('logged');
-      expect(reply.context.logs).toEqual({ stdout: ['to stdout', 'crlf', 'second', 'no newline'], stderr: ['to stderr', 'bytes'] });
-      expect(shim.output().stdout).not.toContain('to stdout');
-    });
-
-    it('sends output written after the reply to the real stdout', async () => {
-      expect((await call({ action: 'late' })).context.logs.stdout).toEqual([]);
-      await waitFor(() => shim.output().stdout.includes('written after the reply'), { what: 'the late line on stdout' });
-    });
-
-    it.each([
-      ['circular', /not JSON-serialisable: Converting circular structure to JSON/],
-      ['bigint', /not JSON-serialisable: Do not know how to serialize a BigInt/],
-      ['aFunction', /returned a function, which is not JSON-serialisable/],
-    ])('answers a FunctionError for a return value that is not JSON (%s)', async (action, message) => {
-      const reply = await call({ action });
-      expect(reply.payload).toBeNull();
-      expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: expect.stringMatching(message) });
-    });
   });
 
   describe('handlers', () => {
-    it.each([
-      ['lib/hello.js', { name: 'ada' }, 'hello ada'],
-      ['lib/hello', { name: 'bob' }, 'hello bob'],
-      ['calls.js:named', 5, { named: 5 }],
-      ['esm.mjs', 'x', { esm: 'x' }],
-      ['esm.mjs:shout', 'quiet', 'QUIET'],
-    ])('loads %s', async (handler, payload, answer) => {
-      const own = await shims.start({ codeDir: FUNCTIONS, handler });
-      expect((await own.call({ payload })).payload).toEqual(answer);
-      expect(await own.stop()).toEqual({ code: 0, signal: null });
-    });
-
-    it.each([
-      ['missing.js', /^handler error: missing\.js not found in the function's code/],
-      ['calls.js:missing', /^handler error: calls\.js has no export named "missing"/],
-      ['not-a-function.js', /^handler error: not-a-function\.js exports an object, not a function; set module\.exports = function/],
-      ['not-a-function.js:handler', /^handler error: export "handler" of not-a-function\.js is a number, not a function/],
-      ['load-fails.js', /^handler error: cannot load load-fails\.js: ReferenceError: missingVariable is not defined/],
-      ['../outside.js', /^handler error: handler "\.\.\/outside\.js" points outside the function's code/],
-    ])('exits with SHIM_EXIT_HANDLER_ERROR and one line for handler %s', async (handler, line) => {
-      const exit = await shims.runToExit({ codeDir: FUNCTIONS, handler });
-      expect(exit.code).toBe(SHIM_EXIT_HANDLER_ERROR);
-      expect(exit.stderr).toMatch(line);
-      expect(exit.stderr.trimEnd().split('\n')).toHaveLength(1);
-    });
-
     it('reports where a syntax error is', async () => {
       const codeDir = shims.path('broken');
       await mkdir(codeDir);
@@ -146,5 +98,27 @@ describe('Node.js runtime shim', () => {
     spawnChild: 'spawnChild',
     hello: 'lib/hello.js',
     slow: (started, release) => ({ handler: 'esm.mjs:slow', payload: { started, release } }),
+    logsStderr: ['bytes'],
+    late: { action: 'late', line: 'written after the reply' },
+    notJson: [
+      ['circular', /not JSON-serialisable: Converting circular structure to JSON/],
+      ['bigint', /not JSON-serialisable: Do not know how to serialize a BigInt/],
+      ['aFunction', /returned a function, which is not JSON-serialisable/],
+    ],
+    handlers: [
+      ['lib/hello.js', { name: 'ada' }, 'hello ada'],
+      ['lib/hello', { name: 'bob' }, 'hello bob'],
+      ['calls.js:named', 5, { named: 5 }],
+      ['esm.mjs', 'x', { esm: 'x' }],
+      ['esm.mjs:shout', 'quiet', 'QUIET'],
+    ],
+    brokenHandlers: [
+      ['missing.js', FUNCTIONS, /^handler error: missing\.js not found in the function's code/],
+      ['calls.js:missing', FUNCTIONS, /^handler error: calls\.js has no export named "missing"/],
+      ['not-a-function.js', FUNCTIONS, /^handler error: not-a-function\.js exports an object, not a function; set module\.exports = function/],
+      ['not-a-function.js:handler', FUNCTIONS, /^handler error: export "handler" of not-a-function\.js is a number, not a function/],
+      ['load-fails.js', FUNCTIONS, /^handler error: cannot load load-fails\.js: ReferenceError: missingVariable is not defined/],
+      ['../outside.js', FUNCTIONS, /^handler error: handler "\.\.\/outside\.js" points outside the function's code/],
+    ],
   });
 });

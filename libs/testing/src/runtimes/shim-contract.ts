@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
+import { RUN_LOG_MAX_LINE_LENGTH, RUN_LOG_MAX_LINES, SHIM_EXIT_HANDLER_ERROR, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
 import { isAlive } from '../proc';
 import { freePort } from '../process';
 import { waitFor } from '../wait-for';
@@ -13,9 +13,21 @@ export interface ShimContractOptions {
   codeDir: string;
   /**
    * The handler of the test actions: `echo` (answers `{payload, secrets}`), `interleave`
-   * `{tag, lines, expect}`, `flood` `{lines}`, and the long-line action named by `longLine`.
+   * `{tag, lines, expect}`, `flood` `{lines}`, `logs` (writes `to stdout`, `crlf` ended by CRLF,
+   * `second` and an unterminated `no newline` to stdout, `to stderr` then `logsStderr`'s other lines
+   * to stderr, and answers `logged`), and the long-line action named by `longLine`.
    */
   calls: string;
+  /** What the `logs` action writes to stderr, in this runtime's idioms (raw bytes, a logging call). */
+  logsStderr: string[];
+  /** An action that writes `line` to stdout after its reply (from a timer, a thread). */
+  late: { action: string; line: string };
+  /** Actions returning a value that is not JSON, each with the error message it yields. */
+  notJson: [action: string, message: RegExp][];
+  /** Handler forms that load, each called with `payload` and answering `answer`. */
+  handlers: [handler: string, payload: unknown, answer: unknown][];
+  /** Handlers that cannot load from `codeDir`, each with the one line the shim writes to stderr. */
+  brokenHandlers: [handler: string, codeDir: string, line: RegExp][];
   /** The name of the action that prints one line of `length` characters, then `short`. */
   longLine: string;
   /** The name of the action that starts a `sleep` process outliving the call and answers its pid. */
@@ -28,9 +40,10 @@ export interface ShimContractOptions {
 
 /**
  * What every runtime shim owes faas-local, whatever its language: the health route, the envelope
- * and its refusals, per-call output capture within the contracts' log limits, and the process
- * lifecycle (SIGTERM drain, a second signal, the lifeline, stale sockets, TCP). Each runtime's own spec adds
- * what is particular to it (handler forms, error stacks, memory).
+ * and its refusals, per-call output capture within the contracts' log limits, answers that are not
+ * JSON, loading handlers and refusing those that cannot load, and the process lifecycle (SIGTERM
+ * drain, a second signal, the lifeline, stale sockets, TCP). Each runtime's own spec adds what is
+ * particular to it (error stacks, syntax errors, memory).
  */
 export function describeShimContract(name: string, options: ShimContractOptions): void {
   const { shims, codeDir } = options;
@@ -44,6 +57,37 @@ export function describeShimContract(name: string, options: ShimContractOptions)
 
     it('answers its health check', async () => {
       expect(await shim.request('GET', '/_/health')).toEqual({ status: 200, body: '{"ready":true}' });
+    });
+
+    it('captures stdout and stderr of the call as lines, CRLF and the unterminated last one included, apart from its real stdout', async () => {
+      const reply = await call({ action: 'logs' });
+      expect(reply.payload).toBe('logged');
+      expect(reply.context.logs).toEqual({ stdout: ['to stdout', 'crlf', 'second', 'no newline'], stderr: ['to stderr', ...options.logsStderr] });
+      expect(shim.output().stdout).not.toContain('to stdout');
+    });
+
+    it('sends output written outside any call to the real stdout', async () => {
+      expect((await call({ action: options.late.action })).context.logs.stdout).toEqual([]);
+      await waitFor(() => shim.output().stdout.includes(options.late.line), { what: `"${options.late.line}" on stdout` });
+    });
+
+    it.each(options.notJson)('answers a FunctionError for a return value that is not JSON (%s)', async (action, message) => {
+      const reply = await call({ action });
+      expect(reply.payload).toBeNull();
+      expect(reply.context.error).toMatchObject({ type: 'FunctionError', message: expect.stringMatching(message) });
+    });
+
+    it.each(options.handlers)('loads handler %s', async (handler, payload, answer) => {
+      const own = await shims.start({ codeDir, handler });
+      expect((await own.call({ payload })).payload).toEqual(answer);
+      expect(await own.stop()).toEqual({ code: 0, signal: null });
+    });
+
+    it.each(options.brokenHandlers)('exits with SHIM_EXIT_HANDLER_ERROR and one line for handler %s', async (handler, handlerDir, line) => {
+      const exit = await shims.runToExit({ codeDir: handlerDir, handler });
+      expect(exit.code).toBe(SHIM_EXIT_HANDLER_ERROR);
+      expect(exit.stderr).toMatch(line);
+      expect(exit.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
 
     it('keeps the output of concurrent calls apart', async () => {

@@ -1,0 +1,2 @@
+export * from './line-splitter';
+export * from './proc-stat';
