@@ -28,7 +28,8 @@ export function serviceListProblems(files: WorkspaceFiles, services: readonly Se
   const paths = json<{ compilerOptions: { paths: Record<string, string[]> } }>('tsconfig.base.json')?.compilerOptions.paths ?? {};
   for (const { name } of services) {
     const target = paths[`@dispatch/${name}`];
-    if (target?.[0] !== `libs/${name}/src/index.ts`) problems.push(`tsconfig.base.json: @dispatch/${name} must map to libs/${name}/src/index.ts (found ${JSON.stringify(target)})`);
+    if (target?.[0] !== `libs/${name}/src/index.ts`)
+      problems.push(`tsconfig.base.json: @dispatch/${name} must map to libs/${name}/src/index.ts (found ${JSON.stringify(target)})`);
   }
 
   for (const kind of ['apps', 'libs'] as const) {
@@ -36,18 +37,21 @@ export function serviceListProblems(files: WorkspaceFiles, services: readonly Se
     for (const { name } of services) {
       const tags = json<{ tags?: string[] }>(`${kind}/${name}/project.json`)?.tags;
       if (!tags) problems.push(`${kind}/${name}/project.json is missing`);
-      else if (!tags.includes(`scope:${name}`) || !tags.includes(type)) problems.push(`${kind}/${name}/project.json: tags must hold scope:${name} and ${type} (found ${tags.join(', ')})`);
+      else if (!tags.includes(`scope:${name}`) || !tags.includes(type))
+        problems.push(`${kind}/${name}/project.json: tags must hold scope:${name} and ${type} (found ${tags.join(', ')})`);
     }
     for (const dir of files.children(kind)) {
       const tags = json<{ tags?: string[] }>(`${kind}/${dir}/project.json`)?.tags ?? [];
       const scope = tags.find((t) => t.startsWith('scope:') && !NOT_SERVICE_SCOPES.has(t));
-      if ((scope || tags.includes('type:feature')) && !names.has(dir)) problems.push(`${kind}/${dir} is a service (${tags.join(', ')}) missing from libs/contracts/src/services.ts`);
+      if ((scope || tags.includes('type:feature')) && !names.has(dir))
+        problems.push(`${kind}/${dir} is a service (${tags.join(', ')}) missing from libs/contracts/src/services.ts`);
     }
   }
 
   for (const { name } of services) {
     const main = files.read(`apps/${name}/src/main.ts`) ?? '';
-    if (!main.includes(`from '@dispatch/${name}'`) || !main.includes(`name: '${name}'`)) problems.push(`apps/${name}/src/main.ts must start ${name}'s module from @dispatch/${name} under the name '${name}'`);
+    if (!main.includes(`from '@dispatch/${name}'`) || !main.includes(`name: '${name}'`))
+      problems.push(`apps/${name}/src/main.ts must start ${name}'s module from @dispatch/${name} under the name '${name}'`);
   }
 
   for (const [file, what] of [
@@ -69,13 +73,16 @@ function routeProblems(files: WorkspaceFiles, service: ServiceDefinition): strin
   for (const file of controllerFiles(files, `libs/${service.name}/src`)) {
     let base: string | undefined;
     // Literal paths only, in source order: a method's route is its controller's path joined to its own.
-    for (const m of (files.read(file) ?? '').matchAll(/@(Controller|Get|Post|Put|Patch|Delete|Head|Options|All)\(\s*(?:'([^']*)'|(\)))?/g)) {
+    for (const m of (files.read(file) ?? '').matchAll(
+      /@(Controller|Get|Post|Put|Patch|Delete|Head|Options|All)\(\s*(?:'([^']*)'|(\)))?/g,
+    )) {
       const [, decorator, literal, empty] = m;
       const path = empty ? '' : literal;
       if (decorator === 'Controller') base = path;
       else if (base !== undefined && path !== undefined) {
         const route = `/${base}/${path}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
-        if (!owned(route)) problems.push(`${file}: route ${route} is outside ${service.name}'s REST prefixes (${service.restPrefixes.join(', ')})`);
+        if (!owned(route))
+          problems.push(`${file}: route ${route} is outside ${service.name}'s REST prefixes (${service.restPrefixes.join(', ')})`);
       }
     }
   }

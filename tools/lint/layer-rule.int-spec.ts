@@ -31,7 +31,11 @@ function layerMessages(cases: Record<string, string>): Record<string, string[]> 
     }
     process.stdout.write(JSON.stringify(out));
   `;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, input: JSON.stringify(cases), encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`eslint failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as Record<string, string[]>;
 }

@@ -63,7 +63,9 @@ export function layerRuleConfigs(serviceNames) {
     files: roots.flatMap((root) => files.map((glob) => root + glob)),
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test-support/**', ...LAYER_RULE_PENDING],
     rules: {
-      'no-restricted-imports': clauses.length ? ['error', { patterns: clauses.map((c) => ({ regex: CLAUSES[c].regex, message: CLAUSES[c].message })) }] : 'off',
+      'no-restricted-imports': clauses.length
+        ? ['error', { patterns: clauses.map((c) => ({ regex: CLAUSES[c].regex, message: CLAUSES[c].message })) }]
+        : 'off',
     },
   }));
 }

@@ -23,5 +23,10 @@ export const SERVICES = [
   { name: 'image-manager', subjectRoot: 'image', schema: 'images', restPrefixes: ['/v1/baseimage', '/v1/image'] },
   { name: 'event-manager', subjectRoot: 'event', schema: 'events', restPrefixes: ['/v1/event'] },
   { name: 'api-manager', subjectRoot: 'api', schema: 'apis', restPrefixes: ['/v1/api'] },
-  { name: 'service-catalog', subjectRoot: 'catalog', schema: 'catalog', restPrefixes: ['/v1/serviceclass', '/v1/serviceinstance', '/v1/servicebinding', '/broker/v2'] },
+  {
+    name: 'service-catalog',
+    subjectRoot: 'catalog',
+    schema: 'catalog',
+    restPrefixes: ['/v1/serviceclass', '/v1/serviceinstance', '/v1/servicebinding', '/broker/v2'],
+  },
 ] as const satisfies readonly ServiceDefinition[];

@@ -40,7 +40,10 @@ export function serviceDefinition(options: ServiceGeneratorOptions, existing: re
   check(NAME.test(name), `the name must be lowercase words joined by "-" (${NAME})`);
   check(SUBJECT_ROOT.test(subjectRoot), `subjectRoot "${subjectRoot}" must be lowercase letters only`);
   check(SCHEMA.test(schema), `schema "${schema}" must match ${SCHEMA}`);
-  check(restPrefixes.length > 0 && restPrefixes.every((p) => REST_PREFIX.test(p)), `restPrefixes ${JSON.stringify(restPrefixes)} must be paths like /v1/thing`);
+  check(
+    restPrefixes.length > 0 && restPrefixes.every((p) => REST_PREFIX.test(p)),
+    `restPrefixes ${JSON.stringify(restPrefixes)} must be paths like /v1/thing`,
+  );
   for (const other of existing) {
     check(other.name !== name, 'already in libs/contracts/src/services.ts');
     check(other.subjectRoot !== subjectRoot, `subjectRoot "${subjectRoot}" is ${other.name}'s; pass --subjectRoot`);
@@ -75,17 +78,23 @@ export function addToServiceLists(tree: Tree, files: ServiceFiles): void {
   appendToList(
     tree,
     'libs/contracts/src/services.ts',
-    'export const SERVICES = [',
-    `  { name: '${name}', subjectRoot: '${subjectRoot}', schema: '${schema}', restPrefixes: [${restPrefixes.map(quoted).join(', ')}] },`,
+    'export const SERVICES',
+    `{ name: '${name}', subjectRoot: '${subjectRoot}', schema: '${schema}', restPrefixes: [${restPrefixes.map(quoted).join(', ')}] }`,
   );
   appendToList(
     tree,
     'apps/dispatch/src/services.ts',
     'export const SOLO_SERVICES',
-    `  { module: () => ${moduleClass}.register(), schema: ${schemaConst} },`,
+    `{ module: () => ${moduleClass}.register(), schema: ${schemaConst} }`,
     `import { ${moduleClass}, ${schemaConst} } from '@dispatch/${name}';`,
   );
-  appendToList(tree, 'tools/migrations/schemas.ts', 'export const ALL_SCHEMAS', `  ${schemaConst},`, `import { ${schemaConst} } from '@dispatch/${name}';`);
+  appendToList(
+    tree,
+    'tools/migrations/schemas.ts',
+    'export const ALL_SCHEMAS',
+    schemaConst,
+    `import { ${schemaConst} } from '@dispatch/${name}';`,
+  );
   addPathAlias(tree, name);
 }
 
