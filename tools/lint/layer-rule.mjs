@@ -28,14 +28,6 @@ const CLAUSES = {
  * the layout.
  */
 export const LAYER_RULE_PENDING = [
-  'libs/function-manager/src/api/function-upload.ts',
-  'libs/function-manager/src/deploy/deployer.ts',
-  'libs/function-manager/src/domain/functions.service.ts',
-  'libs/function-manager/src/run/function-catalog.ts',
-  'libs/function-manager/src/run/run-janitor.ts',
-  'libs/function-manager/src/run/run-recorder.ts',
-  'libs/function-manager/src/run/runner-lease.ts',
-  'libs/function-manager/src/usage/usage-meter.ts',
   'libs/identity-manager/src/api/iam-collections.ts',
   'libs/identity-manager/src/audit/audit.store.ts',
   'libs/identity-manager/src/audit/index.ts',
