@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
-import { IamService } from '@dispatch/identity-manager';
+import { ServiceAccountService } from '@dispatch/identity-manager';
 import { acquireDataDirLock, CONNECT_TIMEOUT_MS, DataDirInUseError, migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
 import {
   assertPortsFree,
@@ -179,7 +179,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     const apiPort = (app.getHttpServer().address() as { port: number }).port;
     const gatewayPort = (gateway.address() as { port: number }).port;
     const apiUrl = `http://${config.HOST}:${apiPort}`;
-    const cliConfig = await ensureCliCredentials(app.get(IamService), config.DISPATCH_HOME, config.DISPATCH_PLATFORM_ORG, apiUrl);
+    const cliConfig = await ensureCliCredentials(app.get(ServiceAccountService), config.DISPATCH_HOME, config.DISPATCH_PLATFORM_ORG, apiUrl);
     return {
       apiUrl,
       cliConfig,

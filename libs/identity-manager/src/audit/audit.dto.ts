@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { ACTIONS, type AuditRecordedEvent, ErrorCode, NAME_MAX_LENGTH, NAME_PATTERN, RESOURCES } from '@dispatch/contracts';
-import { DispatchError, encodePageToken, parsePageQuery } from '@dispatch/platform';
-
-const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, e.g. 2025-01-31T12:00:00Z' });
+import { ACTIONS, ErrorCode, NAME_MAX_LENGTH, NAME_PATTERN, RESOURCES } from '@dispatch/contracts';
+import { DispatchError, parsePageQuery } from '@dispatch/platform';
+import { type AuditQuery, auditTimestamp, decodeCursor } from './audit-query';
 
 /** `GET /v1/iam/audit` query parameters; anything else is refused, so a misspelt filter never silently widens the answer. */
 const auditQuerySchema = z
@@ -22,8 +21,8 @@ const auditQuerySchema = z
         .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be "allowed" or an error code such as FORBIDDEN')
         .optional(),
       requestId: z.string().min(1).max(128).optional(),
-      since: timestamp.optional(),
-      until: timestamp.optional(),
+      since: auditTimestamp.optional(),
+      until: auditTimestamp.optional(),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s): ${issue.keys.join(', ')}` : undefined) },
   )
@@ -31,35 +30,6 @@ const auditQuerySchema = z
     path: ['until'],
     message: 'must be later than since',
   });
-
-export interface AuditFilter {
-  /** Whose events; null for the anonymous ones (no verified principal). */
-  org: string | null;
-  subject?: string;
-  resource?: string;
-  action?: string;
-  result?: string;
-  requestId?: string;
-  /** Inclusive. */
-  since?: Date;
-  /** Exclusive. */
-  until?: Date;
-}
-
-export interface AuditQuery {
-  /** What the caller asked for, before org scoping. */
-  org?: string;
-  anonymous: boolean;
-  filter: Omit<AuditFilter, 'org'>;
-  limit: number;
-  /** Sort key of the last event of the previous page. */
-  after?: AuditCursor;
-}
-
-export interface AuditCursor {
-  time: string;
-  id: string;
-}
 
 /** Validates the list query: 400 VALIDATION_FAILED naming each bad parameter. */
 export function parseAuditQuery(query: unknown): AuditQuery {
@@ -92,22 +62,4 @@ export function parseAuditQuery(query: unknown): AuditQuery {
     limit: page.limit,
     after: page.after === undefined ? undefined : decodeCursor(page.after),
   };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The page token holds `<time>|<id>` of the last event shown: events are ordered by time, then id. */
-export function encodeCursor(cursor: AuditCursor): string {
-  return encodePageToken(`${cursor.time}|${cursor.id}`);
-}
-
-function decodeCursor(key: string): AuditCursor {
-  const [time, id, ...rest] = key.split('|');
-  if (rest.length === 0 && id !== undefined && UUID.test(id) && timestamp.safeParse(time).success) return { time, id };
-  throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
-}
-
-/** The wire shape of a stored event. */
-export interface AuditEventView extends AuditRecordedEvent {
-  id: string;
 }

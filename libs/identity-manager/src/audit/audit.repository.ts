@@ -9,17 +9,22 @@ const TABLE = '"identity"."audit_event"';
 /** Rows deleted per statement by the retention sweep, so no sweep holds locks for long. */
 const SWEEP_BATCH = 5000;
 
-/** The audit log in identity-manager's schema. */
+/**
+ * The audit log in identity-manager's schema. Not an OrgScopedRepository: an event refused before
+ * a principal was verified has no org, so reads name the org or ask for those explicitly (null).
+ */
 @Injectable()
-export class AuditStore {
+export class AuditRepository {
   constructor(@InjectDataSource('identity') private readonly dataSource: DataSource) {}
 
   /** Stores the event under `id`; a second store of the same id (a redelivery) changes nothing. Resolves whether it was new. */
   async record(id: string, event: AuditRecordedEvent): Promise<boolean> {
-    const [, inserted] = (await this.dataSource.query(
+    // RETURNING: TypeORM answers an INSERT with its rows only, never its row count.
+    const inserted = (await this.dataSource.query(
       `INSERT INTO ${TABLE} ("id", "request_id", "time", "service", "org", "subject", "subject_kind", "resource", "action", "method", "route", "status", "result")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT ("id") DO NOTHING`,
+       ON CONFLICT ("id") DO NOTHING
+       RETURNING "id"`,
       [
         id,
         event.requestId,
@@ -36,15 +41,19 @@ export class AuditStore {
         event.status,
         event.result,
       ],
-    )) as [unknown, number];
-    return inserted === 1;
+    )) as { id: string }[];
+    return inserted.length === 1;
   }
 
-  /** One page, newest first (time, then id, descending), plus one row to tell whether more follow. */
-  async page(filter: AuditFilter, limit: number, after?: AuditCursor): Promise<AuditEvent[]> {
+  /**
+   * One page of `org`'s events (null: the anonymous ones), newest first (time, then id,
+   * descending), plus one row to tell whether more follow.
+   */
+  async page(org: string | null, filter: AuditFilter, limit: number, after?: AuditCursor): Promise<AuditEvent[]> {
     const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e');
-    if (filter.org === null) qb.where('e.org IS NULL');
-    else qb.where('e.org = :org', { org: filter.org });
+    if (org === null) qb.where('e.org IS NULL');
+    else if (org) qb.where('e.org = :org', { org });
+    else throw new Error('the audit log was read without an org');
     if (filter.subject !== undefined) qb.andWhere('e.subject = :subject', { subject: filter.subject });
     if (filter.resource !== undefined) qb.andWhere('e.resource = :resource', { resource: filter.resource });
     if (filter.action !== undefined) qb.andWhere('e.action = :action', { action: filter.action });
@@ -58,8 +67,8 @@ export class AuditStore {
     return qb.orderBy('e.time', 'DESC').addOrderBy('e.id', 'DESC').limit(limit + 1).getMany();
   }
 
-  /** Deletes events older than `before`, in batches; resolves how many went. */
-  async deleteOlderThan(before: Date): Promise<number> {
+  /** Deletes events older than `before` in every org, in batches; resolves how many went. */
+  async deleteOlderThanAcrossOrgs(before: Date): Promise<number> {
     let total = 0;
     for (;;) {
       const [, deleted] = (await this.dataSource.query(

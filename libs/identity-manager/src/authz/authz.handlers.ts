@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type { AuthzSnapshotReply, AuthzSnapshotRequest } from '@dispatch/contracts';
 import { BusPayload, OnRequest } from '@dispatch/platform';
-import { AuthzRepository } from '../persistence/authz.repository';
+import { AuthzRepository } from './authz.repository';
 
 /** Serves the authorization snapshot every service's guard holds (cheaply "unchanged" when current). */
 @Controller()
@@ -14,6 +14,6 @@ export class AuthzSnapshotHandler {
       const revision = await this.repo.revision();
       if (revision === request.knownRevision) return { unchanged: true, revision };
     }
-    return this.repo.snapshot();
+    return this.repo.snapshotOfAllOrgs();
   }
 }

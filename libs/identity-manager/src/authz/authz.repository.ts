@@ -1,18 +1,41 @@
 import { Injectable } from '@nestjs/common';
-import { type DataSource, type EntityManager, IsNull, MoreThan } from 'typeorm';
-import { ErrorCode, type AuthzSnapshot, type PayloadOf, type Subject } from '@dispatch/contracts';
+import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import { ErrorCode, type AuthzSnapshot } from '@dispatch/contracts';
 import { isUniqueViolation, OutboxRelay, OutboxWriter } from '@dispatch/persistence';
-import { DispatchError, IdentitySnapshot, InjectDataSource, InjectOutboxRelay, type PageRequest } from '@dispatch/platform';
-import { AuthzRevision } from './entities/authz-revision.entity';
-import { Organization } from './entities/organization.entity';
-import { RoleBinding } from './entities/role-binding.entity';
-import { Role } from './entities/role.entity';
-import { ServiceAccount } from './entities/service-account.entity';
-import { ApiKey } from './entities/api-key.entity';
-import { TrustedIssuerRecord } from './entities/trusted-issuer.entity';
+import { DispatchError, IdentitySnapshot, InjectDataSource, InjectOutboxRelay } from '@dispatch/platform';
+import { ApiKey } from '../api-key/api-key.entity';
+import { ApiKeyRepository } from '../api-key/api-key.repository';
+import { OrganizationRepository } from '../organization/organization.repository';
+import { RoleBinding } from '../role-binding/role-binding.entity';
+import { RoleBindingRepository } from '../role-binding/role-binding.repository';
+import { Role } from '../role/role.entity';
+import { RoleRepository } from '../role/role.repository';
+import { ServiceAccount } from '../service-account/service-account.entity';
+import { ServiceAccountRepository } from '../service-account/service-account.repository';
+import { TrustedIssuerRecord } from '../trusted-issuer/trusted-issuer.entity';
+import { TrustedIssuerRepository } from '../trusted-issuer/trusted-issuer.repository';
+import { AuthzRevision } from './authz-revision.entity';
 
-/** The entities whose changes move the authorization snapshot. */
-export type AuthzEntity = Role | RoleBinding | Organization | ServiceAccount | ApiKey | TrustedIssuerRecord;
+/** The repositories of everything in the authorization snapshot, bound to one transaction. */
+export interface AuthzChange {
+  organizations: OrganizationRepository;
+  roles: RoleRepository;
+  bindings: RoleBindingRepository;
+  serviceAccounts: ServiceAccountRepository;
+  apiKeys: ApiKeyRepository;
+  issuers: TrustedIssuerRepository;
+}
+
+function changeIn(manager: EntityManager): AuthzChange {
+  return {
+    organizations: new OrganizationRepository(manager),
+    roles: new RoleRepository(manager),
+    bindings: new RoleBindingRepository(manager),
+    serviceAccounts: new ServiceAccountRepository(manager),
+    apiKeys: new ApiKeyRepository(manager),
+    issuers: new TrustedIssuerRepository(manager),
+  };
+}
 
 /**
  * Everything in the authorization snapshot. Each change commits together with a revision bump
@@ -30,14 +53,14 @@ export class AuthzRepository {
   ) {}
 
   /** Runs `change` in a transaction that also bumps the revision and records the event. */
-  async change<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async change<T>(change: (tx: AuthzChange) => Promise<T>): Promise<T> {
     try {
       const result = await this.dataSource.transaction(async (manager) => {
-        const value = await change(manager);
+        const value = await change(changeIn(manager));
         const [rows] = (await manager.query(
           `UPDATE "identity"."authz_revision" SET revision = revision + 1 WHERE id = 1 RETURNING revision`,
         )) as [{ revision: string }[], number];
-        await this.emit(manager, 'identity.authz.changed.v1', { revision: Number(rows[0].revision) });
+        await this.outbox.add(manager, 'identity.authz.changed.v1', { revision: Number(rows[0].revision) });
         return value;
       });
       this.relay.notify();
@@ -57,7 +80,8 @@ export class AuthzRepository {
     return row.revision;
   }
 
-  async snapshot(): Promise<AuthzSnapshot> {
+  /** The whole authorization state of every org at one revision: spans all orgs by design. */
+  async snapshotOfAllOrgs(): Promise<AuthzSnapshot> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const revision = (await manager.getRepository(AuthzRevision).findOneByOrFail({ id: 1 })).revision;
       const roles = await manager.getRepository(Role).find({ order: { org: 'ASC', name: 'ASC' } });
@@ -78,25 +102,5 @@ export class AuthzRepository {
         apiKeys: keys.map((k) => ({ org: k.org, name: k.name, prefix: k.prefix, sha256: k.sha256, role: k.role, expiresAt: k.expiresAt?.toISOString() ?? null })),
       };
     });
-  }
-
-  /** One page of an org's `entity` rows by name. */
-  async page<E extends AuthzEntity>(
-    entity: new () => E,
-    org: string | undefined,
-    page: PageRequest,
-  ): Promise<E[]> {
-    const where: Record<string, unknown> = {};
-    if (org !== undefined) where['org'] = org;
-    if (page.after !== undefined) where['name'] = MoreThan(page.after);
-    return this.dataSource.getRepository(entity).find({ where, order: { name: 'ASC' }, take: page.limit + 1 } as never);
-  }
-
-  async findOne<E extends AuthzEntity>(entity: new () => E, org: string, name: string): Promise<E | null> {
-    return this.dataSource.getRepository(entity).findOneBy({ org, name } as never);
-  }
-
-  async emit<S extends Subject>(manager: EntityManager, subject: S, payload: PayloadOf<S>): Promise<void> {
-    await this.outbox.add(manager, subject, payload);
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, PeriodicTask } from '@dispatch/platform';
-import { AUDIT_OPTIONS, type AuditOptions } from './audit-options';
-import { AuditStore } from './audit.store';
+import { AUDIT_OPTIONS, type AuditOptions } from '../audit/audit-options';
+import { AuditRepository } from '../audit/audit.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -15,7 +15,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task: PeriodicTask;
 
   constructor(
-    private readonly store: AuditStore,
+    private readonly events: AuditRepository,
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -34,7 +34,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
   /** Deletes what is past retention at `now`; resolves how many events went. */
   async sweep(now = new Date()): Promise<number> {
     const before = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
-    const deleted = await this.store.deleteOlderThan(before);
+    const deleted = await this.events.deleteOlderThanAcrossOrgs(before);
     if (deleted > 0) this.logger.info({ deleted, before: before.toISOString() }, 'audit events past retention deleted');
     return deleted;
   }

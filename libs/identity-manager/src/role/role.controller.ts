@@ -1,79 +1,47 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, type Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { z } from 'zod';
-import type { Page, Principal, Resource } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe, type PageRequest } from '@dispatch/platform';
-import { IamService } from '../domain/iam.service';
+import type { Principal } from '@dispatch/contracts';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { roleBody, type RoleBody, roleUpdateBody, type RoleUpdateBody } from './role.dto';
+import { RoleService } from './role.service';
 
-/** The five operations of an org-scoped IAM collection. */
-export interface OrgCrud<C, U, V> {
-  create(org: string, body: C): Promise<V>;
-  list(org: string, page: PageRequest): Promise<Page<V>>;
-  get(org: string, name: string): Promise<V>;
-  update(org: string, name: string, body: U): Promise<V>;
-  remove(org: string, name: string): Promise<void>;
-}
+/** Custom roles of the caller's org (the built-in ones are fixed). Another org's roles are not found. */
+@ApiTags('iam')
+@Controller('v1/iam/roles')
+export class RolesController {
+  constructor(private readonly roles: RoleService) {}
 
-export interface OrgCrudOptions<C extends z.ZodType, U extends z.ZodType, V> {
-  /** Class name: it names the operations in the OpenAPI document. */
-  name: string;
-  path: string;
-  resource: Resource;
-  create: C;
-  update: U;
-  operations: (iam: IamService) => OrgCrud<z.infer<C>, z.infer<U>, V>;
-}
-
-/**
- * A controller for one org-scoped collection: create, list (paginated), get, replace, delete,
- * each authorized on `resource` in the caller's org. Another org's entries are not found.
- */
-export function orgCrudController<C extends z.ZodType, U extends z.ZodType, V>(options: OrgCrudOptions<C, U, V>): Type<unknown> {
-  const { resource, create, update } = options;
-
-  @ApiTags('iam')
-  @Controller(options.path)
-  class OrgCrudController {
-    private readonly ops: OrgCrud<z.infer<C>, z.infer<U>, V>;
-
-    constructor(iam: IamService) {
-      this.ops = options.operations(iam);
-    }
-
-    @Post()
-    @Authorize(resource, 'create')
-    @ApiZodBody(create)
-    create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(create)) body: z.infer<C>) {
-      return this.ops.create(p.org, body);
-    }
-
-    @Get()
-    @Authorize(resource, 'list')
-    @ApiPageQuery()
-    list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-      return this.ops.list(p.org, parsePageQuery(query));
-    }
-
-    @Get(':name')
-    @Authorize(resource, 'get')
-    get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-      return this.ops.get(p.org, name);
-    }
-
-    @Put(':name')
-    @Authorize(resource, 'update')
-    @ApiZodBody(update)
-    update(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(update)) body: z.infer<U>) {
-      return this.ops.update(p.org, name, body);
-    }
-
-    @Delete(':name')
-    @HttpCode(204)
-    @Authorize(resource, 'delete')
-    async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-      await this.ops.remove(p.org, name);
-    }
+  @Post()
+  @Authorize('policy', 'create')
+  @ApiZodBody(roleBody)
+  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(roleBody)) body: RoleBody) {
+    return this.roles.create(p.org, body);
   }
-  Object.defineProperty(OrgCrudController, 'name', { value: options.name });
-  return OrgCrudController;
+
+  @Get()
+  @Authorize('policy', 'list')
+  @ApiPageQuery()
+  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
+    return this.roles.list(p.org, parsePageQuery(query));
+  }
+
+  @Get(':name')
+  @Authorize('policy', 'get')
+  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
+    return this.roles.get(p.org, name);
+  }
+
+  @Put(':name')
+  @Authorize('policy', 'update')
+  @ApiZodBody(roleUpdateBody)
+  update(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(roleUpdateBody)) body: RoleUpdateBody) {
+    return this.roles.update(p.org, name, body);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @Authorize('policy', 'delete')
+  async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
+    await this.roles.delete(p.org, name);
+  }
 }

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@dispatch/platform';
-import { CURRENT_KEY_VERSION, decodeSecretKey, loadSecretKeyring, readOrCreateKeyFile, SECRET_KEY_FILE } from './secret-key';
+import { ConfigError, loadConfig } from '@dispatch/platform';
+import { CURRENT_KEY_VERSION, decodeSecretKey, loadSecretKeyring as loadFromConfig, readOrCreateKeyFile, SECRET_KEY_FILE, secretKeyConfigSchema } from './secret-key';
+
+/** As at boot: the settings checked first, then the key loaded from them. */
+const loadSecretKeyring = async (env: NodeJS.ProcessEnv) => loadFromConfig(loadConfig(secretKeyConfigSchema, env));
 
 describe('secret key loading', () => {
   let dir: string;

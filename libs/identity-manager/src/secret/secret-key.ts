@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { baseConfigSchema, loadConfig } from '@dispatch/platform';
+import { baseConfigSchema } from '@dispatch/platform';
 
 /** AES-256 takes exactly 32 bytes of key. */
 export const SECRET_KEY_BYTES = 32;
@@ -60,13 +60,14 @@ export const secretKeyConfigSchema = z.object({
     .optional(),
 });
 
+export type SecretKeyConfig = z.infer<typeof secretKeyConfigSchema>;
+
 /**
- * Loads the key at boot: from `DISPATCH_SECRET_KEY` (base64 of 32 bytes; anything else is a
- * ConfigError and the app does not start), or, when unset, from `<DISPATCH_HOME>/secret.key`,
- * generating that file (mode 0600) on the first start.
+ * Loads the key at boot, from settings already checked by {@link secretKeyConfigSchema}:
+ * `DISPATCH_SECRET_KEY` when set, else `<DISPATCH_HOME>/secret.key`, generating that file
+ * (mode 0600) on the first start.
  */
-export async function loadSecretKeyring(env: NodeJS.ProcessEnv = process.env): Promise<SecretKeyring> {
-  const config = loadConfig(secretKeyConfigSchema, env);
+export async function loadSecretKeyring(config: SecretKeyConfig): Promise<SecretKeyring> {
   if (config.DISPATCH_SECRET_KEY) return keyringOf(config.DISPATCH_SECRET_KEY, 'DISPATCH_SECRET_KEY');
   const file = join(config.DISPATCH_HOME, SECRET_KEY_FILE);
   return keyringOf(await readOrCreateKeyFile(file), file);

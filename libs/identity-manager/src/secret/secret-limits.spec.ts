@@ -1,4 +1,5 @@
-import { assertSecretSize, SECRET_MAX_BYTES, secretBody, secretSizeOf } from './secret-schemas';
+import { assertSecretSize, SECRET_MAX_BYTES, secretSizeOf } from './secret-limits';
+import { secretBody } from './secret.dto';
 
 describe('secret limits', () => {
   it('accepts environment-style keys and refuses others, naming the key', () => {

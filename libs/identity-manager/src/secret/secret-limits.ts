@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { ErrorCode } from '@dispatch/contracts';
-import { DispatchError, entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
+import { DispatchError } from '@dispatch/platform';
 
 /**
  * Limits of a secret; the 4xx messages quote them:
@@ -13,22 +12,6 @@ import { DispatchError, entityNameSchema as name, tagsSchema as tags } from '@di
 export const SECRET_MAX_BYTES = 64 * 1024;
 export const SECRET_MAX_KEYS = 256;
 export const SECRET_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,252}$/;
-
-const KEY_RULE =
-  'each key must match ^[A-Za-z_][A-Za-z0-9_.-]{0,252}$: a letter or "_" first, then letters, digits, "_", "." or "-", at most 253 characters';
-
-// Messages name the field (the key) and the rule, never the value.
-const secrets = z
-  .record(z.string().regex(SECRET_KEY_PATTERN), z.string('each value must be a string'), {
-    error: (issue) => (issue.code === 'invalid_key' ? KEY_RULE : undefined),
-  })
-  .refine((values) => Object.keys(values).length <= SECRET_MAX_KEYS, `at most ${SECRET_MAX_KEYS} keys per secret`);
-
-export const secretBody = z.object({ name, secrets, tags }).strict();
-export const secretUpdateBody = secretBody.omit({ name: true });
-
-export type SecretBody = z.infer<typeof secretBody>;
-export type SecretUpdateBody = z.infer<typeof secretUpdateBody>;
 
 /** The size a secret counts against {@link SECRET_MAX_BYTES}: UTF-8 bytes of its keys and values. */
 export function secretSizeOf(values: Record<string, string>): number {

@@ -2,13 +2,13 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Quer
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@dispatch/contracts';
 import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
-import { secretBody, type SecretBody, secretUpdateBody, type SecretUpdateBody } from './secret-schemas';
-import { SecretsService } from './secrets.service';
+import { secretBody, type SecretBody, secretUpdateBody, type SecretUpdateBody } from './secret.dto';
+import { SecretsService } from './secret.service';
 
 /**
  * Key/value sets of the caller's org (Dispatch's `/v1/secret`). Values go out only on
  * `GET /v1/secret/{name}` (resource `secret`, action `get`, which viewers lack); lists and write
- * answers carry names and metadata. Limits: see secret-schemas.ts (64 KiB, 256 keys per secret).
+ * answers carry names and metadata. Limits: see secret-limits.ts (64 KiB, 256 keys per secret).
  */
 @ApiTags('secrets')
 @Controller('v1/secret')

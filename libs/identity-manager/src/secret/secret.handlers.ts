@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { ErrorCode, type PayloadOf, type SubjectReplies } from '@dispatch/contracts';
 import { BusPayload, DispatchError, OnRequest } from '@dispatch/platform';
-import { SecretsService } from './secrets.service';
+import { SecretsService } from './secret.service';
 
 /** At most this many secrets per run: a function names a handful, never hundreds. */
 const MAX_NAMES = 32;

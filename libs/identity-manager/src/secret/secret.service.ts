@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page } from '@dispatch/contracts';
 import type { PageRequest } from '@dispatch/platform';
-import { assertSecretSize, type SecretBody, type SecretUpdateBody } from './secret-schemas';
-import { SECRET_STORE, type SecretStore, type SecretSummary, type SecretWithValues } from './secret-store';
+import { assertSecretSize } from './secret-limits';
+import { SECRET_STORE, type SecretInput, type SecretStore, type SecretSummary, type SecretWithValues } from './secret-store';
 
 /**
  * Secrets of an org, whatever backend keeps them. Limits are enforced here, before the backend
@@ -12,12 +12,12 @@ import { SECRET_STORE, type SecretStore, type SecretSummary, type SecretWithValu
 export class SecretsService {
   constructor(@Inject(SECRET_STORE) private readonly store: SecretStore) {}
 
-  create(org: string, body: SecretBody): Promise<SecretSummary> {
+  create(org: string, body: SecretInput): Promise<SecretSummary> {
     assertSecretSize(body.name, body.secrets);
     return this.store.put(org, body, 'create');
   }
 
-  replace(org: string, name: string, body: SecretUpdateBody): Promise<SecretSummary> {
+  replace(org: string, name: string, body: Omit<SecretInput, 'name'>): Promise<SecretSummary> {
     assertSecretSize(name, body.secrets);
     return this.store.put(org, { name, ...body }, 'replace');
   }

@@ -7,7 +7,7 @@ import type { InProcessBus } from '@dispatch/bus';
 import { createLogger } from '@dispatch/platform';
 import { describeTenantProbes, type ProbeCredentials } from '@dispatch/testing';
 import { startIdentityTestApp, type IdentityTestApp } from '../test-support/identity-test-app';
-import { SECRET_MAX_BYTES } from './secret-schemas';
+import { SECRET_MAX_BYTES } from './secret-limits';
 
 type Body = Record<string, unknown> & { items?: Record<string, unknown>[]; secrets?: Record<string, string> };
 

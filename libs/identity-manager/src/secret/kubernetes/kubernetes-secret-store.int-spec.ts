@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
-import { ConfigError, createLogger, encodePageToken, parsePageQuery } from '@dispatch/platform';
+import { ConfigError, createLogger, encodePageToken, loadConfig, parsePageQuery } from '@dispatch/platform';
 import { createTestDatabase, fakeKubeConfig, startFakeKubeApi, type FakeKubeApi, type FakeKubeRequest } from '@dispatch/testing';
 import { IDENTITY_SCHEMA } from '../../persistence/schema';
 import { PostgresSecretStore } from '../postgres-secret-store';
 import { SecretCipher } from '../secret-cipher';
-import { KubernetesApiError, KubernetesSecretStore, kubernetesSecretStoreFromEnv } from './index';
+import { SecretRepository } from '../secret.repository';
+import { KubernetesApiError, KubernetesSecretStore, kubernetesSecretsConfigSchema, kubernetesSecretStoreOf } from './index';
 import { describeSecretStoreContract } from './test-support/secret-store-contract';
 
 const NAMESPACE = 'dispatch-secrets';
@@ -26,7 +27,7 @@ describeSecretStoreContract('PostgreSQL', async () => {
   const key = randomBytes(32);
   const cipher = new SecretCipher({ current: { version: 1, key }, source: 'test', key: (v) => (v === 1 ? key : undefined) });
   return {
-    store: new PostgresSecretStore(dataSource, cipher),
+    store: new PostgresSecretStore(new SecretRepository(dataSource), cipher),
     async teardown() {
       await dataSource.destroy();
       await db.drop();
@@ -278,14 +279,16 @@ describe('KubernetesSecretStore against the fake API server', () => {
 
     it('takes SECRETS_NAMESPACE, else the pod namespace, and refuses anything else with a ConfigError', async () => {
       const kubeConfig = fakeKubeConfig(fake);
-      expect(kubernetesSecretStoreFromEnv({ SECRETS_NAMESPACE: NAMESPACE }, { kubeConfig }).namespace).toBe(NAMESPACE);
-      const fromEnv = kubernetesSecretStoreFromEnv({ SECRETS_NAMESPACE: NAMESPACE }, { kubeConfig });
-      expect((await fromEnv.get('acme', 'db')).secrets).toEqual({ ONLY: 'this' });
-      expect(() => kubernetesSecretStoreFromEnv({ SECRETS_NAMESPACE: 'Not_Valid' }, { kubeConfig })).toThrow(ConfigError);
+      const fromEnv = (env: NodeJS.ProcessEnv, options: Parameters<typeof kubernetesSecretStoreOf>[1]) =>
+        kubernetesSecretStoreOf(loadConfig(kubernetesSecretsConfigSchema, env), options);
+      expect(fromEnv({ SECRETS_NAMESPACE: NAMESPACE }, { kubeConfig }).namespace).toBe(NAMESPACE);
+      const configured = fromEnv({ SECRETS_NAMESPACE: NAMESPACE }, { kubeConfig });
+      expect((await configured.get('acme', 'db')).secrets).toEqual({ ONLY: 'this' });
+      expect(() => fromEnv({ SECRETS_NAMESPACE: 'Not_Valid' }, { kubeConfig })).toThrow(ConfigError);
       const file = join(dir, 'namespace');
       await writeFile(file, 'from-pod\n');
-      expect(kubernetesSecretStoreFromEnv({}, { kubeConfig, namespaceFile: file }).namespace).toBe('from-pod');
-      expect(() => kubernetesSecretStoreFromEnv({}, { kubeConfig, namespaceFile: join(dir, 'absent') })).toThrow(/SECRETS_NAMESPACE: not set/);
+      expect(fromEnv({}, { kubeConfig, namespaceFile: file }).namespace).toBe('from-pod');
+      expect(() => fromEnv({}, { kubeConfig, namespaceFile: join(dir, 'absent') })).toThrow(/SECRETS_NAMESPACE: not set/);
     });
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { NAME_MAX_LENGTH, NAME_PATTERN } from '@dispatch/contracts';
-import { ConfigError, loadConfig } from '@dispatch/platform';
+import { ConfigError } from '@dispatch/platform';
 import { KubernetesSecretStore, type KubernetesSecretStoreOptions } from './kubernetes-secret-store';
 
 /** Where a pod finds the namespace it runs in (mounted with its service account token). */
@@ -22,16 +22,20 @@ export const kubernetesSecretsConfigSchema = z.object({
     .optional(),
 });
 
-export interface KubernetesSecretStoreFromEnvOptions extends Partial<KubernetesSecretStoreOptions> {
+export type KubernetesSecretsConfig = z.infer<typeof kubernetesSecretsConfigSchema>;
+
+export interface KubernetesSecretStoreOfOptions extends Partial<KubernetesSecretStoreOptions> {
   /** The cluster to talk to; by default loaded as described on kubernetesSecretsConfigSchema. */
   kubeConfig?: KubeConfig;
   /** Where the pod's namespace is read from when SECRETS_NAMESPACE is unset. */
   namespaceFile?: string;
 }
 
-/** The Kubernetes secrets backend configured from the environment; a ConfigError says what is missing. */
-export function kubernetesSecretStoreFromEnv(env: NodeJS.ProcessEnv = process.env, options: KubernetesSecretStoreFromEnvOptions = {}): KubernetesSecretStore {
-  const config = loadConfig(kubernetesSecretsConfigSchema, env);
+/**
+ * The Kubernetes secrets backend, from settings already checked by kubernetesSecretsConfigSchema;
+ * a ConfigError says what is missing (no namespace, outside a pod).
+ */
+export function kubernetesSecretStoreOf(config: KubernetesSecretsConfig, options: KubernetesSecretStoreOfOptions = {}): KubernetesSecretStore {
   const namespace = options.namespace ?? config.SECRETS_NAMESPACE ?? podNamespace(options.namespaceFile ?? SERVICE_ACCOUNT_NAMESPACE_FILE);
   let kubeConfig = options.kubeConfig;
   if (!kubeConfig) {
