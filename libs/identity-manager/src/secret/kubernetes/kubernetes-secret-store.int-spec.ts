@@ -3,38 +3,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
-import { ConfigError, createLogger, encodePageToken, loadConfig, parsePageQuery } from '@dispatch/platform';
-import { createTestDatabase, fakeKubeConfig, startFakeKubeApi, type FakeKubeApi, type FakeKubeRequest } from '@dispatch/testing';
-import { IDENTITY_SCHEMA } from '../../persistence/schema';
-import { PostgresSecretStore } from '../postgres-secret-store';
-import { SecretCipher } from '../secret-cipher';
-import { SecretRepository } from '../secret.repository';
+import { ConfigError, encodePageToken, loadConfig, parsePageQuery } from '@dispatch/platform';
+import { fakeKubeConfig, startFakeKubeApi, type FakeKubeApi, type FakeKubeRequest } from '@dispatch/testing';
+import { describeSecretStoreContract } from '../test-support/secret-store-contract';
 import { KubernetesApiError, KubernetesSecretStore, kubernetesSecretsConfigSchema, kubernetesSecretStoreOf } from './index';
-import { describeSecretStoreContract } from './test-support/secret-store-contract';
 
 const NAMESPACE = 'dispatch-secrets';
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const isWrite = (r: FakeKubeRequest) => r.method === 'POST' || r.method === 'PUT';
 
-// The same behaviour, backend by backend.
-describeSecretStoreContract('PostgreSQL', async () => {
-  const db = await createTestDatabase();
-  const log = createLogger({ level: 'silent', name: 'secret-store-contract' });
-  await migrateSchemas(db.url, [IDENTITY_SCHEMA], { log });
-  const dataSource = createServiceDataSource({ url: db.url, ...IDENTITY_SCHEMA, poolSize: 2 });
-  await dataSource.initialize();
-  const key = randomBytes(32);
-  const cipher = new SecretCipher({ current: { version: 1, key }, source: 'test', key: (v) => (v === 1 ? key : undefined) });
-  return {
-    store: new PostgresSecretStore(new SecretRepository(dataSource), cipher),
-    async teardown() {
-      await dataSource.destroy();
-      await db.drop();
-    },
-  };
-});
-
+// The behaviour every backend owes (the PostgreSQL one: postgres-secret-store.int-spec.ts).
 describeSecretStoreContract('Kubernetes Secrets (fake API server)', async () => {
   const fake = await startFakeKubeApi({ namespaces: [NAMESPACE] });
   return {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EntityStatus } from '@dispatch/contracts';
 import { parsePageQuery } from '@dispatch/platform';
-import type { SecretStore, SecretSummary } from '../../secret-store';
+import type { SecretStore, SecretSummary } from '../secret-store';
 
 export interface SecretStoreUnderTest {
   store: SecretStore;
