@@ -51,6 +51,15 @@ export abstract class OrgScopedRepository<T extends OrgOwned> {
     return this.rows.save(entity);
   }
 
+  /**
+   * Inserts a row that names its org, or updates the row it collides with on `conflictPaths`, in
+   * one statement: two writers of the same key cannot both insert.
+   */
+  protected async upsert(entity: T, conflictPaths: (keyof T & string)[]): Promise<void> {
+    orgOf(entity.org);
+    await this.rows.upsert(entity as QueryDeepPartialEntity<T>, conflictPaths);
+  }
+
   /** Updates the org's rows matching `where`; resolves how many changed. */
   protected async update(org: string, where: FindOptionsWhere<T>, changes: QueryDeepPartialEntity<T>): Promise<number> {
     return (await this.rows.update(this.scoped(org, where), changes)).affected ?? 0;

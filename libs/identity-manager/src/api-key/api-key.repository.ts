@@ -7,6 +7,6 @@ import { ApiKey } from './api-key.entity';
 @Injectable()
 export class ApiKeyRepository extends NamedOrgRepository<ApiKey> {
   constructor(@InjectDataSource('identity') source: RowSource) {
-    super(source.getRepository(ApiKey));
+    super(source.getRepository(ApiKey), 'API key');
   }
 }

@@ -3,7 +3,6 @@ import type { Page, Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
 import { mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
-import { notFound } from '../iam-errors';
 import { assertRoleExists } from '../role/role-reference';
 import { newApiKey } from './api-key-secret';
 import { ApiKey } from './api-key.entity';
@@ -49,17 +48,14 @@ export class ApiKeyService {
   }
 
   async get(org: string, name: string): Promise<ApiKeyView> {
-    const key = await this.keys.byName(org, name);
-    if (!key) throw notFound('API key', name);
-    return apiKeyView(key);
+    return apiKeyView(await this.keys.get(org, name));
   }
 
   /** Stops the key working at once (this process) or within a refresh period (the others). */
   async revoke(org: string, name: string): Promise<ApiKeyView> {
     return apiKeyView(
       await this.authz.change(async (tx) => {
-        const key = await tx.apiKeys.lockByName(org, name);
-        if (!key) throw notFound('API key', name);
+        const key = await tx.apiKeys.lock(org, name);
         key.revokedAt ??= new Date();
         return tx.apiKeys.put(key);
       }),
@@ -67,10 +63,6 @@ export class ApiKeyService {
   }
 
   async delete(org: string, name: string): Promise<void> {
-    await this.authz.change(async (tx) => {
-      const key = await tx.apiKeys.lockByName(org, name);
-      if (!key) throw notFound('API key', name);
-      await tx.apiKeys.remove(key);
-    });
+    await this.authz.change((tx) => tx.apiKeys.removeNamed(org, name));
   }
 }

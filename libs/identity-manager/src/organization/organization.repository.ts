@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MoreThan, type Repository } from 'typeorm';
+import { ErrorCode } from '@dispatch/contracts';
 import { InjectDataSource, type PageRequest } from '@dispatch/platform';
 import { NamedOrgRepository, type RowSource } from '../persistence/named-org.repository';
 import { Organization } from './organization.entity';
@@ -11,7 +12,7 @@ export class OrganizationRepository extends NamedOrgRepository<Organization> {
 
   constructor(@InjectDataSource('identity') source: RowSource) {
     const rows = source.getRepository(Organization);
-    super(rows);
+    super(rows, 'organization', ErrorCode.ORGANIZATION_NOT_FOUND);
     this.organizations = rows;
   }
 

@@ -3,7 +3,6 @@ import { type BindingSubject, ErrorCode, type Page, type Principal, type Tag } f
 import { entityBaseOf } from '@dispatch/persistence';
 import { DispatchError, IdentitySnapshot, mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
-import { notFound } from '../iam-errors';
 import { RoleBinding } from '../role-binding/role-binding.entity';
 import { RoleBindingRepository } from '../role-binding/role-binding.repository';
 import type { Organization } from './organization.entity';
@@ -50,9 +49,7 @@ export class OrganizationService {
     if (name !== principal.org && principal.org !== this.identity.platformOrg) {
       throw new DispatchError(ErrorCode.ORGANIZATION_NOT_FOUND, `organization "${name}" not found`);
     }
-    const org = await this.organizations.named(name);
-    if (!org) throw notFound('organization', name, ErrorCode.ORGANIZATION_NOT_FOUND);
-    return organizationView(org);
+    return organizationView(await this.organizations.get(name, name));
   }
 
   /** With its roles and bindings, so a new org of the same name starts with no grants. */
@@ -61,8 +58,7 @@ export class OrganizationService {
       throw new DispatchError(ErrorCode.FORBIDDEN, `"${name}" is the platform org; it cannot be deleted`);
     }
     await this.authz.change(async (tx) => {
-      const found = await tx.organizations.named(name);
-      if (!found) throw notFound('organization', name, ErrorCode.ORGANIZATION_NOT_FOUND);
+      const found = await tx.organizations.get(name, name);
       await tx.bindings.removeAll(name);
       await tx.roles.removeAll(name);
       await tx.organizations.remove(found);

@@ -7,7 +7,7 @@ import { RoleBinding } from './role-binding.entity';
 @Injectable()
 export class RoleBindingRepository extends NamedOrgRepository<RoleBinding> {
   constructor(@InjectDataSource('identity') source: RowSource) {
-    super(source.getRepository(RoleBinding));
+    super(source.getRepository(RoleBinding), 'policy');
   }
 
   /** How many of the org's bindings grant `role`. */

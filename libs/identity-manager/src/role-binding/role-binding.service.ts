@@ -3,7 +3,6 @@ import type { BindingSubject, Page, Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
 import { mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
-import { notFound } from '../iam-errors';
 import { assertRoleExists } from '../role/role-reference';
 import { RoleBinding } from './role-binding.entity';
 import { RoleBindingRepository } from './role-binding.repository';
@@ -42,16 +41,13 @@ export class RoleBindingService {
   }
 
   async get(org: string, name: string): Promise<PolicyView> {
-    const binding = await this.bindings.byName(org, name);
-    if (!binding) throw notFound('policy', name);
-    return policyView(binding);
+    return policyView(await this.bindings.get(org, name));
   }
 
   async update(org: string, name: string, body: RoleBindingChanges): Promise<PolicyView> {
     return policyView(
       await this.authz.change(async (tx) => {
-        const binding = await tx.bindings.lockByName(org, name);
-        if (!binding) throw notFound('policy', name);
+        const binding = await tx.bindings.lock(org, name);
         await assertRoleExists(tx.roles, org, body.role);
         Object.assign(binding, body);
         return tx.bindings.put(binding);
@@ -60,10 +56,6 @@ export class RoleBindingService {
   }
 
   async delete(org: string, name: string): Promise<void> {
-    await this.authz.change(async (tx) => {
-      const binding = await tx.bindings.lockByName(org, name);
-      if (!binding) throw notFound('policy', name);
-      await tx.bindings.remove(binding);
-    });
+    await this.authz.change((tx) => tx.bindings.removeNamed(org, name));
   }
 }

@@ -7,6 +7,6 @@ import { Role } from './role.entity';
 @Injectable()
 export class RoleRepository extends NamedOrgRepository<Role> {
   constructor(@InjectDataSource('identity') source: RowSource) {
-    super(source.getRepository(Role));
+    super(source.getRepository(Role), 'role');
   }
 }

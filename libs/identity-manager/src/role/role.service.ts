@@ -3,7 +3,6 @@ import { ErrorCode, type Page, type PolicyRule, type Tag } from '@dispatch/contr
 import { entityBaseOf } from '@dispatch/persistence';
 import { DispatchError, mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
-import { notFound } from '../iam-errors';
 import { isBuiltinRole } from './role-reference';
 import { Role } from './role.entity';
 import { RoleRepository } from './role.repository';
@@ -39,27 +38,17 @@ export class RoleService {
   }
 
   async get(org: string, name: string): Promise<RoleView> {
-    const role = await this.roles.byName(org, name);
-    if (!role) throw notFound('role', name);
-    return roleView(role);
+    return roleView(await this.roles.get(org, name));
   }
 
   async update(org: string, name: string, body: RoleChanges): Promise<RoleView> {
-    return roleView(
-      await this.authz.change(async (tx) => {
-        const role = await tx.roles.lockByName(org, name);
-        if (!role) throw notFound('role', name);
-        Object.assign(role, body);
-        return tx.roles.put(role);
-      }),
-    );
+    return roleView(await this.authz.change(async (tx) => tx.roles.put(Object.assign(await tx.roles.lock(org, name), body))));
   }
 
   /** Refused while a binding grants the role: deleting it would silently revoke access. */
   async delete(org: string, name: string): Promise<void> {
     await this.authz.change(async (tx) => {
-      const role = await tx.roles.lockByName(org, name);
-      if (!role) throw notFound('role', name);
+      const role = await tx.roles.lock(org, name);
       const users = await tx.bindings.countGranting(org, name);
       if (users > 0) {
         throw new DispatchError(ErrorCode.NAME_CONFLICT, `role "${name}" is used by ${users} polic(ies); delete or change them first`);

@@ -7,6 +7,6 @@ import { ServiceAccount } from './service-account.entity';
 @Injectable()
 export class ServiceAccountRepository extends NamedOrgRepository<ServiceAccount> {
   constructor(@InjectDataSource('identity') source: RowSource) {
-    super(source.getRepository(ServiceAccount));
+    super(source.getRepository(ServiceAccount), 'service account');
   }
 }

@@ -3,7 +3,6 @@ import type { Page, Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
 import { mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
-import { notFound } from '../iam-errors';
 import { OrganizationService } from '../organization/organization.service';
 import { canonicalPublicKeyPem } from './public-key';
 import { ServiceAccount } from './service-account.entity';
@@ -41,30 +40,18 @@ export class ServiceAccountService {
   }
 
   async get(org: string, name: string): Promise<ServiceAccountView> {
-    const account = await this.accounts.byName(org, name);
-    if (!account) throw notFound('service account', name);
-    return serviceAccountView(account);
+    return serviceAccountView(await this.accounts.get(org, name));
   }
 
   /** Replaces the public key: how an account's key is rotated. */
   async update(org: string, name: string, body: ServiceAccountChanges): Promise<ServiceAccountView> {
     const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
-    return serviceAccountView(
-      await this.authz.change(async (tx) => {
-        const account = await tx.serviceAccounts.lockByName(org, name);
-        if (!account) throw notFound('service account', name);
-        Object.assign(account, { publicKeyPem, tags: body.tags });
-        return tx.serviceAccounts.put(account);
-      }),
-    );
+    const changes = { publicKeyPem, tags: body.tags };
+    return serviceAccountView(await this.authz.change(async (tx) => tx.serviceAccounts.put(Object.assign(await tx.serviceAccounts.lock(org, name), changes))));
   }
 
   async delete(org: string, name: string): Promise<void> {
-    await this.authz.change(async (tx) => {
-      const account = await tx.serviceAccounts.lockByName(org, name);
-      if (!account) throw notFound('service account', name);
-      await tx.serviceAccounts.remove(account);
-    });
+    await this.authz.change((tx) => tx.serviceAccounts.removeNamed(org, name));
   }
 
   /**

@@ -7,6 +7,6 @@ import { TrustedIssuerRecord } from './trusted-issuer.entity';
 @Injectable()
 export class TrustedIssuerRepository extends NamedOrgRepository<TrustedIssuerRecord> {
   constructor(@InjectDataSource('identity') source: RowSource) {
-    super(source.getRepository(TrustedIssuerRecord));
+    super(source.getRepository(TrustedIssuerRecord), 'issuer');
   }
 }

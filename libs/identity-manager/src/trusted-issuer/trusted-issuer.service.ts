@@ -3,7 +3,6 @@ import type { ClaimMapping, Page, Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
 import { mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
-import { notFound } from '../iam-errors';
 import { TrustedIssuerRecord } from './trusted-issuer.entity';
 import { TrustedIssuerRepository } from './trusted-issuer.repository';
 
@@ -39,27 +38,15 @@ export class TrustedIssuerService {
   }
 
   async get(org: string, name: string): Promise<IssuerView> {
-    const record = await this.issuers.byName(org, name);
-    if (!record) throw notFound('issuer', name);
-    return issuerView(record);
+    return issuerView(await this.issuers.get(org, name));
   }
 
   async update(org: string, name: string, body: TrustedIssuerChanges): Promise<IssuerView> {
-    return issuerView(
-      await this.authz.change(async (tx) => {
-        const record = await tx.issuers.lockByName(org, name);
-        if (!record) throw notFound('issuer', name);
-        Object.assign(record, { ...body, jwksUri: body.jwksUri ?? null });
-        return tx.issuers.put(record);
-      }),
-    );
+    const changes = { ...body, jwksUri: body.jwksUri ?? null };
+    return issuerView(await this.authz.change(async (tx) => tx.issuers.put(Object.assign(await tx.issuers.lock(org, name), changes))));
   }
 
   async delete(org: string, name: string): Promise<void> {
-    await this.authz.change(async (tx) => {
-      const record = await tx.issuers.lockByName(org, name);
-      if (!record) throw notFound('issuer', name);
-      await tx.issuers.remove(record);
-    });
+    await this.authz.change((tx) => tx.issuers.removeNamed(org, name));
   }
 }
