@@ -1,3 +1,4 @@
+import type { CallAnswer } from '../provider/function-provider';
 import { outcomeOf } from './run-outcome';
 
 const limits = { timeoutSeconds: 3, memoryMb: 128 };
@@ -20,32 +21,17 @@ describe('what the answer to a call means for a run', () => {
     expect(odd).toEqual({ status: 'FAILED', output: null, error: { type: 'FunctionError', message: '7' }, logs: { stdout: [], stderr: [] } });
   });
 
-  it('turns the provider’s verdicts into TIMED_OUT and typed failures that say what happened', () => {
-    expect(outcomeOf({ kind: 'timeout', detail: '' }, limits)).toEqual({
-      status: 'TIMED_OUT',
-      output: null,
-      error: { type: 'FunctionError', message: 'the function ran longer than its timeout of 3 s and was stopped' },
-      logs: { stdout: [], stderr: [] },
-    });
-    expect(outcomeOf({ kind: 'memory', detail: 'killed' }, limits)).toMatchObject({
-      status: 'FAILED',
-      error: { type: 'FunctionError', message: 'the function used more than its memory limit of 128 MB and was killed; raise memoryMb or use less' },
-    });
-    expect(outcomeOf({ kind: 'crash', detail: 'exit 1' }, limits)).toMatchObject({
-      status: 'FAILED',
-      error: { type: 'FunctionError', message: "the function's process exited during the run: exit 1" },
-    });
+  it.each<[string, CallAnswer, string, string, string]>([
+    ['the function’s: stopped at its timeout', { kind: 'timeout', detail: '' }, 'TIMED_OUT', 'FunctionError', 'the function ran longer than its timeout of 3 s and was stopped'],
+    ['the function’s: over its memory', { kind: 'memory', detail: 'killed' }, 'FAILED', 'FunctionError', 'the function used more than its memory limit of 128 MB and was killed; raise memoryMb or use less'],
+    ['the function’s: its process exited', { kind: 'crash', detail: 'exit 1' }, 'FAILED', 'FunctionError', "the function's process exited during the run: exit 1"],
+    ['the platform’s: it could not start', { kind: 'unavailable', detail: 'exit 3' }, 'FAILED', 'SystemError', 'the function provider could not start the function: exit 3'],
+    ['the platform’s: the provider failed', { kind: 'error', detail: 'the function provider failed: not reachable' }, 'FAILED', 'SystemError', 'the function provider failed: not reachable'],
+  ])('turns a provider’s verdict into a typed failure that says what happened, %s', (_whose, answer, status, type, message) => {
+    expect(outcomeOf(answer, limits)).toEqual({ status, output: null, error: { type, message }, logs: { stdout: [], stderr: [] } });
   });
 
-  it('calls the platform’s failures SystemErrors, never the function’s', () => {
-    expect(outcomeOf({ kind: 'unavailable', detail: 'its worker exited with code 3' }, limits)).toMatchObject({
-      status: 'FAILED',
-      error: { type: 'SystemError', message: 'the function provider could not start the function: its worker exited with code 3' },
-    });
-    expect(outcomeOf({ kind: 'error', detail: 'the function provider failed: not reachable' }, limits)).toMatchObject({
-      status: 'FAILED',
-      error: { type: 'SystemError', message: 'the function provider failed: not reachable' },
-    });
+  it('calls a reply that is JSON null a SystemError, never a success', () => {
     expect(outcomeOf({ kind: 'replied', reply: null }, limits)).toMatchObject({ status: 'FAILED', output: null, error: { type: 'SystemError' } });
   });
 });

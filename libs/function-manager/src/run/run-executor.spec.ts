@@ -48,22 +48,17 @@ describe('RunExecutor: a run from its input to its outcome', () => {
     });
   });
 
-  it('fails a run whose process went over its memory limit, saying which limit to raise', async () => {
+  it.each([
+    ['went over its memory limit, saying which limit to raise', failure('memory', 'memory limit of 128 MiB exceeded'), 'the function used more than its memory limit of 128 MB and was killed; raise memoryMb or use less'],
+    [
+      'exited during it, with what the provider saw',
+      failure('crash', 'function hello: its process exited with code 1 during the call'),
+      "the function's process exited during the run: function hello: its process exited with code 1 during the call",
+    ],
+  ])('fails a run whose process %s, as the function’s fault', async (_what, answer, message) => {
     const { fn, provider, executor } = executorWith();
-    provider.answerNext(failure('memory', 'memory limit of 128 MiB exceeded'));
-    expect(await executor.execute(fn, run())).toMatchObject({
-      status: 'FAILED',
-      error: { type: RunErrorType.FunctionError, message: 'the function used more than its memory limit of 128 MB and was killed; raise memoryMb or use less' },
-    });
-  });
-
-  it('fails a run whose process exited during it as the function’s fault, with what the provider saw', async () => {
-    const { fn, provider, executor } = executorWith();
-    provider.answerNext(failure('crash', 'function hello: its process exited with code 1 during the call'));
-    expect(await executor.execute(fn, run())).toMatchObject({
-      status: 'FAILED',
-      error: { type: RunErrorType.FunctionError, message: "the function's process exited during the run: function hello: its process exited with code 1 during the call" },
-    });
+    provider.answerNext(answer);
+    expect(await executor.execute(fn, run())).toEqual({ status: 'FAILED', output: null, error: { type: RunErrorType.FunctionError, message }, logs: { stdout: [], stderr: [] } });
   });
 
   it('fails a run the provider could not start, or could not be asked for, as the platform’s fault', async () => {
