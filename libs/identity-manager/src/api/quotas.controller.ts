@@ -54,7 +54,7 @@ export class UsageController {
   async mine(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>): Promise<{ org: string; limits: OrgQuotas; usage: FunctionUsage }> {
     const since = new ZodPipe(usageQuery).transform(query).since ?? `${new Date().toISOString().slice(0, 8)}01`;
     const [usage, limits] = await Promise.all([
-      this.bus.request<{ org: string; since: string }, FunctionUsage>('function.usage.get.v1', { org: p.org, since }, { timeoutMs: 3000 }).catch(() => {
+      this.bus.request('function.usage.get.v1', { org: p.org, since }, { timeoutMs: 3000 }).catch(() => {
         throw new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'function-manager did not answer with the usage; try again shortly');
       }),
       this.quotas.of(p.org),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type DataSource, type EntityManager, IsNull, MoreThan } from 'typeorm';
-import { ErrorCode, type AuthzSnapshot, type PayloadOf, type Subject } from '@dispatch/contracts';
+import { ErrorCode, type AuthzSnapshot, type EventSubject, type PayloadOf } from '@dispatch/contracts';
 import { isUniqueViolation, OutboxRelay, OutboxWriter } from '@dispatch/persistence';
 import { DispatchError, IdentitySnapshot, InjectDataSource, InjectOutboxRelay, type PageRequest } from '@dispatch/platform';
 import { AuthzRevision } from './entities/authz-revision.entity';
@@ -96,7 +96,7 @@ export class AuthzRepository {
     return this.dataSource.getRepository(entity).findOneBy({ org, name } as never);
   }
 
-  async emit<S extends Subject>(manager: EntityManager, subject: S, payload: PayloadOf<S>): Promise<void> {
+  async emit<S extends EventSubject>(manager: EntityManager, subject: S, payload: PayloadOf<S>): Promise<void> {
     await this.outbox.add(manager, subject, payload);
   }
 }
