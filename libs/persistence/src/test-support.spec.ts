@@ -1,19 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { describeTestSupportIsolation } from '@dispatch/testing';
 
-/** Test helpers live in test-support/ folders, which the build leaves out: shipped code must not need them. */
-describe('test-only code of the persistence lib', () => {
-  const root = __dirname;
-  const shipped = (readdirSync(root, { recursive: true }) as string[]).filter(
-    (file) => file.endsWith('.ts') && !/\.(int-)?spec\.ts$/.test(file) && !file.split(path.sep).includes('test-support'),
-  );
-
-  it('is imported by tests only', () => {
-    expect(shipped.length).toBeGreaterThan(10);
-    const offenders = shipped.filter((file) => {
-      const source = readFileSync(path.join(root, file), 'utf8');
-      return /from '(\.{1,2}\/)+(.*\/)?test-support\/|from '@dispatch\/testing'/.test(source);
-    });
-    expect(offenders).toEqual([]);
-  });
-});
+describeTestSupportIsolation('persistence', __dirname);

@@ -1,8 +1,8 @@
-import type { AuditRecordedEvent } from '@dispatch/contracts';
+import { type AuditRecordedEvent, auditRecordedEventSchema } from '@dispatch/contracts';
 import { DispatchError, encodePageToken } from '@dispatch/platform';
 import { auditOptionsFromEnv } from './audit-options';
 import { encodeCursor, parseAuditQuery } from './audit-query';
-import { auditEventId, auditRecordedEventSchema } from './audit-recorded.handler';
+import { auditEventId } from './audit-recorded.handler';
 
 const EVENT: AuditRecordedEvent = {
   requestId: 'r1',
