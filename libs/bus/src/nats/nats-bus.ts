@@ -155,7 +155,7 @@ export class NatsBus extends BaseBus<PullMember> {
     } catch (err) {
       // Redelivering cannot make it parse: give up on it right away.
       this.log.error({ subject, group: context.group, ...errorFields(err) }, 'bus message dead-lettered: payload is not JSON');
-      msg.term();
+      msg.term('payload is not JSON');
       return;
     }
     const whileOpen = async (settle: () => void | Promise<unknown>) => {
