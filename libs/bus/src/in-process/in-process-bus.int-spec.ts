@@ -6,6 +6,7 @@ import { RecordingBusLog } from '../test-support/recording-bus-log';
 import { migrateBusSchema } from '../test-support/migrate-bus-schema';
 import { quietPeriod } from '../test-support/quiet-period';
 import { InProcessBus } from './in-process-bus';
+import { busMigrations } from './migration';
 
 // jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
 jest.setTimeout(20_000);
@@ -39,6 +40,11 @@ describe('InProcessBus storage', () => {
         [`${group}\\_%`],
       )
     ).rows;
+
+  const deadReasons = async (group: string) =>
+    (await pool.query<{ reason: string }>(`SELECT reason FROM bus.delivery WHERE consumer LIKE $1 AND state = 'dead' ORDER BY seq`, [`${group}\\_%`])).rows.map(
+      (r) => r.reason,
+    );
 
   it('refuses to start before the migrations ran', async () => {
     const empty = await createTestDatabase('bus_unmigrated');
@@ -91,6 +97,7 @@ describe('InProcessBus storage', () => {
     await sub.unsubscribe();
     expect(handled).toEqual([]);
     expect(await deliveries('invalid')).toEqual([{ state: 'dead', attempts: 1 }]);
+    expect(await deadReasons('invalid')).toEqual([expect.stringMatching(/^invalid payload: .*org/)]);
     expect(log.entries).toContainEqual(
       expect.objectContaining({ level: 'error', fields: expect.objectContaining({ subject: 'function.run.requested.v1', reason: expect.stringContaining('org') }) }),
     );
@@ -108,6 +115,7 @@ describe('InProcessBus storage', () => {
     await sub.unsubscribe();
     expect(counts).toEqual([1, 2]);
     expect(await deliveries('dead')).toEqual([{ state: 'dead', attempts: 2 }]);
+    expect(await deadReasons('dead')).toEqual(['its last allowed delivery failed']);
   });
 
   it('ignores a late ack of a delivery that timed out and was taken over', async () => {
@@ -134,7 +142,7 @@ describe('InProcessBus storage', () => {
   });
 
   it('can be rolled back and re-applied', async () => {
-    await dataSource.undoLastMigration();
+    for (const _ of busMigrations) await dataSource.undoLastMigration();
     const gone = await pool.query(`SELECT to_regclass('bus.delivery') IS NULL AS gone`);
     expect(gone.rows[0].gone).toBe(true);
     await dataSource.runMigrations();
