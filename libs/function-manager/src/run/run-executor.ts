@@ -42,7 +42,7 @@ export class RunExecutor {
     let secrets: Record<string, string> = {};
     if (names.length) {
       try {
-        secrets = (await this.bus.request<unknown, { secrets: Record<string, string> }>('identity.secret.resolve.v1', { org: fn.org, names })).secrets;
+        secrets = (await this.bus.request('identity.secret.resolve.v1', { org: fn.org, names })).secrets;
       } catch (err) {
         if ((err as { code?: string }).code === ErrorCode.NOT_FOUND) return failed(RunErrorType.InputError, `${(err as Error).message}; create it or remove it from the function's or the run's secrets`);
         return failed(RunErrorType.SystemError, `secrets could not be read from identity-manager: ${(err as Error).message}`);

@@ -1,24 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { AuditRecordedEvent } from '@dispatch/contracts';
-
-const text = (max: number) => z.string().min(1).max(max);
-
-/** What a publisher must send (unknown fields are ignored, so a newer publisher can add some). */
-export const auditRecordedEventSchema = z.object({
-  requestId: text(128),
-  time: z.iso.datetime({ offset: true }),
-  service: text(128),
-  org: text(253).nullable(),
-  subject: text(1024).nullable(),
-  subjectKind: text(32).nullable(),
-  resource: text(64).nullable(),
-  action: text(64).nullable(),
-  method: z.string().regex(/^[A-Z]{1,16}$/),
-  route: text(2048),
-  status: z.number().int().min(100).max(599),
-  result: text(64),
-}) satisfies z.ZodType<AuditRecordedEvent>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,7 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { auditRecordedEventSchema } from '@dispatch/contracts';
 import { type BusContext, BusCtx, BusPayload, LOGGER, OnEvent } from '@dispatch/platform';
-import { auditEventId, auditRecordedEventSchema } from './audit-recorded-event';
+import { auditEventId } from './audit-recorded-event';
 import { AuditRepository } from './audit.repository';
 
 /** Stores the audit events every service publishes, once each. */

@@ -245,7 +245,7 @@ describe('identity-manager: audit log', () => {
 
   it('drops an invalid event without holding up the ones after it', async () => {
     const broken = { ...ev(300, {}), requestId: `broken-${randomUUID()}`, status: 'teapot' };
-    await bus.publish('identity.audit.recorded.v1', broken, { msgId: randomUUID() });
+    await bus.raw.publish('identity.audit.recorded.v1', broken, { msgId: randomUUID() });
     const good = ev(301, { subject: 'after-broken' });
     await record([[good, randomUUID()]]);
     expect(await storedCount([broken.requestId])).toBe(0);

@@ -1,8 +1,8 @@
-import type { AuditRecordedEvent } from '@dispatch/contracts';
+import { type AuditRecordedEvent, auditRecordedEventSchema } from '@dispatch/contracts';
 import { DispatchError, encodePageToken } from '@dispatch/platform';
 import { auditEvent } from '@dispatch/testing';
 import { encodeCursor } from './audit-query';
-import { auditEventId, auditRecordedEventSchema } from './audit-recorded-event';
+import { auditEventId } from './audit-recorded-event';
 import { parseAuditQuery } from './audit.dto';
 
 const EVENT = auditEvent();

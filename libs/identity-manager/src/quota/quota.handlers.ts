@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type { OrgQuotas } from '@dispatch/contracts';
+import type { OrgQuotas, PayloadOf } from '@dispatch/contracts';
 import { BusPayload, OnRequest } from '@dispatch/platform';
 import { QuotaService } from './quota.service';
 
@@ -9,7 +9,7 @@ export class QuotaHandler {
   constructor(private readonly quotas: QuotaService) {}
 
   @OnRequest('identity.quota.get.v1', 'identity-manager')
-  of(@BusPayload() request: { org: string }): Promise<OrgQuotas> {
+  of(@BusPayload() request: PayloadOf<'identity.quota.get.v1'>): Promise<OrgQuotas> {
     return this.quotas.of(request.org);
   }
 }

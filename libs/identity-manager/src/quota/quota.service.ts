@@ -30,7 +30,7 @@ export class QuotaService {
 
   /** What `org` used since `since` (a UTC day), as function-manager counts it. */
   async usage(org: string, since: string): Promise<FunctionUsage> {
-    return this.bus.request<{ org: string; since: string }, FunctionUsage>('function.usage.get.v1', { org, since }, { timeoutMs: 3000 }).catch(() => {
+    return this.bus.request('function.usage.get.v1', { org, since }, { timeoutMs: 3000 }).catch(() => {
       throw new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'function-manager did not answer with the usage; try again shortly');
     });
   }

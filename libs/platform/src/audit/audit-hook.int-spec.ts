@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { NatsBus, type Subscription } from '@dispatch/bus';
-import { type AuditRecordedEvent, type AuthzSnapshot, type AuthzSnapshotReply, ErrorCode } from '@dispatch/contracts';
+import { type AuditRecordedEvent, type AuthzSnapshot, ErrorCode } from '@dispatch/contracts';
 import { auditEvent, deleteNamespaceStreams, startTestIdp, TEST_NATS_URL, testNamespace, type TestIdp, waitFor } from '@dispatch/testing';
 import { AuthModule } from '../auth/auth.module';
 import { Authorize } from '../auth/guard/authorize.decorator';
@@ -143,10 +143,10 @@ describe('audit hook (real NATS, real IdP)', () => {
 
   beforeAll(async () => {
     [bus, idp] = await Promise.all([NatsBus.connect({ url: TEST_NATS_URL, namespace, log: { warn: () => undefined, error: () => undefined } }), startTestIdp()]);
-    await bus.reply<{ knownRevision?: number }, AuthzSnapshotReply>('identity.authz.snapshot.v1', 'identity-manager', async (req) =>
+    await bus.reply('identity.authz.snapshot.v1', 'identity-manager', async (req) =>
       req.knownRevision === SNAPSHOT.revision ? { unchanged: true, revision: SNAPSHOT.revision } : SNAPSHOT,
     );
-    capture = await bus.subscribe<AuditRecordedEvent>(AUDIT_SUBJECT, { group: 'audit-capture' }, async (msg) => {
+    capture = await bus.subscribe(AUDIT_SUBJECT, { group: 'audit-capture' }, async (msg) => {
       captured.push({ event: msg.data, msgId: msg.msgId, raw: JSON.stringify(msg) });
     });
     @Module({

@@ -65,7 +65,7 @@ describe('identity-manager: secrets kept as Kubernetes Secrets', () => {
   });
 
   it('resolves secrets for a run over the bus from the Secrets', async () => {
-    const resolved = await t.bus.request<unknown, { secrets: Record<string, string> }>('identity.secret.resolve.v1', { org: 'acme', names: ['db'] });
+    const resolved = await t.bus.request('identity.secret.resolve.v1', { org: 'acme', names: ['db'] });
     expect(resolved.secrets).toEqual({ PASSWORD: 'hunter2' });
   });
 
