@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
-import { IamService, IDENTITY_SCHEMA, IdentityManagerModule } from '@dispatch/identity-manager';
+import { IDENTITY_SCHEMA, identityConfigSchema, IdentityManagerModule, ServiceAccountService } from '@dispatch/identity-manager';
 import { migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
 import { Authorize, AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const auth: DynamicModule[] = withAuth
     ? [
         AuthModule.forRoot({ deploymentIssuers: [], platformOrg: 'default', refreshMs: 60_000 }),
-        IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [], SECRETS_BACKEND: 'postgres' }),
+        IdentityManagerModule.register({ ...loadConfig(identityConfigSchema, process.env), DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [], SECRETS_BACKEND: 'postgres' }),
       ]
     : [];
   @Module({
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   })
   class BenchModule {}
   const app = await createHttpApp(BenchModule, { config, logger, title: 'bench', version: '0' });
-  if (withAuth) await app.get(IamService).ensureServiceAccountAdmin('default', 'bench', process.env['BENCH_PUBLIC_KEY'] ?? '');
+  if (withAuth) await app.get(ServiceAccountService).ensureAdmin('default', 'bench', process.env['BENCH_PUBLIC_KEY'] ?? '');
   await app.listen({ port: Number(process.env['PORT']), host: '127.0.0.1' });
   const stop = async () => {
     await app.close();

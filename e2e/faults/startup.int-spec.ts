@@ -93,6 +93,14 @@ describe('solo start-up failures (the built server)', () => {
     expect(existsSync(join(home, 'postgres'))).toBe(false);
   });
 
+  it('refuses a bad identity-manager setting with exit 1 before anything starts', async () => {
+    const home = await newHome();
+    const { code, stderr } = await runToExit([SOLO], env(home, { AUDIT_RETENTION_DAYS: 'ninety' }));
+    expect(code).toBe(1);
+    expect(stderr).toContain('AUDIT_RETENTION_DAYS: must be a whole number of days from 1 to 36500');
+    expect(existsSync(join(home, 'postgres'))).toBe(false);
+  });
+
   it('refuses a DISPATCH_HOME it cannot create with exit 1 and the reason', async () => {
     const file = join(await newHome(), 'a-file');
     await writeFile(file, '');

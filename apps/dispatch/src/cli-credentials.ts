@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IamService } from '@dispatch/identity-manager';
+import type { ServiceAccountService } from '@dispatch/identity-manager';
 
 /** What the CLI reads to call solo mode as its bootstrap admin (DESIGN §9). */
 export interface CliConfig {
@@ -19,7 +19,7 @@ export const BOOTSTRAP_ACCOUNT = 'admin';
  * `home` holds its private key (mode 0600), so the first CLI command works. An existing config
  * keeps its key: the account is re-registered with it if the database was reset.
  */
-export async function ensureCliCredentials(iam: IamService, home: string, org: string, apiUrl: string): Promise<string> {
+export async function ensureCliCredentials(accounts: ServiceAccountService, home: string, org: string, apiUrl: string): Promise<string> {
   const path = join(home, 'config.json');
   const existing = await readConfig(path);
   const privateKey =
@@ -27,7 +27,7 @@ export async function ensureCliCredentials(iam: IamService, home: string, org: s
       ? existing.privateKey
       : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const publicKey = createPublicKey(createPrivateKey(privateKey)).export({ format: 'pem', type: 'spki' }).toString();
-  await iam.ensureServiceAccountAdmin(org, BOOTSTRAP_ACCOUNT, publicKey);
+  await accounts.ensureAdmin(org, BOOTSTRAP_ACCOUNT, publicKey);
   const config: CliConfig = { apiUrl, organization: org, serviceAccount: BOOTSTRAP_ACCOUNT, privateKey };
   if (JSON.stringify(existing) !== JSON.stringify(config)) {
     // Written aside then renamed, so a crash never leaves half a key behind.

@@ -1,9 +1,8 @@
 import type { Agent } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { type FunctionConfig, FunctionManagerModule, FUNCTIONS_SCHEMA } from '@dispatch/function-manager';
-import { identityConfigSchema, IdentityManagerModule, IDENTITY_SCHEMA } from '@dispatch/identity-manager';
+import { type IdentityConfig, IdentityManagerModule, IDENTITY_SCHEMA } from '@dispatch/identity-manager';
 import type { ServiceSchema } from '@dispatch/persistence';
-import { loadConfigOrExit } from '@dispatch/platform';
 import { ImageManagerModule, IMAGES_SCHEMA } from '@dispatch/image-manager';
 import { EventManagerModule, EVENTS_SCHEMA } from '@dispatch/event-manager';
 import { ApiManagerModule, APIS_SCHEMA } from '@dispatch/api-manager';
@@ -12,13 +11,15 @@ import { ServiceCatalogModule, CATALOG_SCHEMA } from '@dispatch/service-catalog'
 /** What solo mode started for the services: the embedded providers they are wired to. */
 export interface SoloWiring {
   functions: FunctionConfig;
+  /** identity-manager's settings, checked before anything started. */
+  identity: IdentityConfig;
   /** Connections to the in-process faas-local. */
   openFaasAgent: Agent;
 }
 
 /** Every service solo mode composes, with the schema each owns. */
 export const SOLO_SERVICES: { module: (wiring: SoloWiring) => DynamicModule; schema: ServiceSchema }[] = [
-  { module: () => IdentityManagerModule.register(loadConfigOrExit(identityConfigSchema)), schema: IDENTITY_SCHEMA },
+  { module: (wiring) => IdentityManagerModule.register(wiring.identity), schema: IDENTITY_SCHEMA },
   { module: (wiring) => FunctionManagerModule.register(wiring.functions, { openFaasAgent: wiring.openFaasAgent }), schema: FUNCTIONS_SCHEMA },
   { module: () => ImageManagerModule.register(), schema: IMAGES_SCHEMA },
   { module: () => EventManagerModule.register(), schema: EVENTS_SCHEMA },

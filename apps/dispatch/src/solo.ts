@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
-import { IamService } from '@dispatch/identity-manager';
+import { identityConfigSchema, ServiceAccountService } from '@dispatch/identity-manager';
 import { acquireDataDirLock, CONNECT_TIMEOUT_MS, DataDirInUseError, migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
 import {
   assertPortsFree,
@@ -58,9 +58,10 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
   };
   let reportLost!: (failure: StartupFailure) => void;
   const lost = new Promise<StartupFailure>((resolve) => (reportLost = resolve));
-  // function-manager's own variables, checked before anything starts: a mistake there must stop
-  // the start at once (exit 1 with the list), not after PostgreSQL and migrations.
+  // function-manager's and identity-manager's own variables, checked before anything starts: a
+  // mistake there must stop the start at once (exit 1 with the list), not after PostgreSQL and migrations.
   loadConfigOrExit(functionConfigSchema);
+  const identity = loadConfigOrExit(identityConfigSchema);
   try {
     await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 }).catch((err: Error) => {
       throw new StartupFailure(ExitCode.CONFIG, `cannot create DISPATCH_HOME ${config.DISPATCH_HOME}: ${err.message}`, { cause: err });
@@ -160,7 +161,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
           platformOrg: config.DISPATCH_PLATFORM_ORG,
           refreshMs: config.AUTHZ_REFRESH_MS,
         }),
-        ...SOLO_SERVICES.map((s) => s.module({ functions, openFaasAgent })),
+        ...SOLO_SERVICES.map((s) => s.module({ functions, openFaasAgent, identity })),
       ],
     })
     class SoloModule {}
@@ -179,7 +180,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     const apiPort = (app.getHttpServer().address() as { port: number }).port;
     const gatewayPort = (gateway.address() as { port: number }).port;
     const apiUrl = `http://${config.HOST}:${apiPort}`;
-    const cliConfig = await ensureCliCredentials(app.get(IamService), config.DISPATCH_HOME, config.DISPATCH_PLATFORM_ORG, apiUrl);
+    const cliConfig = await ensureCliCredentials(app.get(ServiceAccountService), config.DISPATCH_HOME, config.DISPATCH_PLATFORM_ORG, apiUrl);
     return {
       apiUrl,
       cliConfig,

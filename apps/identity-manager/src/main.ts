@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { z } from 'zod';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { identityConfigSchema, IdentityManagerModule } from '@dispatch/identity-manager';
 import { loadConfigOrExit, runServiceApp, serviceConfigSchema } from '@dispatch/platform';
@@ -9,7 +8,6 @@ import { loadConfigOrExit, runServiceApp, serviceConfigSchema } from '@dispatch/
 const config = loadConfigOrExit(
   serviceConfigSchema
     .extend(identityConfigSchema.shape)
-    .extend({ DISPATCH_SECRET_KEY: z.string().optional() })
     .superRefine((c, ctx) => {
       if (c.SECRETS_BACKEND === 'postgres' && !c.DISPATCH_SECRET_KEY) {
         ctx.addIssue({ code: 'custom', path: ['DISPATCH_SECRET_KEY'], message: 'required in cluster mode with SECRETS_BACKEND=postgres: base64 of 32 random bytes, the same for every replica' });

@@ -1,9 +1,8 @@
-import { createTestDatabase, TEST_NATS_URL, testNamespace } from '@dispatch/testing';
+import { createTestDatabase, deleteNamespaceStreams, TEST_NATS_URL, testNamespace } from '@dispatch/testing';
 import { Pool } from 'pg';
-import { describeBusContract } from './test-support/bus-contract';
+import { describeBusContract, restartableHarness } from './test-support/bus-contract';
 import { InProcessBus } from './in-process/in-process-bus';
 import { NatsBus } from './nats/nats-bus';
-import { deleteNamespaceStreams } from '@dispatch/testing';
 import { migrateBusSchema } from './test-support/migrate-bus-schema';
 
 // jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
@@ -14,22 +13,9 @@ const closeGraceMs = 300;
 
 describeBusContract('NatsBus (JetStream)', async ({ log }) => {
   const namespace = testNamespace('bus');
-  const start = () => NatsBus.connect({ url: TEST_NATS_URL, namespace, name: 'bus-contract', closeGraceMs, log });
-  let bus = await start();
-  return {
-    get bus() {
-      return bus;
-    },
-    async restart() {
-      await bus.close();
-      bus = await start();
-      return bus;
-    },
-    async teardown() {
-      await bus.close();
-      await deleteNamespaceStreams(TEST_NATS_URL, namespace);
-    },
-  };
+  return restartableHarness(() => NatsBus.connect({ url: TEST_NATS_URL, namespace, name: 'bus-contract', closeGraceMs, log }), {
+    teardown: () => deleteNamespaceStreams(TEST_NATS_URL, namespace),
+  });
 });
 
 describeBusContract('InProcessBus (PostgreSQL)', async ({ log }) => {
@@ -37,23 +23,14 @@ describeBusContract('InProcessBus (PostgreSQL)', async ({ log }) => {
   await (await migrateBusSchema(db.url)).destroy();
   const newPool = () => new Pool({ connectionString: db.url, max: 8 });
   let pool = newPool();
-  const start = () => InProcessBus.start({ pool, closeGraceMs, log });
-  let bus = await start();
-  return {
-    get bus() {
-      return bus;
-    },
-    async restart() {
-      await bus.close();
+  return restartableHarness(() => InProcessBus.start({ pool, closeGraceMs, log }), {
+    async reopen() {
       await pool.end();
       pool = newPool();
-      bus = await start();
-      return bus;
     },
     async teardown() {
-      await bus.close();
       await pool.end();
       await db.drop();
     },
-  };
+  });
 });

@@ -1,7 +1,9 @@
+import type { EventSubject, PayloadOf, ReplyOf, RequestSubject } from '@dispatch/contracts';
+
 /**
- * The one messaging interface every service uses (DESIGN §5). Two implementations:
- * NATS JetStream (cluster mode) and an in-process bus durable through PostgreSQL (solo mode).
- * Subjects here are raw strings; `SubjectPayloads` in @dispatch/contracts says what each carries.
+ * The one messaging interface every service uses (DESIGN §5). Two implementations: NATS
+ * JetStream (nats/nats-bus.ts, cluster mode) and an in-process bus durable through PostgreSQL
+ * (in-process/in-process-bus.ts, solo mode); what they share is in base-bus.ts.
  */
 export interface BusMessage<T = unknown> {
   subject: string;
@@ -63,18 +65,41 @@ export interface RequestOptions {
 
 export type ReplyHandler<Req = unknown, Res = unknown> = (data: Req, headers: Record<string, string>) => Promise<Res>;
 
+/**
+ * Subjects of the contracts' map (`SUBJECT_SCHEMAS` in @dispatch/contracts), payloads and replies
+ * typed by it. Whatever path a message took, a payload of a map subject is checked against its
+ * schema on receipt: one that fails is dead-lettered (events) or answered with a
+ * VALIDATION_FAILED error (requests), and never reaches a handler.
+ */
 export interface Bus {
   /** Durable publish: resolves once the message is stored (JetStream ack / row committed). */
-  publish<T>(subject: string, data: T, options?: PublishOptions): Promise<void>;
-  /** Durable subscribe with a queue group; `subject` may use NATS wildcards (`*`, `>`). */
-  subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription>;
+  publish<S extends EventSubject>(subject: S, data: PayloadOf<S>, options?: PublishOptions): Promise<void>;
+  /** Durable subscribe with a queue group. */
+  subscribe<S extends EventSubject>(subject: S, options: SubscribeOptions, handler: MessageHandler<PayloadOf<S>>): Promise<Subscription>;
   /** Request/reply; rejects with {@link BusTimeoutError} when no reply comes in time (default 5 s). */
-  request<Req, Res>(subject: string, data: Req, options?: RequestOptions): Promise<Res>;
+  request<S extends RequestSubject>(subject: S, data: PayloadOf<S>, options?: RequestOptions): Promise<ReplyOf<S>>;
   /** Serve requests on `subject`; members of `group` share the load (one answers each request). */
-  reply<Req, Res>(subject: string, group: string, handler: ReplyHandler<Req, Res>): Promise<Subscription>;
+  reply<S extends RequestSubject>(subject: S, group: string, handler: ReplyHandler<PayloadOf<S>, ReplyOf<S>>): Promise<Subscription>;
+  /** The same bus for subjects outside the map; see {@link RawBus}. */
+  readonly raw: RawBus;
   /** Throws when the bus cannot be reached; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The bus with subjects as plain strings, for what the map cannot name: wildcard subscriptions,
+ * user events (CloudEvents on `events.<org>.<type>`), rows the outbox stored earlier, and the
+ * transport's own tests. Payload types here are the caller's claim; map subjects are still
+ * checked on receipt.
+ */
+export interface RawBus {
+  publish(subject: string, data: unknown, options?: PublishOptions): Promise<void>;
+  /** `subject` may use NATS wildcards (`*`, `>`). */
+  subscribe<T = unknown>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription>;
+  request<Res = unknown>(subject: string, data: unknown, options?: RequestOptions): Promise<Res>;
+  /** `subject` may use NATS wildcards (`*`, `>`). */
+  reply<Req = unknown, Res = unknown>(subject: string, group: string, handler: ReplyHandler<Req, Res>): Promise<Subscription>;
 }
 
 export class BusTimeoutError extends Error {

@@ -6,7 +6,7 @@ function recordingSettler() {
   const settler: Settler = {
     ack: async () => void calls.push('ack'),
     nak: async (delayMs) => void calls.push(`nak:${delayMs}`),
-    term: async () => void calls.push('term'),
+    term: async (reason) => void calls.push(`term:${reason}`),
     working: async () => void calls.push('working'),
   };
   return { calls, settler };
@@ -73,8 +73,36 @@ describe('DeliveryRun', () => {
       },
       { group: 'g', maxDeliver: 3, log },
     );
-    expect(calls).toEqual(['term']);
+    expect(calls).toEqual(['term:its last allowed delivery failed']);
     expect(lines).toEqual([expect.stringMatching(/^error:.*dead-lettered/)]);
+  });
+
+  it('dead-letters, with the reason, a payload that fails its subject\'s schema, without calling the handler', async () => {
+    const { calls, settler } = recordingSettler();
+    const logged: { fields: object; message: string }[] = [];
+    const log: BusLog = { warn: () => undefined, error: (f, message) => void logged.push({ fields: f, message }) };
+    const handler = jest.fn(async () => undefined);
+    const invalid = { ...fields(), subject: 'function.run.requested.v1', data: { runId: 'r1', org: 'acme' } };
+    await new DeliveryRun(invalid, settler).run(handler, { group: 'g', maxDeliver: 3, log });
+    expect(handler).not.toHaveBeenCalled();
+    expect(calls).toEqual([expect.stringMatching(/^term:invalid payload: functionName: /)]);
+    expect(logged).toEqual([
+      { message: expect.stringMatching(/dead-lettered.*schema/), fields: expect.objectContaining({ subject: 'function.run.requested.v1', reason: expect.stringMatching(/^functionName: /) }) },
+    ]);
+  });
+
+  it('hands a valid payload of a map subject to the handler as it was sent', async () => {
+    const { calls, settler } = recordingSettler();
+    const data = { runId: 'r1', org: 'acme', functionName: 'hello', addedLater: true };
+    const seen: unknown[] = [];
+    await new DeliveryRun({ ...fields(), subject: 'function.run.requested.v1', data }, settler).run(async (msg) => void seen.push(msg.data), {
+      group: 'g',
+      maxDeliver: 3,
+      ...recordingLog(),
+    });
+    expect(seen).toEqual([data]);
+    expect(seen[0]).toBe(data);
+    expect(calls).toEqual(['ack']);
   });
 
   it('lets the handler settle first and ignores later settlements', async () => {

@@ -23,19 +23,9 @@ export interface OpenFaasFunctionDeployment {
   readOnlyRootFilesystem?: boolean;
 }
 
-export interface OpenFaasFunctionStatus {
+/** What the gateway reports of a deployed function: its deployment, named `name` instead of `service`, and its state. */
+export interface OpenFaasFunctionStatus extends Omit<OpenFaasFunctionDeployment, 'service'> {
   name: string;
-  image: string;
-  namespace?: string;
-  envProcess?: string;
-  envVars?: Record<string, string>;
-  constraints?: string[];
-  secrets?: string[];
-  labels?: Record<string, string> | null;
-  annotations?: Record<string, string> | null;
-  limits?: OpenFaasResources | null;
-  requests?: OpenFaasResources | null;
-  readOnlyRootFilesystem?: boolean;
   invocationCount?: number;
   replicas?: number;
   availableReplicas?: number;

@@ -1,4 +1,4 @@
-import { parseSubject, subjectName } from './subjects';
+import { isSubject, parseSubject, SUBJECT_SCHEMAS, subjectName } from './subjects';
 import { isValidName } from './entity';
 
 describe('subjects', () => {
@@ -32,4 +32,29 @@ describe('names', () => {
     ['a'.repeat(63), true],
     ['a'.repeat(64), false],
   ])('%s valid=%s', (name, ok) => expect(isValidName(name)).toBe(ok));
+});
+
+describe('the subject map', () => {
+  it('names every subject <service>.<aggregate>.<verb>.v<n>', () => {
+    for (const subject of Object.keys(SUBJECT_SCHEMAS)) expect(parseSubject(subject)).toBeDefined();
+  });
+
+  it('knows its own subjects only', () => {
+    expect(isSubject('function.run.requested.v1')).toBe(true);
+    expect(isSubject('function.run.*.v1')).toBe(false);
+    expect(isSubject('events.acme.order.created')).toBe(false);
+    // An inherited property is no subject.
+    expect(isSubject('toString')).toBe(false);
+  });
+
+  it('checks payloads against the schema of their subject', () => {
+    const run = SUBJECT_SCHEMAS['function.run.requested.v1'];
+    expect(run.safeParse({ runId: 'r1', org: 'acme', functionName: 'hello' }).success).toBe(true);
+    expect(run.safeParse({ runId: 'r1', org: 'acme' }).success).toBe(false);
+    // A newer publisher may add fields.
+    expect(run.safeParse({ runId: 'r1', org: 'acme', functionName: 'hello', extra: 1 }).success).toBe(true);
+    const snapshot = SUBJECT_SCHEMAS['identity.authz.snapshot.v1'];
+    expect(snapshot.safeParse({}).success).toBe(true);
+    expect(snapshot.safeParse({ knownRevision: 'three' }).success).toBe(false);
+  });
 });

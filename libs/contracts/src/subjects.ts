@@ -1,10 +1,14 @@
-import type { AuthzSnapshot, OrgQuotas } from './auth';
+import type { z } from 'zod';
+import { catalogSubjects } from './catalog/subjects';
+import { type FunctionReplies, functionSubjects } from './function/subjects';
+import { type IdentityReplies, identitySubjects } from './identity/subjects';
+import { imageSubjects } from './image/subjects';
 import { SERVICES } from './services';
 
 /**
  * Bus subjects are `<service>.<aggregate>.<verb>.v<version>` (DESIGN §5). Every subject has
- * exactly one payload type in {@link SubjectPayloads}. Handlers declared with `@OnEvent` /
- * `@OnRequest` take only subjects of the map; the raw `Bus` interface takes strings.
+ * exactly one runtime schema in {@link SUBJECT_SCHEMAS}, and its payload type is inferred from
+ * it, so the two cannot drift. Each service's subjects live in `<service>/subjects.ts`.
  */
 export const SERVICE_ROOTS = SERVICES.map((s) => s.subjectRoot);
 export type ServiceRoot = (typeof SERVICE_ROOTS)[number];
@@ -31,83 +35,37 @@ export function parseSubject(
   return { service: m[1] as ServiceRoot, aggregate: m[2], verb: m[3], version: Number(m[4]) };
 }
 
-/** Payload of the lifecycle facts every entity publishes. */
-export interface EntityChangedEvent {
-  id: string;
-  org: string;
-  name: string;
-  status: string;
-  /** Monotonic per entity, so consumers can drop stale redeliveries. */
-  revision: number;
-}
+/** A subject name under one service's root, as the service's own map must use. */
+export type SubjectName<R extends ServiceRoot> = `${R}.${string}.${string}.v${number}`;
 
-export interface RunRequestedEvent {
-  runId: string;
-  org: string;
-  functionName: string;
-}
+/**
+ * The map: subject → the schema of its payload (for requests, the request body). The bus checks
+ * every payload of these subjects on receipt against it, before any handler runs.
+ */
+export const SUBJECT_SCHEMAS = {
+  ...identitySubjects,
+  ...functionSubjects,
+  ...imageSubjects,
+  ...catalogSubjects,
+} as const satisfies Record<SubjectName<ServiceRoot>, z.ZodType>;
 
-/** Asks identity-manager for the authorization snapshot, unless the caller already has `knownRevision`. */
-export interface AuthzSnapshotRequest {
-  knownRevision?: number;
-}
-export type AuthzSnapshotReply = AuthzSnapshot | { unchanged: true; revision: number };
+export type Subject = keyof typeof SUBJECT_SCHEMAS;
 
-/** One mutation of any service's API, for the audit log (DESIGN §9). */
-export interface AuditRecordedEvent {
-  /** The request id: unique per request, so a redelivered event is stored once. */
-  requestId: string;
-  time: string;
-  service: string;
-  org: string | null;
-  subject: string | null;
-  subjectKind: string | null;
-  resource: string | null;
-  action: string | null;
-  method: string;
-  route: string;
-  /** HTTP status of the answer; the result is `allowed` below 400, else the error code. */
-  status: number;
-  result: string;
-}
+/** Subject → payload type, inferred from its schema. */
+export type SubjectPayloads = { [S in Subject]: z.infer<(typeof SUBJECT_SCHEMAS)[S]> };
+export type PayloadOf<S extends Subject> = SubjectPayloads[S];
 
-/** The typed map: subject → payload (for requests, the request body). */
-export interface SubjectPayloads {
-  'identity.authz.snapshot.v1': AuthzSnapshotRequest;
-  'identity.authz.changed.v1': { revision: number };
-  'identity.audit.recorded.v1': AuditRecordedEvent;
-  'identity.quota.get.v1': { org: string };
-  /** For function runs: the named secrets of `org`, merged in order (a later name wins a key). */
-  'identity.secret.resolve.v1': { org: string; names: string[] };
-  'identity.organization.created.v1': EntityChangedEvent;
-  'identity.organization.deleted.v1': EntityChangedEvent;
-  'image.image.ready.v1': EntityChangedEvent;
-  'function.function.changed.v1': EntityChangedEvent;
-  'function.run.requested.v1': RunRequestedEvent;
-  /** An org's function usage since a UTC day (YYYY-MM-DD), for identity-manager's usage report. */
-  'function.usage.get.v1': { org: string; since: string };
-  'catalog.binding.ready.v1': EntityChangedEvent;
-  /** Round-trip probe of the bus (request/reply), used by tests. */
-  'identity.system.ping.v1': { from: string };
-}
-
-export type Subject = keyof SubjectPayloads;
+/** A stray key (not a subject of the map) makes its reply type `never`, which no reply type is. */
+type RepliesOfSubjects<R extends { [K in keyof R]: K extends Subject ? unknown : never }> = R;
 
 /** Reply types of the subjects served by request/reply. */
-export interface SubjectReplies {
-  'identity.authz.snapshot.v1': AuthzSnapshotReply;
-  'identity.system.ping.v1': { pong: string };
-  'identity.quota.get.v1': OrgQuotas;
-  'identity.secret.resolve.v1': { secrets: Record<string, string> };
-  'function.usage.get.v1': FunctionUsage;
-}
+export type SubjectReplies = RepliesOfSubjects<IdentityReplies & FunctionReplies>;
+export type RequestSubject = keyof SubjectReplies;
+export type ReplyOf<S extends RequestSubject> = SubjectReplies[S];
+/** Subjects of facts, published on a stream; every other subject of the map is a request. */
+export type EventSubject = Exclude<Subject, RequestSubject>;
 
-/** Runs of an org since a day, their cost (duration × memory limit) and the runs in progress now. */
-export interface FunctionUsage {
-  org: string;
-  since: string;
-  runs: number;
-  gbSeconds: number;
-  concurrentRuns: number;
+/** Whether `subject` is one of the map's (and so has a schema); false for wildcards and foreign subjects. */
+export function isSubject(subject: string): subject is Subject {
+  return Object.hasOwn(SUBJECT_SCHEMAS, subject);
 }
-export type PayloadOf<S extends Subject> = SubjectPayloads[S];

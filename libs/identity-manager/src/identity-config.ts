@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { authConfigSchema } from '@dispatch/platform';
+import { kubernetesSecretsConfigSchema } from './secret/kubernetes/kubernetes-secrets-config';
+import { secretKeyConfigSchema } from './secret/secret-key';
 
 const subject = z
   .string()
@@ -9,7 +11,28 @@ const subject = z
     return { kind: s.slice(0, at) as 'user' | 'group' | 'serviceaccount', name: s.slice(at + 1) };
   });
 
-/** identity-manager's own settings, on top of the common ones. */
+export const AUDIT_RETENTION_DAYS_DEFAULT = 90;
+const MAX_RETENTION_DAYS = 36_500;
+
+const retentionDays = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const text = value?.trim();
+    if (!text) return AUDIT_RETENTION_DAYS_DEFAULT;
+    const days = Number(text);
+    if (/^\d+$/.test(text) && Number.isSafeInteger(days) && days >= 1 && days <= MAX_RETENTION_DAYS) return days;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (default ${AUDIT_RETENTION_DAYS_DEFAULT}); got "${text}"`,
+    });
+    return z.NEVER;
+  });
+
+/**
+ * identity-manager's own settings, on top of the common ones: all read and checked once, at start,
+ * so a bad one stops the process before anything runs, and nothing re-reads the environment later.
+ */
 export const identityConfigSchema = z.object({
   DISPATCH_PLATFORM_ORG: authConfigSchema.shape.DISPATCH_PLATFORM_ORG,
   /** Made admins of the platform org at start (idempotent): how a deployment gets its first admins. */
@@ -23,5 +46,9 @@ export const identityConfigSchema = z.object({
    * or `kubernetes` (one Kubernetes Secret each, in SECRETS_NAMESPACE).
    */
   SECRETS_BACKEND: z.enum(['postgres', 'kubernetes'], { error: 'must be postgres or kubernetes' }).default('postgres'),
+  ...secretKeyConfigSchema.shape,
+  ...kubernetesSecretsConfigSchema.shape,
+  /** Days the audit log keeps events. */
+  AUDIT_RETENTION_DAYS: retentionDays,
 });
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

@@ -1,4 +1,4 @@
 export * from './identity-manager.module';
 export * from './identity-config';
 export * from './persistence/schema';
-export { IamService } from './domain/iam.service';
+export { ServiceAccountService } from './service-account/service-account.service';

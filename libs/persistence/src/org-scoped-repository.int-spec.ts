@@ -26,6 +26,9 @@ class Widgets extends OrgScopedRepository<Widget> {
   all = (org: string) => this.findMany(org, {});
   recolor = (org: string, id: string, color: string) => this.update(org, { id }, { color });
   remove = (org: string, id: string) => this.delete(org, { id });
+  store = (w: Widget) => this.save(w);
+  put = (w: Widget) => this.upsert(w, ['id']);
+  locked = (org: string, id: string) => this.findOneForUpdate(org, { id });
   red = (org: string) => this.select(org, 'w').andWhere('w.color = :c', { c: 'red' }).getMany();
 }
 
@@ -63,6 +66,21 @@ describe('OrgScopedRepository (real PostgreSQL)', () => {
     expect(await widgets.one('beta', 'b1')).toMatchObject({ color: 'red' });
     expect(await widgets.recolor('beta', 'b1', 'green')).toBe(1);
     expect(await widgets.one('beta', 'b1')).toMatchObject({ color: 'green' });
+  });
+
+  it('saves and upserts a row that names its org, and locks only the org\'s rows', async () => {
+    expect(await widgets.store(widget('a3', 'acme', 'pink'))).toMatchObject({ id: 'a3', org: 'acme', color: 'pink' });
+    expect(await widgets.one('acme', 'a3')).toMatchObject({ color: 'pink' });
+    await expect(widgets.store(widget('x', ''))).rejects.toThrow(/without an org/);
+    await ds.transaction(async (m) => {
+      const inTx = new Widgets(m as unknown as DataSource);
+      expect(await inTx.locked('acme', 'a3')).toMatchObject({ id: 'a3' });
+      expect(await inTx.locked('acme', 'b1')).toBeNull();
+    });
+    await widgets.put(widget('a3', 'acme', 'teal'));
+    expect(await widgets.one('acme', 'a3')).toMatchObject({ color: 'teal' });
+    await expect(widgets.put(widget('y', ''))).rejects.toThrow(/without an org/);
+    expect(await widgets.remove('acme', 'a3')).toBe(1);
   });
 
   it('refuses to be called without an org, and to insert a row that names none', async () => {

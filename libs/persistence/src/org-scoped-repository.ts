@@ -19,6 +19,14 @@ export abstract class OrgScopedRepository<T extends OrgOwned> {
     return this.rows.findOneBy(this.scoped(org, where));
   }
 
+  /**
+   * The org's row matching `where`, locked until the surrounding transaction ends, so a
+   * read-check-write cannot interleave with another writer; only inside a transaction.
+   */
+  protected async findOneForUpdate(org: string, where: FindOptionsWhere<T>): Promise<T | null> {
+    return this.rows.findOne({ where: this.scoped(org, where), lock: { mode: 'pessimistic_write' } });
+  }
+
   protected async findMany(org: string, where: FindOptionsWhere<T>): Promise<T[]> {
     return this.rows.findBy(this.scoped(org, where));
   }
@@ -32,6 +40,24 @@ export abstract class OrgScopedRepository<T extends OrgOwned> {
   protected async insert(...entities: T[]): Promise<void> {
     for (const e of entities) orgOf(e.org);
     await this.rows.insert(entities as QueryDeepPartialEntity<T>[]);
+  }
+
+  /**
+   * Inserts or updates a row that names its org, and resolves it with what the database
+   * generated (id, times): what an answer shows of a row just written.
+   */
+  protected async save(entity: T): Promise<T> {
+    orgOf(entity.org);
+    return this.rows.save(entity);
+  }
+
+  /**
+   * Inserts a row that names its org, or updates the row it collides with on `conflictPaths`, in
+   * one statement: two writers of the same key cannot both insert.
+   */
+  protected async upsert(entity: T, conflictPaths: (keyof T & string)[]): Promise<void> {
+    orgOf(entity.org);
+    await this.rows.upsert(entity as QueryDeepPartialEntity<T>, conflictPaths);
   }
 
   /** Updates the org's rows matching `where`; resolves how many changed. */

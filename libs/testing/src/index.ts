@@ -14,3 +14,4 @@ export * from './runtimes/shim-contract';
 export * from './tcp-cutter';
 export * from './solo-server';
 export * from './bad-input-probes';
+export * from './audit-events';

@@ -25,6 +25,9 @@ interface ClaimRow {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** The reason of a delivery given up at claim time: its handler never settled it within its max deliveries. */
+export const NEVER_ACKED = 'never acknowledged within its max deliveries';
+
 /** All SQL of the solo-mode bus. Every ack/nak is fenced by `attempts` so a late settlement of a delivery that timed out and went to someone else changes nothing. */
 export class DeliveryStore {
   private readonly message: string;
@@ -98,7 +101,8 @@ export class DeliveryStore {
          UPDATE ${this.delivery} d SET
            "state" = CASE WHEN d."attempts" >= $3::int THEN 'dead' ELSE 'inflight' END,
            "attempts" = CASE WHEN d."attempts" >= $3::int THEN d."attempts" ELSE d."attempts" + 1 END,
-           "visible_at" = CASE WHEN d."attempts" >= $3::int THEN now() ELSE now() + $2::int * interval '1 millisecond' END
+           "visible_at" = CASE WHEN d."attempts" >= $3::int THEN now() ELSE now() + $2::int * interval '1 millisecond' END,
+           "reason" = CASE WHEN d."attempts" >= $3::int THEN $5 ELSE d."reason" END
          FROM candidate c WHERE d."consumer" = c."consumer" AND d."seq" = c."seq"
          RETURNING d."seq", d."attempts", d."state"
        )
@@ -106,7 +110,7 @@ export class DeliveryStore {
               m."headers", m."msg_id"
        FROM claimed JOIN ${this.message} m ON m."seq" = claimed."seq"
        ORDER BY claimed."seq"`,
-      [consumer, Math.round(ackWaitMs), maxDeliver, limit],
+      [consumer, Math.round(ackWaitMs), maxDeliver, limit, NEVER_ACKED],
     );
     return rows.map((row) => ({
       seq: row.seq,
@@ -155,11 +159,12 @@ export class DeliveryStore {
     );
   }
 
-  /** Dead rows stay in the table as the dead-letter record until {@link sweep} removes them. */
-  async kill(consumer: string, seq: string, attempts: number): Promise<void> {
+  /** Dead rows stay in the table, with `reason`, as the dead-letter record until {@link sweep} removes them. */
+  async kill(consumer: string, seq: string, attempts: number, reason: string): Promise<void> {
     await this.pool.query(
-      `UPDATE ${this.delivery} SET "state" = 'dead', "visible_at" = now() WHERE "consumer" = $1 AND "seq" = $2 AND "attempts" = $3 AND "state" = 'inflight'`,
-      [consumer, seq, attempts],
+      `UPDATE ${this.delivery} SET "state" = 'dead', "visible_at" = now(), "reason" = $4
+       WHERE "consumer" = $1 AND "seq" = $2 AND "attempts" = $3 AND "state" = 'inflight'`,
+      [consumer, seq, attempts, reason],
     );
   }
 

@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 import type { BusMessage } from '../bus';
 import { RecordingBusLog } from '../test-support/recording-bus-log';
 import { migrateBusSchema } from '../test-support/migrate-bus-schema';
+import { quietPeriod } from '../test-support/quiet-period';
 import { InProcessBus } from './in-process-bus';
+import { busMigrations } from './migration';
 
 // jest.config's per-project testTimeout does not reach the test runner; waitFor deadlines need more than the 5 s default.
 jest.setTimeout(20_000);
@@ -39,6 +41,11 @@ describe('InProcessBus storage', () => {
       )
     ).rows;
 
+  const deadReasons = async (group: string) =>
+    (await pool.query<{ reason: string }>(`SELECT reason FROM bus.delivery WHERE consumer LIKE $1 AND state = 'dead' ORDER BY seq`, [`${group}\\_%`])).rows.map(
+      (r) => r.reason,
+    );
+
   it('refuses to start before the migrations ran', async () => {
     const empty = await createTestDatabase('bus_unmigrated');
     const emptyPool = new Pool({ connectionString: empty.url });
@@ -53,10 +60,10 @@ describe('InProcessBus storage', () => {
   it('stores the message once and a delivery per matching consumer, and deletes a delivery on ack', async () => {
     const subject = 'event.fanout.one.v1';
     const seen: string[] = [];
-    const a = await bus.subscribe(subject, { group: 'a' }, async () => void seen.push('a'));
-    const b = await bus.subscribe('event.fanout.*.v1', { group: 'b' }, async () => void seen.push('b'));
-    await bus.publish('event.fanout.two.v1', {});
-    await bus.publish(subject, { n: 1 });
+    const a = await bus.raw.subscribe(subject, { group: 'a' }, async () => void seen.push('a'));
+    const b = await bus.raw.subscribe('event.fanout.*.v1', { group: 'b' }, async () => void seen.push('b'));
+    await bus.raw.publish('event.fanout.two.v1', {});
+    await bus.raw.publish(subject, { n: 1 });
     await waitFor(() => seen.length >= 3, { what: 'deliveries' });
     await a.unsubscribe();
     await b.unsubscribe();
@@ -66,32 +73,49 @@ describe('InProcessBus storage', () => {
   });
 
   it('lets an idle consumer sleep instead of polling the database in a loop', async () => {
-    const sub = await bus.subscribe('bus.idle.check.v1', { group: 'idle-probe' }, async () => undefined);
-    const db = (await pool.query<{ name: string }>('SELECT current_database() AS name')).rows[0].name;
-    const commits = async () => Number((await pool.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1', [db])).rows[0].n);
-    // Statistics reach pg_stat_database with a delay: read them once settled, twice, a second apart.
-    await pool.query('SELECT pg_stat_clear_snapshot()');
-    const before = await commits();
-    await new Promise((r) => setTimeout(r, 1500));
-    await pool.query('SELECT pg_stat_clear_snapshot()');
-    const after = await commits();
+    const queries = jest.spyOn(pool, 'query');
+    try {
+      const sub = await bus.raw.subscribe('bus.idle.check.v1', { group: 'idle-probe' }, async () => undefined);
+      const since = Date.now();
+      const counted = queries.mock.calls.length;
+      // An idle member asks twice per wake-up (claim, then when the next row is due) and wakes at
+      // most every poll interval (default 1 s); a spinning one would make these in a few ms.
+      await waitFor(() => queries.mock.calls.length - counted >= 6, { what: 'three idle wake-ups' });
+      const elapsed = Date.now() - since;
+      await sub.unsubscribe();
+      expect(elapsed).toBeGreaterThanOrEqual(1_500);
+    } finally {
+      queries.mockRestore();
+    }
+  });
+
+  it('keeps a payload that fails its subject\'s schema as a dead row, unhandled, after one delivery', async () => {
+    const handled: unknown[] = [];
+    const sub = await bus.subscribe('function.run.requested.v1', { group: 'invalid' }, async (msg) => void handled.push(msg.data));
+    await bus.raw.publish('function.run.requested.v1', { runId: 'r1' });
+    await waitFor(async () => (await deliveries('invalid'))[0]?.state === 'dead', { what: 'the dead row' });
     await sub.unsubscribe();
-    // Idle consumers wake at most every poll interval (default 1 s); a spinning one made thousands.
-    expect(after - before).toBeLessThan(100);
+    expect(handled).toEqual([]);
+    expect(await deliveries('invalid')).toEqual([{ state: 'dead', attempts: 1 }]);
+    expect(await deadReasons('invalid')).toEqual([expect.stringMatching(/^invalid payload: .*org/)]);
+    expect(log.entries).toContainEqual(
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ subject: 'function.run.requested.v1', reason: expect.stringContaining('org') }) }),
+    );
   });
 
   it('keeps a dead-lettered delivery as a dead row', async () => {
     const subject = 'event.storage.dead.v1';
     const counts: number[] = [];
-    const sub = await bus.subscribe(subject, { group: 'dead', maxDeliver: 2 }, async (msg) => {
+    const sub = await bus.raw.subscribe(subject, { group: 'dead', maxDeliver: 2 }, async (msg) => {
       counts.push(msg.deliveryCount);
       throw new Error('never works');
     });
-    await bus.publish(subject, { n: 1 });
+    await bus.raw.publish(subject, { n: 1 });
     await waitFor(async () => (await deliveries('dead'))[0]?.state === 'dead', { what: 'the dead row' });
     await sub.unsubscribe();
     expect(counts).toEqual([1, 2]);
     expect(await deliveries('dead')).toEqual([{ state: 'dead', attempts: 2 }]);
+    expect(await deadReasons('dead')).toEqual(['its last allowed delivery failed']);
   });
 
   it('ignores a late ack of a delivery that timed out and was taken over', async () => {
@@ -105,9 +129,9 @@ describe('InProcessBus storage', () => {
       // The redelivery is put back for later, so the row is still there when the late ack comes.
       else await msg.nak(60_000);
     };
-    const first = await bus.subscribe(subject, { group: 'late', ackWaitMs: 300 }, handler);
-    const second = await bus.subscribe(subject, { group: 'late', ackWaitMs: 300 }, handler);
-    await bus.publish(subject, { n: 1 });
+    const first = await bus.raw.subscribe(subject, { group: 'late', ackWaitMs: 300 }, handler);
+    const second = await bus.raw.subscribe(subject, { group: 'late', ackWaitMs: 300 }, handler);
+    await bus.raw.publish(subject, { n: 1 });
     await waitFor(() => got.length >= 2, { what: 'the redelivery' });
     await waitFor(async () => (await deliveries('late'))[0]?.state === 'pending', { what: 'the nak' });
     release();
@@ -118,7 +142,7 @@ describe('InProcessBus storage', () => {
   });
 
   it('can be rolled back and re-applied', async () => {
-    await dataSource.undoLastMigration();
+    for (const _ of busMigrations) await dataSource.undoLastMigration();
     const gone = await pool.query(`SELECT to_regclass('bus.delivery') IS NULL AS gone`);
     expect(gone.rows[0].gone).toBe(true);
     await dataSource.runMigrations();
@@ -142,18 +166,18 @@ describe('InProcessBus storage', () => {
         (await ownPool.query<{ state: string; subject: string }>('SELECT d.state, m.subject FROM bus.delivery d JOIN bus.message m USING (seq) ORDER BY seq')).rows;
       try {
         // A durable without members: its delivery stays pending, however old the message gets.
-        await (await sweeping.subscribe('event.kept.owed.v1', { group: 'idle' }, async () => undefined)).unsubscribe();
+        await (await sweeping.raw.subscribe('event.kept.owed.v1', { group: 'idle' }, async () => undefined)).unsubscribe();
         const delivered: string[] = [];
         const subs = [
-          await sweeping.subscribe('event.kept.done.v1', { group: 'acks' }, async (msg) => void delivered.push(msg.subject)),
-          await sweeping.subscribe('event.kept.dead.v1', { group: 'dead', maxDeliver: 1 }, async () => {
+          await sweeping.raw.subscribe('event.kept.done.v1', { group: 'acks' }, async (msg) => void delivered.push(msg.subject)),
+          await sweeping.raw.subscribe('event.kept.dead.v1', { group: 'dead', maxDeliver: 1 }, async () => {
             throw new Error('never works');
           }),
         ];
-        await sweeping.publish('event.kept.done.v1', {});
-        await sweeping.publish('event.kept.nobody.v1', {});
-        await sweeping.publish('event.kept.owed.v1', {});
-        await sweeping.publish('event.kept.dead.v1', {});
+        await sweeping.raw.publish('event.kept.done.v1', {});
+        await sweeping.raw.publish('event.kept.nobody.v1', {});
+        await sweeping.raw.publish('event.kept.owed.v1', {});
+        await sweeping.raw.publish('event.kept.dead.v1', {});
         await waitFor(async () => delivered.length === 1 && (await states()).some((d) => d.state === 'dead'), { what: 'the ack and the dead letter' });
         const publishedAt = Date.now();
 
@@ -174,7 +198,7 @@ describe('InProcessBus storage', () => {
         await ownPool.end();
       }
       // Had a sweep run after close(), it would have hit the ended pool and logged the failure.
-      await new Promise((r) => setTimeout(r, 400));
+      await quietPeriod(400);
       expect(sweepLog.entries.filter((e) => /sweep/.test(e.message))).toEqual([]);
       await ownSchema.destroy();
       await own.drop();

@@ -1,23 +1,14 @@
 import type { Pool } from 'pg';
-import {
-  type Bus,
-  BusRemoteError,
-  BusTimeoutError,
-  type MessageHandler,
-  type PublishOptions,
-  type ReplyHandler,
-  type RequestOptions,
-  type SubscribeOptions,
-  type Subscription,
-} from '../bus';
+import { BaseBus } from '../base-bus';
+import { BusRemoteError, BusTimeoutError, type MessageHandler, type PublishOptions, type ReplyHandler } from '../bus';
 import { type BusLog, consoleBusLog, errorFields } from '../bus-log';
 import { withDeadline } from '../deadline';
-import { DEFAULT_CLOSE_GRACE_MS, DEFAULT_REQUEST_TIMEOUT_MS, PING_TIMEOUT_MS } from '../defaults';
+import { DEFAULT_CLOSE_GRACE_MS, PING_TIMEOUT_MS } from '../defaults';
 import { durableName } from '../durable-name';
-import { InFlight } from '../in-flight';
+import { answerChecked } from '../payload-check';
 import { toRemoteFailure } from '../remote-failure';
-import { resolveSubscribeOptions } from '../subscribe-options';
-import { assertSubject, subjectMatches } from '../subject-match';
+import type { ResolvedSubscribeOptions } from '../subscribe-options';
+import { subjectMatches } from '../subject-match';
 import { DeliveryStore } from './delivery-store';
 import { jsonClone } from './json-clone';
 import { BUS_SCHEMA } from './migration';
@@ -63,33 +54,24 @@ function positive(name: string, value: number): number {
  * deliver policy "new", starts with the messages published after that; it lives on across
  * unsubscribe and restarts, and a later subscribe resumes it, un-acked messages included.
  */
-export class InProcessBus implements Bus {
+export class InProcessBus extends BaseBus<Member> {
   private readonly store: DeliveryStore;
-  private readonly members = new Set<Member>();
   private readonly replies = new ReplyRegistry();
-  private readonly replyWork = new InFlight();
-  private readonly closeGraceMs: number;
   private readonly pollIntervalMs: number;
   private readonly retentionMs: number;
   private readonly deadRetentionMs: number;
   private readonly sweepIntervalMs: number;
-  private readonly log: BusLog;
   private sweepTimer?: NodeJS.Timeout;
   /** The sweep in progress, if any: close() waits for it, as the caller may end the pool next. */
   private sweeping?: Promise<void>;
-  /** Set when close() starts: no new subscriptions. */
-  private closing?: Promise<void>;
-  /** Set when close() ends: handlers still running are abandoned and may no longer settle. */
-  private closed = false;
 
   private constructor(options: InProcessBusOptions) {
+    super(options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS, options.log ?? consoleBusLog);
     this.store = new DeliveryStore(options.pool, options.schema ?? BUS_SCHEMA);
-    this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.retentionMs = positive('retentionMs', options.retentionMs ?? DEFAULT_RETENTION_MS);
     this.deadRetentionMs = positive('deadRetentionMs', options.deadRetentionMs ?? DEFAULT_DEAD_RETENTION_MS);
     this.sweepIntervalMs = positive('sweepIntervalMs', options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
-    this.log = options.log ?? consoleBusLog;
   }
 
   static async start(options: InProcessBusOptions): Promise<InProcessBus> {
@@ -99,9 +81,12 @@ export class InProcessBus implements Bus {
     return bus;
   }
 
-  async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<void> {
+  async ping(): Promise<void> {
     this.assertOpen();
-    assertSubject(subject, { wildcards: false });
+    await withDeadline(this.store.ping(), PING_TIMEOUT_MS, 'the bus database');
+  }
+
+  protected async send(subject: string, data: unknown, options: PublishOptions): Promise<void> {
     const stored = await this.store.publish(subject, data, options.headers ?? {}, options.msgId);
     if (!stored) return;
     for (const member of this.members) {
@@ -109,55 +94,43 @@ export class InProcessBus implements Bus {
     }
   }
 
-  async subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription> {
-    this.assertAccepting();
-    assertSubject(subject, { wildcards: true });
-    const { group, ackWaitMs, maxDeliver, concurrency } = resolveSubscribeOptions(options);
+  protected async prepareMember<T>(subject: string, options: ResolvedSubscribeOptions, handler: MessageHandler<T>): Promise<() => Member> {
+    const { group, ackWaitMs, maxDeliver, concurrency } = options;
     const consumer = durableName(group, subject);
     await this.store.ensureConsumer(consumer, subject, ackWaitMs, maxDeliver);
-    // close() may have begun meanwhile and would never stop a member added after it.
-    this.assertAccepting();
-    const member = new PgMember<T>({
-      store: this.store,
-      consumer,
-      filter: subject,
-      group,
-      ackWaitMs,
-      maxDeliver,
-      concurrency,
-      handler,
-      log: this.log,
-      pollIntervalMs: this.pollIntervalMs,
-      isOpen: () => !this.closed,
-    });
-    this.members.add(member);
-    member.start();
-    return {
-      unsubscribe: async () => {
-        if (!this.members.delete(member)) return;
-        await member.stop(this.closeGraceMs);
-      },
+    return () => {
+      const member = new PgMember<T>({
+        store: this.store,
+        consumer,
+        filter: subject,
+        group,
+        ackWaitMs,
+        maxDeliver,
+        concurrency,
+        handler,
+        log: this.log,
+        pollIntervalMs: this.pollIntervalMs,
+        isOpen: () => !this.isClosed,
+      });
+      member.start();
+      return member;
     };
   }
 
-  async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
-    this.assertOpen();
-    assertSubject(subject, { wildcards: false });
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  protected ask(subject: string, data: unknown, timeoutMs: number, headers: Record<string, string> | undefined): Promise<unknown> {
     const registration = this.replies.pick(subject);
     // Nobody serves the subject: fail now rather than after the timeout, as NATS does when a
     // request has no responders; either way the caller sees a BusTimeoutError.
-    if (!registration) throw new BusTimeoutError(subject, timeoutMs);
+    if (!registration) return Promise.reject(new BusTimeoutError(subject, timeoutMs));
     const request = jsonClone(data);
-    const headers = { ...options.headers };
-    const work = (async () => jsonClone(await registration.handler(request, headers)))();
+    const work = (async () => jsonClone(await answerChecked(subject, registration.handler, request, { ...headers })))();
     this.replyWork.track(work);
-    return new Promise<Res>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new BusTimeoutError(subject, timeoutMs)), timeoutMs);
       work.then(
         (result) => {
           clearTimeout(timer);
-          resolve(result as Res);
+          resolve(result);
         },
         (err: unknown) => {
           clearTimeout(timer);
@@ -168,36 +141,18 @@ export class InProcessBus implements Bus {
     });
   }
 
-  async reply<Req, Res>(subject: string, group: string, handler: ReplyHandler<Req, Res>): Promise<Subscription> {
-    this.assertAccepting();
-    assertSubject(subject, { wildcards: true });
-    if (!group) throw new Error('a reply needs a non-empty group');
-    const remove = this.replies.add({ subject, group, handler: handler as ReplyHandler<unknown, unknown> });
-    return { unsubscribe: async () => remove() };
+  protected serve(subject: string, group: string, handler: ReplyHandler<unknown, unknown>): () => void {
+    return this.replies.add({ subject, group, handler });
   }
 
-  async ping(): Promise<void> {
-    this.assertOpen();
-    await withDeadline(this.store.ping(), PING_TIMEOUT_MS, 'the bus database');
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
-  }
-
-  private async shutDown(): Promise<void> {
+  protected override async stopTransport(): Promise<void> {
     clearTimeout(this.sweepTimer);
-    this.replies.clear();
-    const members = [...this.members];
-    this.members.clear();
-    await Promise.all([...members.map((m) => m.stop(this.closeGraceMs)), this.replyWork.settle(this.closeGraceMs), this.sweeping]);
-    this.closed = true;
+    await this.sweeping;
   }
 
   /** Unref'd: the sweep alone must not keep the process alive. Rescheduled only after a sweep ends, so sweeps never overlap. */
   private scheduleSweep(): void {
-    if (this.closing) return;
+    if (this.isClosing) return;
     this.sweepTimer = setTimeout(() => {
       this.sweeping = this.sweep().finally(() => {
         this.sweeping = undefined;
@@ -208,18 +163,9 @@ export class InProcessBus implements Bus {
 
   private async sweep(): Promise<void> {
     try {
-      await this.store.sweep(this.retentionMs, this.deadRetentionMs, { more: () => !this.closing });
+      await this.store.sweep(this.retentionMs, this.deadRetentionMs, { more: () => !this.isClosing });
     } catch (err) {
       this.log.warn({ schema: this.store.schema, ...errorFields(err) }, 'bus retention sweep failed; retrying at the next interval');
     }
-  }
-
-  /** Publishing stays allowed while closing: handlers finishing within the grace period may still emit events. */
-  private assertOpen(): void {
-    if (this.closed) throw new Error('the bus is closed');
-  }
-
-  private assertAccepting(): void {
-    if (this.closing) throw new Error('the bus is closing');
   }
 }

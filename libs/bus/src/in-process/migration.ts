@@ -66,5 +66,18 @@ export class BusInit1732350000000 implements MigrationInterface {
   }
 }
 
+/** Why a dead delivery died, so the dead-letter record says it as JetStream's termination advisory does. */
+export class BusDeadReason1796700000000 implements MigrationInterface {
+  name = 'BusDeadReason1796700000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${S}."delivery" ADD COLUMN "reason" text`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${S}."delivery" DROP COLUMN "reason"`);
+  }
+}
+
 /** Migrations of the bus schema, in order, for the platform's migration runner. */
-export const busMigrations = [BusInit1732350000000];
+export const busMigrations = [BusInit1732350000000, BusDeadReason1796700000000];

@@ -3,7 +3,7 @@ import { type BusLog, errorFields } from '../bus-log';
 import { DeliveryRun } from '../delivery-run';
 import { settleWithin } from '../in-flight';
 import { WakeableSleep } from '../wake-sleep';
-import type { ClaimedDelivery, DeliveryStore } from './delivery-store';
+import { type ClaimedDelivery, type DeliveryStore, NEVER_ACKED } from './delivery-store';
 
 export interface PgMemberOptions<T> {
   store: DeliveryStore;
@@ -100,7 +100,7 @@ export class PgMember<T> implements Member {
     const { store, consumer, group, ackWaitMs, maxDeliver, handler, log, isOpen } = this.options;
     const { seq, attempts, subject } = claimed;
     if (claimed.state === 'dead') {
-      log.error({ subject, group, seq, deliveryCount: attempts, maxDeliver }, 'bus message dead-lettered: never acknowledged within its max deliveries');
+      log.error({ subject, group, seq, deliveryCount: attempts, maxDeliver }, `bus message dead-lettered: ${NEVER_ACKED}`);
       return;
     }
     const whileOpen = async (settle: () => Promise<void>) => {
@@ -117,7 +117,7 @@ export class PgMember<T> implements Member {
       {
         ack: () => whileOpen(() => store.ack(consumer, seq, attempts)),
         nak: (delayMs) => whileOpen(() => store.nak(consumer, seq, attempts, delayMs)),
-        term: () => whileOpen(() => store.kill(consumer, seq, attempts)),
+        term: (reason) => whileOpen(() => store.kill(consumer, seq, attempts, reason)),
         working: () => whileOpen(() => store.extend(consumer, seq, attempts, ackWaitMs)),
       },
     );

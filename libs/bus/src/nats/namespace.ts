@@ -29,6 +29,12 @@ export class Namespace {
     return this.prefix && wire.startsWith(`${this.prefix}.`) ? wire.slice(this.prefix.length + 1) : wire;
   }
 
+  /** The subject a service requested, from the one on the wire. */
+  localRequest(wire: string): string {
+    const local = this.local(wire);
+    return local.startsWith(`${RPC_ROOT}.`) ? local.slice(RPC_ROOT.length + 1) : local;
+  }
+
   stream(name: string): string {
     return this.prefix ? `${this.prefix}_${name}` : name;
   }

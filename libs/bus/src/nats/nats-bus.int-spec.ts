@@ -45,8 +45,8 @@ describe('NatsBus setup', () => {
     const info = await (await nc.jetstreamManager()).streams.info(`${namespace}_AUDIT`);
     expect(info.config.subjects).toEqual([`${namespace}.audit.>`]);
     const got: string[] = [];
-    await bus.subscribe<{ who: string }>('audit.logout.v1', { group: 'audit' }, async (msg) => void got.push(msg.data.who));
-    await bus.publish('audit.logout.v1', { who: 'ann' });
+    await bus.raw.subscribe<{ who: string }>('audit.logout.v1', { group: 'audit' }, async (msg) => void got.push(msg.data.who));
+    await bus.raw.publish('audit.logout.v1', { who: 'ann' });
     await waitFor(() => got.length === 1, { what: 'the audit message' });
     expect(got).toEqual(['ann']);
   });
@@ -62,18 +62,18 @@ describe('NatsBus setup', () => {
 
   it('rejects subjects no stream captures', async () => {
     const bus = await start();
-    await expect(bus.publish('nowhere.thing.v1', {})).rejects.toThrow(/no bus stream captures/);
-    await expect(bus.subscribe('nowhere.>', { group: 'g' }, async () => undefined)).rejects.toThrow(/no bus stream captures/);
+    await expect(bus.raw.publish('nowhere.thing.v1', {})).rejects.toThrow(/no bus stream captures/);
+    await expect(bus.raw.subscribe('nowhere.>', { group: 'g' }, async () => undefined)).rejects.toThrow(/no bus stream captures/);
   });
 
   it('refreshes ack wait and max deliver of an existing durable without a new cursor', async () => {
     const bus = await start();
     const subject = 'event.setup.durable.v1';
-    const first = await bus.subscribe(subject, { group: 'tuned', ackWaitMs: 1_000, maxDeliver: 3 }, async () => undefined);
+    const first = await bus.raw.subscribe(subject, { group: 'tuned', ackWaitMs: 1_000, maxDeliver: 3 }, async () => undefined);
     await first.unsubscribe();
-    await bus.publish(subject, { n: 1 });
+    await bus.raw.publish(subject, { n: 1 });
     const got: number[] = [];
-    await bus.subscribe<{ n: number }>(subject, { group: 'tuned', ackWaitMs: 2_000, maxDeliver: 5 }, async (msg) => void got.push(msg.data.n));
+    await bus.raw.subscribe<{ n: number }>(subject, { group: 'tuned', ackWaitMs: 2_000, maxDeliver: 5 }, async (msg) => void got.push(msg.data.n));
     await waitFor(() => got.length === 1, { what: 'the message kept by the durable' });
     const jsm = await nc.jetstreamManager();
     const consumers = [];

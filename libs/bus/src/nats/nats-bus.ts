@@ -8,28 +8,18 @@ import {
   type Msg,
   NatsError,
   type NatsConnection,
-  type Subscription as NatsSubscription,
 } from 'nats';
-import {
-  type Bus,
-  BusRemoteError,
-  BusTimeoutError,
-  type MessageHandler,
-  type PublishOptions,
-  type ReplyHandler,
-  type RequestOptions,
-  type SubscribeOptions,
-  type Subscription,
-} from '../bus';
+import { BaseBus } from '../base-bus';
+import { BusRemoteError, BusTimeoutError, type MessageHandler, type PublishOptions, type ReplyHandler } from '../bus';
 import { type BusLog, consoleBusLog, errorFields } from '../bus-log';
 import { withDeadline } from '../deadline';
-import { DEFAULT_CLOSE_GRACE_MS, DEFAULT_REQUEST_TIMEOUT_MS, PING_TIMEOUT_MS } from '../defaults';
+import { DEFAULT_CLOSE_GRACE_MS, PING_TIMEOUT_MS } from '../defaults';
 import { type DeliveryContext, DeliveryRun } from '../delivery-run';
 import { durableName } from '../durable-name';
-import { InFlight } from '../in-flight';
+import { answerChecked } from '../payload-check';
 import { type RemoteFailure, toRemoteFailure } from '../remote-failure';
-import { resolveSubscribeOptions } from '../subscribe-options';
-import { assertSubject, subjectCovers } from '../subject-match';
+import type { ResolvedSubscribeOptions } from '../subscribe-options';
+import { subjectCovers } from '../subject-match';
 import { decodeJson, encodeJson, fromNatsHeaders, MSG_ID_HEADER, REPLY_ERROR_HEADER, toNatsHeaders } from './codec';
 import { ensureDurable } from './consumers';
 import { Namespace } from './namespace';
@@ -53,22 +43,18 @@ export interface NatsBusOptions {
  * The cluster-mode bus: publish/subscribe on JetStream (durable pull consumers, explicit acks),
  * request/reply on core NATS. Payloads are JSON.
  */
-export class NatsBus implements Bus {
+export class NatsBus extends BaseBus<PullMember> {
   private readonly js: JetStreamClient;
-  private readonly members = new Set<PullMember>();
-  private readonly replySubscriptions = new Set<NatsSubscription>();
-  private readonly replyWork = new InFlight();
-  private closing?: Promise<void>;
-  private closed = false;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly ns: Namespace,
     private readonly streams: readonly StreamDefinition[],
-    private readonly closeGraceMs: number,
-    private readonly log: BusLog,
+    closeGraceMs: number,
+    log: BusLog,
   ) {
+    super(closeGraceMs, log);
     this.js = nc.jetstream();
   }
 
@@ -88,9 +74,13 @@ export class NatsBus implements Bus {
     }
   }
 
-  async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<void> {
+  /** Checks core NATS and JetStream: with JetStream down the core connection still answers, but nothing can be published. */
+  async ping(): Promise<void> {
     this.assertOpen();
-    assertSubject(subject, { wildcards: false });
+    await withDeadline(Promise.all([this.nc.rtt(), this.jsm.getAccountInfo()]), PING_TIMEOUT_MS, 'NATS JetStream');
+  }
+
+  protected async send(subject: string, data: unknown, options: PublishOptions): Promise<void> {
     // Fails with a message naming the subject; JetStream would only answer "503".
     this.streamFor(subject);
     // A duplicate msgId is acked with `duplicate: true`; dropping it silently is the contract.
@@ -100,36 +90,22 @@ export class NatsBus implements Bus {
     });
   }
 
-  async subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription> {
-    this.assertAccepting();
-    assertSubject(subject, { wildcards: true });
+  protected async prepareMember<T>(subject: string, options: ResolvedSubscribeOptions, handler: MessageHandler<T>): Promise<() => PullMember> {
     const stream = this.ns.stream(this.streamFor(subject).name);
-    const { group, ackWaitMs, maxDeliver, concurrency } = resolveSubscribeOptions(options);
+    const { group, ackWaitMs, maxDeliver, concurrency } = options;
     const name = durableName(group, subject);
     const context: DeliveryContext = { group, maxDeliver, log: this.log };
     await ensureDurable(this.jsm, { stream, name, filterSubject: this.ns.subject(subject), ackWaitMs, maxDeliver });
     const consumer = await this.js.consumers.get(stream, name);
-    // close() may have begun meanwhile and would never stop a member added after it.
-    this.assertAccepting();
-    const member = new PullMember(consumer, (msg) => this.deliver(msg, handler, context), this.log, { group, subject }, concurrency);
-    this.members.add(member);
-    return {
-      unsubscribe: async () => {
-        if (!this.members.delete(member)) return;
-        await member.stop(this.closeGraceMs);
-      },
-    };
+    return () => new PullMember(consumer, (msg) => this.deliver(msg, handler, context), this.log, { group, subject }, concurrency);
   }
 
-  async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
-    this.assertOpen();
-    assertSubject(subject, { wildcards: false });
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  protected async ask(subject: string, data: unknown, timeoutMs: number, headers: Record<string, string> | undefined): Promise<unknown> {
     let reply: Msg;
     try {
       reply = await this.nc.request(this.ns.request(subject), encodeJson(data), {
         timeout: timeoutMs,
-        headers: toNatsHeaders(options.headers),
+        headers: toNatsHeaders(headers),
       });
     } catch (err) {
       // No responders (503) comes back at once rather than after the timeout. It is reported as a
@@ -144,13 +120,10 @@ export class NatsBus implements Bus {
       const failure = decodeJson(reply.data) as RemoteFailure;
       throw new BusRemoteError(subject, failure.code, failure.message);
     }
-    return decodeJson(reply.data) as Res;
+    return decodeJson(reply.data);
   }
 
-  async reply<Req, Res>(subject: string, group: string, handler: ReplyHandler<Req, Res>): Promise<Subscription> {
-    this.assertAccepting();
-    assertSubject(subject, { wildcards: true });
-    if (!group) throw new Error('a reply needs a non-empty group');
+  protected serve(subject: string, group: string, handler: ReplyHandler<unknown, unknown>): () => void {
     const subscription = this.nc.subscribe(this.ns.request(subject), {
       queue: group,
       callback: (err, msg) => {
@@ -158,36 +131,13 @@ export class NatsBus implements Bus {
           this.log.warn({ subject, group, ...errorFields(err) }, 'bus reply subscription failed');
           return;
         }
-        this.replyWork.track(this.answer(subject, msg, handler));
+        this.replyWork.track(this.answer(msg, handler));
       },
     });
-    this.replySubscriptions.add(subscription);
-    return {
-      unsubscribe: async () => {
-        if (!this.replySubscriptions.delete(subscription)) return;
-        subscription.unsubscribe();
-      },
-    };
+    return () => subscription.unsubscribe();
   }
 
-  /** Checks core NATS and JetStream: with JetStream down the core connection still answers, but nothing can be published. */
-  async ping(): Promise<void> {
-    this.assertOpen();
-    await withDeadline(Promise.all([this.nc.rtt(), this.jsm.getAccountInfo()]), PING_TIMEOUT_MS, 'NATS JetStream');
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
-  }
-
-  private async shutDown(): Promise<void> {
-    for (const subscription of this.replySubscriptions) subscription.unsubscribe();
-    this.replySubscriptions.clear();
-    const members = [...this.members];
-    this.members.clear();
-    await Promise.all([...members.map((m) => m.stop(this.closeGraceMs)), this.replyWork.settle(this.closeGraceMs)]);
-    this.closed = true;
+  protected override async afterClose(): Promise<void> {
     if (this.nc.isClosed()) return;
     try {
       await this.nc.drain();
@@ -205,11 +155,11 @@ export class NatsBus implements Bus {
     } catch (err) {
       // Redelivering cannot make it parse: give up on it right away.
       this.log.error({ subject, group: context.group, ...errorFields(err) }, 'bus message dead-lettered: payload is not JSON');
-      msg.term();
+      msg.term('payload is not JSON');
       return;
     }
     const whileOpen = async (settle: () => void | Promise<unknown>) => {
-      if (!this.closed) await settle();
+      if (!this.isClosed) await settle();
     };
     const run = new DeliveryRun<T>(
       {
@@ -223,7 +173,7 @@ export class NatsBus implements Bus {
         // Waits for the server to confirm, so "acked" means it will not come back.
         ack: () => whileOpen(() => msg.ackAck()),
         nak: (delayMs) => whileOpen(() => (delayMs > 0 ? msg.nak(delayMs) : msg.nak())),
-        term: () => whileOpen(() => msg.term()),
+        term: (reason) => whileOpen(() => msg.term(reason)),
         working: () => whileOpen(() => msg.working()),
       },
     );
@@ -231,11 +181,12 @@ export class NatsBus implements Bus {
   }
 
   /** Answers one request; never throws, a failing handler becomes an error reply. */
-  private async answer<Req, Res>(subject: string, msg: Msg, handler: ReplyHandler<Req, Res>): Promise<void> {
+  private async answer(msg: Msg, handler: ReplyHandler<unknown, unknown>): Promise<void> {
+    const subject = this.ns.localRequest(msg.subject);
     let body: Uint8Array;
     let failed: RemoteFailure | undefined;
     try {
-      body = encodeJson(await handler(decodeJson(msg.data) as Req, fromNatsHeaders(msg.headers)));
+      body = encodeJson(await answerChecked(subject, handler, decodeJson(msg.data), fromNatsHeaders(msg.headers)));
     } catch (err) {
       failed = toRemoteFailure(err);
       body = encodeJson(failed);
@@ -258,13 +209,5 @@ export class NatsBus implements Bus {
     const stream = this.streams.find((s) => s.subjects.some((pattern) => subjectCovers(pattern, subject)));
     if (!stream) throw new Error(`no bus stream captures subject "${subject}"`);
     return stream;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error('the bus is closed');
-  }
-
-  private assertAccepting(): void {
-    if (this.closing) throw new Error('the bus is closing');
   }
 }

@@ -1,6 +1,7 @@
 import { waitFor } from '@dispatch/testing';
 import { type Bus, type BusMessage, BusRemoteError, BusTimeoutError, type MessageHandler, type SubscribeOptions, type Subscription } from '../bus';
 import type { BusLog } from '../bus-log';
+import { quietPeriod } from './quiet-period';
 import { RecordingBusLog } from './recording-bus-log';
 
 /** A bus under test plus what the contract needs to restart it on the same store. */
@@ -14,6 +15,29 @@ export interface BusHarness {
 
 export type BusHarnessFactory = (context: { log: BusLog }) => Promise<BusHarness>;
 
+/** A harness whose restart closes the bus, runs `reopen` (a new pool, say) and starts the bus again. */
+export async function restartableHarness(
+  start: () => Promise<Bus>,
+  hooks: { reopen?: () => Promise<void>; teardown: () => Promise<void> },
+): Promise<BusHarness> {
+  let bus = await start();
+  return {
+    get bus() {
+      return bus;
+    },
+    async restart() {
+      await bus.close();
+      await hooks.reopen?.();
+      bus = await start();
+      return bus;
+    },
+    async teardown() {
+      await bus.close();
+      await hooks.teardown();
+    },
+  };
+}
+
 interface Gate {
   wait: Promise<void>;
   open(): void;
@@ -21,8 +45,6 @@ interface Gate {
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** Bounded pause used only to show that nothing *more* arrives; never to wait for something. */
-const quietPeriod = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The behaviour every Bus implementation must show (DESIGN §5), run against each of them with
@@ -38,6 +60,8 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
     let counter = 0;
 
     const bus = () => harness.bus;
+    // Subjects of these tests are their own, outside the contracts' map.
+    const raw = () => harness.bus.raw;
     const unique = (label: string) => `${label}${++counter}`;
     const subjectFor = (label: string) => `event.contract.${unique(label)}.v1`;
 
@@ -50,7 +74,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
     }
 
     async function subscribe<T>(subject: string, options: SubscribeOptions, handler: MessageHandler<T>): Promise<Subscription> {
-      const subscription = await bus().subscribe<T>(subject, options, handler);
+      const subscription = await raw().subscribe<T>(subject, options, handler);
       subscriptions.push(subscription);
       return subscription;
     }
@@ -80,7 +104,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       await subscribe<{ n: number }>(subject, { group: unique('orders') }, async (msg) => {
         got.push(msg);
       });
-      for (const n of range(50)) await bus().publish(subject, { n });
+      for (const n of range(50)) await raw().publish(subject, { n });
       await waitFor(() => got.length >= 50, { what: '50 messages' });
       expect(got.map((m) => m.data.n)).toEqual(range(50));
       expect(got.every((m) => m.deliveryCount === 1 && m.subject === subject)).toBe(true);
@@ -88,12 +112,12 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
 
     it('starts a new group with the messages published after its first subscribe', async () => {
       const subject = subjectFor('fresh');
-      await bus().publish(subject, { v: 'before' });
+      await raw().publish(subject, { v: 'before' });
       const got: string[] = [];
       await subscribe<{ v: string }>(subject, { group: unique('fresh') }, async (msg) => {
         got.push(msg.data.v);
       });
-      await bus().publish(subject, { v: 'after' });
+      await raw().publish(subject, { v: 'after' });
       await waitFor(() => got.includes('after'), { what: 'the message published after subscribing' });
       expect(got).toEqual(['after']);
     });
@@ -104,8 +128,8 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       await subscribe(`${root}.>`, { group: unique('wild') }, async (msg) => {
         got.push(msg);
       });
-      await bus().publish(`${root}.a.v1`, { x: 1 }, { headers: { 'x-trace': 't-1' } });
-      await bus().publish(`${root}.b.v1`, null);
+      await raw().publish(`${root}.a.v1`, { x: 1 }, { headers: { 'x-trace': 't-1' } });
+      await raw().publish(`${root}.b.v1`, null);
       await waitFor(() => got.length >= 2, { what: 'both messages' });
       expect(got.map((m) => [m.subject, m.data, m.headers])).toEqual([
         [`${root}.a.v1`, { x: 1 }, { 'x-trace': 't-1' }],
@@ -121,7 +145,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
         // Returning after an explicit nak must not ack it.
         if (msg.deliveryCount === 1) await msg.nak();
       });
-      await bus().publish(subject, { id: 'a' }, { msgId: unique('nak-msg'), headers: { 'x-trace': 'nak' } });
+      await raw().publish(subject, { id: 'a' }, { msgId: unique('nak-msg'), headers: { 'x-trace': 'nak' } });
       await waitFor(() => got.length >= 2, { what: 'the redelivery' });
       const [first, second] = got;
       expect(first.deliveryCount).toBe(1);
@@ -137,7 +161,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
         got.push(msg);
         if (msg.deliveryCount === 1) throw new Error('transient');
       });
-      await bus().publish(subject, { id: 'b' });
+      await raw().publish(subject, { id: 'b' });
       await waitFor(() => got.length >= 2, { what: 'the redelivery' });
       expect(got.map((m) => [m.deliveryCount, m.data])).toEqual([
         [1, { id: 'b' }],
@@ -152,7 +176,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
         at.push(Date.now());
         if (at.length < 3) throw new Error('still failing');
       });
-      await bus().publish(subject, { id: 'e' });
+      await raw().publish(subject, { id: 'e' });
       await waitFor(() => at.length >= 3, { what: 'two redeliveries' });
       // 200 ms, then 400 ms (less a little for the clocks of two processes on NATS).
       expect(at[1] - at[0]).toBeGreaterThanOrEqual(150);
@@ -172,7 +196,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
         running--;
         done.push(msg.data.n);
       });
-      for (const n of range(10)) await bus().publish(subject, { n });
+      for (const n of range(10)) await raw().publish(subject, { n });
       await waitFor(() => running === 4, { what: 'four messages in hand' });
       // Room for no more: a fifth would show up in this time.
       await quietPeriod(300);
@@ -197,7 +221,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
           await msg.working();
         }
       });
-      await bus().publish(subject, { id: 'w' });
+      await raw().publish(subject, { id: 'w' });
       await waitFor(() => got.length >= 1, { what: 'the delivery' });
       await quietPeriod(ackWaitMs * 2 + 300);
       expect(got).toEqual([1]);
@@ -216,7 +240,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       // The first delivery hangs its member; the second member takes the redelivery.
       await subscribe(subject, { group, ackWaitMs }, handler);
       await subscribe(subject, { group, ackWaitMs }, handler);
-      await bus().publish(subject, { id: 'c' });
+      await raw().publish(subject, { id: 'c' });
       await waitFor(() => got.length >= 2, { what: 'the redelivery after the ack wait' });
       const [first, second] = got;
       expect([first.msg.deliveryCount, second.msg.deliveryCount]).toEqual([1, 2]);
@@ -231,7 +255,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
         counts.push(msg.deliveryCount);
         throw new Error('permanent');
       });
-      await bus().publish(subject, { id: 'd' });
+      await raw().publish(subject, { id: 'd' });
       await waitFor(() => counts.length >= 3, { what: 'three deliveries' });
       // Longer than the ack wait, so a redelivery by nak or by timeout would have shown up.
       await quietPeriod(700);
@@ -245,11 +269,11 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       const handled: { member: string; n: number }[] = [];
       const member = (id: string): MessageHandler<{ n: number }> => async (msg) => {
         handled.push({ member: id, n: msg.data.n });
-        await new Promise((r) => setTimeout(r, 2));
+        await quietPeriod(2);
       };
       await subscribe(subject, { group }, member('a'));
       await subscribe(subject, { group }, member('b'));
-      for (const n of range(40)) await bus().publish(subject, { n });
+      for (const n of range(40)) await raw().publish(subject, { n });
       await waitFor(() => handled.length >= 40, { what: '40 handled messages' });
       // A duplicate would come from a second member taking the same message; give it time to show.
       await quietPeriod(300);
@@ -264,7 +288,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
           byGroup[side].push(msg.data.n);
         });
       }
-      for (const n of range(10)) await bus().publish(subject, { n });
+      for (const n of range(10)) await raw().publish(subject, { n });
       await waitFor(() => byGroup['left'].length >= 10 && byGroup['right'].length >= 10, { what: 'both groups' });
       expect(byGroup).toEqual({ left: range(10), right: range(10) });
     });
@@ -276,10 +300,10 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
         got.push(msg.data.v);
       });
       const msgId = unique('outbox-row');
-      await bus().publish(subject, { v: 'first' }, { msgId });
-      await bus().publish(subject, { v: 'again' }, { msgId });
+      await raw().publish(subject, { v: 'first' }, { msgId });
+      await raw().publish(subject, { v: 'again' }, { msgId });
       // One member sees the subject in order, so the sentinel arriving means any duplicate would have too.
-      await bus().publish(subject, { v: 'sentinel' });
+      await raw().publish(subject, { v: 'sentinel' });
       await waitFor(() => got.includes('sentinel'), { what: 'the sentinel' });
       expect(got).toEqual(['first', 'sentinel']);
     });
@@ -290,7 +314,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       const calls: string[] = [];
       for (const id of ['a', 'b']) {
         subscriptions.push(
-          await bus().reply<{ n: number }, { n: number; by: string; trace?: string }>(subject, group, async (data, headers) => {
+          await raw().reply<{ n: number }, { n: number; by: string; trace?: string }>(subject, group, async (data, headers) => {
             calls.push(id);
             return { n: data.n * 2, by: id, trace: headers['x-trace'] };
           }),
@@ -298,7 +322,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       }
       const answers = [];
       for (const n of range(10)) {
-        answers.push(await bus().request<{ n: number }, { n: number; trace?: string }>(subject, { n }, { headers: { 'x-trace': `r${n}` } }));
+        answers.push(await raw().request<{ n: number; trace?: string }>(subject, { n }, { headers: { 'x-trace': `r${n}` } }));
       }
       expect(answers.map((a) => [a.n, a.trace])).toEqual(range(10).map((n) => [n * 2, `r${n}`]));
       expect(calls).toHaveLength(10);
@@ -308,16 +332,16 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       const timeoutMs = 300;
       const unanswered = `identity.contract.${unique('nobody')}.v1`;
       let started = Date.now();
-      const none = await bus().request(unanswered, {}, { timeoutMs }).catch((err: unknown) => err);
+      const none = await raw().request(unanswered, {}, { timeoutMs }).catch((err: unknown) => err);
       expect(none).toBeInstanceOf(BusTimeoutError);
       expect(none).toMatchObject({ code: 'BUS_TIMEOUT', subject: unanswered, timeoutMs });
       expect(Date.now() - started).toBeLessThan(timeoutMs + 1_000);
 
       const slow = `identity.contract.${unique('slow')}.v1`;
       const never = gate();
-      subscriptions.push(await bus().reply(slow, unique('slow'), () => never.wait));
+      subscriptions.push(await raw().reply(slow, unique('slow'), () => never.wait));
       started = Date.now();
-      const late = await bus().request(slow, {}, { timeoutMs }).catch((err: unknown) => err);
+      const late = await raw().request(slow, {}, { timeoutMs }).catch((err: unknown) => err);
       const elapsed = Date.now() - started;
       expect(late).toBeInstanceOf(BusTimeoutError);
       expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 20);
@@ -327,29 +351,65 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
     it('rejects with BusRemoteError carrying the code when the reply handler throws', async () => {
       const subject = `identity.contract.${unique('fails')}.v1`;
       subscriptions.push(
-        await bus().reply<{ kind: string }, never>(subject, unique('fails'), async ({ kind }) => {
+        await raw().reply<{ kind: string }, never>(subject, unique('fails'), async ({ kind }) => {
           if (kind === 'coded') throw Object.assign(new Error('organization acme exists'), { code: 'NAME_CONFLICT' });
           throw new Error('kaboom');
         }),
       );
-      const coded = await bus().request(subject, { kind: 'coded' }).catch((err: unknown) => err);
+      const coded = await raw().request(subject, { kind: 'coded' }).catch((err: unknown) => err);
       expect(coded).toBeInstanceOf(BusRemoteError);
       expect(coded).toMatchObject({ subject, code: 'NAME_CONFLICT', message: 'organization acme exists' });
-      const plain = await bus().request(subject, { kind: 'plain' }).catch((err: unknown) => err);
+      const plain = await raw().request(subject, { kind: 'plain' }).catch((err: unknown) => err);
       expect(plain).toBeInstanceOf(BusRemoteError);
       expect(plain).toMatchObject({ code: 'INTERNAL', message: 'kaboom' });
+    });
+
+    it('dead-letters, with the reason, an event whose payload fails its subject\'s schema, and hands it to no handler', async () => {
+      const subject = 'function.run.requested.v1';
+      const got: BusMessage<{ runId: string }>[] = [];
+      await bus().subscribe(subject, { group: unique('schema') }, async (msg) => {
+        got.push(msg);
+      });
+      const before = log.entries.length;
+      await raw().publish(subject, { runId: 'invalid', org: 'acme' }, { msgId: unique('invalid') });
+      await bus().publish(subject, { runId: 'valid', org: 'acme', functionName: 'hello' });
+      await waitFor(() => got.length >= 1, { what: 'the valid message' });
+      // One member sees the subject in order: the invalid message was settled before the valid one came.
+      expect(got.map((m) => [m.data, m.deliveryCount])).toEqual([[{ runId: 'valid', org: 'acme', functionName: 'hello' }, 1]]);
+      expect(log.entries.slice(before)).toContainEqual({
+        level: 'error',
+        message: expect.stringMatching(/dead-lettered.*schema/),
+        fields: expect.objectContaining({ subject, deliveryCount: 1, reason: expect.stringMatching(/^functionName: /) }),
+      });
+    });
+
+    it('answers a request whose payload fails its subject\'s schema with VALIDATION_FAILED, without calling the handler', async () => {
+      const subject = 'identity.quota.get.v1';
+      const asked: string[] = [];
+      subscriptions.push(
+        await bus().reply(subject, unique('schema'), async ({ org }) => {
+          asked.push(org);
+          return { maxFunctions: 1, maxConcurrentRuns: 2, maxEventsPerSecond: 3 };
+        }),
+      );
+      const refused = await raw().request(subject, { org: 42 }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(BusRemoteError);
+      expect(refused).toMatchObject({ subject, code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid payload for identity\.quota\.get\.v1: org: /) });
+      expect(asked).toEqual([]);
+      await expect(bus().request(subject, { org: 'acme' })).resolves.toEqual({ maxFunctions: 1, maxConcurrentRuns: 2, maxEventsPerSecond: 3 });
+      expect(asked).toEqual(['acme']);
     });
 
     it('keeps messages published while no member is subscribed across a restart', async () => {
       const subject = subjectFor('backlog');
       const group = unique('backlog');
       // The first subscribe creates the durable; from then on it collects messages.
-      const first = await bus().subscribe(subject, { group }, async () => undefined);
+      const first = await raw().subscribe(subject, { group }, async () => undefined);
       await first.unsubscribe();
-      for (const n of range(5)) await bus().publish(subject, { n });
+      for (const n of range(5)) await raw().publish(subject, { n });
       const old = bus();
       await harness.restart();
-      await expect(old.publish(subject, { n: 99 })).rejects.toThrow();
+      await expect(old.raw.publish(subject, { n: 99 })).rejects.toThrow();
       const got: BusMessage<{ n: number }>[] = [];
       await subscribe<{ n: number }>(subject, { group }, async (msg) => {
         got.push(msg);
@@ -368,7 +428,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
         before.push(msg);
         await stuck.wait;
       });
-      await bus().publish(subject, { id: 'e' });
+      await raw().publish(subject, { id: 'e' });
       await waitFor(() => before.length >= 1, { what: 'the first delivery' });
       // close() gives up on the hung handler after its grace period; the message stays un-acked.
       await harness.restart();

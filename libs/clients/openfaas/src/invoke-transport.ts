@@ -5,8 +5,11 @@ import { DispatchError } from '@dispatch/platform';
 import { errorForTransport, type ProviderOperation } from './openfaas-errors';
 import type { ResolvedOptions } from './openfaas-options';
 
+/** An HTTP answer as it came: any status, the whole body. */
 export interface RawAnswer {
+  /** The status the function (or, for 404/5xx of its own, the provider) answered. */
   status: number;
+  /** Response headers as node:http gives them: lower-case names, `set-cookie` as an array. */
   headers: IncomingHttpHeaders;
   body: Buffer;
 }

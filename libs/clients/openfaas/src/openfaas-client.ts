@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import axios, { type AxiosInstance, type Method } from 'axios';
 import type { Logger } from 'pino';
 import {
@@ -15,7 +15,7 @@ import {
 import { DispatchError } from '@dispatch/platform';
 import type { OpenFaasBodyCheck, OpenFaasBodyKind } from './contract-checks';
 import { assertFunctionName, qualifiedName } from './function-name';
-import { postRaw } from './invoke-transport';
+import { postRaw, type RawAnswer } from './invoke-transport';
 import { NdjsonError, parseLogNdjson } from './ndjson';
 import { errorForBadBody, errorForStatus, errorForTransport, type ProviderOperation } from './openfaas-errors';
 import { resolveOptions, type OpenFaasClientOptions, type ResolvedOptions } from './openfaas-options';
@@ -28,12 +28,8 @@ export interface InvokeOptions {
   signal?: AbortSignal;
 }
 
-export interface InvokeResult {
-  /** The status the function (or, for 404/5xx of its own, the provider) answered. */
-  status: number;
-  /** Response headers as node:http gives them: lower-case names, `set-cookie` as an array. */
-  headers: IncomingHttpHeaders;
-  body: Buffer;
+/** The answer to a call, and what its call headers say. */
+export interface InvokeResult extends RawAnswer {
   /** X-Call-Id of the answer, else the one sent (the caller's, or one generated per call). */
   callId: string;
   /** X-Duration-Seconds of the answer, when the provider timed the call. */

@@ -9,8 +9,7 @@ export class FunctionRepository extends OrgScopedRepository<FunctionRecord> {
   constructor(manager: EntityManager) {
     const records = manager.getRepository(FunctionRecord);
     super(records);
-    // Kept for save() and row locks, which the org-scoped base does not offer: a saved record
-    // names its own org, and a lock is taken through the org-scoped select.
+    // Kept to build records with the entity's defaults; every read and write goes through the base.
     this.records = records;
   }
 
@@ -43,9 +42,8 @@ export class FunctionRepository extends OrgScopedRepository<FunctionRecord> {
   }
 
   /** Inserts a new function, or writes the changes of one read before; resolves with its stored state. */
-  save(record: FunctionRecord): Promise<FunctionRecord> {
-    if (!record.org) throw new Error('a function record was saved without its org');
-    return this.records.save(record);
+  override save(record: FunctionRecord): Promise<FunctionRecord> {
+    return super.save(record);
   }
 
   build(fields: Partial<FunctionRecord>): FunctionRecord {

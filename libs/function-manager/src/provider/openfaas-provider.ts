@@ -1,44 +1,47 @@
-import type { OpenFaasFunctionDeployment, OpenFaasFunctionStatus, OpenFaasLogEntry } from '@dispatch/contracts';
-import { isProviderTimeout, type OpenFaasClient } from '@dispatch/openfaas-client';
-import type { FunctionProvider, ProviderCallResult } from './function-provider';
+import { ErrorCode, type FunctionEnvelope } from '@dispatch/contracts';
+import type { OpenFaasClient } from '@dispatch/openfaas-client';
+import { DispatchError } from '@dispatch/platform';
+import { deploymentOf } from '../version/deployment';
+import type { CallAnswer, FunctionProvider, VersionDeployment, VersionState } from './function-provider';
+import { answerOf, answerOfError } from './openfaas-answer';
 
-const EMPTY = Buffer.alloc(0);
+const JSON_CALL = { 'content-type': 'application/json' };
 
-/** The function provider over the OpenFaaS client: a call that outlives its budget is a `timeout` result, not an error. */
+/** The function provider over an OpenFaaS gateway: each version is one OpenFaaS function. */
 export class OpenFaasProvider implements FunctionProvider {
   constructor(readonly client: OpenFaasClient) {}
 
-  deploy(deployment: OpenFaasFunctionDeployment): Promise<void> {
-    return this.client.deploy(deployment);
+  deploy(version: VersionDeployment): Promise<void> {
+    return this.client.deploy(deploymentOf(version, version.spec));
   }
 
-  update(deployment: OpenFaasFunctionDeployment): Promise<void> {
-    return this.client.update(deployment);
+  async state(providerName: string): Promise<VersionState> {
+    const status = await this.client.find(providerName);
+    if (!status) return 'absent';
+    return (status.availableReplicas ?? 0) >= 1 ? 'ready' : 'starting';
   }
 
-  remove(name: string): Promise<void> {
-    return this.client.remove(name);
+  async deployedNames(): Promise<string[]> {
+    return (await this.client.list()).map((f) => f.name);
   }
 
-  find(name: string): Promise<OpenFaasFunctionStatus | undefined> {
-    return this.client.find(name);
+  async recentLogs(providerName: string, lines: number): Promise<string[]> {
+    return (await this.client.logs(providerName, { tail: lines })).map((entry) => entry.text);
   }
 
-  list(): Promise<OpenFaasFunctionStatus[]> {
-    return this.client.list();
-  }
-
-  logs(name: string, options: { tail: number }): Promise<OpenFaasLogEntry[]> {
-    return this.client.logs(name, { tail: options.tail });
-  }
-
-  async invoke(name: string, body: Buffer, options: { timeoutMs: number }): Promise<ProviderCallResult> {
+  async remove(providerName: string): Promise<void> {
     try {
-      const answer = await this.client.invoke(name, body, { timeoutMs: options.timeoutMs, headers: { 'content-type': 'application/json' } });
-      return answer.failure ? { status: answer.status, body: answer.body, failure: answer.failure } : { status: answer.status, body: answer.body };
+      await this.client.remove(providerName);
     } catch (err) {
-      if (isProviderTimeout(err)) return { status: 504, body: EMPTY, failure: 'timeout' };
-      throw err;
+      if (!(err instanceof DispatchError && err.code === ErrorCode.NOT_FOUND)) throw err;
+    }
+  }
+
+  async call(providerName: string, envelope: FunctionEnvelope, options: { timeoutMs: number }): Promise<CallAnswer> {
+    try {
+      return answerOf(await this.client.invoke(providerName, Buffer.from(JSON.stringify(envelope)), { timeoutMs: options.timeoutMs, headers: JSON_CALL }));
+    } catch (err) {
+      return answerOfError(err);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { EntityStatus, ErrorCode } from '@dispatch/contracts';
-import { DispatchError, LOGGER, ReconcileLoop, type ReconcileOutcome } from '@dispatch/platform';
+import { EntityStatus } from '@dispatch/contracts';
+import { LOGGER, ReconcileLoop, type ReconcileOutcome } from '@dispatch/platform';
 import { changedEvent } from '../function/function-changed';
 import type { FunctionRecord } from '../function/function.entity';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
@@ -9,9 +9,9 @@ import { FunctionStore } from '../persistence/function-store';
 import { FUNCTION_PROVIDER, type FunctionProvider } from '../provider/function-provider';
 import { FunctionCatalog } from '../run/function-catalog';
 import { readArchive, writeLocalImage } from '../source';
-import { deploymentOf } from '../version/deployment';
 import { type FunctionVersion, VersionStatus } from '../version/version.entity';
 import type { VersionQueue } from '../version/version-queue';
+import { rolloutStep } from './rollout';
 
 /** How often a version being deployed is looked at while the provider makes it ready. */
 export const DEPLOY_POLL_MS = 50;
@@ -19,8 +19,6 @@ export const DEPLOY_POLL_MS = 50;
 const PROVIDER_CHECK_MS = 30_000;
 /** How long start-up waits for restored versions to be available. */
 const BOOT_RESTORE_WAIT_MS = 30_000;
-/** After this long without becoming ready, the provider's logs are read for a handler error. */
-const LOOK_FOR_HANDLER_ERROR_AFTER_MS = 1500;
 
 /**
  * Drives function versions toward the provider (DESIGN §6): a CREATING version gets its image
@@ -79,20 +77,20 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
   async restoreServing(waitMs: number): Promise<number> {
     const serving = await this.store.versions.servingAcrossOrgs();
     if (!serving.length) return 0;
-    const present = new Set((await this.provider.list()).map((f) => f.name));
+    const present = new Set(await this.provider.deployedNames());
     const missing = serving.filter((v) => !present.has(v.providerName));
     for (const version of missing) {
       const fn = await this.store.functions.byId(version.org, version.functionId);
       if (!fn) continue;
       // The image may be gone with the provider (solo's images live beside it): rebuilt from the kept source.
       const image = await this.imageOf(version);
-      await this.provider.deploy(deploymentOf({ providerName: version.providerName, image, org: fn.org, functionName: fn.name, version: version.version }, version.spec));
+      await this.provider.deploy({ providerName: version.providerName, image, org: fn.org, functionName: fn.name, version: version.version, spec: version.spec });
       this.logger.info({ org: fn.org, function: fn.name, version: version.version }, 'serving version deployed again on the provider');
     }
     const deadline = Date.now() + waitMs;
     for (const version of missing) {
       while (Date.now() < deadline) {
-        if (((await this.provider.find(version.providerName))?.availableReplicas ?? 0) >= 1) break;
+        if ((await this.provider.state(version.providerName)) === 'ready') break;
         await new Promise((r) => setTimeout(r, DEPLOY_POLL_MS));
       }
     }
@@ -126,27 +124,10 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
       version.image = image;
       await this.store.versions.setImage(version.org, version.id, image);
     }
-    const status = await this.provider.find(version.providerName);
-    if (!status) {
-      try {
-        await this.provider.deploy(deploymentOf({ providerName: version.providerName, image: version.image, org: fn.org, functionName: fn.name, version: version.version }, version.spec));
-      } catch (err) {
-        if (err instanceof DispatchError && err.code === ErrorCode.PROVIDER_ERROR) return this.fail(version, fn, `the provider refused the deployment: ${err.message}`);
-        throw err;
-      }
-      return { requeueAfterMs: DEPLOY_POLL_MS };
-    }
-    if ((status.availableReplicas ?? 0) >= 1) return this.promote(version, fn);
-    const waited = Date.now() - version.createdTime.getTime();
-    if (waited > LOOK_FOR_HANDLER_ERROR_AFTER_MS) {
-      const logs = await this.provider.logs(version.providerName, { tail: 20 }).catch(() => []);
-      const handlerError = logs.map((l) => l.text).find((t) => t.includes('handler error:'));
-      if (handlerError) return this.fail(version, fn, handlerError.slice(handlerError.indexOf('handler error:')));
-      if (waited > this.config.DEPLOY_TIMEOUT_MS) {
-        const last = logs.slice(-3).map((l) => l.text.trim());
-        return this.fail(version, fn, `not ready after ${Math.round(waited / 1000)} s${last.length ? `; the provider's last log lines: ${last.join(' | ')}` : ''}`);
-      }
-    }
+    const deployment = { providerName: version.providerName, image: version.image, org: fn.org, functionName: fn.name, version: version.version, spec: version.spec };
+    const step = await rolloutStep(this.provider, deployment, version.createdTime, this.config.DEPLOY_TIMEOUT_MS);
+    if (step.next === 'promote') return this.promote(version, fn);
+    if (step.next === 'fail') return this.fail(version, fn, step.why);
     return { requeueAfterMs: DEPLOY_POLL_MS };
   }
 
@@ -215,11 +196,7 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
     const deleting = !fn || fn.status === EntityStatus.DELETING;
     const wait = version.modifiedTime.getTime() + this.config.RETIRE_DELAY_MS - Date.now();
     if (!deleting && wait > 0) return { requeueAfterMs: wait };
-    try {
-      await this.provider.remove(version.providerName);
-    } catch (err) {
-      if (!(err instanceof DispatchError && err.code === ErrorCode.NOT_FOUND)) throw err;
-    }
+    await this.provider.remove(version.providerName);
     await this.store.versions.setStatus(version.org, version.id, VersionStatus.RETIRED);
     if (fn && deleting) await this.removeIfGone(fn);
     return { done: true };

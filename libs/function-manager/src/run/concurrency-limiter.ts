@@ -58,7 +58,7 @@ export class ConcurrencyLimiter {
     if (hit) return hit;
     let quotas: OrgQuotas;
     try {
-      quotas = await this.bus.request<{ org: string }, OrgQuotas>('identity.quota.get.v1', { org }, { timeoutMs: 2000 });
+      quotas = await this.bus.request('identity.quota.get.v1', { org }, { timeoutMs: 2000 });
     } catch {
       // identity-manager unreachable: keep the last known quotas, else the defaults, rather than refuse every run.
       quotas = this.quotas.stale(org) ?? DEFAULT_QUOTAS;

@@ -3,7 +3,7 @@ import { BUS, type Bus } from '@dispatch/bus';
 import { ErrorCode, type FunctionContext, type FunctionEnvelope, RunErrorType, RunStatus } from '@dispatch/contracts';
 import { DispatchError } from '@dispatch/platform';
 import { schemaProblems } from '../function/json-schemas';
-import { failed, outcomeOfCall, type RunOutcome } from './run-outcome';
+import { failed, outcomeOf, type RunOutcome } from './run-outcome';
 import { FUNCTION_PROVIDER, type FunctionProvider } from '../provider/function-provider';
 import type { ActiveFunction } from './active-function';
 import { ServiceBindingInjector } from './service-binding-injector';
@@ -42,7 +42,7 @@ export class RunExecutor {
     let secrets: Record<string, string> = {};
     if (names.length) {
       try {
-        secrets = (await this.bus.request<unknown, { secrets: Record<string, string> }>('identity.secret.resolve.v1', { org: fn.org, names })).secrets;
+        secrets = (await this.bus.request('identity.secret.resolve.v1', { org: fn.org, names })).secrets;
       } catch (err) {
         if ((err as { code?: string }).code === ErrorCode.NOT_FOUND) return failed(RunErrorType.InputError, `${(err as Error).message}; create it or remove it from the function's or the run's secrets`);
         return failed(RunErrorType.SystemError, `secrets could not be read from identity-manager: ${(err as Error).message}`);
@@ -68,13 +68,8 @@ export class RunExecutor {
       },
       payload: run.input ?? null,
     };
-    let outcome: RunOutcome;
-    try {
-      const result = await this.provider.invoke(fn.providerName as string, Buffer.from(JSON.stringify(envelope)), { timeoutMs: timeoutMs + PROVIDER_GRACE_MS });
-      outcome = outcomeOfCall(result, fn.spec);
-    } catch (err) {
-      return failed(RunErrorType.SystemError, `the function provider failed: ${(err as Error).message}`);
-    }
+    const answer = await this.provider.call(fn.providerName as string, envelope, { timeoutMs: timeoutMs + PROVIDER_GRACE_MS });
+    const outcome = outcomeOf(answer, fn.spec);
     if (outcome.status === RunStatus.SUCCEEDED && fn.validateOutput && !fn.validateOutput(outcome.output)) {
       return { ...failed(RunErrorType.FunctionError, `output does not match the function's outputSchema: ${schemaProblems(fn.validateOutput)}`, outcome.logs), output: outcome.output };
     }

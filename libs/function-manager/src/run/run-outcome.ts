@@ -1,6 +1,5 @@
 import { type FunctionLogs, type FunctionReply, type RunError, RunErrorType, RunStatus } from '@dispatch/contracts';
-import type { ProviderCallResult } from '../provider/function-provider';
-import { storableJsonText } from './storable-json';
+import type { CallAnswer } from '../provider/function-provider';
 
 /** How a run ended: what the record keeps. */
 export interface RunOutcome {
@@ -16,32 +15,37 @@ export function failed(type: RunErrorType, message: string, logs: FunctionLogs =
   return { status, output: null, error: { type, message }, logs };
 }
 
+/** The limits a call ran under, which the messages of its failures name. */
+export interface CallLimits {
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
 /**
- * What a provider's answer means for the run (DESIGN §7): the runtime's reply on 200, the
- * provider's own verdict (timeout, memory, crash) from its failure header, anything else a
- * SystemError. The output schema is checked by the caller.
+ * What the answer to a call means for the run (DESIGN §7): the runtime's reply, or the provider's
+ * verdict as a typed failure (the function's fault or the platform's). The output schema is
+ * checked by the caller.
  */
-export function outcomeOfCall(result: ProviderCallResult, limits: { timeoutSeconds: number; memoryMb: number }): RunOutcome {
-  switch (result.failure) {
+export function outcomeOf(answer: CallAnswer, limits: CallLimits): RunOutcome {
+  switch (answer.kind) {
+    case 'replied':
+      return outcomeOfReply(answer.reply as FunctionReply | null);
     case 'timeout':
       return failed(RunErrorType.FunctionError, `the function ran longer than its timeout of ${limits.timeoutSeconds} s and was stopped`, NO_LOGS, RunStatus.TIMED_OUT);
     case 'memory':
       return failed(RunErrorType.FunctionError, `the function used more than its memory limit of ${limits.memoryMb} MB and was killed; raise memoryMb or use less`);
     case 'crash':
-      return failed(RunErrorType.FunctionError, `the function's process exited during the run: ${snippet(result.body)}`);
+      return failed(RunErrorType.FunctionError, `the function's process exited during the run: ${answer.detail}`);
     case 'unavailable':
-      return failed(RunErrorType.SystemError, `the function provider could not start the function: ${snippet(result.body)}`);
+      return failed(RunErrorType.SystemError, `the function provider could not start the function: ${answer.detail}`);
+    case 'error':
+      return failed(RunErrorType.SystemError, answer.detail);
   }
-  if (result.status === 504) {
-    return failed(RunErrorType.FunctionError, `the function ran longer than its timeout of ${limits.timeoutSeconds} s and was stopped`, NO_LOGS, RunStatus.TIMED_OUT);
-  }
-  if (result.status !== 200) return failed(RunErrorType.SystemError, `the function provider answered ${result.status}: ${snippet(result.body)}`);
-  let reply: FunctionReply;
-  try {
-    reply = JSON.parse(storableJsonText(result.body.toString('utf8'))) as FunctionReply;
-  } catch {
-    return failed(RunErrorType.SystemError, `the function's runtime answered something that is not JSON: ${snippet(result.body)}`);
-  }
+}
+
+function outcomeOfReply(reply: FunctionReply | null): RunOutcome {
+  // Kept a SystemError, as it always was: JSON null is no reply, and nothing of the function's is in it.
+  if (reply === null) return failed(RunErrorType.SystemError, "the function provider failed: the function's runtime answered null instead of a reply");
   const logs = logsOf(reply?.context?.logs);
   const error = reply?.context?.error;
   if (error) {
@@ -55,7 +59,3 @@ function logsOf(logs: Partial<FunctionLogs> | undefined): FunctionLogs {
   return { stdout: Array.isArray(logs?.stdout) ? logs.stdout : [], stderr: Array.isArray(logs?.stderr) ? logs.stderr : [] };
 }
 
-function snippet(body: Buffer): string {
-  const text = body.subarray(0, 512).toString('utf8').trim();
-  return text || '(no message)';
-}

@@ -21,7 +21,7 @@ export interface RunFilter {
  */
 @Injectable()
 export class RunRepository extends OrgScopedRepository<Run> {
-  private upsert: string | undefined;
+  private upsertSql: string | undefined;
   private columnList: ColumnMetadata[] | undefined;
 
   constructor(@InjectDataSource('functions') private readonly dataSource: DataSource) {
@@ -70,8 +70,8 @@ export class RunRepository extends OrgScopedRepository<Run> {
    * run costs 18 parameters to encode.
    */
   async upsertRows(rows: string[]): Promise<void> {
-    this.upsert ??= this.upsertStatement();
-    await this.dataSource.query(this.upsert, [`[${rows.join(',')}]`]);
+    this.upsertSql ??= this.upsertStatement();
+    await this.dataSource.query(this.upsertSql, [`[${rows.join(',')}]`]);
   }
 
   private columns(): ColumnMetadata[] {

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type { FunctionUsage } from '@dispatch/contracts';
+import type { FunctionUsage, PayloadOf } from '@dispatch/contracts';
 import { BusPayload, OnRequest } from '@dispatch/platform';
 import { ConcurrencyLimiter } from '../run/concurrency-limiter';
 import { UsageMeter } from './usage-meter';
@@ -13,7 +13,7 @@ export class UsageHandler {
   ) {}
 
   @OnRequest('function.usage.get.v1', 'function-manager')
-  async of(@BusPayload() request: { org: string; since: string }): Promise<FunctionUsage> {
+  async of(@BusPayload() request: PayloadOf<'function.usage.get.v1'>): Promise<FunctionUsage> {
     return { ...(await this.usage.report(request.org, request.since)), concurrentRuns: this.limiter.running(request.org) };
   }
 }

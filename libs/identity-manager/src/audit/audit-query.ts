@@ -1,40 +1,12 @@
 import { z } from 'zod';
-import { ACTIONS, type AuditRecordedEvent, ErrorCode, NAME_MAX_LENGTH, NAME_PATTERN, RESOURCES } from '@dispatch/contracts';
-import { DispatchError, encodePageToken, parsePageQuery } from '@dispatch/platform';
+import { ErrorCode, type AuditRecordedEvent } from '@dispatch/contracts';
+import { DispatchError, encodePageToken } from '@dispatch/platform';
 
-const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, e.g. 2025-01-31T12:00:00Z' });
+/** How the audit log's times are written, in queries and page tokens alike. */
+export const auditTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, e.g. 2025-01-31T12:00:00Z' });
 
-/** `GET /v1/iam/audit` query parameters; anything else is refused, so a misspelt filter never silently widens the answer. */
-const auditQuerySchema = z
-  .strictObject(
-    {
-      pageSize: z.string().optional(),
-      pageToken: z.string().optional(),
-      /** Platform admins only: whose events (default: the caller's org). */
-      org: z.string().max(NAME_MAX_LENGTH).regex(NAME_PATTERN, 'must be an organization name').optional(),
-      /** Platform admins only: requests refused before a principal was verified (they carry no org). */
-      anonymous: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-      subject: z.string().min(1).max(256).optional(),
-      resource: z.enum(RESOURCES, { error: `must be one of ${RESOURCES.join(', ')}` }).optional(),
-      action: z.enum(ACTIONS, { error: `must be one of ${ACTIONS.join(', ')}` }).optional(),
-      result: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be "allowed" or an error code such as FORBIDDEN')
-        .optional(),
-      requestId: z.string().min(1).max(128).optional(),
-      since: timestamp.optional(),
-      until: timestamp.optional(),
-    },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter(s): ${issue.keys.join(', ')}` : undefined) },
-  )
-  .refine((q) => q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until), {
-    path: ['until'],
-    message: 'must be later than since',
-  });
-
+/** What narrows a list within the org's events. */
 export interface AuditFilter {
-  /** Whose events; null for the anonymous ones (no verified principal). */
-  org: string | null;
   subject?: string;
   resource?: string;
   action?: string;
@@ -46,11 +18,12 @@ export interface AuditFilter {
   until?: Date;
 }
 
+/** A validated list query. */
 export interface AuditQuery {
   /** What the caller asked for, before org scoping. */
   org?: string;
   anonymous: boolean;
-  filter: Omit<AuditFilter, 'org'>;
+  filter: AuditFilter;
   limit: number;
   /** Sort key of the last event of the previous page. */
   after?: AuditCursor;
@@ -61,37 +34,9 @@ export interface AuditCursor {
   id: string;
 }
 
-/** Validates the list query: 400 VALIDATION_FAILED naming each bad parameter. */
-export function parseAuditQuery(query: unknown): AuditQuery {
-  const parsed = auditQuerySchema.safeParse(query ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({
-      field: i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || '(query)',
-      problem: i.message,
-    }));
-    throw new DispatchError(
-      ErrorCode.VALIDATION_FAILED,
-      `invalid query: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`,
-      { problems },
-    );
-  }
-  const q = parsed.data;
-  const page = parsePageQuery({ pageSize: q.pageSize, pageToken: q.pageToken });
-  return {
-    org: q.org,
-    anonymous: q.anonymous === 'true',
-    filter: {
-      subject: q.subject,
-      resource: q.resource,
-      action: q.action,
-      result: q.result,
-      requestId: q.requestId,
-      since: q.since === undefined ? undefined : new Date(q.since),
-      until: q.until === undefined ? undefined : new Date(q.until),
-    },
-    limit: page.limit,
-    after: page.after === undefined ? undefined : decodeCursor(page.after),
-  };
+/** The wire shape of a stored event. */
+export interface AuditEventView extends AuditRecordedEvent {
+  id: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -101,13 +46,9 @@ export function encodeCursor(cursor: AuditCursor): string {
   return encodePageToken(`${cursor.time}|${cursor.id}`);
 }
 
-function decodeCursor(key: string): AuditCursor {
+/** The cursor of a page token `encodeCursor` made; INVALID_PAGE_TOKEN for anything else. */
+export function decodeCursor(key: string): AuditCursor {
   const [time, id, ...rest] = key.split('|');
-  if (rest.length === 0 && id !== undefined && UUID.test(id) && timestamp.safeParse(time).success) return { time, id };
+  if (rest.length === 0 && id !== undefined && UUID.test(id) && auditTimestamp.safeParse(time).success) return { time, id };
   throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
-}
-
-/** The wire shape of a stored event. */
-export interface AuditEventView extends AuditRecordedEvent {
-  id: string;
 }

@@ -1,10 +1,10 @@
 import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, type Page, type Principal } from '@dispatch/contracts';
-import { Authorize, CurrentPrincipal, DispatchError, IdentitySnapshot } from '@dispatch/platform';
-import type { AuditEvent } from './audit-event.entity';
-import { type AuditEventView, encodeCursor, parseAuditQuery } from './audit-query';
-import { AuditStore } from './audit.store';
+import type { Page, Principal } from '@dispatch/contracts';
+import { Authorize, CurrentPrincipal } from '@dispatch/platform';
+import type { AuditEventView } from './audit-query';
+import { parseAuditQuery } from './audit.dto';
+import { AuditService } from './audit.service';
 
 const FILTERS: [name: string, description: string][] = [
   ['org', 'Platform admins only: another org to read (default: your own). Another org is answered 404 for anyone else.'],
@@ -24,55 +24,13 @@ const FILTERS: [name: string, description: string][] = [
 @ApiTags('iam')
 @Controller('v1/iam/audit')
 export class AuditController {
-  constructor(
-    private readonly store: AuditStore,
-    private readonly identity: IdentitySnapshot,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
   @Get()
   @Authorize('audit', 'list')
   @ApiOkResponse({ description: '{ items: AuditEvent[], nextPageToken? }, newest first' })
   @applyDecorators(...FILTERS.map(([name, description]) => ApiQuery({ name, required: false, type: String, description })))
   async list(@CurrentPrincipal() principal: Principal, @Query() rawQuery: Record<string, unknown>): Promise<Page<AuditEventView>> {
-    const query = parseAuditQuery(rawQuery);
-    const platformAdmin = principal.org === this.identity.platformOrg;
-    let org: string | null = principal.org;
-    if (query.anonymous) {
-      if (!platformAdmin) {
-        throw new DispatchError(ErrorCode.FORBIDDEN, `only platform admins (of org "${this.identity.platformOrg}") may list anonymous requests`);
-      }
-      if (query.org !== undefined) throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'give either org or anonymous=true, not both');
-      org = null;
-    } else if (query.org !== undefined && query.org !== principal.org) {
-      // Another org's log is "not found", never forbidden: its existence is not revealed.
-      if (!platformAdmin) throw new DispatchError(ErrorCode.ORGANIZATION_NOT_FOUND, `organization "${query.org}" not found`);
-      org = query.org;
-    }
-    // One row more than the page tells whether another page follows.
-    const rows = await this.store.page({ ...query.filter, org }, query.limit, query.after);
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(auditEventView),
-      ...(rows.length > query.limit ? { nextPageToken: encodeCursor({ time: last.time.toISOString(), id: last.id }) } : {}),
-    };
+    return this.audit.list(principal, parseAuditQuery(rawQuery));
   }
-}
-
-function auditEventView(e: AuditEvent): AuditEventView {
-  return {
-    id: e.id,
-    requestId: e.requestId,
-    time: e.time.toISOString(),
-    service: e.service,
-    org: e.org,
-    subject: e.subject,
-    subjectKind: e.subjectKind,
-    resource: e.resource,
-    action: e.action,
-    method: e.method,
-    route: e.route,
-    status: e.status,
-    result: e.result,
-  };
 }

@@ -4,10 +4,11 @@ import type { Pool } from 'pg';
 import type { BusMessage, InProcessBus } from '@dispatch/bus';
 import type { AuditRecordedEvent } from '@dispatch/contracts';
 import { BusContext, encodePageToken } from '@dispatch/platform';
-import { describeTenantProbes, waitFor, type ProbeCredentials } from '@dispatch/testing';
+import { auditEvent, describeTenantProbes, waitFor, type ProbeCredentials } from '@dispatch/testing';
+import { AuditRetention } from '../reconcile/audit-retention';
 import { startIdentityTestApp, type IdentityTestApp } from '../test-support/identity-test-app';
-import { AuditRecordedHandler } from './audit-recorded.handler';
-import { AuditRetention } from './audit-retention';
+import { AuditRecordedHandler } from './audit.handlers';
+import { AuditRepository } from './audit.repository';
 
 type View = AuditRecordedEvent & { id: string };
 interface Answer {
@@ -69,21 +70,7 @@ describe('identity-manager: audit log', () => {
 
   let seq = 0;
   function ev(second: number, fields: Partial<AuditRecordedEvent>): AuditRecordedEvent {
-    return {
-      requestId: `req-${++seq}-${randomUUID().slice(0, 8)}`,
-      time: at(second),
-      service: 'function-manager',
-      org: 'acme',
-      subject: 'alice',
-      subjectKind: 'user',
-      resource: 'function',
-      action: 'create',
-      method: 'POST',
-      route: '/v1/function',
-      status: 201,
-      result: 'allowed',
-      ...fields,
-    };
+    return auditEvent({ requestId: `req-${++seq}-${randomUUID().slice(0, 8)}`, time: at(second), ...fields });
   }
 
   async function storedCount(requestIds: string[]): Promise<number> {
@@ -136,11 +123,19 @@ describe('identity-manager: audit log', () => {
     await handler.recorded(event, delivery(2));
     // Published again without a msgId, twice: the bus delivers both, the content names one row.
     const bare = ev(101, { subject: 'redelivered' });
-    await record([
-      [bare, undefined],
-      [bare, undefined],
-    ]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stores = jest.spyOn(app.get(AuditRepository), 'record');
+    try {
+      await record([
+        [bare, undefined],
+        [bare, undefined],
+      ]);
+      const storesOfBare = () => stores.mock.calls.flatMap(([, e], i) => (e.requestId === bare.requestId ? [stores.mock.results[i].value as Promise<boolean>] : []));
+      await waitFor(() => storesOfBare().length === 2, { what: 'both deliveries of the event without msgId' });
+      // One delivery stored it; the other found it there.
+      expect((await Promise.all(storesOfBare())).sort()).toEqual([false, true]);
+    } finally {
+      stores.mockRestore();
+    }
     const res = await list('alice', '&subject=redelivered');
     expect(res.body.items!.map((e) => e.requestId)).toEqual([bare.requestId, event.requestId]);
     expect(res.body.items![1].id).toBe(msgId);
@@ -250,7 +245,7 @@ describe('identity-manager: audit log', () => {
 
   it('drops an invalid event without holding up the ones after it', async () => {
     const broken = { ...ev(300, {}), requestId: `broken-${randomUUID()}`, status: 'teapot' };
-    await bus.publish('identity.audit.recorded.v1', broken, { msgId: randomUUID() });
+    await bus.raw.publish('identity.audit.recorded.v1', broken, { msgId: randomUUID() });
     const good = ev(301, { subject: 'after-broken' });
     await record([[good, randomUUID()]]);
     expect(await storedCount([broken.requestId])).toBe(0);

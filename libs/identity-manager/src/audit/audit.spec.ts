@@ -1,23 +1,11 @@
-import type { AuditRecordedEvent } from '@dispatch/contracts';
+import { type AuditRecordedEvent, auditRecordedEventSchema } from '@dispatch/contracts';
 import { DispatchError, encodePageToken } from '@dispatch/platform';
-import { auditOptionsFromEnv } from './audit-options';
-import { encodeCursor, parseAuditQuery } from './audit-query';
-import { auditEventId, auditRecordedEventSchema } from './audit-recorded.handler';
+import { auditEvent } from '@dispatch/testing';
+import { encodeCursor } from './audit-query';
+import { auditEventId } from './audit-recorded-event';
+import { parseAuditQuery } from './audit.dto';
 
-const EVENT: AuditRecordedEvent = {
-  requestId: 'r1',
-  time: '2025-03-01T10:00:00.000Z',
-  service: 'function-manager',
-  org: 'acme',
-  subject: 'alice',
-  subjectKind: 'user',
-  resource: 'function',
-  action: 'create',
-  method: 'POST',
-  route: '/v1/function',
-  status: 201,
-  result: 'allowed',
-};
+const EVENT = auditEvent();
 
 function refusal(query: unknown): DispatchError {
   try {
@@ -86,19 +74,6 @@ describe('audit list query', () => {
     for (const token of ['%%%', encodePageToken('x'), encodePageToken('2025-03-01T10:00:00.000Z|not-a-uuid'), encodePageToken('soon|0b6f3d5e-1c1a-4c53-9d1e-2f0c9b1a7e10')]) {
       expect(refusal({ pageToken: token }).code).toBe('INVALID_PAGE_TOKEN');
     }
-  });
-});
-
-describe('audit retention setting', () => {
-  it('is 90 days unless AUDIT_RETENTION_DAYS says otherwise', () => {
-    expect(auditOptionsFromEnv({}).retentionDays).toBe(90);
-    expect(auditOptionsFromEnv({ AUDIT_RETENTION_DAYS: '' }).retentionDays).toBe(90);
-    expect(auditOptionsFromEnv({ AUDIT_RETENTION_DAYS: '365' }).retentionDays).toBe(365);
-    expect(auditOptionsFromEnv({}).sweepIntervalMs).toBe(3_600_000);
-  });
-
-  it.each(['0', '-1', '1.5', 'ninety', '1e3', '36501'])('refuses %s at start', (value) => {
-    expect(() => auditOptionsFromEnv({ AUDIT_RETENTION_DAYS: value })).toThrow(/AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 36500/);
   });
 });
 

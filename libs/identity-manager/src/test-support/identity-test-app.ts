@@ -6,6 +6,7 @@ import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
 import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
 import { AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
 import { createTestDatabase, probeCredentials, startTestIdp, type ProbeCredentials, type TestDatabase, type TestIdp } from '@dispatch/testing';
+import { identityConfigSchema } from '../identity-config';
 import { IdentityManagerModule } from '../identity-manager.module';
 import { IDENTITY_SCHEMA } from '../persistence/schema';
 
@@ -58,7 +59,13 @@ export async function startIdentityTestApp(options: { name: string; logger?: Log
       PlatformModule.forRoot({ serviceName: options.name, config, logger }),
       InfrastructureModule.forRoot({ databaseUrl: db.url, bus }),
       AuthModule.forRoot({ deploymentIssuers: [idp.trustedIssuer()], platformOrg: 'default', refreshMs: options.refreshMs ?? 60_000 }),
-      IdentityManagerModule.register({ DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }], SECRETS_BACKEND: options.secretsBackend ?? 'postgres' }),
+      IdentityManagerModule.register({
+        // The suites set the secrets' settings in the environment before they start the app.
+        ...loadConfig(identityConfigSchema, process.env),
+        DISPATCH_PLATFORM_ORG: 'default',
+        DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }],
+        SECRETS_BACKEND: options.secretsBackend ?? 'postgres',
+      }),
     ],
   })
   class IdentityTestModule {}

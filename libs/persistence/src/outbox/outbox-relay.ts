@@ -1,4 +1,4 @@
-import { type Bus, WakeableSleep } from '@dispatch/bus';
+import { type RawBus, WakeableSleep } from '@dispatch/bus';
 import type { DataSource, EntityManager } from 'typeorm';
 import { advisoryLockKey } from '../advisory-lock-key';
 import type { PersistenceLogger } from '../logger';
@@ -65,7 +65,8 @@ export class OutboxRelay {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly bus: Bus,
+    /** Raw: a row's subject and payload were checked against the map when OutboxWriter.add wrote them. */
+    private readonly bus: Pick<RawBus, 'publish'>,
     options: OutboxRelayOptions,
   ) {
     this.log = options.log;

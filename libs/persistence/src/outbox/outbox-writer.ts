@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EventSubject, PayloadOf } from '@dispatch/contracts';
 import type { EntityManager } from 'typeorm';
 import { OutboxRecord } from './outbox-record.entity';
 
@@ -9,10 +10,10 @@ import { OutboxRecord } from './outbox-record.entity';
  */
 export class OutboxWriter {
   /** Returns the event id, which is also the bus message id. */
-  async add(
+  async add<S extends EventSubject>(
     manager: EntityManager,
-    subject: string,
-    payload: unknown,
+    subject: S,
+    payload: PayloadOf<S>,
     headers?: Record<string, string>,
   ): Promise<string> {
     // Writing through a manager outside the transaction would commit the event on its own,
@@ -23,7 +24,7 @@ export class OutboxWriter {
       );
     }
     const id = randomUUID();
-    // `as object`: TypeORM's partial-entity type cannot express `unknown`; jsonb takes any JSON value.
+    // `as object`: TypeORM's partial-entity type cannot express a payload of any subject; jsonb takes any JSON value.
     await manager.insert(OutboxRecord, { id, subject, payload: payload as object, headers: headers ?? null });
     return id;
   }

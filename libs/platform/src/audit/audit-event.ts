@@ -1,7 +1,7 @@
-import type { AuditRecordedEvent, Principal } from '@dispatch/contracts';
+import type { AuditRecordedEvent, EventSubject, Principal } from '@dispatch/contracts';
 
 /** The subject every service publishes its audit events on; identity-manager stores them. */
-export const AUDIT_SUBJECT = 'identity.audit.recorded.v1';
+export const AUDIT_SUBJECT = 'identity.audit.recorded.v1' satisfies EventSubject;
 
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const API_PATH = /^\/v1(?:[/?]|$)/;

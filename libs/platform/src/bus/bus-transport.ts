@@ -23,12 +23,13 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         }
         const invoke = async (data: unknown, context: BusContext) =>
           lastValueFrom(this.transformToObservable(await handler(data, context)), { defaultValue: undefined });
+        // Raw, as Nest hands subjects over as strings; @OnEvent/@OnRequest took them from the map.
         this.subscriptions.push(
           handler.isEventHandler
-            ? await this.bus.subscribe(subject, { group }, async (msg) => {
+            ? await this.bus.raw.subscribe(subject, { group }, async (msg) => {
                 await invoke(msg.data, new BusContext([msg.subject, msg.headers, msg]));
               })
-            : await this.bus.reply(subject, group, (data, headers) => invoke(data, new BusContext([subject, headers]))),
+            : await this.bus.raw.reply(subject, group, (data, headers) => invoke(data, new BusContext([subject, headers]))),
         );
       }
       callback();

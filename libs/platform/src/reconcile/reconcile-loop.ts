@@ -1,4 +1,5 @@
 import type { Bus, Subscription } from '@dispatch/bus';
+import type { EventSubject, PayloadOf } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 
 /** What one reconcile step asks next: nothing (the entity reached its spec) or another look later. */
@@ -44,9 +45,9 @@ export class ReconcileLoop {
   }
 
   /** Feeds the loop from a bus subject whose payload carries the entity id. */
-  async watch<T>(bus: Bus, subject: string, group: string, idOf: (payload: T) => string): Promise<void> {
+  async watch<S extends EventSubject>(bus: Bus, subject: S, group: string, idOf: (payload: PayloadOf<S>) => string): Promise<void> {
     this.subscriptions.push(
-      await bus.subscribe<T>(subject, { group }, async (msg) => {
+      await bus.subscribe(subject, { group }, async (msg) => {
         this.enqueue(idOf(msg.data));
       }),
     );

@@ -61,7 +61,7 @@ export class StoreModule {
           provide: relayToken,
           inject: [dsToken, BUS, LOGGER],
           useFactory: (dataSource: DataSource, bus: Bus, logger: Logger) =>
-            new OutboxRelay(dataSource, bus, { log: logger.child({ outbox: definition.schema }) }),
+            new OutboxRelay(dataSource, bus.raw, { log: logger.child({ outbox: definition.schema }) }),
         },
         {
           provide: lifecycleToken,

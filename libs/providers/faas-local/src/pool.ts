@@ -1,6 +1,6 @@
-import type { OutgoingHttpHeaders } from 'node:http';
-import { CALL_HEADER, type OpenFaasFunctionStatus, type ProviderFailure, type RuntimeShim } from '@dispatch/contracts';
+import type { OpenFaasFunctionStatus, ProviderFailure, RuntimeShim } from '@dispatch/contracts';
 import type { Logger } from 'pino';
+import { type CallRequest, type CallResult, failureResult } from './call';
 import type { FunctionSpec } from './deployment';
 import { Fifo } from './fifo';
 import { MIB } from './limits';
@@ -12,26 +12,6 @@ import type { Sandbox } from './sandbox';
 import { planScaling } from './scaler';
 import { waitAtMost } from './wait';
 import { Worker, isRoutineKill, type KillReason } from './worker';
-
-/** A call as the pool carries it to a worker: the body already read, the headers already filtered. */
-export interface CallRequest {
-  method: string;
-  path: string;
-  headers: OutgoingHttpHeaders;
-  body: Buffer;
-  /** Set by the route when its client went away: a call still queued is then skipped. */
-  abandoned?: boolean;
-  /** Times the call was sent back to the queue because its worker could not be reached at all. */
-  requeued?: number;
-}
-
-export interface CallResult {
-  status: number;
-  headers: OutgoingHttpHeaders;
-  body: Buffer;
-  /** Set when the provider, not the function, failed the call (the X-Dispatch-Failure header). */
-  failure?: ProviderFailure;
-}
 
 /** What every pool shares: the provider's settings and services. */
 export interface PoolContext {
@@ -61,15 +41,6 @@ interface Waiter {
 const MAX_REQUEUES = 2;
 /** How long a failed call waits for its worker's exit to learn why it died (crash or memory). */
 const EXIT_WAIT_MS = 300;
-
-export function failureResult(status: number, failure: ProviderFailure, message: string): CallResult {
-  return {
-    status,
-    failure,
-    headers: { 'content-type': 'text/plain; charset=utf-8', [CALL_HEADER.failure]: failure },
-    body: Buffer.from(message),
-  };
-}
 
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));

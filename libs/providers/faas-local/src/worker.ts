@@ -6,6 +6,7 @@ import type { RuntimeShim } from '@dispatch/contracts';
 import { SHIM_EXIT_HANDLER_ERROR } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import { LineSplitter } from '@dispatch/util';
+import type { CallRequest, CallResult } from './call';
 import type { FunctionSpec } from './deployment';
 import { workerAnswerHeaders } from './headers';
 import type { WorkerLedger } from './leftovers';
@@ -46,19 +47,6 @@ export interface ExitInfo {
   stderrTail: string[];
   /** The shim's `handler error: …` line, when it wrote one. */
   handlerError?: string;
-}
-
-export interface UpstreamRequest {
-  method: string;
-  path: string;
-  headers: http.OutgoingHttpHeaders;
-  body: Buffer;
-}
-
-export interface UpstreamResponse {
-  status: number;
-  headers: http.OutgoingHttpHeaders;
-  body: Buffer;
 }
 
 export interface WorkerContext {
@@ -214,7 +202,7 @@ export class Worker {
   }
 
   /** Carries one call to the shim and reads its whole answer. */
-  send(request: UpstreamRequest, retry = true): Promise<UpstreamResponse> {
+  send(request: CallRequest, retry = true): Promise<CallResult> {
     return new Promise((resolve, reject) => {
       const upstream = http.request({ socketPath: this.socketPath, agent: this.agent, method: request.method, path: request.path, headers: request.headers });
       upstream.once('response', (res) => {

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BUS, type Bus } from '@dispatch/bus';
-import { ErrorCode, type AuthzSnapshot, type AuthzSnapshotReply, type TrustedIssuer } from '@dispatch/contracts';
+import { ErrorCode, type AuthzSnapshot, type TrustedIssuer } from '@dispatch/contracts';
 import { DispatchError } from '../../errors/dispatch-error';
 import { ReadinessChecks } from '../../health/readiness';
 import { LOGGER } from '../../tokens';
@@ -104,7 +104,7 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
 
   private async load(): Promise<void> {
     try {
-      const reply = await this.bus.request<unknown, AuthzSnapshotReply>(
+      const reply = await this.bus.request(
         'identity.authz.snapshot.v1',
         { knownRevision: this.snapshot?.revision },
         { timeoutMs: 3000 },

@@ -3,8 +3,8 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { CALL_HEADER, OPENFAAS_HEADER_CALLBACK_URL } from '@dispatch/contracts';
 import type { Logger } from 'pino';
 import { postCallback } from '../async-callback';
+import type { CallRequest, CallResult } from '../call';
 import { relayedHeaders } from '../headers';
-import type { CallRequest, CallResult } from '../pool';
 import type { FunctionRegistry } from '../registry';
 import { parseFunctionPath } from './function-path';
 import { readBody, sendEmpty, sendText } from './respond';

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { entityChangedEventSchema } from '../entity-changed';
+import type { SubjectName } from '../subjects';
+import { auditRecordedEventSchema } from './audit';
+import type { AuthzSnapshot, OrgQuotas } from './auth';
+
+/** Asks identity-manager for the authorization snapshot, unless the caller already has `knownRevision`. */
+export const authzSnapshotRequestSchema = z.object({ knownRevision: z.number().optional() });
+export type AuthzSnapshotRequest = z.infer<typeof authzSnapshotRequestSchema>;
+export type AuthzSnapshotReply = AuthzSnapshot | { unchanged: true; revision: number };
+
+/** What identity-manager publishes and serves on the bus. */
+export const identitySubjects = {
+  'identity.authz.snapshot.v1': authzSnapshotRequestSchema,
+  'identity.authz.changed.v1': z.object({ revision: z.number() }),
+  'identity.audit.recorded.v1': auditRecordedEventSchema,
+  'identity.quota.get.v1': z.object({ org: z.string() }),
+  /** For function runs: the named secrets of `org`, merged in order (a later name wins a key). */
+  'identity.secret.resolve.v1': z.object({ org: z.string(), names: z.array(z.string()) }),
+  'identity.organization.created.v1': entityChangedEventSchema,
+  'identity.organization.deleted.v1': entityChangedEventSchema,
+  /** Round-trip probe of the bus (request/reply), used by tests. */
+  'identity.system.ping.v1': z.object({ from: z.string() }),
+} satisfies Record<SubjectName<'identity'>, z.ZodType>;
+
+export interface IdentityReplies {
+  'identity.authz.snapshot.v1': AuthzSnapshotReply;
+  'identity.system.ping.v1': { pong: string };
+  'identity.quota.get.v1': OrgQuotas;
+  'identity.secret.resolve.v1': { secrets: Record<string, string> };
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@dispatch/contracts';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { organizationBody, type OrganizationBody } from './organization.dto';
+import { OrganizationService } from './organization.service';
+
+@ApiTags('iam')
+@Controller('v1/iam/organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationService) {}
+
+  @Post()
+  @Authorize('organization', 'create', { platform: true })
+  @ApiZodBody(organizationBody)
+  create(@Body(new ZodPipe(organizationBody)) body: OrganizationBody) {
+    return this.organizations.create(body);
+  }
+
+  @Get()
+  @Authorize('organization', 'list', { platform: true })
+  @ApiPageQuery()
+  list(@Query() query: Record<string, string>) {
+    return this.organizations.list(parsePageQuery(query));
+  }
+
+  @Get(':name')
+  @Authorize('organization', 'get')
+  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal) {
+    return this.organizations.get(principal, name);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @Authorize('organization', 'delete', { platform: true })
+  async remove(@Param('name') name: string) {
+    await this.organizations.delete(name);
+  }
+}
