@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
@@ -118,18 +117,4 @@ describe('the layer rule inside a service lib', () => {
   ])('accepts %s', (file) => {
     expect(messages(file)).toEqual([]);
   });
-
-  it('exempts only files that exist and still break a layer, so a file moved or mended leaves the pending list', () => {
-    const config = readFileSync(resolve(__dirname, 'layer-rule.mjs'), 'utf8');
-    const pending = (/LAYER_RULE_PENDING = \[([^\]]*)\]/.exec(config)![1].match(/'[^']+'/g) ?? []).map((quoted) => quoted.slice(1, -1));
-    for (const file of pending) expect([file, existsSync(resolve(root, file))]).toEqual([file, true]);
-    // Each file's text linted beside it under a name the list does not hold, of the same kind (same suffix).
-    const probe = (file: string) => file.replace(/[^/]+$/, (base) => `pending-probe.${base}`);
-    const found = layerMessages(
-      Object.fromEntries(
-        pending.filter((f) => existsSync(resolve(root, f))).map((f) => [probe(f), readFileSync(resolve(root, f), 'utf8')]),
-      ),
-    );
-    for (const file of pending) expect([file, found[probe(file)]?.length > 0]).toEqual([file, true]);
-  }, 60_000);
 });
