@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import { layerRuleConfigs } from './tools/lint/layer-rule.mjs';
 
+// The scopes and the layer rule cover exactly the services of the one table, read from its source.
 const require = createRequire(import.meta.url);
 const { requireTs } = require('./tools/require-ts.cjs');
-const { SERVICES } = requireTs(new URL('./libs/contracts/src/services.ts', import.meta.url).pathname);
+const { SERVICES } = requireTs(fileURLToPath(new URL('./libs/contracts/src/services.ts', import.meta.url)));
 const serviceNames = SERVICES.map((s) => s.name);
 
 export default [
