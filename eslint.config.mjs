@@ -34,7 +34,10 @@ export default [
             // Runtime shims run inside functions' processes and containers: they stand alone.
             { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
             // Embedded substitutes of solo mode (faas-local, gateway-local); features import them only in tests.
-            { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:runtime', 'type:client', 'type:testing'] },
+            {
+              sourceTag: 'type:provider',
+              onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:runtime', 'type:client', 'type:testing'],
+            },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
             {
               sourceTag: 'type:feature',

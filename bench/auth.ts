@@ -26,7 +26,12 @@ export async function benchAuth(seconds: number, connections: number): Promise<v
     const headers = auth === 'on' ? { authorization: `Bearer ${token}` } : undefined;
     // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under the load.
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-    const proc = await startProcess([...nodeArgs, server], { PORT: String(port), BENCH_AUTH: auth, BENCH_PUBLIC_KEY: publicPem }, `http://127.0.0.1:${port}/readyz`, 120_000);
+    const proc = await startProcess(
+      [...nodeArgs, server],
+      { PORT: String(port), BENCH_AUTH: auth, BENCH_PUBLIC_KEY: publicPem },
+      `http://127.0.0.1:${port}/readyz`,
+      120_000,
+    );
     try {
       const check = await fetch(url, { headers });
       if (check.status !== 200) throw new Error(`${auth}: GET ${url} answered ${check.status}: ${await check.text()}`);
@@ -41,7 +46,14 @@ export async function benchAuth(seconds: number, connections: number): Promise<v
   const open = await run('off');
   const guarded = await run('on');
   printTable(`GET /v1/bench/ping with the auth guard vs without (${connections} connections, ${seconds} s each)`, [
-    { name: 'throughput', value: guarded.requestsPerSec, baseline: open.requestsPerSec, unit: 'req/s', higherIsBetter: true, goal: '>= 0.85' },
+    {
+      name: 'throughput',
+      value: guarded.requestsPerSec,
+      baseline: open.requestsPerSec,
+      unit: 'req/s',
+      higherIsBetter: true,
+      goal: '>= 0.85',
+    },
     { name: 'p50 latency', value: guarded.p50Ms, baseline: open.p50Ms, unit: 'ms', higherIsBetter: false },
     { name: 'p99 latency', value: guarded.p99Ms, baseline: open.p99Ms, unit: 'ms', higherIsBetter: false },
   ]);

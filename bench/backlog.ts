@@ -30,7 +30,8 @@ export async function benchBacklog(seconds: number): Promise<void> {
     const before = treeCpu(pid);
     const blocking = await load(blockingUrl, { seconds, connections: CAPACITY, method: 'POST', headers: json, body: blockingBody });
     const blockingCpu = cpuPerRequestUs(before, treeCpu(pid), blocking.requests);
-    if (blocking.errors + blocking.non2xx > 0) throw new Error(`blocking runs: ${blocking.errors} errors, ${blocking.non2xx} non-2xx answers`);
+    if (blocking.errors + blocking.non2xx > 0)
+      throw new Error(`blocking runs: ${blocking.errors} errors, ${blocking.non2xx} non-2xx answers`);
 
     const cpuBefore = treeCpu(pid);
     const t0 = performance.now();
@@ -45,19 +46,48 @@ export async function benchBacklog(seconds: number): Promise<void> {
       }),
     );
     const queuedMs = performance.now() - t0;
-    const finished = async (status: string) => ((await (await fetch(`${solo.api}/v1/function/sleeper/runs?status=${status}&pageSize=1`, { headers: solo.admin })).json()) as { items: unknown[] }).items.length === 0;
-    await waitFor(async () => (await finished('INITIALIZED')) && (await finished('RUNNING')), { timeoutMs: 300_000, intervalMs: 100, what: 'the backlog to drain' });
+    const finished = async (status: string) =>
+      (
+        (await (await fetch(`${solo.api}/v1/function/sleeper/runs?status=${status}&pageSize=1`, { headers: solo.admin })).json()) as {
+          items: unknown[];
+        }
+      ).items.length === 0;
+    await waitFor(async () => (await finished('INITIALIZED')) && (await finished('RUNNING')), {
+      timeoutMs: 300_000,
+      intervalMs: 100,
+      what: 'the backlog to drain',
+    });
     const drainMs = performance.now() - t0;
     const asyncCpu = cpuPerRequestUs(cpuBefore, treeCpu(pid), BACKLOG);
-    const failedRuns = ((await (await fetch(`${solo.api}/v1/function/sleeper/runs?status=FAILED&pageSize=500`, { headers: solo.admin })).json()) as { items: unknown[] }).items.length;
+    const failedRuns = (
+      (await (await fetch(`${solo.api}/v1/function/sleeper/runs?status=FAILED&pageSize=500`, { headers: solo.admin })).json()) as {
+        items: unknown[];
+      }
+    ).items.length;
 
     const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
-    printTable(`${BACKLOG} async runs queued at once vs blocking runs from ${CAPACITY} clients (a 50 ms function taking ${CAPACITY} calls at once; ${failedRuns} runs failed)`, [
-      { name: 'runs/s', value: (BACKLOG * 1000) / drainMs, baseline: blocking.requestsPerSec, unit: 'runs/s', higherIsBetter: true, goal: `capacity ${CAPACITY / 0.05} runs/s; queued in ${(queuedMs / 1000).toFixed(1)} s` },
-      { name: 'server CPU per run', value: asyncCpu['server'], baseline: blockingCpu['server'], unit: 'µs', higherIsBetter: false },
-      { name: 'PostgreSQL CPU per run', value: asyncCpu['postgres'] ?? 0, baseline: blockingCpu['postgres'] ?? 0, unit: 'µs', higherIsBetter: false },
-      { name: 'all CPU per run', value: total(asyncCpu), baseline: total(blockingCpu), unit: 'µs', higherIsBetter: false },
-    ]);
+    printTable(
+      `${BACKLOG} async runs queued at once vs blocking runs from ${CAPACITY} clients (a 50 ms function taking ${CAPACITY} calls at once; ${failedRuns} runs failed)`,
+      [
+        {
+          name: 'runs/s',
+          value: (BACKLOG * 1000) / drainMs,
+          baseline: blocking.requestsPerSec,
+          unit: 'runs/s',
+          higherIsBetter: true,
+          goal: `capacity ${CAPACITY / 0.05} runs/s; queued in ${(queuedMs / 1000).toFixed(1)} s`,
+        },
+        { name: 'server CPU per run', value: asyncCpu['server'], baseline: blockingCpu['server'], unit: 'µs', higherIsBetter: false },
+        {
+          name: 'PostgreSQL CPU per run',
+          value: asyncCpu['postgres'] ?? 0,
+          baseline: blockingCpu['postgres'] ?? 0,
+          unit: 'µs',
+          higherIsBetter: false,
+        },
+        { name: 'all CPU per run', value: total(asyncCpu), baseline: total(blockingCpu), unit: 'µs', higherIsBetter: false },
+      ],
+    );
   } finally {
     await solo.process.stop('SIGTERM', 30_000);
     await rm(solo.home, { recursive: true, force: true });

@@ -54,7 +54,8 @@ export async function benchHealthz(seconds: number, connections: number): Promis
     await server.stop();
     await bare.stop();
     await fastify.stop();
-    if (measured.errors + measured.non2xx > 0) throw new Error(`solo /healthz had ${measured.errors} errors and ${measured.non2xx} non-2xx answers`);
+    if (measured.errors + measured.non2xx > 0)
+      throw new Error(`solo /healthz had ${measured.errors} errors and ${measured.non2xx} non-2xx answers`);
 
     printTable(`solo /healthz vs bare node:http (${connections} connections, ${seconds} s each)`, [
       { name: 'throughput', value: measured.requestsPerSec, baseline: base.requestsPerSec, unit: 'req/s', higherIsBetter: true },

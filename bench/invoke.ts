@@ -33,7 +33,15 @@ export async function benchInvoke(seconds: number, connections: number): Promise
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const server = await startProcess(
     [...nodeArgs, SOLO],
-    { PORT: String(port), GATEWAY_PORT: '0', FAAS_LOCAL_PASSWORD: faasPassword, DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' },
+    {
+      PORT: String(port),
+      GATEWAY_PORT: '0',
+      FAAS_LOCAL_PASSWORD: faasPassword,
+      DISPATCH_HOME: home,
+      DATABASE_URL: '',
+      NATS_URL: '',
+      LOG_LEVEL: 'warn',
+    },
     `${api}/readyz`,
     { timeoutMs: 120_000, detached: true },
   );
@@ -47,11 +55,20 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     const create = await fetch(`${api}/v1/function`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench', runtime: 'nodejs', handler: 'index.js', source: await sourceArchive({ 'index.js': SOURCE }), minReplicas: REPLICAS, maxReplicas: REPLICAS }),
+      body: JSON.stringify({
+        name: 'bench',
+        runtime: 'nodejs',
+        handler: 'index.js',
+        source: await sourceArchive({ 'index.js': SOURCE }),
+        minReplicas: REPLICAS,
+        maxReplicas: REPLICAS,
+      }),
     });
     if (create.status !== 201) throw new Error(`create answered ${create.status}: ${await create.text()}`);
     await untilReady(api, auth, 'bench');
-    const version = (await (await fetch(`${api}/v1/function/bench/versions`, { headers: auth })).json()) as { items: { providerName: string }[] };
+    const version = (await (await fetch(`${api}/v1/function/bench/versions`, { headers: auth })).json()) as {
+      items: { providerName: string }[];
+    };
     const direct = `${faas}/function/${version.items[0].providerName}`;
     const envelope = JSON.stringify({ context: {}, payload: { n: 1 } });
     const run = `${api}/v1/runs?functionName=bench`;
@@ -72,20 +89,68 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     // Added latency is read one call at a time: under load both sides mostly measure their queue.
     const providerAlone = await measure(direct, envelope, json, 1);
     const platformAlone = await measure(run, runBody, { ...json, ...auth }, 1);
-    printTable(`blocking run via POST /v1/runs vs the warm function on faas-local directly (${connections} connections, ${seconds} s each, ${REPLICAS} replicas)`, [
-      { name: 'throughput', value: platform.requestsPerSec, baseline: provider.requestsPerSec, unit: 'req/s', higherIsBetter: true, goal: '>= 0.7' },
-      { name: `p50 latency, ${connections} connections`, value: platform.p50Ms, baseline: provider.p50Ms, unit: 'ms', higherIsBetter: false },
-      { name: `p99 latency, ${connections} connections`, value: platform.p99Ms, baseline: provider.p99Ms, unit: 'ms', higherIsBetter: false },
-      // One call at a time, the mean latency is the inverse of the throughput (autocannon's own
-      // latency figures are whole milliseconds, too coarse here).
-      { name: 'mean latency, one call at a time', value: 1000 / platformAlone.requestsPerSec, baseline: 1000 / providerAlone.requestsPerSec, unit: 'ms', higherIsBetter: false, goal: `added ${(1000 / platformAlone.requestsPerSec - 1000 / providerAlone.requestsPerSec).toFixed(2)} ms (<= 1 ms)` },
-      { name: 'throughput, one call at a time', value: platformAlone.requestsPerSec, baseline: providerAlone.requestsPerSec, unit: 'req/s', higherIsBetter: true },
-      { name: 'create → first successful run', value: createToFirstRun, baseline: deployToFirstCall, unit: 'ms', higherIsBetter: false, goal: '<= 1000 ms' },
-    ]);
+    printTable(
+      `blocking run via POST /v1/runs vs the warm function on faas-local directly (${connections} connections, ${seconds} s each, ${REPLICAS} replicas)`,
+      [
+        {
+          name: 'throughput',
+          value: platform.requestsPerSec,
+          baseline: provider.requestsPerSec,
+          unit: 'req/s',
+          higherIsBetter: true,
+          goal: '>= 0.7',
+        },
+        {
+          name: `p50 latency, ${connections} connections`,
+          value: platform.p50Ms,
+          baseline: provider.p50Ms,
+          unit: 'ms',
+          higherIsBetter: false,
+        },
+        {
+          name: `p99 latency, ${connections} connections`,
+          value: platform.p99Ms,
+          baseline: provider.p99Ms,
+          unit: 'ms',
+          higherIsBetter: false,
+        },
+        // One call at a time, the mean latency is the inverse of the throughput (autocannon's own
+        // latency figures are whole milliseconds, too coarse here).
+        {
+          name: 'mean latency, one call at a time',
+          value: 1000 / platformAlone.requestsPerSec,
+          baseline: 1000 / providerAlone.requestsPerSec,
+          unit: 'ms',
+          higherIsBetter: false,
+          goal: `added ${(1000 / platformAlone.requestsPerSec - 1000 / providerAlone.requestsPerSec).toFixed(2)} ms (<= 1 ms)`,
+        },
+        {
+          name: 'throughput, one call at a time',
+          value: platformAlone.requestsPerSec,
+          baseline: providerAlone.requestsPerSec,
+          unit: 'req/s',
+          higherIsBetter: true,
+        },
+        {
+          name: 'create → first successful run',
+          value: createToFirstRun,
+          baseline: deployToFirstCall,
+          unit: 'ms',
+          higherIsBetter: false,
+          goal: '<= 1000 ms',
+        },
+      ],
+    );
     // CPU per call says where the time goes whatever else the machine runs: when the cores are
     // saturated, the throughput ratio cannot exceed the ratio of the totals.
     printTable(`CPU per call at ${connections} connections (the server process, its function workers and its embedded PostgreSQL)`, [
-      { name: 'server process (API, faas-local)', value: platform.cpu.server, baseline: provider.cpu.server, unit: 'µs', higherIsBetter: false },
+      {
+        name: 'server process (API, faas-local)',
+        value: platform.cpu.server,
+        baseline: provider.cpu.server,
+        unit: 'µs',
+        higherIsBetter: false,
+      },
       { name: 'function workers', value: platform.cpu.workers, baseline: provider.cpu.workers, unit: 'µs', higherIsBetter: false },
       { name: 'PostgreSQL', value: platform.cpu.postgres, baseline: provider.cpu.postgres, unit: 'µs', higherIsBetter: false },
       { name: 'all of them', value: platform.cpu.total, baseline: provider.cpu.total, unit: 'µs', higherIsBetter: false },
@@ -110,7 +175,11 @@ async function timeToFirstRun(api: string, auth: Record<string, string>, name: s
   const created = await fetch(`${api}/v1/function`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
   for (;;) {
-    const res = await fetch(`${api}/v1/runs?functionName=${name}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"blocking":true}' });
+    const res = await fetch(`${api}/v1/runs?functionName=${name}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"blocking":true}',
+    });
     if (res.status === 200 && ((await res.json()) as { status: string }).status === 'SUCCEEDED') return performance.now() - t0;
     if (res.status !== 409) throw new Error(`run answered ${res.status}: ${await res.text()}`);
     if (performance.now() - t0 > 30_000) throw new Error('no successful run within 30 s of create');
@@ -127,7 +196,11 @@ async function imageOf(api: string, auth: Record<string, string>, name: string):
 async function timeToFirstDirectCall(socketPath: string, authorization: string, image: string): Promise<number> {
   const headers = { 'content-type': 'application/json', authorization };
   const t0 = performance.now();
-  const deployment = JSON.stringify({ service: 'bench-direct', image, envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'index.js' } });
+  const deployment = JSON.stringify({
+    service: 'bench-direct',
+    image,
+    envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'index.js' },
+  });
   const deployed = await socketRequest(socketPath, 'POST', '/system/functions', headers, deployment);
   if (deployed.status !== 202) throw new Error(`direct deploy answered ${deployed.status}: ${deployed.text}`);
   for (;;) {

@@ -7,7 +7,16 @@ import { Pool } from 'pg';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
 import { IDENTITY_SCHEMA, identityConfigSchema, IdentityManagerModule, ServiceAccountService } from '@dispatch/identity-manager';
 import { migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
-import { Authorize, AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
+import {
+  Authorize,
+  AuthModule,
+  baseConfigSchema,
+  createHttpApp,
+  createLogger,
+  InfrastructureModule,
+  loadConfig,
+  PlatformModule,
+} from '@dispatch/platform';
 
 /** The route both runs serve: the same handler, behind the guard or not. */
 @Controller('v1/bench')
@@ -36,11 +45,20 @@ async function main(): Promise<void> {
   const auth: DynamicModule[] = withAuth
     ? [
         AuthModule.forRoot({ deploymentIssuers: [], platformOrg: 'default', refreshMs: 60_000 }),
-        IdentityManagerModule.register({ ...loadConfig(identityConfigSchema, process.env), DISPATCH_PLATFORM_ORG: 'default', DISPATCH_ADMINS: [], SECRETS_BACKEND: 'postgres' }),
+        IdentityManagerModule.register({
+          ...loadConfig(identityConfigSchema, process.env),
+          DISPATCH_PLATFORM_ORG: 'default',
+          DISPATCH_ADMINS: [],
+          SECRETS_BACKEND: 'postgres',
+        }),
       ]
     : [];
   @Module({
-    imports: [PlatformModule.forRoot({ serviceName: 'bench', config, logger }), InfrastructureModule.forRoot({ databaseUrl: pg.url, bus }), ...auth],
+    imports: [
+      PlatformModule.forRoot({ serviceName: 'bench', config, logger }),
+      InfrastructureModule.forRoot({ databaseUrl: pg.url, bus }),
+      ...auth,
+    ],
     controllers: [BenchController],
   })
   class BenchModule {}

@@ -38,7 +38,9 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
     faas = await startFaasLocal({ imagesRoot, basicAuth: { user: 'admin', password: 'e2e-gateway-password' } });
     db = await createTestDatabase('dispatch_e2e');
     // The explicit migration step of cluster mode.
-    await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], { env: { ...process.env, DATABASE_URL: db.url } });
+    await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], {
+      env: { ...process.env, DATABASE_URL: db.url },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -82,7 +84,9 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
     for (const { proc } of started) {
       proc.child.kill('SIGTERM');
     }
-    const codes = await Promise.all(started.map(({ proc }) => new Promise((r) => (proc.child.exitCode !== null ? r(proc.child.exitCode) : proc.child.once('exit', r)))));
+    const codes = await Promise.all(
+      started.map(({ proc }) => new Promise((r) => (proc.child.exitCode !== null ? r(proc.child.exitCode) : proc.child.once('exit', r)))),
+    );
     expect(codes).toEqual(APPS.map(() => 0));
   }, 90_000);
 
@@ -94,13 +98,21 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
   });
 
   it('refuses to start function-manager without the OpenFaaS gateway it runs functions on', async () => {
-    const { code, stderr } = await runToExit([resolve(DIST, 'apps/function-manager/src/main.js')], { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL });
+    const { code, stderr } = await runToExit([resolve(DIST, 'apps/function-manager/src/main.js')], {
+      PATH: process.env['PATH'],
+      DATABASE_URL: db.url,
+      NATS_URL: TEST_NATS_URL,
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/OPENFAAS_URL: required in cluster mode/);
   });
 
   it('refuses to start identity-manager without a shared DISPATCH_SECRET_KEY', async () => {
-    const { code, stderr } = await runToExit([resolve(DIST, 'apps/identity-manager/src/main.js')], { PATH: process.env['PATH'], DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL });
+    const { code, stderr } = await runToExit([resolve(DIST, 'apps/identity-manager/src/main.js')], {
+      PATH: process.env['PATH'],
+      DATABASE_URL: db.url,
+      NATS_URL: TEST_NATS_URL,
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/DISPATCH_SECRET_KEY: required in cluster mode/);
   });

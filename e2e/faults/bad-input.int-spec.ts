@@ -112,12 +112,15 @@ describe('bad input, generated from the OpenAPI document (the built solo server)
     return typeof b?.code === 'string' && typeof b.message === 'string' && b.message.length > 0 && typeof b.requestId === 'string';
   }
 
-  const describeAnswer = (a: Answer) => `${a.probe.operation} [${a.probe.what}] ${a.probe.method} ${a.probe.path.slice(0, 80)} -> ${a.status} ${a.text.slice(0, 200)}`;
+  const describeAnswer = (a: Answer) =>
+    `${a.probe.operation} [${a.probe.what}] ${a.probe.method} ${a.probe.path.slice(0, 80)} -> ${a.status} ${a.text.slice(0, 200)}`;
 
   it('answers every probe of every operation without a 5xx, and every 4xx in the error body', async () => {
     const seeds = [];
     for (const create of sampleCreates(doc)) seeds.push(await send(create));
-    console.log(`bad-input probe: ${seeds.length} sampled creates first; answers by status ${JSON.stringify(countBy(seeds.map((a) => a.status)))}`);
+    console.log(
+      `bad-input probe: ${seeds.length} sampled creates first; answers by status ${JSON.stringify(countBy(seeds.map((a) => a.status)))}`,
+    );
     const probes = badInputProbes(doc, { oversizeBytes: OVERSIZE_BYTES });
     const operations = new Set(probes.map((p) => p.operation));
     const started = performance.now();
@@ -139,7 +142,9 @@ describe('bad input, generated from the OpenAPI document (the built solo server)
   it('answers a method a known path does not serve with 405 and the methods it does in Allow', async () => {
     const probes = wrongMethodProbes(doc);
     const answers = await sendAll(probes);
-    console.log(`bad-input probe: ${probes.length} wrong-method probes; answers by status ${JSON.stringify(countBy(answers.map((a) => a.status)))}`);
+    console.log(
+      `bad-input probe: ${probes.length} wrong-method probes; answers by status ${JSON.stringify(countBy(answers.map((a) => a.status)))}`,
+    );
     const wrong = answers.filter((a) => a.status !== 405 || !hasErrorBody(a.body) || a.allow === null).map(describeAnswer);
     expect(wrong).toEqual([]);
     for (const a of answers) {
@@ -157,7 +162,10 @@ describe('bad input, generated from the OpenAPI document (the built solo server)
     ];
     for (const [raw, status, code] of requests) {
       const answer = await exchange(raw);
-      expect({ status: answer.status, body: answer.body }).toEqual({ status, body: { code, message: expect.any(String), requestId: expect.any(String) } });
+      expect({ status: answer.status, body: answer.body }).toEqual({
+        status,
+        body: { code, message: expect.any(String), requestId: expect.any(String) },
+      });
     }
   });
 

@@ -42,7 +42,9 @@ describe('cluster mode: an external PostgreSQL that goes away and comes back', (
     imagesRoot = await mkdtemp(join(tmpdir(), 'dispatch-faults-images-'));
     faas = await startFaasLocal({ imagesRoot, basicAuth: { user: 'admin', password: 'faults-gateway-password' } });
     db = await createTestDatabase('dispatch_faults');
-    await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], { env: { ...process.env, DATABASE_URL: db.url } });
+    await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], {
+      env: { ...process.env, DATABASE_URL: db.url },
+    });
     const url = new URL(db.url);
     cutter = await startTcpCutter({ host: url.hostname, port: Number(url.port || 5432) });
     url.port = String(cutter.port);
@@ -62,7 +64,14 @@ describe('cluster mode: an external PostgreSQL that goes away and comes back', (
     };
     for (const name of ['identity-manager', 'function-manager']) {
       const port = await freePort();
-      running.push(await startProcess([resolve(DIST, `apps/${name}/src/main.js`)], { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/readyz`, 60_000));
+      running.push(
+        await startProcess(
+          [resolve(DIST, `apps/${name}/src/main.js`)],
+          { ...env, PORT: String(port) },
+          `http://127.0.0.1:${port}/readyz`,
+          60_000,
+        ),
+      );
       if (name === 'function-manager') functions = `http://127.0.0.1:${port}`;
     }
     token = await idp.issueToken({ subject: 'root', org: 'default' });
@@ -87,7 +96,11 @@ describe('cluster mode: an external PostgreSQL that goes away and comes back', (
     let outage: Response | undefined;
     await waitFor(async () => (outage = await listFunctions()).status === 503, { timeoutMs: 30_000, what: 'the list to answer 503' });
     expect(outage!.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await outage!.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('retry'), requestId: expect.any(String) });
+    expect(await outage!.json()).toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringContaining('retry'),
+      requestId: expect.any(String),
+    });
     await waitFor(async () => (await fetch(`${functions}/readyz`)).status === 503, { timeoutMs: 30_000, what: '/readyz to answer 503' });
     // Three seconds away: every service stays up, answering.
     await new Promise((r) => setTimeout(r, 3000));
@@ -96,7 +109,10 @@ describe('cluster mode: an external PostgreSQL that goes away and comes back', (
 
     await cutter.restore();
     const t0 = Date.now();
-    await waitFor(async () => (await fetch(`${functions}/readyz`)).status === 200 && (await listFunctions()).status === 200, { timeoutMs: 30_000, what: 'recovery' });
+    await waitFor(async () => (await fetch(`${functions}/readyz`)).status === 200 && (await listFunctions()).status === 200, {
+      timeoutMs: 30_000,
+      what: 'recovery',
+    });
     console.log(`cluster mode: function-manager answered again ${Date.now() - t0} ms after its PostgreSQL came back`);
   });
 });

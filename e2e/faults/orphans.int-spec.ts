@@ -9,7 +9,11 @@ const ROUNDS = 5;
 
 /** Each answers its pid, or with `{spin: true}` keeps its thread busy for good (a stuck function). */
 const SOURCES = {
-  nodejs: { handler: 'index.js', file: 'index.js', code: `module.exports = (context, payload) => {\n  while (payload && payload.spin) {}\n  return { pid: process.pid };\n};\n` },
+  nodejs: {
+    handler: 'index.js',
+    file: 'index.js',
+    code: `module.exports = (context, payload) => {\n  while (payload && payload.spin) {}\n  return { pid: process.pid };\n};\n`,
+  },
   python3: {
     handler: 'hello.handle',
     file: 'hello.py',
@@ -28,7 +32,8 @@ describe('solo: function workers never outlive a killed server', () => {
   let home: string;
 
   /** Processes running a runtime shim in a code tree of this data dir: this server's workers, whoever their parent is now. */
-  const workersOf = (dir: string) => findProcesses((p) => /dispatch_runtime\/shim\.py|runtimes\/nodejs\/src\/shim\.js/.test(p.cmdline) && p.cwd.startsWith(`${dir}/`));
+  const workersOf = (dir: string) =>
+    findProcesses((p) => /dispatch_runtime\/shim\.py|runtimes\/nodejs\/src\/shim\.js/.test(p.cmdline) && p.cwd.startsWith(`${dir}/`));
 
   async function start(): Promise<{ server: Started; api: string }> {
     const port = await freePort();
@@ -52,7 +57,11 @@ describe('solo: function workers never outlive a killed server', () => {
       expect(created.status).toBe(201);
       const run = await waitFor(
         async () => {
-          const res = await fetch(`${api}/v1/function/${name}/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"blocking":true}' });
+          const res = await fetch(`${api}/v1/function/${name}/runs`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: '{"blocking":true}',
+          });
           // 409 FUNCTION_NOT_READY while its version deploys.
           return res.status === 409 ? undefined : ((await res.json()) as { status: string });
         },
@@ -61,11 +70,20 @@ describe('solo: function workers never outlive a killed server', () => {
       expect(run.status).toBe('SUCCEEDED');
       // Blocking, and never answered: the server dies first. (Async runs of one server are handed
       // to workers one at a time, so a second stuck one would wait behind the first.)
-      void fetch(`${api}/v1/function/${name}/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"input":{"spin":true},"blocking":true}' }).catch(() => undefined);
+      void fetch(`${api}/v1/function/${name}/runs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{"input":{"spin":true},"blocking":true}',
+      }).catch(() => undefined);
       // A blocking run is recorded RUNNING once it has run for a second.
-      await waitFor(async () => ((await (await fetch(`${api}/v1/runs?functionName=${name}&status=RUNNING`, { headers: auth })).json()) as { items: unknown[] }).items.length > 0, {
-        what: `the stuck run of ${name} to be RUNNING`,
-      });
+      await waitFor(
+        async () =>
+          ((await (await fetch(`${api}/v1/runs?functionName=${name}&status=RUNNING`, { headers: auth })).json()) as { items: unknown[] })
+            .items.length > 0,
+        {
+          what: `the stuck run of ${name} to be RUNNING`,
+        },
+      );
     }
   }
 

@@ -47,7 +47,11 @@ async function queueRuns(s: SoloServer, fn: string, n: number, input: (i: number
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       for (let i = next++; i < n; i = next++) {
-        const res = await fetch(`${s.api}/v1/function/${fn}/runs`, { method: 'POST', headers: json(s), body: JSON.stringify({ input: input(i) }) });
+        const res = await fetch(`${s.api}/v1/function/${fn}/runs`, {
+          method: 'POST',
+          headers: json(s),
+          body: JSON.stringify({ input: input(i) }),
+        });
         const body = (await res.json()) as { id: string };
         if (res.status !== 202) throw new Error(`run ${i} answered ${res.status}: ${JSON.stringify(body)}`);
         ids[i] = body.id;
@@ -89,9 +93,20 @@ async function blockingLoad(s: SoloServer, fn: string, clients: number, until: (
       for (let i = 0; !until(); i++) {
         const key = `${load}:${c}:${i}`;
         try {
-          const res = await fetch(`${s.api}/v1/runs?functionName=${fn}`, { method: 'POST', headers: json(s), body: JSON.stringify({ input: { key }, blocking: true }) });
+          const res = await fetch(`${s.api}/v1/runs?functionName=${fn}`, {
+            method: 'POST',
+            headers: json(s),
+            body: JSON.stringify({ input: { key }, blocking: true }),
+          });
           const body = (await res.json()) as { id?: string; code?: string };
-          answers.push({ status: res.status, at: Date.now(), key, id: res.status === 200 ? body.id : undefined, code: body.code, retryAfter: res.headers.get('retry-after') });
+          answers.push({
+            status: res.status,
+            at: Date.now(),
+            key,
+            id: res.status === 200 ? body.id : undefined,
+            code: body.code,
+            retryAfter: res.headers.get('retry-after'),
+          });
         } catch (err) {
           const cause = (err as Error & { cause?: { code?: string } }).cause;
           answers.push({ status: 0, at: Date.now(), key, failed: cause?.code ?? (err as Error).message });
@@ -127,7 +142,8 @@ async function exitOf(s: SoloServer, ms: number): Promise<number | null> {
   }
 }
 
-const countBy = <T>(items: T[], key: (t: T) => string) => items.reduce<Record<string, number>>((acc, t) => ((acc[key(t)] = (acc[key(t)] ?? 0) + 1), acc), {});
+const countBy = <T>(items: T[], key: (t: T) => string) =>
+  items.reduce<Record<string, number>>((acc, t) => ((acc[key(t)] = (acc[key(t)] ?? 0) + 1), acc), {});
 
 /**
  * The run path under faults, on the built solo server: a backlog drains without failures, a
@@ -151,7 +167,7 @@ describe('faults on the run path (built solo server)', () => {
     for (const home of homes) await rm(home, { recursive: true, force: true });
   });
 
-  it('drains a backlog of 2,000 queued async runs at the provider\'s speed, failing none', async () => {
+  it("drains a backlog of 2,000 queued async runs at the provider's speed, failing none", async () => {
     const t0 = Date.now();
     const ids = await queueRuns(server, 'sleeper', 2000, (i) => ({ i }));
     const queuedMs = Date.now() - t0;
@@ -173,7 +189,11 @@ describe('faults on the run path (built solo server)', () => {
     const ids = await queueRuns(server, 'sleeper', 600, (i) => ({ i, ms: 500 }));
     let stop = false;
     const load = blockingLoad(server, 'echo', 4, () => stop);
-    await waitFor(async () => (await runsOf(server, 'sleeper', 'SUCCEEDED')).length >= succeededBefore + 100, { timeoutMs: 60_000, intervalMs: 200, what: 'part of the backlog to run' });
+    await waitFor(async () => (await runsOf(server, 'sleeper', 'SUCCEEDED')).length >= succeededBefore + 100, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'part of the backlog to run',
+    });
     const killedAt = Date.now();
     // What the OOM killer does: the server alone, its PostgreSQL and workers left as they are.
     await killAlone(server);
@@ -181,12 +201,21 @@ describe('faults on the run path (built solo server)', () => {
     const answers = await load;
 
     server = await startSoloServer({ home: server.home, env: ENV });
-    await waitFor(() => allFinished(server, 'sleeper'), { timeoutMs: 120_000, intervalMs: 500, what: 'the queued runs to finish after the restart' });
+    await waitFor(() => allFinished(server, 'sleeper'), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: 'the queued runs to finish after the restart',
+    });
     const byId = new Map((await runsOf(server, 'sleeper')).map((r) => [r.id, r]));
     const mine = ids.map((id) => byId.get(id));
     expect(mine.every((r) => r !== undefined)).toBe(true);
     const lost = mine.filter((r) => r!.status !== 'SUCCEEDED');
-    for (const r of lost) expect(r).toMatchObject({ status: 'FAILED', error: { type: 'SystemError', message: LOST_RUN_MESSAGE }, startedTime: expect.any(String) });
+    for (const r of lost)
+      expect(r).toMatchObject({
+        status: 'FAILED',
+        error: { type: 'SystemError', message: LOST_RUN_MESSAGE },
+        startedTime: expect.any(String),
+      });
     // Only runs in the provider's hands at the kill could be lost with it.
     expect(lost.length).toBeLessThanOrEqual(CAPACITY);
 
@@ -220,7 +249,10 @@ describe('faults on the run path (built solo server)', () => {
     );
     const readyAfterMs = Date.now() - killedAt;
     const readyAt = Date.now();
-    await waitFor(() => answersSoFar.some((a) => a.status === 200 && a.at > readyAt), { timeoutMs: 30_000, what: 'a run answered 200 after recovery' });
+    await waitFor(() => answersSoFar.some((a) => a.status === 200 && a.at > readyAt), {
+      timeoutMs: 30_000,
+      what: 'a run answered 200 after recovery',
+    });
     await sleep(500);
     stop = true;
     const answers = await load;
@@ -228,14 +260,20 @@ describe('faults on the run path (built solo server)', () => {
     expect(server.process.child.exitCode).toBeNull();
     expect(countBy(answers, (a) => String(a.status))).not.toHaveProperty('500');
     const afterKill = answers.filter((a) => a.at > killedAt);
-    for (const a of afterKill.filter((x) => x.status !== 200)) expect(a).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE', retryAfter: expect.stringMatching(/^\d+$/) });
+    for (const a of afterKill.filter((x) => x.status !== 200))
+      expect(a).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE', retryAfter: expect.stringMatching(/^\d+$/) });
     const outageEnd = Math.max(...afterKill.filter((a) => a.status === 503).map((a) => a.at));
     const firstOk = afterKill.find((a) => a.status === 200 && a.at > outageEnd);
-    for (const a of answers.filter((x) => x.status === 200)) expect((await fetch(`${server.api}/v1/runs/${a.id}`, { headers: server.admin })).status).toBe(200);
-    await waitFor(() => allFinished(server, 'sleeper'), { timeoutMs: 60_000, intervalMs: 500, what: 'the queued runs to finish' }).catch(async (err: Error) => {
-      const statuses = countBy(await runsOf(server, 'sleeper'), (r) => r.status);
-      throw new Error(`${err.message}; runs by status ${JSON.stringify(statuses)}; server output:\n${server.process.output().slice(-6000)}`);
-    });
+    for (const a of answers.filter((x) => x.status === 200))
+      expect((await fetch(`${server.api}/v1/runs/${a.id}`, { headers: server.admin })).status).toBe(200);
+    await waitFor(() => allFinished(server, 'sleeper'), { timeoutMs: 60_000, intervalMs: 500, what: 'the queued runs to finish' }).catch(
+      async (err: Error) => {
+        const statuses = countBy(await runsOf(server, 'sleeper'), (r) => r.status);
+        throw new Error(
+          `${err.message}; runs by status ${JSON.stringify(statuses)}; server output:\n${server.process.output().slice(-6000)}`,
+        );
+      },
+    );
     const byId = new Map((await runsOf(server, 'sleeper')).map((r) => [r.id, r.status]));
     expect(queued.map((id) => byId.get(id))).toEqual(queued.map(() => 'SUCCEEDED'));
     console.log(
@@ -244,7 +282,7 @@ describe('faults on the run path (built solo server)', () => {
     );
   });
 
-  it('answers every run in flight on SIGTERM and keeps every answered run\'s record', async () => {
+  it("answers every run in flight on SIGTERM and keeps every answered run's record", async () => {
     let stop = false;
     const load = blockingLoad(server, 'echo', 4, () => stop);
     await sleep(1000);

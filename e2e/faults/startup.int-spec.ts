@@ -19,7 +19,13 @@ describe('solo start-up failures (the built server)', () => {
     return home;
   };
   /** The whole environment of a start expected to fail: nothing from the test runner leaks in. */
-  const env = (home: string, extra: Record<string, string> = {}) => ({ DISPATCH_HOME: home, PORT: '0', GATEWAY_PORT: '0', LOG_LEVEL: 'warn', ...extra });
+  const env = (home: string, extra: Record<string, string> = {}) => ({
+    DISPATCH_HOME: home,
+    PORT: '0',
+    GATEWAY_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
   const postgresOf = (home: string) => findProcesses((p) => p.cmdline.includes(`-D ${join(home, 'postgres')}`));
 
   beforeAll(() => {
@@ -32,7 +38,12 @@ describe('solo start-up failures (the built server)', () => {
   it('refuses a data dir another server holds: exit 3, naming the holder pid, and the holder keeps serving', async () => {
     const home = await newHome();
     const port = await freePort();
-    const holder = await startProcess([SOLO], { ...env(home), PORT: String(port), DATABASE_URL: '', NATS_URL: '' }, `http://127.0.0.1:${port}/readyz`, { timeoutMs: 60_000 });
+    const holder = await startProcess(
+      [SOLO],
+      { ...env(home), PORT: String(port), DATABASE_URL: '', NATS_URL: '' },
+      `http://127.0.0.1:${port}/readyz`,
+      { timeoutMs: 60_000 },
+    );
     try {
       const second = await runToExit([SOLO], env(home));
       expect(second.code).toBe(3);
@@ -58,7 +69,9 @@ describe('solo start-up failures (the built server)', () => {
       const started = Date.now();
       const { code, stderr } = await runToExit([SOLO], env(home, { [variable]: String(port) }));
       expect(code).toBe(4);
-      expect(stderr).toContain(`dispatch failed to start: port ${port} on 127.0.0.1 is in use by another process: set ${variable} to a free port`);
+      expect(stderr).toContain(
+        `dispatch failed to start: port ${port} on 127.0.0.1 is in use by another process: set ${variable} to a free port`,
+      );
       // Well before the embedded PostgreSQL would have started: a cold start of Node and Nest on a busy machine is the rest.
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(existsSync(join(home, 'postgres'))).toBe(false);
@@ -119,14 +132,20 @@ describe('solo start-up failures (the built server)', () => {
   it('stops a cluster-mode service with exit 5 when its PostgreSQL cannot be reached, naming it without the password', async () => {
     const port = await freePort();
     const service = resolve(__dirname, '../../dist/apps/api-manager/src/main.js');
-    const { code, stderr } = await runToExit([service], {
-      PORT: '0',
-      DATABASE_URL: `postgres://dispatch:s3cret@127.0.0.1:${port}/dispatch`,
-      NATS_URL: 'nats://127.0.0.1:4222',
-      LOG_LEVEL: 'warn',
-    }, 60_000);
+    const { code, stderr } = await runToExit(
+      [service],
+      {
+        PORT: '0',
+        DATABASE_URL: `postgres://dispatch:s3cret@127.0.0.1:${port}/dispatch`,
+        NATS_URL: 'nats://127.0.0.1:4222',
+        LOG_LEVEL: 'warn',
+      },
+      60_000,
+    );
     expect(code).toBe(5);
-    expect(stderr).toContain(`api-manager failed to start: connecting to PostgreSQL at postgres://dispatch:redacted@127.0.0.1:${port}/dispatch failed: `);
+    expect(stderr).toContain(
+      `api-manager failed to start: connecting to PostgreSQL at postgres://dispatch:redacted@127.0.0.1:${port}/dispatch failed: `,
+    );
     expect(stderr).not.toContain('s3cret');
   }, 70_000);
 });

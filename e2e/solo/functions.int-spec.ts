@@ -3,7 +3,17 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { create as createTar } from 'tar';
-import { describeTenantProbes, freePort, probeCredentials, type ProbeCredentials, startProcess, startTestIdp, type Started, type TestIdp, waitFor } from '@dispatch/testing';
+import {
+  describeTenantProbes,
+  freePort,
+  probeCredentials,
+  type ProbeCredentials,
+  startProcess,
+  startTestIdp,
+  type Started,
+  type TestIdp,
+  waitFor,
+} from '@dispatch/testing';
 
 const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 const FIXTURES = resolve(__dirname, '../fixtures/functions');
@@ -46,7 +56,15 @@ describe('solo mode: functions and runs', () => {
   let api: string;
   const tokens: Record<string, string> = {};
   const probe = {} as ProbeCredentials;
-  const env = () => ({ DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', GATEWAY_PORT: '0', DISPATCH_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]), DISPATCH_ADMINS: 'user:root', LOG_LEVEL: 'warn' });
+  const env = () => ({
+    DISPATCH_HOME: home,
+    DATABASE_URL: '',
+    NATS_URL: '',
+    GATEWAY_PORT: '0',
+    DISPATCH_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]),
+    DISPATCH_ADMINS: 'user:root',
+    LOG_LEVEL: 'warn',
+  });
 
   async function call(who: string, method: string, path: string, body?: unknown): Promise<Answer> {
     const res = await fetch(`${api}${path}`, {
@@ -58,7 +76,13 @@ describe('solo mode: functions and runs', () => {
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
   }
 
-  async function upload(who: string, method: 'POST' | 'PUT', path: string, spec: unknown, files: { path: string; content: Buffer }[]): Promise<Answer> {
+  async function upload(
+    who: string,
+    method: 'POST' | 'PUT',
+    path: string,
+    spec: unknown,
+    files: { path: string; content: Buffer }[],
+  ): Promise<Answer> {
     const form = new FormData();
     form.append('function', JSON.stringify(spec));
     for (const f of files) form.append('files', new Blob([f.content]), f.path);
@@ -108,8 +132,24 @@ describe('solo mode: functions and runs', () => {
       });
       expect(answer?.status).toBe(201);
     }
-    expect((await call('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] })).status).toBe(201);
-    Object.assign(probe, await probeCredentials(idp, { baseUrl: api, claims: { subject: 'alice', org: 'acme' }, viewer: tokens['carol'], admin: tokens['bob'] }));
+    expect(
+      (
+        await call('alice', 'POST', '/v1/iam/policies', {
+          name: 'readers',
+          role: 'viewer',
+          subjects: [{ kind: 'group', name: 'auditors' }],
+        })
+      ).status,
+    ).toBe(201);
+    Object.assign(
+      probe,
+      await probeCredentials(idp, {
+        baseUrl: api,
+        claims: { subject: 'alice', org: 'acme' },
+        viewer: tokens['carol'],
+        admin: tokens['bob'],
+      }),
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -119,7 +159,13 @@ describe('solo mode: functions and runs', () => {
   });
 
   it('creates a Node.js function from a directory upload and runs it blocking, with its logs', async () => {
-    const created = await upload('alice', 'POST', '/v1/function', { name: 'hello', runtime: 'nodejs', handler: 'index.js', minReplicas: 1 }, await filesOf(join(FIXTURES, 'node-hello')));
+    const created = await upload(
+      'alice',
+      'POST',
+      '/v1/function',
+      { name: 'hello', runtime: 'nodejs', handler: 'index.js', minReplicas: 1 },
+      await filesOf(join(FIXTURES, 'node-hello')),
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'hello', org: 'acme', status: 'CREATING', runtime: 'nodejs', latestVersion: 1 });
     expect(await untilSettled('alice', 'hello')).toMatchObject({ status: 'READY', activeVersion: 1 });
@@ -134,12 +180,17 @@ describe('solo mode: functions and runs', () => {
       trigger: { kind: 'api' },
       error: null,
     });
-    expect((await call('alice', 'GET', `/v1/runs/${String(run.body['id'])}`)).body).toMatchObject({ status: 'SUCCEEDED', output: { greeting: 'Hello, Ada' } });
+    expect((await call('alice', 'GET', `/v1/runs/${String(run.body['id'])}`)).body).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { greeting: 'Hello, Ada' },
+    });
   });
 
   it('creates a Python function from a tar.gz and runs it async: 202, then the finished run', async () => {
     const source = (await tarGzOf(join(FIXTURES, 'python-hello'))).toString('base64');
-    expect((await call('alice', 'POST', '/v1/function', { name: 'pyhello', runtime: 'python3', handler: 'hello.handle', source })).status).toBe(201);
+    expect(
+      (await call('alice', 'POST', '/v1/function', { name: 'pyhello', runtime: 'python3', handler: 'hello.handle', source })).status,
+    ).toBe(201);
     expect(await untilSettled('alice', 'pyhello')).toMatchObject({ status: 'READY', reason: [] });
     const queued = await call('alice', 'POST', '/v1/function/pyhello/runs', { input: { name: 'Grace' } });
     expect(queued.status).toBe(202);
@@ -149,17 +200,34 @@ describe('solo mode: functions and runs', () => {
       run = (await call('alice', 'GET', `/v1/runs/${String(queued.body['id'])}`)).body;
       return run['status'] === 'SUCCEEDED' || run['status'] === 'FAILED';
     });
-    expect(run).toMatchObject({ status: 'SUCCEEDED', output: { greeting: 'Hello, Grace', runtime: 'python3' }, logs: { stdout: ['hello from python'], stderr: ['warning line'] } });
+    expect(run).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { greeting: 'Hello, Grace', runtime: 'python3' },
+      logs: { stdout: ['hello from python'], stderr: ['warning line'] },
+    });
   });
 
   it('records a throwing function as FunctionError, bad input as InputError without calling it, and a loop as TIMED_OUT', async () => {
     const files = await filesOf(join(FIXTURES, 'node-fail'));
     const inputSchema = { type: 'object', required: ['mode'], properties: { mode: { enum: ['ok', 'throw', 'loop', 'hog', 'sleep'] } } };
-    expect((await upload('alice', 'POST', '/v1/function', { name: 'fail', runtime: 'nodejs', handler: 'index.js', inputSchema, timeoutSeconds: 2, memoryMb: 128 }, files)).status).toBe(201);
+    expect(
+      (
+        await upload(
+          'alice',
+          'POST',
+          '/v1/function',
+          { name: 'fail', runtime: 'nodejs', handler: 'index.js', inputSchema, timeoutSeconds: 2, memoryMb: 128 },
+          files,
+        )
+      ).status,
+    ).toBe(201);
     expect(await untilSettled('alice', 'fail')).toMatchObject({ status: 'READY' });
 
     const thrown = await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'throw' }, blocking: true });
-    expect(thrown.body).toMatchObject({ status: 'FAILED', error: { type: 'FunctionError', message: expect.stringContaining('the function broke on purpose') } });
+    expect(thrown.body).toMatchObject({
+      status: 'FAILED',
+      error: { type: 'FunctionError', message: expect.stringContaining('the function broke on purpose') },
+    });
     expect((thrown.body['error'] as { stacktrace: string[] }).stacktrace.join('\n')).toContain('index.js');
 
     const bad = await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'nope' }, blocking: true });
@@ -169,11 +237,16 @@ describe('solo mode: functions and runs', () => {
     const looped = await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'loop' }, blocking: true });
     expect(looped.body).toMatchObject({ status: 'TIMED_OUT', error: { type: 'FunctionError' } });
     expect(Date.now() - t0).toBeLessThan(2000 + 1500);
-    expect((await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
+    expect((await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { ok: true },
+    });
 
     const hog = await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'hog' }, blocking: true });
     expect(hog.body).toMatchObject({ status: 'FAILED', error: { type: 'FunctionError', message: expect.stringMatching(/memory/i) } });
-    expect((await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await call('alice', 'POST', '/v1/runs?functionName=fail', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({
+      status: 'SUCCEEDED',
+    });
   }, 60_000);
 
   it('injects the named secrets of the function and of the run, by key, from identity-manager', async () => {
@@ -189,31 +262,63 @@ describe('solo mode: functions and runs', () => {
   it("enforces the org's quota of concurrent runs with 429 QUOTA_EXCEEDED", async () => {
     expect((await call('root', 'PUT', '/v1/iam/quotas/beta', { maxConcurrentRuns: 1 })).status).toBe(200);
     const files = await filesOf(join(FIXTURES, 'node-fail'));
-    expect((await upload('bob', 'POST', '/v1/function', { name: 'slow', runtime: 'nodejs', handler: 'index.js', minReplicas: 2, maxReplicas: 2 }, files)).status).toBe(201);
+    expect(
+      (
+        await upload(
+          'bob',
+          'POST',
+          '/v1/function',
+          { name: 'slow', runtime: 'nodejs', handler: 'index.js', minReplicas: 2, maxReplicas: 2 },
+          files,
+        )
+      ).status,
+    ).toBe(201);
     expect(await untilSettled('bob', 'slow')).toMatchObject({ status: 'READY' });
     const [first, second] = await Promise.all([
       call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'sleep' }, blocking: true }),
-      new Promise<Answer>((resolve) => setTimeout(() => resolve(call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'sleep' }, blocking: true })), 300)),
+      new Promise<Answer>((resolve) =>
+        setTimeout(() => resolve(call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'sleep' }, blocking: true })), 300),
+      ),
     ]);
     expect(first.body).toMatchObject({ status: 'SUCCEEDED', output: { slept: true } });
-    expect(second).toMatchObject({ status: 429, body: { code: 'QUOTA_EXCEEDED', message: expect.stringContaining('maxConcurrentRuns 1') } });
-    expect((await call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({ status: 'SUCCEEDED' });
+    expect(second).toMatchObject({
+      status: 429,
+      body: { code: 'QUOTA_EXCEEDED', message: expect.stringContaining('maxConcurrentRuns 1') },
+    });
+    expect((await call('bob', 'POST', '/v1/runs?functionName=slow', { input: { mode: 'ok' }, blocking: true })).body).toMatchObject({
+      status: 'SUCCEEDED',
+    });
   });
 
   it('refuses bad functions with 4xx and stable codes, storing nothing', async () => {
     const files = await filesOf(join(FIXTURES, 'node-hello'));
-    expect((await upload('alice', 'POST', '/v1/function', { name: 'bad1', runtime: 'cobol', handler: 'index.js' }, files)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(
+      (await upload('alice', 'POST', '/v1/function', { name: 'bad1', runtime: 'cobol', handler: 'index.js' }, files)).body,
+    ).toMatchObject({ code: 'VALIDATION_FAILED' });
     const missing = await upload('alice', 'POST', '/v1/function', { name: 'bad2', runtime: 'nodejs', handler: 'main.js' }, files);
     expect(missing).toMatchObject({ status: 400, body: { code: 'HANDLER_NOT_FOUND' } });
-    const notArchive = await call('alice', 'POST', '/v1/function', { name: 'bad3', runtime: 'nodejs', handler: 'index.js', source: Buffer.from('just text').toString('base64') });
+    const notArchive = await call('alice', 'POST', '/v1/function', {
+      name: 'bad3',
+      runtime: 'nodejs',
+      handler: 'index.js',
+      source: Buffer.from('just text').toString('base64'),
+    });
     expect(notArchive).toMatchObject({ status: 400, body: { code: 'INVALID_ARCHIVE' } });
-    expect((await upload('alice', 'POST', '/v1/function', { name: 'hello', runtime: 'nodejs', handler: 'index.js' }, files)).body).toMatchObject({ code: 'NAME_CONFLICT' });
+    expect(
+      (await upload('alice', 'POST', '/v1/function', { name: 'hello', runtime: 'nodejs', handler: 'index.js' }, files)).body,
+    ).toMatchObject({ code: 'NAME_CONFLICT' });
     const names = ((await call('alice', 'GET', '/v1/function')).body.items ?? []).map((f) => f['name']);
     expect(names).not.toEqual(expect.arrayContaining(['bad1', 'bad2', 'bad3']));
   });
 
   it('answers 409 FUNCTION_NOT_READY for a run of a function still being created', async () => {
-    await upload('alice', 'POST', '/v1/function', { name: 'fresh', runtime: 'nodejs', handler: 'index.js' }, await filesOf(join(FIXTURES, 'node-hello')));
+    await upload(
+      'alice',
+      'POST',
+      '/v1/function',
+      { name: 'fresh', runtime: 'nodejs', handler: 'index.js' },
+      await filesOf(join(FIXTURES, 'node-hello')),
+    );
     const early = await call('alice', 'POST', '/v1/runs?functionName=fresh', { blocking: true });
     expect(early).toMatchObject({ status: 409, body: { code: 'FUNCTION_NOT_READY' } });
   });
@@ -243,7 +348,9 @@ describe('solo mode: functions and runs', () => {
 
     expect((await call('alice', 'POST', '/v1/function/hello/rollback', { version: 1 })).body).toMatchObject({ latestVersion: 3 });
     expect(await untilSettled('alice', 'hello')).toMatchObject({ status: 'READY', activeVersion: 3 });
-    expect((await call('alice', 'POST', '/v1/runs?functionName=hello', { blocking: true })).body).toMatchObject({ output: { version: 'v1' } });
+    expect((await call('alice', 'POST', '/v1/runs?functionName=hello', { blocking: true })).body).toMatchObject({
+      output: { version: 'v1' },
+    });
     const history = (await call('alice', 'GET', '/v1/function/hello/versions')).body.items ?? [];
     expect(history.map((v) => [v['version'], v['status']])).toEqual([
       [3, 'READY'],
@@ -302,7 +409,10 @@ describe('solo mode: functions and runs', () => {
     expect(await server.stop('SIGTERM', 20_000)).toBe(0);
     await start();
     expect(await untilSettled('alice', 'hello')).toMatchObject({ status: 'READY' });
-    expect((await call('alice', 'POST', '/v1/runs?functionName=hello', { input: { name: 'again' }, blocking: true })).body).toMatchObject({ status: 'SUCCEEDED', output: { greeting: 'Hello, again' } });
+    expect((await call('alice', 'POST', '/v1/runs?functionName=hello', { input: { name: 'again' }, blocking: true })).body).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { greeting: 'Hello, again' },
+    });
     await waitFor(
       async () => {
         const run = (await call('alice', 'GET', `/v1/runs/${String(inflight.body['id'])}`)).body;

@@ -10,7 +10,11 @@ const SOLO = resolve(__dirname, '../../dist/apps/dispatch/src/main.js');
 /** PIDs of postgres processes serving `dataDir`, read from the process table. */
 function postgresPidsFor(dataDir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}`]).toString().trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
@@ -60,9 +64,14 @@ describe('solo mode (the built server, as `npm start` runs it)', () => {
     expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/readyz"/);
     const docs = await fetch(`${api}/docs`);
     expect(docs.status).toBe(200);
-    const doc = (await (await fetch(`${api}/docs-json`)).json()) as { info: { title: string }; paths: Record<string, Record<string, { operationId?: string }>> };
+    const doc = (await (await fetch(`${api}/docs-json`)).json()) as {
+      info: { title: string };
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
     expect(doc.info.title).toBe('Dispatch');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/iam/roles', '/v1/iam/policies/{name}', '/v1/secret', '/v1/iam/audit']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/iam/roles', '/v1/iam/policies/{name}', '/v1/secret', '/v1/iam/audit']),
+    );
     const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -15,11 +15,15 @@ describe('Nx module boundaries', () => {
 
   async function boundaryErrors(file: string, code: string): Promise<string[]> {
     // The ESLint CLI, not its API: jest cannot load the ESM flat config in-process.
-    const run = spawnSync(resolve(root, 'node_modules/.bin/eslint'), ['--format', 'json', '--stdin', '--stdin-filename', resolve(root, file)], {
-      cwd: root,
-      input: code,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      resolve(root, 'node_modules/.bin/eslint'),
+      ['--format', 'json', '--stdin', '--stdin-filename', resolve(root, file)],
+      {
+        cwd: root,
+        input: code,
+        encoding: 'utf8',
+      },
+    );
     if (!run.stdout) throw new Error(`eslint failed: ${run.stderr}`);
     const [result] = JSON.parse(run.stdout) as { messages: { ruleId: string | null; message: string }[] }[];
     return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
@@ -27,7 +31,10 @@ describe('Nx module boundaries', () => {
 
   it('refuses an import into contracts', async () => {
     // Every lib depends on contracts, so the refusal may name the cycle rather than the tag.
-    const errors = await boundaryErrors('libs/contracts/src/probe.ts', `import { waitFor } from '@dispatch/testing';\nexport const x = waitFor;\n`);
+    const errors = await boundaryErrors(
+      'libs/contracts/src/probe.ts',
+      `import { waitFor } from '@dispatch/testing';\nexport const x = waitFor;\n`,
+    );
     expect(errors.join('\n')).toMatch(/type:contracts|Circular dependency/);
   });
 
@@ -50,7 +57,10 @@ describe('Nx module boundaries', () => {
 
   it('accepts a feature lib using shared libs, and the solo app composing every service', async () => {
     expect(
-      await boundaryErrors('libs/function-manager/src/probe.ts', `import { StoreModule } from '@dispatch/platform';\nexport const x = StoreModule;\n`),
+      await boundaryErrors(
+        'libs/function-manager/src/probe.ts',
+        `import { StoreModule } from '@dispatch/platform';\nexport const x = StoreModule;\n`,
+      ),
     ).toEqual([]);
     expect(
       await boundaryErrors(

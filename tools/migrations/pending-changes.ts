@@ -17,11 +17,7 @@ export interface PendingChanges {
 }
 
 /** Replays a schema's migrations on a scratch database and asks TypeORM what is still missing. */
-export async function pendingChangesFor(
-  definition: ServiceSchema,
-  adminUrl: string,
-  log: PersistenceLogger,
-): Promise<PendingChanges> {
+export async function pendingChangesFor(definition: ServiceSchema, adminUrl: string, log: PersistenceLogger): Promise<PendingChanges> {
   const scratch = await createScratchDatabase(adminUrl);
   let dataSource: DataSource | undefined;
   try {

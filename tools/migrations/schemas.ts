@@ -12,14 +12,7 @@ import { CATALOG_SCHEMA } from '@dispatch/service-catalog';
  * history than the services expect. The in-process bus schema is not here: it exists only in
  * solo mode, which migrates it itself.
  */
-export const ALL_SCHEMAS: ServiceSchema[] = [
-  IDENTITY_SCHEMA,
-  FUNCTIONS_SCHEMA,
-  IMAGES_SCHEMA,
-  EVENTS_SCHEMA,
-  APIS_SCHEMA,
-  CATALOG_SCHEMA,
-];
+export const ALL_SCHEMAS: ServiceSchema[] = [IDENTITY_SCHEMA, FUNCTIONS_SCHEMA, IMAGES_SCHEMA, EVENTS_SCHEMA, APIS_SCHEMA, CATALOG_SCHEMA];
 
 export function findSchema(name: string): ServiceSchema {
   const found = ALL_SCHEMAS.find((s) => s.schema === name);

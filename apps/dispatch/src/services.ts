@@ -20,7 +20,10 @@ export interface SoloWiring {
 /** Every service solo mode composes, with the schema each owns. */
 export const SOLO_SERVICES: { module: (wiring: SoloWiring) => DynamicModule; schema: ServiceSchema }[] = [
   { module: (wiring) => IdentityManagerModule.register(wiring.identity), schema: IDENTITY_SCHEMA },
-  { module: (wiring) => FunctionManagerModule.register(wiring.functions, { openFaasAgent: wiring.openFaasAgent }), schema: FUNCTIONS_SCHEMA },
+  {
+    module: (wiring) => FunctionManagerModule.register(wiring.functions, { openFaasAgent: wiring.openFaasAgent }),
+    schema: FUNCTIONS_SCHEMA,
+  },
   { module: () => ImageManagerModule.register(), schema: IMAGES_SCHEMA },
   { module: () => EventManagerModule.register(), schema: EVENTS_SCHEMA },
   { module: () => ApiManagerModule.register(), schema: APIS_SCHEMA },

@@ -9,7 +9,14 @@ import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus, NatsBus, type Bus } from '@dispatch/bus';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { identityConfigSchema, ServiceAccountService } from '@dispatch/identity-manager';
-import { acquireDataDirLock, CONNECT_TIMEOUT_MS, DataDirInUseError, migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
+import {
+  acquireDataDirLock,
+  CONNECT_TIMEOUT_MS,
+  DataDirInUseError,
+  migrateSchemas,
+  serviceSchema,
+  startEmbeddedPostgres,
+} from '@dispatch/persistence';
 import {
   assertPortsFree,
   AuthModule,
@@ -74,7 +81,9 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
         const reason = `DISPATCH_HOME ${config.DISPATCH_HOME} is in use by Dispatch process ${err.holderPid} (lock ${err.lockFile}): stop that process first, or set DISPATCH_HOME to another directory`;
         throw new StartupFailure(ExitCode.DATA_DIR_IN_USE, reason, { cause: err });
       }
-      throw new StartupFailure(ExitCode.CONFIG, `cannot lock DISPATCH_HOME ${config.DISPATCH_HOME}: ${(err as Error).message}`, { cause: err });
+      throw new StartupFailure(ExitCode.CONFIG, `cannot lock DISPATCH_HOME ${config.DISPATCH_HOME}: ${(err as Error).message}`, {
+        cause: err,
+      });
     });
     undo.add(() => lock.release());
     const apiPortName = { port: config.PORT, variable: 'PORT' };
@@ -93,7 +102,10 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
           isShuttingDown: () => undo.isStopping,
           // Killed or crashed, it comes back on the same port; the pools reconnect by themselves and
           // /readyz answers 503 meanwhile. Accepted async runs wait in its tables.
-          restart: { ...POSTGRES_RESTARTS, onLost: (reason) => reportLost(new StartupFailure(ExitCode.DEPENDENCY_LOST, reason.message, { cause: reason })) },
+          restart: {
+            ...POSTGRES_RESTARTS,
+            onLost: (reason) => reportLost(new StartupFailure(ExitCode.DEPENDENCY_LOST, reason.message, { cause: reason })),
+          },
         }),
       );
       undo.add(() => pg.stop());
@@ -104,7 +116,9 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
 
     const schemas = [serviceSchema(BUS_SCHEMA, [], busMigrations), ...SOLO_SERVICES.map((s) => s.schema)];
     const migrationsUrl = databaseUrl;
-    await dependencyStep('migrating the database', () => migrateSchemas(migrationsUrl, schemas, { log: logger.child({ component: 'migrations' }) }));
+    await dependencyStep('migrating the database', () =>
+      migrateSchemas(migrationsUrl, schemas, { log: logger.child({ component: 'migrations' }) }),
+    );
     abortIfStopping();
 
     // Functions run on the embedded OpenFaaS-compatible provider, reached through the OpenFaaS
@@ -144,11 +158,18 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
         NatsBus.connect({ url, namespace: config.NATS_NAMESPACE, name: 'dispatch-solo', log: logger.child({ component: 'bus' }) }),
       );
     } else {
-      const pool = new Pool({ connectionString: databaseUrl, max: 5, application_name: 'dispatch-bus', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      const pool = new Pool({
+        connectionString: databaseUrl,
+        max: 5,
+        application_name: 'dispatch-bus',
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      });
       // An idle client losing its connection (PostgreSQL restarting or stopping) must not crash us.
       pool.on('error', (err) => logger.warn({ err }, 'bus database connection lost'));
       undo.add(() => pool.end());
-      bus = await dependencyStep('starting the bus on PostgreSQL', () => InProcessBus.start({ pool, log: logger.child({ component: 'bus' }) }));
+      bus = await dependencyStep('starting the bus on PostgreSQL', () =>
+        InProcessBus.start({ pool, log: logger.child({ component: 'bus' }) }),
+      );
     }
     undo.add(() => bus.close());
 
@@ -180,7 +201,12 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     const apiPort = (app.getHttpServer().address() as { port: number }).port;
     const gatewayPort = (gateway.address() as { port: number }).port;
     const apiUrl = `http://${config.HOST}:${apiPort}`;
-    const cliConfig = await ensureCliCredentials(app.get(ServiceAccountService), config.DISPATCH_HOME, config.DISPATCH_PLATFORM_ORG, apiUrl);
+    const cliConfig = await ensureCliCredentials(
+      app.get(ServiceAccountService),
+      config.DISPATCH_HOME,
+      config.DISPATCH_PLATFORM_ORG,
+      apiUrl,
+    );
     return {
       apiUrl,
       cliConfig,

@@ -1,14 +1,5 @@
 import type { EventSubject, PayloadOf, ReplyOf, RequestSubject } from '@dispatch/contracts';
-import type {
-  Bus,
-  MessageHandler,
-  PublishOptions,
-  RawBus,
-  ReplyHandler,
-  RequestOptions,
-  SubscribeOptions,
-  Subscription,
-} from './bus';
+import type { Bus, MessageHandler, PublishOptions, RawBus, ReplyHandler, RequestOptions, SubscribeOptions, Subscription } from './bus';
 import type { BusLog } from './bus-log';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './defaults';
 import { InFlight } from './in-flight';

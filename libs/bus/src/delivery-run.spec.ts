@@ -77,7 +77,7 @@ describe('DeliveryRun', () => {
     expect(lines).toEqual([expect.stringMatching(/^error:.*dead-lettered/)]);
   });
 
-  it('dead-letters, with the reason, a payload that fails its subject\'s schema, without calling the handler', async () => {
+  it("dead-letters, with the reason, a payload that fails its subject's schema, without calling the handler", async () => {
     const { calls, settler } = recordingSettler();
     const logged: { fields: object; message: string }[] = [];
     const log: BusLog = { warn: () => undefined, error: (f, message) => void logged.push({ fields: f, message }) };
@@ -87,7 +87,10 @@ describe('DeliveryRun', () => {
     expect(handler).not.toHaveBeenCalled();
     expect(calls).toEqual([expect.stringMatching(/^term:invalid payload: functionName: /)]);
     expect(logged).toEqual([
-      { message: expect.stringMatching(/dead-lettered.*schema/), fields: expect.objectContaining({ subject: 'function.run.requested.v1', reason: expect.stringMatching(/^functionName: /) }) },
+      {
+        message: expect.stringMatching(/dead-lettered.*schema/),
+        fields: expect.objectContaining({ subject: 'function.run.requested.v1', reason: expect.stringMatching(/^functionName: /) }),
+      },
     ]);
   });
 
@@ -95,11 +98,14 @@ describe('DeliveryRun', () => {
     const { calls, settler } = recordingSettler();
     const data = { runId: 'r1', org: 'acme', functionName: 'hello', addedLater: true };
     const seen: unknown[] = [];
-    await new DeliveryRun({ ...fields(), subject: 'function.run.requested.v1', data }, settler).run(async (msg) => void seen.push(msg.data), {
-      group: 'g',
-      maxDeliver: 3,
-      ...recordingLog(),
-    });
+    await new DeliveryRun({ ...fields(), subject: 'function.run.requested.v1', data }, settler).run(
+      async (msg) => void seen.push(msg.data),
+      {
+        group: 'g',
+        maxDeliver: 3,
+        ...recordingLog(),
+      },
+    );
     expect(seen).toEqual([data]);
     expect(seen[0]).toBe(data);
     expect(calls).toEqual(['ack']);
@@ -141,7 +147,9 @@ describe('DeliveryRun', () => {
       term: async () => undefined,
       working: async () => undefined,
     };
-    await expect(new DeliveryRun(fields(), failing).run(async () => undefined, { group: 'g', maxDeliver: 3, log })).resolves.toBeUndefined();
+    await expect(
+      new DeliveryRun(fields(), failing).run(async () => undefined, { group: 'g', maxDeliver: 3, log }),
+    ).resolves.toBeUndefined();
     expect(lines).toEqual([expect.stringMatching(/^warn:could not settle/)]);
   });
 });

@@ -23,7 +23,12 @@ export class BusPayloadError extends Error {
 }
 
 /** Runs a reply handler on a request of the concrete `subject`, or throws {@link BusPayloadError} without calling it. */
-export function answerChecked<Req, Res>(subject: string, handler: ReplyHandler<Req, Res>, data: unknown, headers: Record<string, string>): Promise<Res> {
+export function answerChecked<Req, Res>(
+  subject: string,
+  handler: ReplyHandler<Req, Res>,
+  data: unknown,
+  headers: Record<string, string>,
+): Promise<Res> {
   const problem = payloadProblem(subject, data);
   if (problem !== undefined) return Promise.reject(new BusPayloadError(subject, problem));
   return handler(data as Req, headers);

@@ -27,9 +27,7 @@ export function subjectName(service: ServiceRoot, aggregate: string, verb: strin
 }
 
 /** `identity.organization.created.v1` → its parts, or undefined when it is not a platform subject. */
-export function parseSubject(
-  subject: string,
-): { service: ServiceRoot; aggregate: string; verb: string; version: number } | undefined {
+export function parseSubject(subject: string): { service: ServiceRoot; aggregate: string; verb: string; version: number } | undefined {
   const m = /^([a-z]+)\.([a-z][a-z0-9-]*)\.([a-z][a-z0-9-]*)\.v([1-9][0-9]*)$/.exec(subject);
   if (!m || !(SERVICE_ROOTS as readonly string[]).includes(m[1])) return undefined;
   return { service: m[1] as ServiceRoot, aggregate: m[2], verb: m[3], version: Number(m[4]) };

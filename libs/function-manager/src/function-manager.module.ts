@@ -64,7 +64,9 @@ export class FunctionManagerModule implements OnApplicationShutdown {
                 baseUrl: url,
                 ...(config.OPENFAAS_SOCKET ? { socketPath: config.OPENFAAS_SOCKET } : {}),
                 ...(options.openFaasAgent ? { httpAgent: options.openFaasAgent } : {}),
-                ...(config.OPENFAAS_USER && config.OPENFAAS_PASSWORD ? { basicAuth: { user: config.OPENFAAS_USER, password: config.OPENFAAS_PASSWORD } } : {}),
+                ...(config.OPENFAAS_USER && config.OPENFAAS_PASSWORD
+                  ? { basicAuth: { user: config.OPENFAAS_USER, password: config.OPENFAAS_PASSWORD } }
+                  : {}),
                 logger,
               }),
             ),

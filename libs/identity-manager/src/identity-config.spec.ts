@@ -17,7 +17,9 @@ describe('audit retention setting', () => {
   it.each(['0', '-1', '1.5', 'ninety', '1e3', '36501'])('refuses %s at start', (value) => {
     expect(() => auditOptionsFromEnv({ AUDIT_RETENTION_DAYS: value })).toThrow(ConfigError);
     expect(() => auditOptionsFromEnv({ AUDIT_RETENTION_DAYS: value })).toThrow(
-      new RegExp(`AUDIT_RETENTION_DAYS: must be a whole number of days from 1 to 36500 \\(default 90\\); got "${value.replace('.', '\\.')}"`),
+      new RegExp(
+        `AUDIT_RETENTION_DAYS: must be a whole number of days from 1 to 36500 \\(default 90\\); got "${value.replace('.', '\\.')}"`,
+      ),
     );
   });
 });

@@ -39,7 +39,12 @@ export const identityConfigSchema = z.object({
   DISPATCH_ADMINS: z
     .string()
     .default('')
-    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(subject)),
   /**
    * Where secret values are kept: `postgres` (encrypted rows, AES-256-GCM with DISPATCH_SECRET_KEY)

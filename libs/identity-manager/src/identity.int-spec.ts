@@ -32,9 +32,15 @@ describe('identity-manager: organizations, roles and policies', () => {
   it('lets a platform admin create organizations, and nobody else', async () => {
     const list = await api('root', 'GET', '/v1/iam/organizations');
     expect(list.body.items!.map((o) => o.name)).toEqual(['acme', 'beta', 'default']);
-    expect(await api('alice', 'POST', '/v1/iam/organizations', { name: 'gamma' })).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    expect(await api('alice', 'POST', '/v1/iam/organizations', { name: 'gamma' })).toMatchObject({
+      status: 403,
+      body: { code: 'FORBIDDEN' },
+    });
     expect((await api('alice', 'GET', '/v1/iam/organizations/acme')).status).toBe(200);
-    expect(await api('alice', 'GET', '/v1/iam/organizations/beta')).toMatchObject({ status: 404, body: { code: 'ORGANIZATION_NOT_FOUND' } });
+    expect(await api('alice', 'GET', '/v1/iam/organizations/beta')).toMatchObject({
+      status: 404,
+      body: { code: 'ORGANIZATION_NOT_FOUND' },
+    });
   });
 
   it('shows an org its own policies only, and answers another org with 404', async () => {
@@ -47,16 +53,26 @@ describe('identity-manager: organizations, roles and policies', () => {
 
   it('grants through groups: a viewer reads policies but cannot write them', async () => {
     expect((await api('carol', 'GET', '/v1/iam/policies')).status).toBe(200);
-    expect(await api('carol', 'POST', '/v1/iam/roles', { name: 'x', rules: [{ resources: ['function'], actions: ['get'] }] })).toMatchObject({
+    expect(
+      await api('carol', 'POST', '/v1/iam/roles', { name: 'x', rules: [{ resources: ['function'], actions: ['get'] }] }),
+    ).toMatchObject({
       status: 403,
       body: { code: 'FORBIDDEN' },
     });
   });
 
   it('applies a new binding to the next request, with no restart', async () => {
-    expect((await api('carol', 'POST', '/v1/iam/roles', { name: 'ops', rules: [{ resources: ['function'], actions: ['*'] }] })).status).toBe(403);
-    await api('alice', 'POST', '/v1/iam/policies', { name: 'auditor-admins', role: 'admin', subjects: [{ kind: 'group', name: 'auditors' }] });
-    expect((await api('carol', 'POST', '/v1/iam/roles', { name: 'ops', rules: [{ resources: ['function'], actions: ['*'] }] })).status).toBe(201);
+    expect(
+      (await api('carol', 'POST', '/v1/iam/roles', { name: 'ops', rules: [{ resources: ['function'], actions: ['*'] }] })).status,
+    ).toBe(403);
+    await api('alice', 'POST', '/v1/iam/policies', {
+      name: 'auditor-admins',
+      role: 'admin',
+      subjects: [{ kind: 'group', name: 'auditors' }],
+    });
+    expect(
+      (await api('carol', 'POST', '/v1/iam/roles', { name: 'ops', rules: [{ resources: ['function'], actions: ['*'] }] })).status,
+    ).toBe(201);
     await api('alice', 'DELETE', '/v1/iam/policies/auditor-admins');
     expect((await api('carol', 'DELETE', '/v1/iam/roles/ops')).status).toBe(403);
     expect((await api('alice', 'DELETE', '/v1/iam/roles/ops')).status).toBe(204);
@@ -64,11 +80,15 @@ describe('identity-manager: organizations, roles and policies', () => {
 
   it('refuses bad input with stable codes and stores nothing', async () => {
     const before = (await api('alice', 'GET', '/v1/iam/policies')).body.items!.length;
-    expect(await api('alice', 'POST', '/v1/iam/policies', { name: 'p1', role: 'wizard', subjects: [{ kind: 'user', name: 'x' }] })).toMatchObject({
+    expect(
+      await api('alice', 'POST', '/v1/iam/policies', { name: 'p1', role: 'wizard', subjects: [{ kind: 'user', name: 'x' }] }),
+    ).toMatchObject({
       status: 400,
       body: { code: 'ROLE_NOT_FOUND' },
     });
-    expect(await api('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'user', name: 'x' }] })).toMatchObject({
+    expect(
+      await api('alice', 'POST', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'user', name: 'x' }] }),
+    ).toMatchObject({
       status: 409,
       body: { code: 'NAME_CONFLICT' },
     });
@@ -99,11 +119,17 @@ describe('identity-manager: organizations, roles and policies', () => {
     tokens['alice'] = await idp.issueToken({ subject: 'alice', org: 'acme' });
     // The key set is refetched on an unknown key id at most every 5 s (against floods of forged
     // kids), so the new key is accepted within that cooldown.
-    await waitFor(async () => (await api('alice', 'GET', '/v1/iam/policies')).status === 200, { timeoutMs: 10_000, intervalMs: 250, what: 'the rotated key to be accepted' });
+    await waitFor(async () => (await api('alice', 'GET', '/v1/iam/policies')).status === 200, {
+      timeoutMs: 10_000,
+      intervalMs: 250,
+      what: 'the rotated key to be accepted',
+    });
   });
 
   it('audits every mutation, refused ones included, in the org that made it', async () => {
-    expect((await api('carol', 'POST', '/v1/iam/roles', { name: 'sneaky', rules: [{ resources: ['*'], actions: ['*'] }] })).status).toBe(403);
+    expect((await api('carol', 'POST', '/v1/iam/roles', { name: 'sneaky', rules: [{ resources: ['*'], actions: ['*'] }] })).status).toBe(
+      403,
+    );
     type Row = { subject: string; org: string; resource: string; action: string; status: number; result: string };
     const rows = await waitFor(
       async () => {
@@ -112,16 +138,35 @@ describe('identity-manager: organizations, roles and policies', () => {
       },
       { what: "carol's refused write in acme's audit log" },
     );
-    expect(rows[0]).toMatchObject({ subject: 'carol', org: 'acme', resource: 'policy', action: 'create', status: 403, result: 'FORBIDDEN' });
+    expect(rows[0]).toMatchObject({
+      subject: 'carol',
+      org: 'acme',
+      resource: 'policy',
+      action: 'create',
+      status: 403,
+      result: 'FORBIDDEN',
+    });
     expect((await api('bob', 'GET', '/v1/iam/audit?subject=carol')).body.items).toEqual([]);
   });
 
   it('reports an org its quotas, which only a platform admin sets', async () => {
-    expect(await api('alice', 'GET', '/v1/iam/quotas')).toMatchObject({ status: 200, body: { org: 'acme', limits: { maxFunctions: 100 } } });
+    expect(await api('alice', 'GET', '/v1/iam/quotas')).toMatchObject({
+      status: 200,
+      body: { org: 'acme', limits: { maxFunctions: 100 } },
+    });
     expect((await api('alice', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: 5000 })).status).toBe(403);
-    expect(await api('root', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: 7 })).toMatchObject({ status: 200, body: { limits: { maxFunctions: 7, maxConcurrentRuns: 50 } } });
-    expect(await api('root', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: -1 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
-    expect(await api('root', 'PUT', '/v1/iam/quotas/nowhere', { maxFunctions: 1 })).toMatchObject({ status: 404, body: { code: 'ORGANIZATION_NOT_FOUND' } });
+    expect(await api('root', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: 7 })).toMatchObject({
+      status: 200,
+      body: { limits: { maxFunctions: 7, maxConcurrentRuns: 50 } },
+    });
+    expect(await api('root', 'PUT', '/v1/iam/quotas/acme', { maxFunctions: -1 })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await api('root', 'PUT', '/v1/iam/quotas/nowhere', { maxFunctions: 1 })).toMatchObject({
+      status: 404,
+      body: { code: 'ORGANIZATION_NOT_FOUND' },
+    });
     expect((await api('alice', 'GET', '/v1/iam/quotas')).body).toMatchObject({ limits: { maxFunctions: 7 } });
     // the owning services read them over the bus to enforce them
     expect(await bus.request('identity.quota.get.v1', { org: 'acme' })).toMatchObject({ maxFunctions: 7 });
@@ -132,12 +177,18 @@ describe('identity-manager: organizations, roles and policies', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-dispatch-org')).toBe('acme');
     expect(ok.headers.get('x-dispatch-subject')).toBe('carol');
-    const read = await fetch(`${base}/v1/iam/auth?resource=function&action=get`, { headers: { authorization: `Bearer ${tokens['carol']}` } });
+    const read = await fetch(`${base}/v1/iam/auth?resource=function&action=get`, {
+      headers: { authorization: `Bearer ${tokens['carol']}` },
+    });
     expect(read.status).toBe(200);
-    const write = await fetch(`${base}/v1/iam/auth?resource=function&action=execute`, { headers: { authorization: `Bearer ${tokens['carol']}` } });
+    const write = await fetch(`${base}/v1/iam/auth?resource=function&action=execute`, {
+      headers: { authorization: `Bearer ${tokens['carol']}` },
+    });
     expect(write.status).toBe(403);
     expect((await fetch(`${base}/v1/iam/auth`)).status).toBe(401);
-    expect((await fetch(`${base}/v1/iam/auth?resource=nope&action=get`, { headers: { authorization: `Bearer ${tokens['carol']}` } })).status).toBe(400);
+    expect(
+      (await fetch(`${base}/v1/iam/auth?resource=nope&action=get`, { headers: { authorization: `Bearer ${tokens['carol']}` } })).status,
+    ).toBe(400);
   });
 
   describe('per-org identity providers', () => {
@@ -149,7 +200,8 @@ describe('identity-manager: organizations, roles and policies', () => {
 
     it("accepts an org's own IdP once registered, for that org only", async () => {
       const eve = await orgIdp.issueToken({ subject: 'eve', org: 'acme' });
-      const asEve = (token: string) => fetch(`${base}/v1/iam/policies`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      const asEve = (token: string) =>
+        fetch(`${base}/v1/iam/policies`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
       expect(await asEve(eve)).toBe(401);
       const { issuer, audience } = orgIdp.trustedIssuer();
       expect((await api('alice', 'POST', '/v1/iam/issuers', { name: 'acme-sso', issuer, audience })).status).toBe(201);
@@ -206,7 +258,10 @@ describe('identity-manager: organizations, roles and policies', () => {
     });
 
     it('refuses an unknown role or a bad expiry, storing nothing', async () => {
-      expect(await api('alice', 'POST', '/v1/iam/apikeys', { name: 'k2', role: 'wizard' })).toMatchObject({ status: 400, body: { code: 'ROLE_NOT_FOUND' } });
+      expect(await api('alice', 'POST', '/v1/iam/apikeys', { name: 'k2', role: 'wizard' })).toMatchObject({
+        status: 400,
+        body: { code: 'ROLE_NOT_FOUND' },
+      });
       expect(await api('alice', 'POST', '/v1/iam/apikeys', { name: 'k3', role: 'viewer', expiresInDays: 9999 })).toMatchObject({
         status: 400,
         body: { code: 'VALIDATION_FAILED' },
@@ -227,15 +282,25 @@ describe('identity-manager: organizations, roles and policies', () => {
         .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSec)
         .sign(key);
     const asCi = async (token: string, method = 'GET', body?: unknown) =>
-      (await fetch(`${base}/v1/iam/policies`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      })).status;
+      (
+        await fetch(`${base}/v1/iam/policies`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        })
+      ).status;
 
     beforeAll(async () => {
       expect((await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'ci', publicKey: pem })).status).toBe(201);
-      expect((await api('alice', 'POST', '/v1/iam/policies', { name: 'ci-viewer', role: 'viewer', subjects: [{ kind: 'serviceaccount', name: 'ci' }] })).status).toBe(201);
+      expect(
+        (
+          await api('alice', 'POST', '/v1/iam/policies', {
+            name: 'ci-viewer',
+            role: 'viewer',
+            subjects: [{ kind: 'serviceaccount', name: 'ci' }],
+          })
+        ).status,
+      ).toBe(201);
     });
 
     it('authenticates a token the account signed itself, with the role it was bound to', async () => {
@@ -284,7 +349,13 @@ describe('identity-manager: organizations, roles and policies', () => {
     { method: 'GET', path: '/v1/iam/policies' },
     { method: 'GET', path: '/v1/iam/policies/readers', otherOrgResource: true },
     { method: 'POST', path: '/v1/iam/policies', body: { name: 'p', role: 'viewer', subjects: [{ kind: 'user', name: 'u' }] }, write: true },
-    { method: 'PUT', path: '/v1/iam/policies/readers', body: { role: 'admin', subjects: [{ kind: 'user', name: 'u' }] }, write: true, otherOrgResource: true },
+    {
+      method: 'PUT',
+      path: '/v1/iam/policies/readers',
+      body: { role: 'admin', subjects: [{ kind: 'user', name: 'u' }] },
+      write: true,
+      otherOrgResource: true,
+    },
     { method: 'DELETE', path: '/v1/iam/policies/readers', write: true, otherOrgResource: true },
     { method: 'GET', path: '/v1/iam/roles' },
     { method: 'POST', path: '/v1/iam/roles', body: { name: 'r', rules: [{ resources: ['run'], actions: ['get'] }] }, write: true },

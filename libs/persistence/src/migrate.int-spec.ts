@@ -38,7 +38,12 @@ describe('runMigrations', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(open.splice(0).filter((ds) => ds.isInitialized).map((ds) => ds.destroy()));
+    await Promise.all(
+      open
+        .splice(0)
+        .filter((ds) => ds.isInitialized)
+        .map((ds) => ds.destroy()),
+    );
     await db.drop();
   });
 

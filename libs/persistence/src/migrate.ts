@@ -20,10 +20,7 @@ export interface MigrationRunResult {
  * transaction) under a session advisory lock. The lock lives on a connection of its own, not
  * one of the data source's pool: a pool of one connection would otherwise deadlock.
  */
-export async function runMigrations(
-  dataSources: DataSource[],
-  { log }: { log: PersistenceLogger },
-): Promise<MigrationRunResult[]> {
+export async function runMigrations(dataSources: DataSource[], { log }: { log: PersistenceLogger }): Promise<MigrationRunResult[]> {
   for (const ds of dataSources) {
     if (!ds.isInitialized) throw new Error(`initialize the data source of schema "${schemaOf(ds) ?? 'public'}" before migrating`);
   }
@@ -54,9 +51,7 @@ async function acquireLock(config: ClientConfig, log: PersistenceLogger): Promis
   const client = new Client(config);
   await client.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
-      MIGRATION_LOCK_KEY,
-    ]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [MIGRATION_LOCK_KEY]);
     if (!rows[0]?.locked) {
       log.info('another process is migrating this database; waiting for it to finish');
       await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);

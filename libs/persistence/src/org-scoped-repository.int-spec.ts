@@ -68,7 +68,7 @@ describe('OrgScopedRepository (real PostgreSQL)', () => {
     expect(await widgets.one('beta', 'b1')).toMatchObject({ color: 'green' });
   });
 
-  it('saves and upserts a row that names its org, and locks only the org\'s rows', async () => {
+  it("saves and upserts a row that names its org, and locks only the org's rows", async () => {
     expect(await widgets.store(widget('a3', 'acme', 'pink'))).toMatchObject({ id: 'a3', org: 'acme', color: 'pink' });
     expect(await widgets.one('acme', 'a3')).toMatchObject({ color: 'pink' });
     await expect(widgets.store(widget('x', ''))).rejects.toThrow(/without an org/);

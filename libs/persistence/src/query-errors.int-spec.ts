@@ -24,7 +24,11 @@ describe('query errors', () => {
     await db?.drop();
   });
 
-  const failureOf = async (sql: string): Promise<unknown> => ds.query(sql).then(() => new Error('the query succeeded'), (err: unknown) => err);
+  const failureOf = async (sql: string): Promise<unknown> =>
+    ds.query(sql).then(
+      () => new Error('the query succeeded'),
+      (err: unknown) => err,
+    );
 
   it('calls a broken constraint or bad SQL refused, never unavailable', async () => {
     const duplicate = await failureOf(`INSERT INTO t VALUES (1)`);

@@ -12,7 +12,9 @@ describe('isStoreUnavailable and isStatementRefused', () => {
 
   it("does not take another dependency's socket errors for the database's", () => {
     const axios = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED', isAxiosError: true });
-    const fetchFailed = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const fetchFailed = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     expect(isStoreUnavailable(axios)).toBe(false);
     expect(isStoreUnavailable(fetchFailed)).toBe(false);
     // The pool's own failure to connect is raised as the bare socket error.

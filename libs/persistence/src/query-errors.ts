@@ -19,9 +19,19 @@ export function isStatementRefused(err: unknown): boolean {
 }
 
 /** Socket errors of a connection that could not be made or was cut. */
-const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** What node-postgres says, without an errno, when a connection ends or cannot be had in time. */
-const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|Cannot use a pool after calling end/i;
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|Cannot use a pool after calling end/i;
 
 /**
  * Whether `err` means the database cannot be reached now (down, restarting, starting up, cut off,
@@ -37,6 +47,7 @@ export function isStoreUnavailable(err: unknown): boolean {
   const own = err instanceof QueryFailedError ? err.driverError : err;
   if (!own || typeof own !== 'object' || (own as { isAxiosError?: unknown }).isAxiosError) return false;
   const { code, message } = own as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53') || CONNECTION_ERRNOS.has(code))) return true;
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53') || CONNECTION_ERRNOS.has(code)))
+    return true;
   return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
 }

@@ -20,7 +20,13 @@ describe('TypeOrmLoggerAdapter', () => {
   });
 
   it('drops everything when no logger is given, writing nowhere', () => {
-    const writes = [jest.spyOn(console, 'log'), jest.spyOn(console, 'warn'), jest.spyOn(console, 'error'), jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')];
+    const writes = [
+      jest.spyOn(console, 'log'),
+      jest.spyOn(console, 'warn'),
+      jest.spyOn(console, 'error'),
+      jest.spyOn(process.stdout, 'write'),
+      jest.spyOn(process.stderr, 'write'),
+    ];
     try {
       const adapter = new TypeOrmLoggerAdapter();
       adapter.logMigration('quiet');

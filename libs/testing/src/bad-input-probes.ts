@@ -130,7 +130,16 @@ export function sampleCreates(doc: OpenApiDocument): BadInputProbe[] {
   return Object.entries(doc.paths).flatMap(([template, operations]) => {
     const schema = operations['post']?.requestBody?.content?.['application/json']?.schema;
     if (!schema || template.includes('{')) return [];
-    return [{ operation: `POST ${template}`, what: 'the sampled body', method: 'POST', path: template, contentType: 'application/json', body: JSON.stringify(sampleOf(schema)) }];
+    return [
+      {
+        operation: `POST ${template}`,
+        what: 'the sampled body',
+        method: 'POST',
+        path: template,
+        contentType: 'application/json',
+        body: JSON.stringify(sampleOf(schema)),
+      },
+    ];
   });
 }
 
@@ -139,7 +148,9 @@ export function wrongMethodProbes(doc: OpenApiDocument): (BadInputProbe & { allo
   return Object.entries(doc.paths).flatMap(([template, operations]) => {
     const allowed = Object.keys(operations).map((m) => m.toUpperCase());
     const method = ['PATCH', 'PUT', 'POST', 'DELETE'].find((m) => !allowed.includes(m));
-    return method ? [{ operation: `${method} ${template}`, what: 'method not served on the path', method, path: fillPath(template, {}), allowed }] : [];
+    return method
+      ? [{ operation: `${method} ${template}`, what: 'method not served on the path', method, path: fillPath(template, {}), allowed }]
+      : [];
   });
 }
 
@@ -152,7 +163,8 @@ function operationProbes(template: string, method: string, op: OpenApiOperation,
   const sample = schema ? sampleOf(schema) : undefined;
   const json = sample === undefined ? undefined : { contentType: 'application/json', body: JSON.stringify(sample) };
   const probes: BadInputProbe[] = [];
-  const add = (what: string, path: string, body?: { contentType: string; body: string }) => probes.push({ operation, what, method, path, ...body });
+  const add = (what: string, path: string, body?: { contentType: string; body: string }) =>
+    probes.push({ operation, what, method, path, ...body });
   const path = fillPath(template, {});
 
   for (const name of pathParams) {
@@ -175,13 +187,19 @@ function operationProbes(template: string, method: string, op: OpenApiOperation,
   add('JSON nested 50k deep', path, { contentType: 'application/json', body: '['.repeat(50_000) + ']'.repeat(50_000) });
   for (const text of NOT_JSON) add(`not JSON: ${JSON.stringify(text)}`, path, { contentType: 'application/json', body: text });
   for (const [contentType, body] of OTHER_CONTENT_TYPES) add(`content type ${contentType}`, path, { contentType, body });
-  add(`${oversizeBytes} bytes`, path, { contentType: 'application/json', body: JSON.stringify({ ...(isObject(sample) ? sample : {}), padding: 'x'.repeat(oversizeBytes) }) });
+  add(`${oversizeBytes} bytes`, path, {
+    contentType: 'application/json',
+    body: JSON.stringify({ ...(isObject(sample) ? sample : {}), padding: 'x'.repeat(oversizeBytes) }),
+  });
   return probes;
 }
 
 /** The path with each `{param}` replaced: by the raw value given, or by a name every route takes. */
 function fillPath(template: string, raw: Record<string, string>): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => raw[name] ?? (name === 'id' ? '00000000-0000-4000-8000-000000000000' : 'probe-name'));
+  return template.replace(
+    /\{([^}]+)\}/g,
+    (_, name: string) => raw[name] ?? (name === 'id' ? '00000000-0000-4000-8000-000000000000' : 'probe-name'),
+  );
 }
 
 /** A value the schema accepts, or close to it: the baseline each probe breaks in one place. */
@@ -207,7 +225,8 @@ export function sampleOf(schema: JsonSchema, depth = 0): unknown {
       if (type === undefined && !schema.properties) return schema.default ?? 'probe';
       const value: Record<string, unknown> = {};
       for (const [key, property] of Object.entries(schema.properties ?? {})) value[key] = sampleOf(property, depth + 1);
-      if (!schema.properties && typeof schema.additionalProperties === 'object') value['PROBE'] = sampleOf(schema.additionalProperties, depth + 1);
+      if (!schema.properties && typeof schema.additionalProperties === 'object')
+        value['PROBE'] = sampleOf(schema.additionalProperties, depth + 1);
       return value;
     }
     default:

@@ -12,7 +12,7 @@ describe('runToExit', () => {
   it("gives the process only the environment it is handed, none of the runner's", async () => {
     process.env['RUN_TO_EXIT_PROBE'] = 'inherited';
     try {
-      const script = "process.stderr.write(JSON.stringify([process.env.RUN_TO_EXIT_PROBE ?? null, process.env.GIVEN ?? null]));";
+      const script = 'process.stderr.write(JSON.stringify([process.env.RUN_TO_EXIT_PROBE ?? null, process.env.GIVEN ?? null]));';
       expect(JSON.parse((await runToExit(['-e', script], { GIVEN: 'yes' })).stderr)).toEqual([null, 'yes']);
     } finally {
       delete process.env['RUN_TO_EXIT_PROBE'];

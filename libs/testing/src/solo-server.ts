@@ -40,7 +40,15 @@ export async function startSoloServer(options: SoloOptions = {}): Promise<SoloSe
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'dispatch-solo-')));
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;
-  const env = { PORT: String(port), GATEWAY_PORT: '0', DISPATCH_HOME: home, DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn', ...options.env };
+  const env = {
+    PORT: String(port),
+    GATEWAY_PORT: '0',
+    DISPATCH_HOME: home,
+    DATABASE_URL: '',
+    NATS_URL: '',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
   const started = await startProcess([SOLO_MAIN], env, `${api}/readyz`, { timeoutMs: options.timeoutMs ?? 120_000, detached: true });
   return { api, home, process: started, admin: { authorization: `Bearer ${await soloAdminToken(home)}` } };
 }
@@ -60,8 +68,18 @@ export async function sourceArchive(files: Record<string, string>): Promise<stri
 
 /** Creates a Node.js function from one `index.js` on the server as its admin, and waits until it is READY. */
 export async function createNodeFunction(s: SoloServer, name: string, source: string, spec: Record<string, unknown> = {}): Promise<void> {
-  const body = JSON.stringify({ name, runtime: 'nodejs', handler: 'index.js', source: await sourceArchive({ 'index.js': source }), ...spec });
-  const created = await fetch(`${s.api}/v1/function`, { method: 'POST', headers: { ...s.admin, 'content-type': 'application/json' }, body });
+  const body = JSON.stringify({
+    name,
+    runtime: 'nodejs',
+    handler: 'index.js',
+    source: await sourceArchive({ 'index.js': source }),
+    ...spec,
+  });
+  const created = await fetch(`${s.api}/v1/function`, {
+    method: 'POST',
+    headers: { ...s.admin, 'content-type': 'application/json' },
+    body,
+  });
   if (created.status !== 201) throw new Error(`creating function ${name} answered ${created.status}: ${await created.text()}`);
   await waitFor(
     async () => {

@@ -54,7 +54,11 @@ async function call(base: string, e: ProbeEndpoint, token?: string): Promise<{ s
   const headers: Record<string, string> = {};
   if (token) headers['authorization'] = `Bearer ${token}`;
   if (e.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${e.path}`, { method: e.method, headers, body: e.body === undefined ? undefined : JSON.stringify(e.body) });
+  const res = await fetch(`${base}${e.path}`, {
+    method: e.method,
+    headers,
+    body: e.body === undefined ? undefined : JSON.stringify(e.body),
+  });
   return { status: res.status, text: await res.text() };
 }
 

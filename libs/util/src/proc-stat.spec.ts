@@ -49,6 +49,13 @@ describe('readProcStat', () => {
 
 describe('hasEnded', () => {
   it('holds for zombies and dead processes only', () => {
-    expect(['R', 'S', 'D', 'T', 'Z', 'X'].map((state) => hasEnded(parseProcStat(statLine('x', state))!))).toEqual([false, false, false, false, true, true]);
+    expect(['R', 'S', 'D', 'T', 'Z', 'X'].map((state) => hasEnded(parseProcStat(statLine('x', state))!))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 });

@@ -42,9 +42,11 @@ describe('InProcessBus storage', () => {
     ).rows;
 
   const deadReasons = async (group: string) =>
-    (await pool.query<{ reason: string }>(`SELECT reason FROM bus.delivery WHERE consumer LIKE $1 AND state = 'dead' ORDER BY seq`, [`${group}\\_%`])).rows.map(
-      (r) => r.reason,
-    );
+    (
+      await pool.query<{ reason: string }>(`SELECT reason FROM bus.delivery WHERE consumer LIKE $1 AND state = 'dead' ORDER BY seq`, [
+        `${group}\\_%`,
+      ])
+    ).rows.map((r) => r.reason);
 
   it('refuses to start before the migrations ran', async () => {
     const empty = await createTestDatabase('bus_unmigrated');
@@ -89,7 +91,7 @@ describe('InProcessBus storage', () => {
     }
   });
 
-  it('keeps a payload that fails its subject\'s schema as a dead row, unhandled, after one delivery', async () => {
+  it("keeps a payload that fails its subject's schema as a dead row, unhandled, after one delivery", async () => {
     const handled: unknown[] = [];
     const sub = await bus.subscribe('function.run.requested.v1', { group: 'invalid' }, async (msg) => void handled.push(msg.data));
     await bus.raw.publish('function.run.requested.v1', { runId: 'r1' });
@@ -99,7 +101,10 @@ describe('InProcessBus storage', () => {
     expect(await deliveries('invalid')).toEqual([{ state: 'dead', attempts: 1 }]);
     expect(await deadReasons('invalid')).toEqual([expect.stringMatching(/^invalid payload: .*org/)]);
     expect(log.entries).toContainEqual(
-      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ subject: 'function.run.requested.v1', reason: expect.stringContaining('org') }) }),
+      expect.objectContaining({
+        level: 'error',
+        fields: expect.objectContaining({ subject: 'function.run.requested.v1', reason: expect.stringContaining('org') }),
+      }),
     );
   });
 
@@ -159,11 +164,22 @@ describe('InProcessBus storage', () => {
       const sweepLog = new RecordingBusLog();
       const retentionMs = 300;
       const deadRetentionMs = 2_500;
-      const sweeping = await InProcessBus.start({ pool: ownPool, log: sweepLog, closeGraceMs: 1_000, retentionMs, deadRetentionMs, sweepIntervalMs: 100 });
+      const sweeping = await InProcessBus.start({
+        pool: ownPool,
+        log: sweepLog,
+        closeGraceMs: 1_000,
+        retentionMs,
+        deadRetentionMs,
+        sweepIntervalMs: 100,
+      });
       const messages = async () =>
         (await ownPool.query<{ subject: string }>('SELECT subject FROM bus.message ORDER BY seq')).rows.map((r) => r.subject);
       const states = async () =>
-        (await ownPool.query<{ state: string; subject: string }>('SELECT d.state, m.subject FROM bus.delivery d JOIN bus.message m USING (seq) ORDER BY seq')).rows;
+        (
+          await ownPool.query<{ state: string; subject: string }>(
+            'SELECT d.state, m.subject FROM bus.delivery d JOIN bus.message m USING (seq) ORDER BY seq',
+          )
+        ).rows;
       try {
         // A durable without members: its delivery stays pending, however old the message gets.
         await (await sweeping.raw.subscribe('event.kept.owed.v1', { group: 'idle' }, async () => undefined)).unsubscribe();
@@ -178,7 +194,9 @@ describe('InProcessBus storage', () => {
         await sweeping.raw.publish('event.kept.nobody.v1', {});
         await sweeping.raw.publish('event.kept.owed.v1', {});
         await sweeping.raw.publish('event.kept.dead.v1', {});
-        await waitFor(async () => delivered.length === 1 && (await states()).some((d) => d.state === 'dead'), { what: 'the ack and the dead letter' });
+        await waitFor(async () => delivered.length === 1 && (await states()).some((d) => d.state === 'dead'), {
+          what: 'the ack and the dead letter',
+        });
         const publishedAt = Date.now();
 
         await waitFor(async () => (await messages()).length === 2, { what: 'the delivered and the unrouted message to go' });

@@ -73,7 +73,11 @@ describe('NatsBus setup', () => {
     await first.unsubscribe();
     await bus.raw.publish(subject, { n: 1 });
     const got: number[] = [];
-    await bus.raw.subscribe<{ n: number }>(subject, { group: 'tuned', ackWaitMs: 2_000, maxDeliver: 5 }, async (msg) => void got.push(msg.data.n));
+    await bus.raw.subscribe<{ n: number }>(
+      subject,
+      { group: 'tuned', ackWaitMs: 2_000, maxDeliver: 5 },
+      async (msg) => void got.push(msg.data.n),
+    );
     await waitFor(() => got.length === 1, { what: 'the message kept by the durable' });
     const jsm = await nc.jetstreamManager();
     const consumers = [];

@@ -90,7 +90,11 @@ export class NatsBus extends BaseBus<PullMember> {
     });
   }
 
-  protected async prepareMember<T>(subject: string, options: ResolvedSubscribeOptions, handler: MessageHandler<T>): Promise<() => PullMember> {
+  protected async prepareMember<T>(
+    subject: string,
+    options: ResolvedSubscribeOptions,
+    handler: MessageHandler<T>,
+  ): Promise<() => PullMember> {
     const stream = this.ns.stream(this.streamFor(subject).name);
     const { group, ackWaitMs, maxDeliver, concurrency } = options;
     const name = durableName(group, subject);

@@ -15,9 +15,7 @@ export interface StreamDefinition {
 const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** One stream for every platform service root. */
-export const DEFAULT_STREAMS: readonly StreamDefinition[] = [
-  { name: 'DISPATCH', subjects: SERVICE_ROOTS.map((root) => `${root}.>`) },
-];
+export const DEFAULT_STREAMS: readonly StreamDefinition[] = [{ name: 'DISPATCH', subjects: SERVICE_ROOTS.map((root) => `${root}.>`) }];
 
 /** Subjects a stream must leave alone: requests and the inboxes replies come back on. */
 const UNCAPTURABLE = [`${RPC_ROOT}.>`, '_INBOX.>'];

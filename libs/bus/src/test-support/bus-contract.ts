@@ -1,5 +1,13 @@
 import { waitFor } from '@dispatch/testing';
-import { type Bus, type BusMessage, BusRemoteError, BusTimeoutError, type MessageHandler, type SubscribeOptions, type Subscription } from '../bus';
+import {
+  type Bus,
+  type BusMessage,
+  BusRemoteError,
+  BusTimeoutError,
+  type MessageHandler,
+  type SubscribeOptions,
+  type Subscription,
+} from '../bus';
 import type { BusLog } from '../bus-log';
 import { quietPeriod } from './quiet-period';
 import { RecordingBusLog } from './recording-bus-log';
@@ -44,7 +52,6 @@ interface Gate {
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
 
 /**
  * The behaviour every Bus implementation must show (DESIGN §5), run against each of them with
@@ -267,10 +274,12 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       const subject = subjectFor('queue');
       const group = unique('queue');
       const handled: { member: string; n: number }[] = [];
-      const member = (id: string): MessageHandler<{ n: number }> => async (msg) => {
-        handled.push({ member: id, n: msg.data.n });
-        await quietPeriod(2);
-      };
+      const member =
+        (id: string): MessageHandler<{ n: number }> =>
+        async (msg) => {
+          handled.push({ member: id, n: msg.data.n });
+          await quietPeriod(2);
+        };
       await subscribe(subject, { group }, member('a'));
       await subscribe(subject, { group }, member('b'));
       for (const n of range(40)) await raw().publish(subject, { n });
@@ -332,7 +341,9 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       const timeoutMs = 300;
       const unanswered = `identity.contract.${unique('nobody')}.v1`;
       let started = Date.now();
-      const none = await raw().request(unanswered, {}, { timeoutMs }).catch((err: unknown) => err);
+      const none = await raw()
+        .request(unanswered, {}, { timeoutMs })
+        .catch((err: unknown) => err);
       expect(none).toBeInstanceOf(BusTimeoutError);
       expect(none).toMatchObject({ code: 'BUS_TIMEOUT', subject: unanswered, timeoutMs });
       expect(Date.now() - started).toBeLessThan(timeoutMs + 1_000);
@@ -341,7 +352,9 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       const never = gate();
       subscriptions.push(await raw().reply(slow, unique('slow'), () => never.wait));
       started = Date.now();
-      const late = await raw().request(slow, {}, { timeoutMs }).catch((err: unknown) => err);
+      const late = await raw()
+        .request(slow, {}, { timeoutMs })
+        .catch((err: unknown) => err);
       const elapsed = Date.now() - started;
       expect(late).toBeInstanceOf(BusTimeoutError);
       expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 20);
@@ -356,15 +369,19 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
           throw new Error('kaboom');
         }),
       );
-      const coded = await raw().request(subject, { kind: 'coded' }).catch((err: unknown) => err);
+      const coded = await raw()
+        .request(subject, { kind: 'coded' })
+        .catch((err: unknown) => err);
       expect(coded).toBeInstanceOf(BusRemoteError);
       expect(coded).toMatchObject({ subject, code: 'NAME_CONFLICT', message: 'organization acme exists' });
-      const plain = await raw().request(subject, { kind: 'plain' }).catch((err: unknown) => err);
+      const plain = await raw()
+        .request(subject, { kind: 'plain' })
+        .catch((err: unknown) => err);
       expect(plain).toBeInstanceOf(BusRemoteError);
       expect(plain).toMatchObject({ code: 'INTERNAL', message: 'kaboom' });
     });
 
-    it('dead-letters, with the reason, an event whose payload fails its subject\'s schema, and hands it to no handler', async () => {
+    it("dead-letters, with the reason, an event whose payload fails its subject's schema, and hands it to no handler", async () => {
       const subject = 'function.run.requested.v1';
       const got: BusMessage<{ runId: string }>[] = [];
       await bus().subscribe(subject, { group: unique('schema') }, async (msg) => {
@@ -383,7 +400,7 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
       });
     });
 
-    it('answers a request whose payload fails its subject\'s schema with VALIDATION_FAILED, without calling the handler', async () => {
+    it("answers a request whose payload fails its subject's schema with VALIDATION_FAILED, without calling the handler", async () => {
       const subject = 'identity.quota.get.v1';
       const asked: string[] = [];
       subscriptions.push(
@@ -392,11 +409,21 @@ export function describeBusContract(name: string, factory: BusHarnessFactory): v
           return { maxFunctions: 1, maxConcurrentRuns: 2, maxEventsPerSecond: 3 };
         }),
       );
-      const refused = await raw().request(subject, { org: 42 }).catch((err: unknown) => err);
+      const refused = await raw()
+        .request(subject, { org: 42 })
+        .catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(BusRemoteError);
-      expect(refused).toMatchObject({ subject, code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid payload for identity\.quota\.get\.v1: org: /) });
+      expect(refused).toMatchObject({
+        subject,
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^invalid payload for identity\.quota\.get\.v1: org: /),
+      });
       expect(asked).toEqual([]);
-      await expect(bus().request(subject, { org: 'acme' })).resolves.toEqual({ maxFunctions: 1, maxConcurrentRuns: 2, maxEventsPerSecond: 3 });
+      await expect(bus().request(subject, { org: 'acme' })).resolves.toEqual({
+        maxFunctions: 1,
+        maxConcurrentRuns: 2,
+        maxEventsPerSecond: 3,
+      });
       expect(asked).toEqual(['acme']);
     });
 

@@ -4,13 +4,7 @@
  * @dispatch/testing, so a test can pass `expectOpenFaasBody` straight in as the check.
  */
 export type OpenFaasBodyKind =
-  | 'FunctionDeployment'
-  | 'FunctionStatus'
-  | 'FunctionList'
-  | 'DeleteFunctionRequest'
-  | 'ScaleServiceRequest'
-  | 'LogEntry'
-  | 'GatewayInfo';
+  'FunctionDeployment' | 'FunctionStatus' | 'FunctionList' | 'DeleteFunctionRequest' | 'ScaleServiceRequest' | 'LogEntry' | 'GatewayInfo';
 
 /**
  * Asserts that a body conforms to its schema; throws to fail the call. Called with every request

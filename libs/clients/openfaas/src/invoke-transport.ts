@@ -51,7 +51,13 @@ export function postRaw(
     };
     const request = target.secure ? https.request : http.request;
     const req = request(
-      { ...(target.socketPath ? { socketPath: target.socketPath } : { hostname: target.hostname, port: target.port }), path, method: 'POST', agent: target.agent, headers },
+      {
+        ...(target.socketPath ? { socketPath: target.socketPath } : { hostname: target.hostname, port: target.port }),
+        path,
+        method: 'POST',
+        agent: target.agent,
+        headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -65,12 +71,17 @@ export function postRaw(
           chunks.push(chunk);
         });
         res.on('end', () => {
-          settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) });
+          settle(undefined, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+          });
         });
         // The provider closed the connection mid-body (its process died, a proxy cut it).
         res.on('error', (err) => settle(mapTransport(op, err, target, timeoutMs)));
         res.on('close', () => {
-          if (!res.complete) settle(mapTransport(op, Object.assign(new Error('response cut off'), { code: 'ECONNRESET' }), target, timeoutMs));
+          if (!res.complete)
+            settle(mapTransport(op, Object.assign(new Error('response cut off'), { code: 'ECONNRESET' }), target, timeoutMs));
         });
       },
     );

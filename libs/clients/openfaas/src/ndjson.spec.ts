@@ -1,6 +1,7 @@
 import { NdjsonError, parseLogNdjson } from './ndjson';
 
-const line = (text: string) => JSON.stringify({ name: 'hello', namespace: 'openfaas-fn', instance: 'hello-1', timestamp: '2026-11-23T10:00:00Z', text });
+const line = (text: string) =>
+  JSON.stringify({ name: 'hello', namespace: 'openfaas-fn', instance: 'hello-1', timestamp: '2026-11-23T10:00:00Z', text });
 
 describe('parseLogNdjson', () => {
   it('reads one entry per line, skipping blank keep-alive lines', () => {

@@ -83,7 +83,14 @@ describe('OpenFaasClient system routes (ENDPOINTS.md)', () => {
 
     const status = await c.status('hello');
     expect(last()).toMatchObject({ method: 'GET', path: '/system/function/hello', query: {} });
-    expect(status).toMatchObject({ name: 'hello', image: hello.image, namespace: 'openfaas-fn', replicas: 1, availableReplicas: 1, envProcess: 'node index.js' });
+    expect(status).toMatchObject({
+      name: 'hello',
+      image: hello.image,
+      namespace: 'openfaas-fn',
+      replicas: 1,
+      availableReplicas: 1,
+      envProcess: 'node index.js',
+    });
 
     expect((await c.list()).map((f) => f.name)).toEqual(['hello']);
     expect(last()).toMatchObject({ method: 'GET', path: '/system/functions' });
@@ -100,10 +107,18 @@ describe('OpenFaasClient system routes (ENDPOINTS.md)', () => {
 
   it('answers NOT_FOUND, saying what to do, for status/update/remove/scale/logs of an unknown function', async () => {
     const c = client();
-    for (const call of [c.status('ghost'), c.update({ service: 'ghost', image: 'x' }), c.remove('ghost'), c.scale('ghost', 2), c.logs('ghost')]) {
+    for (const call of [
+      c.status('ghost'),
+      c.update({ service: 'ghost', image: 'x' }),
+      c.remove('ghost'),
+      c.scale('ghost', 2),
+      c.logs('ghost'),
+    ]) {
       const err = await rejection(call);
       expect(err.code).toBe(ErrorCode.NOT_FOUND);
-      expect(err.message).toBe(`function ghost not found on the provider at ${gateway.url}: deploy it first, or check its name and namespace`);
+      expect(err.message).toBe(
+        `function ghost not found on the provider at ${gateway.url}: deploy it first, or check its name and namespace`,
+      );
       expect(err.httpStatus).toBe(404);
     }
     expect(gateway.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -134,12 +149,23 @@ describe('OpenFaasClient system routes (ENDPOINTS.md)', () => {
     expect(sentJson()).toEqual({ functionName: 'hello' });
     expect(await c.list()).toEqual([]);
     expect(gateway.rejected).toEqual([]);
-    expect(checked.filter((x) => x.direction === 'request').map((x) => x.kind)).toEqual(['FunctionDeployment', 'FunctionDeployment', 'ScaleServiceRequest', 'DeleteFunctionRequest']);
+    expect(checked.filter((x) => x.direction === 'request').map((x) => x.kind)).toEqual([
+      'FunctionDeployment',
+      'FunctionDeployment',
+      'ScaleServiceRequest',
+      'DeleteFunctionRequest',
+    ]);
   });
 
   it('refuses a bad name or replica count before sending anything', async () => {
     const c = client();
-    for (const call of [c.status('../system/info'), c.deploy({ service: 'Hello_World', image: 'x' }), c.scale('hello', -1), c.scale('hello', 1.5), c.invoke('a/b', '', { timeoutMs: 1000 })]) {
+    for (const call of [
+      c.status('../system/info'),
+      c.deploy({ service: 'Hello_World', image: 'x' }),
+      c.scale('hello', -1),
+      c.scale('hello', 1.5),
+      c.invoke('a/b', '', { timeoutMs: 1000 }),
+    ]) {
       expect((await rejection(call)).code).toBe(ErrorCode.VALIDATION_FAILED);
     }
     expect(gateway.requests).toEqual([]);
@@ -252,19 +278,27 @@ describe('OpenFaasClient error mapping', () => {
     await plain.deploy(hello);
     const dup = await rejection(plain.deploy(hello));
     expect(dup.code).toBe(ErrorCode.PROVIDER_ERROR);
-    expect(dup.message).toBe(`the provider at ${gateway.url} refused to deploy function hello (HTTP 400): function hello already exists, update it instead; change what it names and retry`);
+    expect(dup.message).toBe(
+      `the provider at ${gateway.url} refused to deploy function hello (HTTP 400): function hello already exists, update it instead; change what it names and retry`,
+    );
     expect(dup.details).toMatchObject({ status: 400, providerMessage: 'function hello already exists, update it instead' });
 
     // a body the schema refuses: without contract checks the provider says why
     const bad = await rejection(plain.deploy({ service: 'other', image: '' }));
     expect(bad.code).toBe(ErrorCode.PROVIDER_ERROR);
-    expect(bad.message).toMatch(/refused to deploy function other \(HTTP 400\): invalid FunctionDeployment: \/image must NOT have fewer than 1 characters/);
-    expect(gateway.rejected).toEqual([{ method: 'POST', path: '/system/functions', problems: ['/image must NOT have fewer than 1 characters'] }]);
+    expect(bad.message).toMatch(
+      /refused to deploy function other \(HTTP 400\): invalid FunctionDeployment: \/image must NOT have fewer than 1 characters/,
+    );
+    expect(gateway.rejected).toEqual([
+      { method: 'POST', path: '/system/functions', problems: ['/image must NOT have fewer than 1 characters'] },
+    ]);
   });
 
   it('lets a test catch a non-conforming body before it is sent (validateBodies)', async () => {
     const c = client();
-    await expect(c.deploy({ service: 'other', image: '' })).rejects.toThrow(/not a valid OpenFaaS FunctionDeployment: \/image must NOT have fewer than 1 characters/);
+    await expect(c.deploy({ service: 'other', image: '' })).rejects.toThrow(
+      /not a valid OpenFaaS FunctionDeployment: \/image must NOT have fewer than 1 characters/,
+    );
     expect(gateway.requests).toEqual([]);
   });
 
@@ -273,12 +307,16 @@ describe('OpenFaasClient error mapping', () => {
     gateway.failNext({ status: 500, body: 'unable to create deployment: quota exceeded' });
     const failed = await rejection(c.deploy(hello));
     expect(failed.code).toBe(ErrorCode.PROVIDER_ERROR);
-    expect(failed.message).toBe(`the provider at ${gateway.url} failed to deploy function hello (HTTP 500): unable to create deployment: quota exceeded; see the provider's logs`);
+    expect(failed.message).toBe(
+      `the provider at ${gateway.url} failed to deploy function hello (HTTP 500): unable to create deployment: quota exceeded; see the provider's logs`,
+    );
     for (const status of [502, 503, 504]) {
       gateway.failNext({ status, body: 'upstream down' });
       const err = await rejection(c.list());
       expect(err.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
-      expect(err.message).toMatch(new RegExp(`is unavailable \\(HTTP ${status}\\) and could not list functions: upstream down; retry later`));
+      expect(err.message).toMatch(
+        new RegExp(`is unavailable \\(HTTP ${status}\\) and could not list functions: upstream down; retry later`),
+      );
     }
   });
 
@@ -286,7 +324,9 @@ describe('OpenFaasClient error mapping', () => {
     gateway.failNext({ path: /info/, status: 404, body: '404 page not found' });
     const err = await rejection(client().info());
     expect(err.code).toBe(ErrorCode.PROVIDER_ERROR);
-    expect(err.message).toMatch(/has no such route \(HTTP 404\) to read the gateway info: check that the URL points at an OpenFaaS gateway/);
+    expect(err.message).toMatch(
+      /has no such route \(HTTP 404\) to read the gateway info: check that the URL points at an OpenFaaS gateway/,
+    );
   });
 
   it('maps a 2xx body that is not the documented JSON to PROVIDER_ERROR', async () => {
@@ -299,10 +339,16 @@ describe('OpenFaasClient error mapping', () => {
   it('maps connection refused to SERVICE_UNAVAILABLE, for system calls and invoke alike', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const c = client({ baseUrl: url });
-    for (const call of [c.list(), c.invoke('hello', 'x', { timeoutMs: 2000 }), c.invokeAsync('hello', 'x', { callbackUrl: 'http://127.0.0.1:1/' })]) {
+    for (const call of [
+      c.list(),
+      c.invoke('hello', 'x', { timeoutMs: 2000 }),
+      c.invokeAsync('hello', 'x', { callbackUrl: 'http://127.0.0.1:1/' }),
+    ]) {
       const err = await rejection(call);
       expect(err.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
-      expect(err.message).toBe(`function provider at ${url} is not reachable (ECONNREFUSED): check that it is running and that its URL is right`);
+      expect(err.message).toBe(
+        `function provider at ${url} is not reachable (ECONNREFUSED): check that it is running and that its URL is right`,
+      );
     }
   });
 
@@ -327,7 +373,9 @@ describe('OpenFaasClient error mapping', () => {
     expect(isProviderTimeout(err)).toBe(true);
     expect(err.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
     expect(err.details).toEqual({ failure: 'timeout', timeoutMs: 150, provider: gateway.url });
-    expect(err.message).toBe(`the provider at ${gateway.url} did not answer within 150 ms when asked to list functions: retry, or allow it more time`);
+    expect(err.message).toBe(
+      `the provider at ${gateway.url} did not answer within 150 ms when asked to list functions: retry, or allow it more time`,
+    );
   });
 });
 
@@ -338,10 +386,18 @@ describe('OpenFaasClient.invoke', () => {
     const binary = Buffer.from([0, 1, 2, 250, 255]);
     gateway.onInvoke('hello', () => ({
       status: 418,
-      headers: { 'Content-Type': 'application/octet-stream', 'X-Custom': 'yes', 'Set-Cookie': ['a=1', 'b=2'], [`X-Dispatch-Failure`]: 'memory' },
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'X-Custom': 'yes',
+        'Set-Cookie': ['a=1', 'b=2'],
+        [`X-Dispatch-Failure`]: 'memory',
+      },
       body: binary,
     }));
-    const result = await c.invoke('hello', Buffer.from('{"name":"x"}'), { timeoutMs: 2000, headers: { 'Content-Type': 'application/json', 'X-Run-Id': 'run-1' } });
+    const result = await c.invoke('hello', Buffer.from('{"name":"x"}'), {
+      timeoutMs: 2000,
+      headers: { 'Content-Type': 'application/json', 'X-Run-Id': 'run-1' },
+    });
     expect(result.status).toBe(418);
     expect(result.body.equals(binary)).toBe(true);
     expect(result.headers['x-custom']).toBe('yes');
@@ -353,7 +409,12 @@ describe('OpenFaasClient.invoke', () => {
     const sent = last();
     expect(sent).toMatchObject({ method: 'POST', path: '/function/hello' });
     expect(sent.body.toString()).toBe('{"name":"x"}');
-    expect(sent.headers).toMatchObject({ 'content-type': 'application/json', 'x-run-id': 'run-1', 'content-length': '12', 'x-call-id': result.callId });
+    expect(sent.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-run-id': 'run-1',
+      'content-length': '12',
+      'x-call-id': result.callId,
+    });
   });
 
   it('forwards a caller X-Call-Id, accepts a string body, ignores unknown failure words', async () => {
@@ -409,14 +470,30 @@ describe('OpenFaasClient.invoke', () => {
 describe('OpenFaasClient.invokeAsync', () => {
   it('POSTs /async-function/{name} with X-Callback-Url and answers the call id of the 202', async () => {
     const c = client();
-    const { callId } = await c.invokeAsync('hello', '{"a":1}', { callbackUrl: 'http://127.0.0.1:9/callback?run=1', headers: { 'Content-Type': 'application/json' } });
+    const { callId } = await c.invokeAsync('hello', '{"a":1}', {
+      callbackUrl: 'http://127.0.0.1:9/callback?run=1',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(callId).toMatch(UUID);
     expect(last()).toMatchObject({ method: 'POST', path: '/async-function/hello' });
-    expect(last().headers).toMatchObject({ 'x-callback-url': 'http://127.0.0.1:9/callback?run=1', 'x-call-id': callId, 'content-type': 'application/json' });
+    expect(last().headers).toMatchObject({
+      'x-callback-url': 'http://127.0.0.1:9/callback?run=1',
+      'x-call-id': callId,
+      'content-type': 'application/json',
+    });
     expect(last().body.toString()).toBe('{"a":1}');
     // exactly the caller's headers reach the function, plus the gateway's two
-    expect(Object.keys(last().headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'x-call-id', 'x-callback-url']);
-    expect((await c.invokeAsync('hello', Buffer.from('x'), { callbackUrl: 'http://a/', headers: { 'X-Call-Id': 'mine' } })).callId).toBe('mine');
+    expect(Object.keys(last().headers).sort()).toEqual([
+      'connection',
+      'content-length',
+      'content-type',
+      'host',
+      'x-call-id',
+      'x-callback-url',
+    ]);
+    expect((await c.invokeAsync('hello', Buffer.from('x'), { callbackUrl: 'http://a/', headers: { 'X-Call-Id': 'mine' } })).callId).toBe(
+      'mine',
+    );
   });
 
   it('refuses a callback that is not a URL before sending, and maps a refusal of the provider', async () => {

@@ -136,27 +136,47 @@ export class OpenFaasClient {
   async deploy(deployment: OpenFaasFunctionDeployment): Promise<void> {
     assertFunctionName(deployment.service);
     const op = { action: `deploy function ${deployment.service}` };
-    await this.system(op, { method: 'POST', path: '/system/functions', body: this.inNamespace(deployment), bodyKind: 'FunctionDeployment', ok: [200, 201, 202] });
+    await this.system(op, {
+      method: 'POST',
+      path: '/system/functions',
+      body: this.inNamespace(deployment),
+      bodyKind: 'FunctionDeployment',
+      ok: [200, 201, 202],
+    });
   }
 
   /** PUT /system/functions → 200 (202 accepted); NOT_FOUND when the function is not deployed. */
   async update(deployment: OpenFaasFunctionDeployment): Promise<void> {
     assertFunctionName(deployment.service);
     const op = { action: `update function ${deployment.service}`, functionName: deployment.service };
-    await this.system(op, { method: 'PUT', path: '/system/functions', body: this.inNamespace(deployment), bodyKind: 'FunctionDeployment', ok: [200, 202] });
+    await this.system(op, {
+      method: 'PUT',
+      path: '/system/functions',
+      body: this.inNamespace(deployment),
+      bodyKind: 'FunctionDeployment',
+      ok: [200, 202],
+    });
   }
 
   /** DELETE /system/functions → 200 (202/204 accepted); NOT_FOUND when the function is not deployed. */
   async remove(name: string): Promise<void> {
     assertFunctionName(name);
     const body = this.target.namespace ? { functionName: name, namespace: this.target.namespace } : { functionName: name };
-    await this.system({ action: `remove function ${name}`, functionName: name }, { method: 'DELETE', path: '/system/functions', body, bodyKind: 'DeleteFunctionRequest', ok: [200, 202, 204] });
+    await this.system(
+      { action: `remove function ${name}`, functionName: name },
+      { method: 'DELETE', path: '/system/functions', body, bodyKind: 'DeleteFunctionRequest', ok: [200, 202, 204] },
+    );
   }
 
   /** GET /system/functions → 200, every function of the namespace. */
   async list(): Promise<OpenFaasFunctionStatus[]> {
     const op = { action: 'list functions' };
-    const data = await this.system(op, { method: 'GET', path: '/system/functions', query: { namespace: this.target.namespace }, ok: [200] });
+    const data = await this.system(op, {
+      method: 'GET',
+      path: '/system/functions',
+      query: { namespace: this.target.namespace },
+      ok: [200],
+    });
     const list = this.json(op, data, 'FunctionList');
     if (!Array.isArray(list)) throw errorForBadBody(op, 'not a JSON array', this.target.baseUrl);
     return list as OpenFaasFunctionStatus[];
@@ -166,7 +186,12 @@ export class OpenFaasClient {
   async status(name: string): Promise<OpenFaasFunctionStatus> {
     assertFunctionName(name);
     const op = { action: `read the status of function ${name}`, functionName: name };
-    const data = await this.system(op, { method: 'GET', path: `/system/function/${name}`, query: { namespace: this.target.namespace }, ok: [200] });
+    const data = await this.system(op, {
+      method: 'GET',
+      path: `/system/function/${name}`,
+      query: { namespace: this.target.namespace },
+      ok: [200],
+    });
     return this.object<OpenFaasFunctionStatus>(op, data, 'FunctionStatus');
   }
 
@@ -190,7 +215,10 @@ export class OpenFaasClient {
       throw new DispatchError(ErrorCode.VALIDATION_FAILED, `replicas must be a whole number ≥ 0, got ${replicas}`, { replicas });
     }
     const body = { serviceName: name, namespace: this.target.namespace ?? '', replicas };
-    await this.system({ action: `scale function ${name} to ${replicas}`, functionName: name }, { method: 'POST', path: `/system/scale-function/${name}`, body, bodyKind: 'ScaleServiceRequest', ok: [200, 202] });
+    await this.system(
+      { action: `scale function ${name} to ${replicas}`, functionName: name },
+      { method: 'POST', path: `/system/scale-function/${name}`, body, bodyKind: 'ScaleServiceRequest', ok: [200, 202] },
+    );
   }
 
   /** GET /system/logs (NDJSON, not followed) → the function's log lines. */
@@ -262,7 +290,11 @@ export class OpenFaasClient {
   async invokeAsync(name: string, body: Buffer | string, options: InvokeAsyncOptions): Promise<{ callId: string }> {
     assertFunctionName(name);
     if (!isHttpUrl(options.callbackUrl)) {
-      throw new DispatchError(ErrorCode.VALIDATION_FAILED, `callbackUrl ${JSON.stringify(options.callbackUrl)} is not an http(s) URL: give an absolute http(s) URL`, {});
+      throw new DispatchError(
+        ErrorCode.VALIDATION_FAILED,
+        `callbackUrl ${JSON.stringify(options.callbackUrl)} is not an http(s) URL: give an absolute http(s) URL`,
+        {},
+      );
     }
     const headers = lowerCased(options.headers);
     const callId = (headers[CALL_ID] as string | undefined) ?? (headers[CALL_ID] = randomUUID());
@@ -299,7 +331,10 @@ export class OpenFaasClient {
     try {
       res = await this.http.request<Buffer>({ method: req.method, url: req.path, params: req.query, data, headers });
     } catch (err) {
-      this.logger?.debug({ method: req.method, path: req.path, ms: Date.now() - started, err: (err as { code?: string }).code }, 'openfaas call failed');
+      this.logger?.debug(
+        { method: req.method, path: req.path, ms: Date.now() - started, err: (err as { code?: string }).code },
+        'openfaas call failed',
+      );
       throw errorForTransport(op, err, this.target.baseUrl, this.target.timeoutMs) ?? err;
     }
     this.logger?.debug({ method: req.method, path: req.path, status: res.status, ms: Date.now() - started }, 'openfaas call');
@@ -320,7 +355,8 @@ export class OpenFaasClient {
 
   private object<T>(op: ProviderOperation, data: Buffer, kind: OpenFaasBodyKind): T {
     const value = this.json(op, data, kind);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw errorForBadBody(op, 'not a JSON object', this.target.baseUrl);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw errorForBadBody(op, 'not a JSON object', this.target.baseUrl);
     return value as T;
   }
 }

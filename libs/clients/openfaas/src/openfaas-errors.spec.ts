@@ -41,11 +41,16 @@ describe('the OpenFaaS error table', () => {
   });
 
   it('maps transport failures, looking through axios wrappers and AggregateErrors', () => {
-    const refused = Object.assign(new Error(''), { code: 'ERR_SOMETHING', cause: new AggregateError([Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })]) });
+    const refused = Object.assign(new Error(''), {
+      code: 'ERR_SOMETHING',
+      cause: new AggregateError([Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })]),
+    });
     expect(transportCode(refused)).toBe('ECONNREFUSED');
     const unreachable = errorForTransport(named, refused, provider, 1000)!;
     expect(unreachable.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
-    expect(unreachable.message).toBe('function provider at http://gateway:8080 is not reachable (ECONNREFUSED): check that it is running and that its URL is right');
+    expect(unreachable.message).toBe(
+      'function provider at http://gateway:8080 is not reachable (ECONNREFUSED): check that it is running and that its URL is right',
+    );
 
     const timedOut = errorForTransport(named, Object.assign(new Error('timeout of 250ms exceeded'), { code: 'ETIMEDOUT' }), provider, 250)!;
     expect(isProviderTimeout(timedOut)).toBe(true);

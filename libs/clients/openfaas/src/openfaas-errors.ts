@@ -40,7 +40,11 @@ export interface ProviderOperation {
 export class ProviderTimeoutError extends DispatchError {
   readonly failure = 'timeout' as const;
 
-  constructor(message: string, readonly timeoutMs: number, provider: string) {
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+    provider: string,
+  ) {
     super(ErrorCode.SERVICE_UNAVAILABLE, message, { failure: 'timeout', timeoutMs, provider });
     this.name = 'ProviderTimeoutError';
   }
@@ -88,7 +92,11 @@ export function errorForStatus(op: ProviderOperation, status: number, body: Buff
     );
   }
   if (status === 400) {
-    return new DispatchError(ErrorCode.PROVIDER_ERROR, `the provider at ${provider} refused to ${op.action} (HTTP 400)${said || ': no reason given'}; change what it names and retry`, details);
+    return new DispatchError(
+      ErrorCode.PROVIDER_ERROR,
+      `the provider at ${provider} refused to ${op.action} (HTTP 400)${said || ': no reason given'}; change what it names and retry`,
+      details,
+    );
   }
   if (status === 401 || status === 403) {
     return new DispatchError(
@@ -105,7 +113,11 @@ export function errorForStatus(op: ProviderOperation, status: number, body: Buff
     );
   }
   if (status >= 500) {
-    return new DispatchError(ErrorCode.PROVIDER_ERROR, `the provider at ${provider} failed to ${op.action} (HTTP ${status})${said}; see the provider's logs`, details);
+    return new DispatchError(
+      ErrorCode.PROVIDER_ERROR,
+      `the provider at ${provider} failed to ${op.action} (HTTP ${status})${said}; see the provider's logs`,
+      details,
+    );
   }
   return new DispatchError(
     ErrorCode.PROVIDER_ERROR,
@@ -123,7 +135,18 @@ export function errorForBadBody(op: ProviderOperation, problem: string, provider
   );
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'ERR_SOCKET_CLOSED']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'ERR_SOCKET_CLOSED',
+]);
 const TIMED_OUT = new Set(['ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** The errno-style code of a transport failure, looking through axios wrappers and AggregateErrors. */

@@ -6,7 +6,14 @@ import { DEFAULT_MAX_SOCKETS, DEFAULT_SYSTEM_TIMEOUT_MS, resolveOptions } from '
 describe('resolveOptions', () => {
   it('computes once what every call needs, with a keep-alive agent of its own', () => {
     const r = resolveOptions({ baseUrl: 'http://gateway.openfaas:8080/' });
-    expect(r).toMatchObject({ baseUrl: 'http://gateway.openfaas:8080', hostname: 'gateway.openfaas', port: 8080, pathPrefix: '', secure: false, ownsAgent: true });
+    expect(r).toMatchObject({
+      baseUrl: 'http://gateway.openfaas:8080',
+      hostname: 'gateway.openfaas',
+      port: 8080,
+      pathPrefix: '',
+      secure: false,
+      ownsAgent: true,
+    });
     expect(r.authorization).toBeUndefined();
     expect(r.timeoutMs).toBe(DEFAULT_SYSTEM_TIMEOUT_MS);
     expect(r.agent).toBeInstanceOf(http.Agent);
@@ -33,8 +40,14 @@ describe('resolveOptions', () => {
 
   it('refuses options that cannot work, saying what to give', () => {
     expect(() => resolveOptions({ baseUrl: 'gateway:8080' })).toThrow(/baseUrl must be http or https|not a URL/);
-    expect(() => resolveOptions({ baseUrl: 'not a url' })).toThrow('OpenFaasClient: baseUrl is not a URL: give the gateway as http(s)://host:port');
-    expect(() => resolveOptions({ baseUrl: 'http://gw', timeoutMs: 0 })).toThrow('OpenFaasClient: timeoutMs must be a positive number, got 0');
-    expect(() => resolveOptions({ baseUrl: 'http://gw', namespace: 'Team_A' })).toThrow(expect.objectContaining({ code: ErrorCode.VALIDATION_FAILED }));
+    expect(() => resolveOptions({ baseUrl: 'not a url' })).toThrow(
+      'OpenFaasClient: baseUrl is not a URL: give the gateway as http(s)://host:port',
+    );
+    expect(() => resolveOptions({ baseUrl: 'http://gw', timeoutMs: 0 })).toThrow(
+      'OpenFaasClient: timeoutMs must be a positive number, got 0',
+    );
+    expect(() => resolveOptions({ baseUrl: 'http://gw', namespace: 'Team_A' })).toThrow(
+      expect.objectContaining({ code: ErrorCode.VALIDATION_FAILED }),
+    );
   });
 });

@@ -65,7 +65,8 @@ export function resolveOptions(options: OpenFaasClientOptions): ResolvedOptions 
   } catch {
     throw new Error('OpenFaasClient: baseUrl is not a URL: give the gateway as http(s)://host:port');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`OpenFaasClient: baseUrl must be http or https, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`OpenFaasClient: baseUrl must be http or https, not ${url.protocol}`);
   let user = options.basicAuth?.user;
   let password = options.basicAuth?.password;
   if (!options.basicAuth && url.username) {
@@ -77,7 +78,8 @@ export function resolveOptions(options: OpenFaasClientOptions): ResolvedOptions 
   const maxSockets = positive('maxSockets', options.maxSockets ?? DEFAULT_MAX_SOCKETS);
   // Keep-alive matters most for invoke: a new TCP (and TLS) handshake per call would cost more
   // than the rest of the client together.
-  const agent = options.httpAgent ?? (secure ? new https.Agent({ keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets }));
+  const agent =
+    options.httpAgent ?? (secure ? new https.Agent({ keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets }));
   return {
     baseUrl: displayUrl(url),
     hostname: url.hostname.replace(/^\[|\]$/g, ''),

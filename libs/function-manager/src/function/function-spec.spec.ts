@@ -6,7 +6,17 @@ describe('function spec', () => {
   it('fills defaults and keeps what a later change leaves out', () => {
     const first = mergeSpec(undefined, { runtime: 'nodejs', handler: 'index.js' }, digest);
     expect(first).toEqual({
-      spec: expect.objectContaining({ runtime: 'nodejs', image: null, sourceDigest: digest, timeoutSeconds: 30, memoryMb: 256, maxConcurrency: 1, minReplicas: 1, maxReplicas: 5, env: {} }),
+      spec: expect.objectContaining({
+        runtime: 'nodejs',
+        image: null,
+        sourceDigest: digest,
+        timeoutSeconds: 30,
+        memoryMb: 256,
+        maxConcurrency: 1,
+        minReplicas: 1,
+        maxReplicas: 5,
+        env: {},
+      }),
     });
     if (!('spec' in first)) throw new Error('unreachable');
     const second = mergeSpec(first.spec, { env: { A: '1' }, timeoutSeconds: 5 }, undefined);
@@ -25,7 +35,9 @@ describe('function spec', () => {
     expect(mergeSpec(undefined, { runtime: 'nodejs' }, undefined)).toEqual({
       problems: [expect.stringContaining('needs its source'), expect.stringContaining('handler: name the file')],
     });
-    expect(mergeSpec(undefined, { image: 'x', minReplicas: 4, maxReplicas: 2 }, undefined)).toEqual({ problems: ['minReplicas: 4 is more than maxReplicas 2'] });
+    expect(mergeSpec(undefined, { image: 'x', minReplicas: 4, maxReplicas: 2 }, undefined)).toEqual({
+      problems: ['minReplicas: 4 is more than maxReplicas 2'],
+    });
   });
 
   it('refuses out-of-range limits, reserved env names and unknown fields at the edge', () => {

@@ -28,11 +28,7 @@ export const FUNCTION_LIMITS = {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const int = (l: { min: number; max: number }, unit = '') =>
-  z
-    .number()
-    .int('must be a whole number')
-    .min(l.min, `at least ${l.min}${unit}`)
-    .max(l.max, `at most ${l.max}${unit}`);
+  z.number().int('must be a whole number').min(l.min, `at least ${l.min}${unit}`).max(l.max, `at most ${l.max}${unit}`);
 
 const jsonSchema = z
   .record(z.string(), z.unknown(), 'must be a JSON Schema object')
@@ -42,8 +38,13 @@ const names = z.array(entityNameSchema).max(FUNCTION_LIMITS.names, `at most ${FU
 
 const env = z
   .record(
-    z.string().regex(ENV_NAME, 'each variable name must match ^[A-Za-z_][A-Za-z0-9_]*$').refine((n) => !n.startsWith('DISPATCH_'), 'names starting with DISPATCH_ are reserved'),
-    z.string().refine((v) => Buffer.byteLength(v) <= FUNCTION_LIMITS.envValueBytes, `each value at most ${FUNCTION_LIMITS.envValueBytes} bytes`),
+    z
+      .string()
+      .regex(ENV_NAME, 'each variable name must match ^[A-Za-z_][A-Za-z0-9_]*$')
+      .refine((n) => !n.startsWith('DISPATCH_'), 'names starting with DISPATCH_ are reserved'),
+    z
+      .string()
+      .refine((v) => Buffer.byteLength(v) <= FUNCTION_LIMITS.envValueBytes, `each value at most ${FUNCTION_LIMITS.envValueBytes} bytes`),
   )
   .refine((e) => Object.keys(e).length <= FUNCTION_LIMITS.envVars, `at most ${FUNCTION_LIMITS.envVars} variables`);
 
@@ -66,7 +67,12 @@ const specFields = {
 
 /** `POST /v1/function` (JSON, or the `function` field of a multipart upload). `source`: base64 of a tar.gz or zip. */
 export const createFunctionBody = z
-  .object({ name: entityNameSchema, ...specFields, source: z.base64('must be base64 of a tar.gz, tar or zip archive').optional(), tags: tagsSchema })
+  .object({
+    name: entityNameSchema,
+    ...specFields,
+    source: z.base64('must be base64 of a tar.gz, tar or zip archive').optional(),
+    tags: tagsSchema,
+  })
   .strict();
 export type CreateFunctionBody = z.infer<typeof createFunctionBody>;
 
@@ -79,7 +85,11 @@ export type UpdateFunctionBody = z.infer<typeof updateFunctionBody>;
 export type SpecChanges = Omit<UpdateFunctionBody, 'source' | 'tags'>;
 
 /** The spec after `changes`, with defaults for what neither sets; problems of the whole are returned, not thrown. */
-export function mergeSpec(base: FunctionSpec | undefined, changes: SpecChanges, sourceDigest: string | null | undefined): { spec: FunctionSpec } | { problems: string[] } {
+export function mergeSpec(
+  base: FunctionSpec | undefined,
+  changes: SpecChanges,
+  sourceDigest: string | null | undefined,
+): { spec: FunctionSpec } | { problems: string[] } {
   const pick = <K extends keyof SpecChanges & keyof FunctionSpec>(key: K, fallback: FunctionSpec[K]): FunctionSpec[K] =>
     (changes[key] !== undefined ? changes[key] : base ? base[key] : fallback) as FunctionSpec[K];
   // Choosing an image drops the runtime and the source, and the other way round.
@@ -103,7 +113,8 @@ export function mergeSpec(base: FunctionSpec | undefined, changes: SpecChanges, 
   };
   const problems: string[] = [];
   if (!spec.runtime && !spec.image) problems.push(`runtime: give a runtime (${FUNCTION_RUNTIMES.join(', ')}) with source, or an image`);
-  if (spec.runtime && !spec.sourceDigest) problems.push('source: a function with a runtime needs its source (a tar.gz or zip archive, or a directory upload)');
+  if (spec.runtime && !spec.sourceDigest)
+    problems.push('source: a function with a runtime needs its source (a tar.gz or zip archive, or a directory upload)');
   if (spec.runtime && !spec.handler) problems.push('handler: name the file (and function) to run, e.g. index.js or hello.handle');
   if (spec.minReplicas > spec.maxReplicas) problems.push(`minReplicas: ${spec.minReplicas} is more than maxReplicas ${spec.maxReplicas}`);
   return problems.length ? { problems } : { spec };

@@ -52,7 +52,12 @@ describe('readFunctionUpload', () => {
 
   it('reads the spec and the files, each up to the source limit, far above the JSON body limit', async () => {
     const big = Buffer.alloc(5 * 1024 * 1024, 'a');
-    const answer = await post(upload([['files', 'index.js', Buffer.from('module.exports = () => 1;')], ['files', 'big.txt', big]]));
+    const answer = await post(
+      upload([
+        ['files', 'index.js', Buffer.from('module.exports = () => 1;')],
+        ['files', 'big.txt', big],
+      ]),
+    );
     expect(answer).toEqual({
       status: 201,
       body: {
@@ -77,7 +82,10 @@ describe('readFunctionUpload', () => {
 
   it('refuses an archive over the archive limit with 413 PAYLOAD_TOO_LARGE', async () => {
     const answer = await post(upload([['source', 'src.tar.gz', Buffer.alloc(SOURCE_ARCHIVE_MAX_BYTES + 1)]]));
-    expect(answer).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('source archive is larger') } });
+    expect(answer).toMatchObject({
+      status: 413,
+      body: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('source archive is larger') },
+    });
   });
 
   it('refuses more files than a source may hold with 413 PAYLOAD_TOO_LARGE', async () => {
@@ -88,12 +96,30 @@ describe('readFunctionUpload', () => {
   it('refuses a multipart body the reader will not take with 400 VALIDATION_FAILED', async () => {
     const form = upload([]);
     form.append('__proto__', new Blob(['x']), 'x.js');
-    expect(await post(form)).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', message: expect.stringContaining('cannot be read') } });
+    expect(await post(form)).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', message: expect.stringContaining('cannot be read') },
+    });
   });
 
   it('keeps the folders of a directory upload in the file paths', async () => {
-    const answer = await post(upload([['files', 'index.js', Buffer.from('1')], ['files', 'lib/util.js', Buffer.from('22')], ['files', 'test/util.js', Buffer.from('333')]]));
-    expect(answer).toMatchObject({ status: 201, body: { files: [['index.js', 1], ['lib/util.js', 2], ['test/util.js', 3]] } });
+    const answer = await post(
+      upload([
+        ['files', 'index.js', Buffer.from('1')],
+        ['files', 'lib/util.js', Buffer.from('22')],
+        ['files', 'test/util.js', Buffer.from('333')],
+      ]),
+    );
+    expect(answer).toMatchObject({
+      status: 201,
+      body: {
+        files: [
+          ['index.js', 1],
+          ['lib/util.js', 2],
+          ['test/util.js', 3],
+        ],
+      },
+    });
   });
 
   it.each([
@@ -108,6 +134,9 @@ describe('readFunctionUpload', () => {
       headers: { 'content-type': encoded.headers.get('content-type')! },
       payload: whole.subarray(0, whole.length - 1000),
     });
-    expect({ status: res.statusCode, body: res.json() }).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', message: expect.stringContaining('cannot be read') } });
+    expect({ status: res.statusCode, body: res.json() }).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', message: expect.stringContaining('cannot be read') },
+    });
   });
 });

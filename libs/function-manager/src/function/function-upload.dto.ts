@@ -48,7 +48,8 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
     // reader would otherwise cut down to the base name.
     for await (const part of request.parts({ limits: UPLOAD_LIMITS, preservePath: true })) {
       if (part.type === 'field') {
-        if (part.fieldname !== 'function') throw invalid(`unknown form field "${part.fieldname}"; send "function" (the JSON spec) and "source" or "files"`);
+        if (part.fieldname !== 'function')
+          throw invalid(`unknown form field "${part.fieldname}"; send "function" (the JSON spec) and "source" or "files"`);
         try {
           spec = JSON.parse(String(part.value));
         } catch (err) {
@@ -62,10 +63,12 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
       total += content.length;
       if (part.fieldname === 'source') {
         if (archive) throw invalid('send one "source" archive');
-        if (content.length > SOURCE_ARCHIVE_MAX_BYTES) throw tooLarge(`the source archive is larger than ${SOURCE_ARCHIVE_MAX_BYTES / 1024 / 1024} MiB`);
+        if (content.length > SOURCE_ARCHIVE_MAX_BYTES)
+          throw tooLarge(`the source archive is larger than ${SOURCE_ARCHIVE_MAX_BYTES / 1024 / 1024} MiB`);
         archive = content;
       } else if (part.fieldname === 'files') {
-        if (total > SOURCE_TREE_MAX_BYTES) throw tooLarge(`the uploaded files are larger than ${SOURCE_TREE_MAX_BYTES / 1024 / 1024} MiB together`);
+        if (total > SOURCE_TREE_MAX_BYTES)
+          throw tooLarge(`the uploaded files are larger than ${SOURCE_TREE_MAX_BYTES / 1024 / 1024} MiB together`);
         files.push({ path: part.filename, content });
       } else {
         throw invalid(`unknown file field "${part.fieldname}"; send the archive as "source" or the directory's files as "files"`);
@@ -74,8 +77,10 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
   } catch (err) {
     if (err instanceof DispatchError) throw err;
     const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('FST_') && /LIMIT|TOO_LARGE|FILES|PARTS|FIELDS/.test(code)) throw tooLarge(`the upload breaks a limit: ${(err as Error).message}`);
-    if (code.startsWith('FST_') || MALFORMED_MULTIPART.test((err as Error).message)) throw invalid(`the multipart body cannot be read: ${(err as Error).message}`);
+    if (code.startsWith('FST_') && /LIMIT|TOO_LARGE|FILES|PARTS|FIELDS/.test(code))
+      throw tooLarge(`the upload breaks a limit: ${(err as Error).message}`);
+    if (code.startsWith('FST_') || MALFORMED_MULTIPART.test((err as Error).message))
+      throw invalid(`the multipart body cannot be read: ${(err as Error).message}`);
     throw err;
   }
   if (spec === undefined) throw invalid('the "function" field (the JSON spec) is missing');

@@ -38,7 +38,10 @@ export class FunctionRepository extends OrgScopedRepository<FunctionRecord> {
   page(org: string, after: string | undefined, limit: number): Promise<FunctionRecord[]> {
     const q = this.select(org, 'f');
     if (after !== undefined) q.andWhere('f.name > :after', { after });
-    return q.orderBy('f.name', 'ASC').take(limit + 1).getMany();
+    return q
+      .orderBy('f.name', 'ASC')
+      .take(limit + 1)
+      .getMany();
   }
 
   /** Inserts a new function, or writes the changes of one read before; resolves with its stored state. */

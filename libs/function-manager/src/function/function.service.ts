@@ -38,14 +38,25 @@ export class FunctionsService {
     const { maxFunctions } = await this.limiter.quotasOf(org);
     const count = await this.store.functions.count(org);
     if (count >= maxFunctions) {
-      throw new DispatchError(ErrorCode.QUOTA_EXCEEDED, `the org has ${count} functions, its quota (maxFunctions ${maxFunctions}); delete some or ask a platform admin to raise it`);
+      throw new DispatchError(
+        ErrorCode.QUOTA_EXCEEDED,
+        `the org has ${count} functions, its quota (maxFunctions ${maxFunctions}); delete some or ask a platform admin to raise it`,
+      );
     }
     const source = await this.sourceOf(body, uploaded);
     const spec = await this.checkedSpec(undefined, body, source);
     const record = await this.transaction(async (tx, deploy) => {
       if (source) await tx.sources.keep(source.digest, source.archive);
       const fn = await tx.functions.save(
-        tx.functions.build({ org, name: body.name, spec, tags: body.tags, status: EntityStatus.CREATING, activeVersion: null, latestVersion: 1 }),
+        tx.functions.build({
+          org,
+          name: body.name,
+          spec,
+          tags: body.tags,
+          status: EntityStatus.CREATING,
+          activeVersion: null,
+          latestVersion: 1,
+        }),
       );
       deploy.push(await this.addVersion(tx, fn, 1, spec));
       return fn;
@@ -78,7 +89,11 @@ export class FunctionsService {
     const record = await this.transaction(async (tx, deploy) => {
       const fn = await this.locked(tx, org, name);
       const earlier = await tx.versions.byVersion(org, fn.id, version);
-      if (!earlier) throw new DispatchError(ErrorCode.NOT_FOUND, `function "${name}" has no version ${version}; list them with GET /v1/function/${name}/versions`);
+      if (!earlier)
+        throw new DispatchError(
+          ErrorCode.NOT_FOUND,
+          `function "${name}" has no version ${version}; list them with GET /v1/function/${name}/versions`,
+        );
       fn.spec = earlier.spec;
       fn.latestVersion += 1;
       fn.status = fn.activeVersion === null ? EntityStatus.CREATING : EntityStatus.UPDATING;
@@ -112,16 +127,23 @@ export class FunctionsService {
 
   async list(org: string, page: PageRequest): Promise<Page<FunctionView>> {
     const rows = await this.store.functions.page(org, page.after, page.limit);
-    return mapPage(toPage(rows, page.limit, (r) => r.name), functionViewOf);
+    return mapPage(
+      toPage(rows, page.limit, (r) => r.name),
+      functionViewOf,
+    );
   }
 
   /** Newest first. */
   async listVersions(org: string, name: string, page: PageRequest): Promise<Page<VersionView>> {
     const fn = await this.find(org, name);
     const before = page.after === undefined ? undefined : Number(page.after);
-    if (before !== undefined && !Number.isInteger(before)) throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
+    if (before !== undefined && !Number.isInteger(before))
+      throw new DispatchError(ErrorCode.INVALID_PAGE_TOKEN, 'pageToken is not one this API returned; start again without it');
     const rows = await this.store.versions.page(org, fn.id, before, page.limit);
-    return mapPage(toPage(rows, page.limit, (v) => String(v.version)), versionViewOf);
+    return mapPage(
+      toPage(rows, page.limit, (v) => String(v.version)),
+      versionViewOf,
+    );
   }
 
   private async find(org: string, name: string): Promise<FunctionRecord> {
@@ -137,8 +159,12 @@ export class FunctionsService {
     return fn;
   }
 
-  private async sourceOf(body: { source?: string; runtime?: string; handler?: string }, uploaded?: SourceTree): Promise<{ tree: SourceTree; digest: string; archive: Buffer } | undefined> {
-    if (body.source !== undefined && uploaded) throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'give the source either as the `source` field or as an upload, not both');
+  private async sourceOf(
+    body: { source?: string; runtime?: string; handler?: string },
+    uploaded?: SourceTree,
+  ): Promise<{ tree: SourceTree; digest: string; archive: Buffer } | undefined> {
+    if (body.source !== undefined && uploaded)
+      throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'give the source either as the `source` field or as an upload, not both');
     const tree = uploaded ?? (body.source !== undefined ? await readArchive(Buffer.from(body.source, 'base64')) : undefined);
     if (!tree) return undefined;
     return { tree, digest: treeDigest(tree), archive: await packTree(tree) };
@@ -152,7 +178,10 @@ export class FunctionsService {
     tx?: FunctionRepositories,
   ): Promise<FunctionSpec> {
     const merged = mergeSpec(base, changes, source?.digest);
-    if ('problems' in merged) throw new DispatchError(ErrorCode.VALIDATION_FAILED, `invalid function: ${merged.problems.join('; ')}`, { problems: merged.problems });
+    if ('problems' in merged)
+      throw new DispatchError(ErrorCode.VALIDATION_FAILED, `invalid function: ${merged.problems.join('; ')}`, {
+        problems: merged.problems,
+      });
     const spec = merged.spec;
     if (spec.runtime && spec.sourceDigest && (source || changes.handler !== undefined || changes.runtime !== undefined)) {
       // The handler is checked against the source it will run with: the new upload, else the kept one.
@@ -167,20 +196,35 @@ export class FunctionsService {
 
   /** Returns the new version's id, for the deployer once the transaction commits. */
   private async addVersion(tx: FunctionTransaction, fn: FunctionRecord, version: number, spec: FunctionSpec): Promise<string> {
-    const saved = await tx.versions.add({ functionId: fn.id, org: fn.org, version, spec, providerName: providerNameOf(fn.name, fn.id, version), image: null, status: VersionStatus.CREATING, reason: [] });
+    const saved = await tx.versions.add({
+      functionId: fn.id,
+      org: fn.org,
+      version,
+      spec,
+      providerName: providerNameOf(fn.name, fn.id, version),
+      image: null,
+      status: VersionStatus.CREATING,
+      reason: [],
+    });
     await tx.publishChanged(changedEvent(fn));
     return saved.id;
   }
 
   /** Runs `work` in a transaction; the version ids it collects go to the deployer once it has committed. */
-  private async transaction<T extends FunctionRecord>(work: (tx: FunctionTransaction, versionIds: string[]) => Promise<T>, name?: string): Promise<T> {
+  private async transaction<T extends FunctionRecord>(
+    work: (tx: FunctionTransaction, versionIds: string[]) => Promise<T>,
+    name?: string,
+  ): Promise<T> {
     const queued: string[] = [];
     let result: T;
     try {
       result = await this.store.transaction((tx) => work(tx, queued));
     } catch (err) {
       if (name && isUniqueViolation(err)) {
-        throw new DispatchError(ErrorCode.NAME_CONFLICT, `function "${name}" already exists in this org; update it with PUT /v1/function/${name} or choose another name`);
+        throw new DispatchError(
+          ErrorCode.NAME_CONFLICT,
+          `function "${name}" already exists in this org; update it with PUT /v1/function/${name} or choose another name`,
+        );
       }
       throw err;
     }

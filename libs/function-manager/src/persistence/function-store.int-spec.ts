@@ -9,7 +9,15 @@ import { FunctionStore } from './function-store';
 import { FUNCTIONS_SCHEMA } from './schema';
 
 const log = createLogger({ level: 'silent', name: 'function-store-test' });
-const spec = { runtime: null, image: 'registry.example/fn:1', handler: '', sourceDigest: null, secrets: [], services: [], env: {} } as unknown as FunctionSpec;
+const spec = {
+  runtime: null,
+  image: 'registry.example/fn:1',
+  handler: '',
+  sourceDigest: null,
+  secrets: [],
+  services: [],
+  env: {},
+} as unknown as FunctionSpec;
 
 /** Functions, versions and their events on real PostgreSQL, through the store the use cases and the deployer share. */
 describe('FunctionStore', () => {
@@ -33,9 +41,23 @@ describe('FunctionStore', () => {
   /** A function of `org` with versions 1 (RETIRED) and 2 (READY), added in one transaction. */
   async function functionWithVersions(org: string, name: string): Promise<FunctionRecord> {
     return store.transaction(async (tx) => {
-      const fn = await tx.functions.save(tx.functions.build({ org, name, spec, tags: [], status: EntityStatus.READY, activeVersion: 2, latestVersion: 2 }));
-      for (const [version, status] of [[1, VersionStatus.RETIRED], [2, VersionStatus.READY]] as const) {
-        await tx.versions.add({ functionId: fn.id, org, version, spec, providerName: `${name}-v${version}`, image: spec.image, status, reason: [] });
+      const fn = await tx.functions.save(
+        tx.functions.build({ org, name, spec, tags: [], status: EntityStatus.READY, activeVersion: 2, latestVersion: 2 }),
+      );
+      for (const [version, status] of [
+        [1, VersionStatus.RETIRED],
+        [2, VersionStatus.READY],
+      ] as const) {
+        await tx.versions.add({
+          functionId: fn.id,
+          org,
+          version,
+          spec,
+          providerName: `${name}-v${version}`,
+          image: spec.image,
+          status,
+          reason: [],
+        });
       }
       return fn;
     });
@@ -69,7 +91,17 @@ describe('FunctionStore', () => {
     relay.notify.mockClear();
     await expect(
       store.transaction(async (tx) => {
-        const fn = await tx.functions.save(tx.functions.build({ org: 'acme', name: 'doomed', spec, tags: [], status: EntityStatus.CREATING, activeVersion: null, latestVersion: 1 }));
+        const fn = await tx.functions.save(
+          tx.functions.build({
+            org: 'acme',
+            name: 'doomed',
+            spec,
+            tags: [],
+            status: EntityStatus.CREATING,
+            activeVersion: null,
+            latestVersion: 1,
+          }),
+        );
         await tx.publishChanged({ id: fn.id, org: fn.org, name: fn.name, status: fn.status, revision: 1 });
         throw new Error('the use case changed its mind');
       }),
@@ -79,7 +111,17 @@ describe('FunctionStore', () => {
     expect(relay.notify).not.toHaveBeenCalled();
 
     const fn = await store.transaction(async (tx) => {
-      const created = await tx.functions.save(tx.functions.build({ org: 'acme', name: 'kept', spec, tags: [], status: EntityStatus.CREATING, activeVersion: null, latestVersion: 1 }));
+      const created = await tx.functions.save(
+        tx.functions.build({
+          org: 'acme',
+          name: 'kept',
+          spec,
+          tags: [],
+          status: EntityStatus.CREATING,
+          activeVersion: null,
+          latestVersion: 1,
+        }),
+      );
       await tx.publishChanged({ id: created.id, org: created.org, name: created.name, status: created.status, revision: 1 });
       return created;
     });
@@ -92,7 +134,16 @@ describe('FunctionStore', () => {
     const a = await functionWithVersions('initech', 'job');
     const b = await functionWithVersions('umbrella', 'job');
     const [creating] = await store.transaction(async (tx) => [
-      await tx.versions.add({ functionId: a.id, org: 'initech', version: 3, spec, providerName: 'job-v3', image: null, status: VersionStatus.CREATING, reason: [] }),
+      await tx.versions.add({
+        functionId: a.id,
+        org: 'initech',
+        version: 3,
+        spec,
+        providerName: 'job-v3',
+        image: null,
+        status: VersionStatus.CREATING,
+        reason: [],
+      }),
     ]);
     await store.versions.setStatus('umbrella', (await store.versions.byVersion('umbrella', b.id, 1))!.id, VersionStatus.RETIRING);
     const pending = await store.versions.pendingIdsAcrossOrgs();

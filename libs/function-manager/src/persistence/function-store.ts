@@ -57,5 +57,9 @@ export class FunctionStore implements FunctionRepositories {
 }
 
 function repositoriesOf(manager: EntityManager): FunctionRepositories {
-  return { functions: new FunctionRepository(manager), versions: new VersionRepository(manager), sources: new FunctionSourceRepository(manager) };
+  return {
+    functions: new FunctionRepository(manager),
+    versions: new VersionRepository(manager),
+    sources: new FunctionSourceRepository(manager),
+  };
 }

@@ -11,4 +11,8 @@ import { PartialUnfinishedRunIndex1795444607394 } from './migrations/17954446073
 import { RunLeases1796542714098 } from './migrations/1796542714098-run-leases';
 
 /** function-manager's own PostgreSQL schema: its entities and the migrations that create them. */
-export const FUNCTIONS_SCHEMA = serviceSchema('functions', [OutboxRecord, FunctionRecord, FunctionVersion, FunctionSource, Run, Runner, UsageRecord], [FunctionManagerInit1763900000001, FunctionsAndRuns1795435976402, PartialUnfinishedRunIndex1795444607394, RunLeases1796542714098]);
+export const FUNCTIONS_SCHEMA = serviceSchema(
+  'functions',
+  [OutboxRecord, FunctionRecord, FunctionVersion, FunctionSource, Run, Runner, UsageRecord],
+  [FunctionManagerInit1763900000001, FunctionsAndRuns1795435976402, PartialUnfinishedRunIndex1795444607394, RunLeases1796542714098],
+);

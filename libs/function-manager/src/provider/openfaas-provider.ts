@@ -39,7 +39,9 @@ export class OpenFaasProvider implements FunctionProvider {
 
   async call(providerName: string, envelope: FunctionEnvelope, options: { timeoutMs: number }): Promise<CallAnswer> {
     try {
-      return answerOf(await this.client.invoke(providerName, Buffer.from(JSON.stringify(envelope)), { timeoutMs: options.timeoutMs, headers: JSON_CALL }));
+      return answerOf(
+        await this.client.invoke(providerName, Buffer.from(JSON.stringify(envelope)), { timeoutMs: options.timeoutMs, headers: JSON_CALL }),
+      );
     } catch (err) {
       return answerOfError(err);
     }

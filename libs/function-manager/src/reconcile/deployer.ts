@@ -60,7 +60,10 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
     await this.restoreServing(BOOT_RESTORE_WAIT_MS)
       .catch((err: unknown) => this.logger.warn({ err }, 'could not restore the serving versions on the provider; retrying periodically'))
       .finally(() => this.providerRestored());
-    this.healTimer = setInterval(() => void this.restoreServing(0).catch((err: unknown) => this.logger.warn({ err }, 'provider check failed')), PROVIDER_CHECK_MS);
+    this.healTimer = setInterval(
+      () => void this.restoreServing(0).catch((err: unknown) => this.logger.warn({ err }, 'provider check failed')),
+      PROVIDER_CHECK_MS,
+    );
     this.healTimer.unref();
     await this.loop.start();
   }
@@ -84,7 +87,14 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
       if (!fn) continue;
       // The image may be gone with the provider (solo's images live beside it): rebuilt from the kept source.
       const image = await this.imageOf(version);
-      await this.provider.deploy({ providerName: version.providerName, image, org: fn.org, functionName: fn.name, version: version.version, spec: version.spec });
+      await this.provider.deploy({
+        providerName: version.providerName,
+        image,
+        org: fn.org,
+        functionName: fn.name,
+        version: version.version,
+        spec: version.spec,
+      });
       this.logger.info({ org: fn.org, function: fn.name, version: version.version }, 'serving version deployed again on the provider');
     }
     const deadline = Date.now() + waitMs;
@@ -124,7 +134,14 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
       version.image = image;
       await this.store.versions.setImage(version.org, version.id, image);
     }
-    const deployment = { providerName: version.providerName, image: version.image, org: fn.org, functionName: fn.name, version: version.version, spec: version.spec };
+    const deployment = {
+      providerName: version.providerName,
+      image: version.image,
+      org: fn.org,
+      functionName: fn.name,
+      version: version.version,
+      spec: version.spec,
+    };
     const step = await rolloutStep(this.provider, deployment, version.createdTime, this.config.DEPLOY_TIMEOUT_MS);
     if (step.next === 'promote') return this.promote(version, fn);
     if (step.next === 'fail') return this.fail(version, fn, step.why);
@@ -137,7 +154,9 @@ export class Deployer implements VersionQueue, OnApplicationBootstrap, OnApplica
     if (!version.spec.sourceDigest) throw new Error('the version has neither an image nor source');
     const root = this.config.FUNCTION_IMAGES_DIR;
     if (!root) {
-      throw new Error('this deployment builds no images from source (FUNCTION_IMAGES_DIR is unset and image-manager is not part of it yet); create the function with an image');
+      throw new Error(
+        'this deployment builds no images from source (FUNCTION_IMAGES_DIR is unset and image-manager is not part of it yet); create the function with an image',
+      );
     }
     const archive = await this.store.sources.archiveOf(version.spec.sourceDigest);
     return (await writeLocalImage(root, await readArchive(archive))).image;

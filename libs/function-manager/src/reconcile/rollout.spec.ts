@@ -30,13 +30,19 @@ describe('rolling a version out on the provider, one look at a time', () => {
 
   it('fails a version the provider refuses, with its words, and retries one it could not ask', async () => {
     const refusing = new InMemoryProvider().refuseDeploys('image local/abc is not in the registry');
-    expect(await rolloutStep(refusing, version, ago(0), TIMEOUT_MS)).toEqual({ next: 'fail', why: 'the provider refused the deployment: image local/abc is not in the registry' });
+    expect(await rolloutStep(refusing, version, ago(0), TIMEOUT_MS)).toEqual({
+      next: 'fail',
+      why: 'the provider refused the deployment: image local/abc is not in the registry',
+    });
     const down = new InMemoryProvider().unreachable();
     await expect(rolloutStep(down, version, ago(0), TIMEOUT_MS)).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
   });
 
   it('fails a version whose handler cannot load with the runtime’s line, once it had time to say so', async () => {
-    const provider = startingProvider('worker starting (pid 7)', 'hello-1 handler error: index.js has no export "handle"; export a function');
+    const provider = startingProvider(
+      'worker starting (pid 7)',
+      'hello-1 handler error: index.js has no export "handle"; export a function',
+    );
     expect(await rolloutStep(provider, version, ago(LOOK_FOR_HANDLER_ERROR_AFTER_MS - 500), TIMEOUT_MS)).toEqual({ next: 'wait' });
     expect(await rolloutStep(provider, version, ago(LOOK_FOR_HANDLER_ERROR_AFTER_MS + 100), TIMEOUT_MS)).toEqual({
       next: 'fail',
@@ -47,8 +53,14 @@ describe('rolling a version out on the provider, one look at a time', () => {
   it('waits for a slow version until the deploy timeout, then fails it with the provider’s last three log lines', async () => {
     const provider = startingProvider('one', '  two ', 'three', 'four ');
     expect(await rolloutStep(provider, version, ago(TIMEOUT_MS - 1000), TIMEOUT_MS)).toEqual({ next: 'wait' });
-    expect(await rolloutStep(provider, version, ago(TIMEOUT_MS + 1000), TIMEOUT_MS)).toEqual({ next: 'fail', why: "not ready after 61 s; the provider's last log lines: two | three | four" });
-    expect(await rolloutStep(startingProvider(), version, ago(TIMEOUT_MS + 1000), TIMEOUT_MS)).toEqual({ next: 'fail', why: 'not ready after 61 s' });
+    expect(await rolloutStep(provider, version, ago(TIMEOUT_MS + 1000), TIMEOUT_MS)).toEqual({
+      next: 'fail',
+      why: "not ready after 61 s; the provider's last log lines: two | three | four",
+    });
+    expect(await rolloutStep(startingProvider(), version, ago(TIMEOUT_MS + 1000), TIMEOUT_MS)).toEqual({
+      next: 'fail',
+      why: 'not ready after 61 s',
+    });
   });
 
   it('still fails a timed-out version when its logs cannot be read', async () => {

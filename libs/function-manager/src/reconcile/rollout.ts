@@ -16,13 +16,19 @@ export type RolloutStep = { next: 'promote' } | { next: 'wait' } | { next: 'fail
  * wait would never end) or when it is still not ready after `timeoutMs`; otherwise looked at again.
  * Errors other than a refusal are thrown: the provider could not be asked, and asking again may work.
  */
-export async function rolloutStep(provider: FunctionProvider, version: VersionDeployment, since: Date, timeoutMs: number): Promise<RolloutStep> {
+export async function rolloutStep(
+  provider: FunctionProvider,
+  version: VersionDeployment,
+  since: Date,
+  timeoutMs: number,
+): Promise<RolloutStep> {
   const state = await provider.state(version.providerName);
   if (state === 'absent') {
     try {
       await provider.deploy(version);
     } catch (err) {
-      if (err instanceof DispatchError && err.code === ErrorCode.PROVIDER_ERROR) return { next: 'fail', why: `the provider refused the deployment: ${err.message}` };
+      if (err instanceof DispatchError && err.code === ErrorCode.PROVIDER_ERROR)
+        return { next: 'fail', why: `the provider refused the deployment: ${err.message}` };
       throw err;
     }
     return { next: 'wait' };
@@ -35,7 +41,10 @@ export async function rolloutStep(provider: FunctionProvider, version: VersionDe
   if (handlerError) return { next: 'fail', why: handlerError.slice(handlerError.indexOf(HANDLER_ERROR)) };
   if (waited > timeoutMs) {
     const last = logs.slice(-3).map((line) => line.trim());
-    return { next: 'fail', why: `not ready after ${Math.round(waited / 1000)} s${last.length ? `; the provider's last log lines: ${last.join(' | ')}` : ''}` };
+    return {
+      next: 'fail',
+      why: `not ready after ${Math.round(waited / 1000)} s${last.length ? `; the provider's last log lines: ${last.join(' | ')}` : ''}`,
+    };
   }
   return { next: 'wait' };
 }

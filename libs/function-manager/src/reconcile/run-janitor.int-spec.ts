@@ -52,7 +52,7 @@ describe('run janitor', () => {
     return id;
   };
 
-  it('fails RUNNING runs only of runners that stopped heartbeating, saying they were lost; queued runs and live runners\' runs are kept', async () => {
+  it("fails RUNNING runs only of runners that stopped heartbeating, saying they were lost; queued runs and live runners' runs are kept", async () => {
     await ds.query(`DELETE FROM "functions"."run"`);
     const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000' });
     const recorder = new RunRecorder(new RunRepository(ds));
@@ -83,7 +83,11 @@ describe('run janitor', () => {
       expect((await janitor.sweep()).lost).toBe(3);
       const byId = new Map((await ds.getRepository(Run).find()).map((r) => [r.id, r]));
       for (const r of [ofGone, ofMissing]) {
-        expect(byId.get(r.id)).toMatchObject({ status: 'FAILED', error: { type: 'SystemError', message: LOST_RUN_MESSAGE }, finishedTime: expect.any(Date) });
+        expect(byId.get(r.id)).toMatchObject({
+          status: 'FAILED',
+          error: { type: 'SystemError', message: LOST_RUN_MESSAGE },
+          finishedTime: expect.any(Date),
+        });
       }
       expect(byId.get(overdue.id)).toMatchObject({ status: 'FAILED', error: { type: 'SystemError', message: OVERDUE_RUN_MESSAGE } });
       expect([ofLive, ofMine, queued].map((r) => byId.get(r.id)?.status)).toEqual(['RUNNING', 'RUNNING', 'INITIALIZED']);
@@ -102,7 +106,10 @@ describe('run janitor', () => {
       const ids = ((await ds.query(`SELECT "id" FROM "functions"."runner"`)) as { id: string }[]).map((r) => r.id);
       expect(ids).toEqual(expect.arrayContaining([lease.id, recent]));
       expect(ids).not.toContain(forgotten);
-      const [{ age }] = (await ds.query(`SELECT extract(epoch FROM now() - "heartbeat_time") * 1000 AS age FROM "functions"."runner" WHERE "id" = $1`, [lease.id])) as { age: number }[];
+      const [{ age }] = (await ds.query(
+        `SELECT extract(epoch FROM now() - "heartbeat_time") * 1000 AS age FROM "functions"."runner" WHERE "id" = $1`,
+        [lease.id],
+      )) as { age: number }[];
       expect(Number(age)).toBeLessThan(5000);
     } finally {
       await lease.onApplicationShutdown();
@@ -117,8 +124,16 @@ describe('run janitor', () => {
     const old = runOf({ createdTime: new Date(Date.now() - 10 * 24 * HOUR) });
     const many = Array.from({ length: 5 }, (_, i) => runOf({ functionName: 'busy', createdTime: new Date(Date.now() - i * 1000) }));
     // Queued for long, behind a backlog: waiting is no reason to be deleted, nor counted against the newest kept.
-    const queuedLong = runOf({ functionName: 'busy', status: 'INITIALIZED', startedTime: null, finishedTime: null, createdTime: new Date(Date.now() - 10 * 24 * HOUR) });
-    const queuedNew = Array.from({ length: 3 }, () => runOf({ functionName: 'busy', status: 'INITIALIZED', startedTime: null, finishedTime: null }));
+    const queuedLong = runOf({
+      functionName: 'busy',
+      status: 'INITIALIZED',
+      startedTime: null,
+      finishedTime: null,
+      createdTime: new Date(Date.now() - 10 * 24 * HOUR),
+    });
+    const queuedNew = Array.from({ length: 3 }, () =>
+      runOf({ functionName: 'busy', status: 'INITIALIZED', startedTime: null, finishedTime: null }),
+    );
     for (const r of [lost, running, old, ...many, queuedLong, ...queuedNew]) await recorder.save(r);
 
     const config = functionConfigSchema.parse({ RUN_RETENTION_DAYS: '7', RUN_RETENTION_PER_FUNCTION: '3', RUN_LEASE_MS: '1000' });
@@ -130,7 +145,10 @@ describe('run janitor', () => {
       await lease.onApplicationShutdown();
     }
     const left = await ds.getRepository(Run).find();
-    expect(left.find((r) => r.id === lost.id)).toMatchObject({ status: 'FAILED', error: { type: 'SystemError', message: LOST_RUN_MESSAGE } });
+    expect(left.find((r) => r.id === lost.id)).toMatchObject({
+      status: 'FAILED',
+      error: { type: 'SystemError', message: LOST_RUN_MESSAGE },
+    });
     expect(left.find((r) => r.id === running.id)?.status).toBe('RUNNING');
     expect(left.some((r) => r.id === old.id)).toBe(false);
     const busy = left.filter((r) => r.functionName === 'busy').map((r) => r.id);

@@ -37,7 +37,11 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly lease: RunnerLease,
   ) {
-    this.task = new PeriodicTask(() => this.sweep(), config.RUN_SWEEP_MS, (err) => logger.warn({ err }, 'run sweep failed; retrying on the next period'));
+    this.task = new PeriodicTask(
+      () => this.sweep(),
+      config.RUN_SWEEP_MS,
+      (err) => logger.warn({ err }, 'run sweep failed; retrying on the next period'),
+    );
   }
 
   onModuleInit(): void {
@@ -49,7 +53,9 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
   }
 
   async sweep(): Promise<{ lost: number; pruned: number }> {
-    const lost = this.lease.judgesOthers ? await this.runs.failLostAcrossOrgs(this.lease.id, this.config.RUN_LEASE_MS, LOST_RUN_MESSAGE, OVERDUE_RUN_MESSAGE) : 0;
+    const lost = this.lease.judgesOthers
+      ? await this.runs.failLostAcrossOrgs(this.lease.id, this.config.RUN_LEASE_MS, LOST_RUN_MESSAGE, OVERDUE_RUN_MESSAGE)
+      : 0;
     const old = await this.runs.pruneOlderThanAcrossOrgs(this.config.RUN_RETENTION_DAYS);
     const excess = await this.runs.pruneBeyondPerFunctionAcrossOrgs(this.config.RUN_RETENTION_PER_FUNCTION);
     await this.runners.forgetSilentFor(FORGET_RUNNERS_AFTER_DAYS);

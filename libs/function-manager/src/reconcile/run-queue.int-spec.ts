@@ -30,7 +30,15 @@ const log = createLogger({ level: 'silent', name: 'run-queue-test' });
 const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000', RUN_QUEUE_SCAN_MS: '100' });
 
 function functionOf(name: string, capacity: { maxReplicas: number; maxConcurrency: number }): ActiveFunction {
-  return { id: randomUUID(), org: 'acme', name, status: EntityStatus.READY, version: 2, providerName: `${name}-2`, spec: { timeoutSeconds: 10, memoryMb: 128, secrets: [], ...capacity } as unknown as FunctionSpec };
+  return {
+    id: randomUUID(),
+    org: 'acme',
+    name,
+    status: EntityStatus.READY,
+    version: 2,
+    providerName: `${name}-2`,
+    spec: { timeoutSeconds: 10, memoryMb: 128, secrets: [], ...capacity } as unknown as FunctionSpec,
+  };
 }
 
 /** What the provider saw: the runs called, in order, and the most in progress at once per function and in all. */
@@ -103,12 +111,19 @@ describe('RunQueue', () => {
       },
     } as unknown as FunctionCatalog;
     const executor = { execute: (fn: ActiveFunction, call: { runId: string }) => provider.call(fn, call.runId) } as unknown as RunExecutor;
-    const bus = { request: async () => ({ maxFunctions: 100, maxConcurrentRuns: options.maxConcurrentRuns ?? 100, maxEventsPerSecond: 100 }) } as unknown as Bus;
+    const bus = {
+      request: async () => ({ maxFunctions: 100, maxConcurrentRuns: options.maxConcurrentRuns ?? 100, maxEventsPerSecond: 100 }),
+    } as unknown as Bus;
     const limiter = new ConcurrencyLimiter(bus);
     const lease = new RunnerLease(new RunnerRepository(ds), config, log);
     await lease.onModuleInit();
     const recorder = new RunRecorder(new RunRepository(ds));
-    const finisher = new RunFinisher(executor, recorder, { count: () => undefined } as unknown as UsageMeter, { record: () => undefined } as unknown as RunMetrics);
+    const finisher = new RunFinisher(
+      executor,
+      recorder,
+      { count: () => undefined } as unknown as UsageMeter,
+      { record: () => undefined } as unknown as RunMetrics,
+    );
     const deployer = { restored: options.providerRestored ?? Promise.resolve() } as Deployer;
     const queue = new RunQueue(new QueuedRunsRepository(ds), catalog, limiter, finisher, lease, deployer, config, log);
     const runs = new RunsService(new RunRepository(ds), catalog, finisher, recorder, limiter, queue, lease, log);
@@ -158,7 +173,10 @@ describe('RunQueue', () => {
     return ids.map((id) => byId.get(id)!);
   };
   const allDone = (ids: string[]) =>
-    waitFor(async () => (await statuses(ids)).every((r) => r.status === RunStatus.SUCCEEDED), { timeoutMs: 20_000, what: 'the runs to succeed' }).catch(async (err: Error) => {
+    waitFor(async () => (await statuses(ids)).every((r) => r.status === RunStatus.SUCCEEDED), {
+      timeoutMs: 20_000,
+      what: 'the runs to succeed',
+    }).catch(async (err: Error) => {
       throw new Error(`${err.message}: ${JSON.stringify((await statuses(ids)).map((r) => [r.functionName, r.status, r.error]))}`);
     });
 
@@ -183,7 +201,11 @@ describe('RunQueue', () => {
     const view = await p.runs.start('acme', 'accepted', { input: { n: 1 }, blocking: false, secrets: [] }, { kind: 'api', id: 'req' });
     expect(view).toMatchObject({ status: RunStatus.INITIALIZED, startedTime: null });
     await allDone([view.id]);
-    expect(await p.runs.get('acme', view.id)).toMatchObject({ status: RunStatus.SUCCEEDED, output: { ran: view.id }, startedTime: expect.any(String) });
+    expect(await p.runs.get('acme', view.id)).toMatchObject({
+      status: RunStatus.SUCCEEDED,
+      output: { ran: view.id },
+      startedTime: expect.any(String),
+    });
   });
 
   it("does not hold one function's runs behind another's backlog", async () => {
@@ -228,7 +250,11 @@ describe('RunQueue', () => {
     p.queue.wake({ org: 'acme', functionName: 'gone' });
     await waitFor(async () => (await statuses(ids)).every((r) => r.status === RunStatus.FAILED), { what: 'the runs to fail' });
     for (const run of await statuses(ids)) {
-      expect(run).toMatchObject({ startedTime: null, finishedTime: expect.any(Date), error: { type: 'SystemError', message: expect.stringContaining('function "gone" not found') } });
+      expect(run).toMatchObject({
+        startedTime: null,
+        finishedTime: expect.any(Date),
+        error: { type: 'SystemError', message: expect.stringContaining('function "gone" not found') },
+      });
     }
     expect(p.provider.calls).toEqual([]);
   });
@@ -236,7 +262,9 @@ describe('RunQueue', () => {
   it('leaves runs queued while the catalog cannot be read, and runs them once it can', async () => {
     const fn = functionOf('flaky', { maxReplicas: 1, maxConcurrency: 4 });
     let failures = 3;
-    const p = await startProcess([fn], { lookUp: async () => (failures-- > 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : fn) });
+    const p = await startProcess([fn], {
+      lookUp: async () => (failures-- > 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : fn),
+    });
     const ids = await enqueue(fn, 5);
     p.queue.wake({ org: 'acme', functionName: 'flaky' });
     await allDone(ids);

@@ -91,7 +91,10 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
       } while (this.pumping.get(key) && !this.stopping);
     } catch (err) {
       // The store or the catalog is away: the runs stay queued, and the next scan tries again.
-      this.logger.warn({ err, org: queued.org, functionName: queued.functionName }, 'queued runs could not be started; trying again shortly');
+      this.logger.warn(
+        { err, org: queued.org, functionName: queued.functionName },
+        'queued runs could not be started; trying again shortly',
+      );
     } finally {
       this.pumping.delete(key);
     }

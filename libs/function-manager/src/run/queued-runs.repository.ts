@@ -20,7 +20,9 @@ export class QueuedRunsRepository {
 
   /** Across every org: the scan that finds runs no process was woken for. */
   async functionsWithQueuedRunsAcrossOrgs(): Promise<QueuedFunction[]> {
-    const rows = (await this.dataSource.query(`SELECT DISTINCT "org", "function_name" FROM "functions"."run" WHERE "status" = 'INITIALIZED'`)) as Array<{ org: string; function_name: string }>;
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT "org", "function_name" FROM "functions"."run" WHERE "status" = 'INITIALIZED'`,
+    )) as Array<{ org: string; function_name: string }>;
     return rows.map((r) => ({ org: r.org, functionName: r.function_name }));
   }
 

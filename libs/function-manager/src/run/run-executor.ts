@@ -44,7 +44,11 @@ export class RunExecutor {
       try {
         secrets = (await this.bus.request('identity.secret.resolve.v1', { org: fn.org, names })).secrets;
       } catch (err) {
-        if ((err as { code?: string }).code === ErrorCode.NOT_FOUND) return failed(RunErrorType.InputError, `${(err as Error).message}; create it or remove it from the function's or the run's secrets`);
+        if ((err as { code?: string }).code === ErrorCode.NOT_FOUND)
+          return failed(
+            RunErrorType.InputError,
+            `${(err as Error).message}; create it or remove it from the function's or the run's secrets`,
+          );
         return failed(RunErrorType.SystemError, `secrets could not be read from identity-manager: ${(err as Error).message}`);
       }
     }
@@ -52,7 +56,10 @@ export class RunExecutor {
     try {
       if (fn.spec.services.length) serviceBindings = await this.bindings.credentialsFor(fn.org, fn.spec.services);
     } catch (err) {
-      return failed(err instanceof DispatchError && err.code !== ErrorCode.SERVICE_UNAVAILABLE ? RunErrorType.InputError : RunErrorType.SystemError, (err as Error).message);
+      return failed(
+        err instanceof DispatchError && err.code !== ErrorCode.SERVICE_UNAVAILABLE ? RunErrorType.InputError : RunErrorType.SystemError,
+        (err as Error).message,
+      );
     }
     const timeoutMs = fn.spec.timeoutSeconds * 1000;
     const envelope: FunctionEnvelope = {
@@ -71,7 +78,14 @@ export class RunExecutor {
     const answer = await this.provider.call(fn.providerName as string, envelope, { timeoutMs: timeoutMs + PROVIDER_GRACE_MS });
     const outcome = outcomeOf(answer, fn.spec);
     if (outcome.status === RunStatus.SUCCEEDED && fn.validateOutput && !fn.validateOutput(outcome.output)) {
-      return { ...failed(RunErrorType.FunctionError, `output does not match the function's outputSchema: ${schemaProblems(fn.validateOutput)}`, outcome.logs), output: outcome.output };
+      return {
+        ...failed(
+          RunErrorType.FunctionError,
+          `output does not match the function's outputSchema: ${schemaProblems(fn.validateOutput)}`,
+          outcome.logs,
+        ),
+        output: outcome.output,
+      };
     }
     return outcome;
   }

@@ -29,7 +29,13 @@ export class RunFinisher {
   /** Resolves once the run's record is committed. */
   async finish(run: Run, outcome: RunOutcome): Promise<void> {
     const finished = new Date();
-    Object.assign(run, { status: outcome.status, output: outcome.output, error: outcome.error, logs: outcome.logs, finishedTime: finished });
+    Object.assign(run, {
+      status: outcome.status,
+      output: outcome.output,
+      error: outcome.error,
+      logs: outcome.logs,
+      finishedTime: finished,
+    });
     run.startedTime ??= finished;
     const ms = finished.getTime() - run.startedTime.getTime();
     this.usage.count(run.org, ms, run.memoryMb, finished);

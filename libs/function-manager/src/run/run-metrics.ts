@@ -10,7 +10,12 @@ export class RunMetrics {
   private readonly duration: Histogram<'status'>;
 
   constructor(metrics: Metrics) {
-    this.ended = new Counter({ name: 'dispatch_runs_total', help: 'Function runs by final status', labelNames: ['status', 'blocking'], registers: [metrics.registry] });
+    this.ended = new Counter({
+      name: 'dispatch_runs_total',
+      help: 'Function runs by final status',
+      labelNames: ['status', 'blocking'],
+      registers: [metrics.registry],
+    });
     this.duration = new Histogram({
       name: 'dispatch_run_duration_seconds',
       help: 'Time from a run starting to its end, by final status',

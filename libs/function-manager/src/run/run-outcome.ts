@@ -11,7 +11,12 @@ export interface RunOutcome {
 
 const NO_LOGS: FunctionLogs = { stdout: [], stderr: [] };
 
-export function failed(type: RunErrorType, message: string, logs: FunctionLogs = NO_LOGS, status: RunStatus = RunStatus.FAILED): RunOutcome {
+export function failed(
+  type: RunErrorType,
+  message: string,
+  logs: FunctionLogs = NO_LOGS,
+  status: RunStatus = RunStatus.FAILED,
+): RunOutcome {
   return { status, output: null, error: { type, message }, logs };
 }
 
@@ -31,9 +36,17 @@ export function outcomeOf(answer: CallAnswer, limits: CallLimits): RunOutcome {
     case 'replied':
       return outcomeOfReply(answer.reply as FunctionReply | null);
     case 'timeout':
-      return failed(RunErrorType.FunctionError, `the function ran longer than its timeout of ${limits.timeoutSeconds} s and was stopped`, NO_LOGS, RunStatus.TIMED_OUT);
+      return failed(
+        RunErrorType.FunctionError,
+        `the function ran longer than its timeout of ${limits.timeoutSeconds} s and was stopped`,
+        NO_LOGS,
+        RunStatus.TIMED_OUT,
+      );
     case 'memory':
-      return failed(RunErrorType.FunctionError, `the function used more than its memory limit of ${limits.memoryMb} MB and was killed; raise memoryMb or use less`);
+      return failed(
+        RunErrorType.FunctionError,
+        `the function used more than its memory limit of ${limits.memoryMb} MB and was killed; raise memoryMb or use less`,
+      );
     case 'crash':
       return failed(RunErrorType.FunctionError, `the function's process exited during the run: ${answer.detail}`);
     case 'unavailable':
@@ -45,12 +58,18 @@ export function outcomeOf(answer: CallAnswer, limits: CallLimits): RunOutcome {
 
 function outcomeOfReply(reply: FunctionReply | null): RunOutcome {
   // Kept a SystemError, as it always was: JSON null is no reply, and nothing of the function's is in it.
-  if (reply === null) return failed(RunErrorType.SystemError, "the function provider failed: the function's runtime answered null instead of a reply");
+  if (reply === null)
+    return failed(RunErrorType.SystemError, "the function provider failed: the function's runtime answered null instead of a reply");
   const logs = logsOf(reply?.context?.logs);
   const error = reply?.context?.error;
   if (error) {
     const type = Object.values(RunErrorType).includes(error.type) ? error.type : RunErrorType.FunctionError;
-    return { status: RunStatus.FAILED, output: null, error: { type, message: String(error.message ?? ''), ...(error.stacktrace ? { stacktrace: error.stacktrace } : {}) }, logs };
+    return {
+      status: RunStatus.FAILED,
+      output: null,
+      error: { type, message: String(error.message ?? ''), ...(error.stacktrace ? { stacktrace: error.stacktrace } : {}) },
+      logs,
+    };
   }
   return { status: RunStatus.SUCCEEDED, output: reply.payload ?? null, error: null, logs };
 }
@@ -58,4 +77,3 @@ function outcomeOfReply(reply: FunctionReply | null): RunOutcome {
 function logsOf(logs: Partial<FunctionLogs> | undefined): FunctionLogs {
   return { stdout: Array.isArray(logs?.stdout) ? logs.stdout : [], stderr: Array.isArray(logs?.stderr) ? logs.stderr : [] };
 }
-

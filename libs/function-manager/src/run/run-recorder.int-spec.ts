@@ -60,7 +60,15 @@ describe('run records', () => {
   it('stores every field as given, and tells when all saved runs are committed', async () => {
     const recorder = new RunRecorder(new RunRepository(ds));
     const created = new Date('2026-11-23T10:00:00.123Z');
-    const run = runOf({ input: 'text input', output: [1, { a: null }], error: { type: 'FunctionError', message: 'boom', stack: 'at x' } as Run['error'], secrets: ['db'], createdTime: created, startedTime: null, deadline: new Date('2026-11-23T10:05:00.999Z') });
+    const run = runOf({
+      input: 'text input',
+      output: [1, { a: null }],
+      error: { type: 'FunctionError', message: 'boom', stack: 'at x' } as Run['error'],
+      secrets: ['db'],
+      createdTime: created,
+      startedTime: null,
+      deadline: new Date('2026-11-23T10:05:00.999Z'),
+    });
     void recorder.save(run);
     expect(recorder.pending(run.id)).toBe(run);
     await recorder.committed('acme');
@@ -81,7 +89,10 @@ describe('run records', () => {
     const stored = await ds.getRepository(Run).find();
     expect(stored.map((r) => r.id).sort()).toEqual([...good, withNul].map((r) => r.id).sort());
     // jsonb holds no U+0000: it is kept as U+FFFD, while an escaped backslash before "u0000" is left alone.
-    expect(stored.find((r) => r.id === withNul.id)).toMatchObject({ input: 'a\ufffdb', logs: { stdout: ['\ufffd'], stderr: ['\\u0000 stays'] } });
+    expect(stored.find((r) => r.id === withNul.id)).toMatchObject({
+      input: 'a\ufffdb',
+      logs: { stdout: ['\ufffd'], stderr: ['\\u0000 stays'] },
+    });
   });
 
   it('lets a list wait only for its own org, and writes what is saved while the app stops', async () => {

@@ -102,7 +102,8 @@ export class RunRecorder implements OnApplicationShutdown {
    */
   async committed(org: string): Promise<void> {
     const waits: Promise<unknown>[] = [];
-    for (const p of this.waiting.values()) if (p.run.org === org) waits.push(new Promise<void>((resolve) => p.done.push({ resolve, reject: () => resolve() })));
+    for (const p of this.waiting.values())
+      if (p.run.org === org) waits.push(new Promise<void>((resolve) => p.done.push({ resolve, reject: () => resolve() })));
     if (this.batchWrite && [...this.writingNow.values()].some((r) => r.org === org)) waits.push(this.batchWrite.catch(() => undefined));
     if (!waits.length) return;
     let timer: NodeJS.Timeout | undefined;

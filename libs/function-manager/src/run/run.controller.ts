@@ -27,7 +27,8 @@ export class RunsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (!functionName) throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'functionName: name the function to run, e.g. POST /v1/runs?functionName=hello');
+    if (!functionName)
+      throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'functionName: name the function to run, e.g. POST /v1/runs?functionName=hello');
     return this.start(p, functionName, body, request, reply);
   }
 
@@ -57,7 +58,14 @@ export class RunsController {
   @ApiRunFilters(false)
   @ApiPageQuery()
   listOfFunction(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
-    return this.runs.list(p.org, { ...new ZodPipe(runFilter).transform(query), functionName: name }, parsePageQuery(query, RUN_FILTERS.filter((f) => f !== 'functionName')));
+    return this.runs.list(
+      p.org,
+      { ...new ZodPipe(runFilter).transform(query), functionName: name },
+      parsePageQuery(
+        query,
+        RUN_FILTERS.filter((f) => f !== 'functionName'),
+      ),
+    );
   }
 
   @Get('runs/:id')
@@ -68,7 +76,12 @@ export class RunsController {
   }
 
   private async start(p: Principal, functionName: string, body: RunBody, request: FastifyRequest, reply: FastifyReply) {
-    const run = await this.runs.start(p.org, functionName, { input: body.input, blocking: body.blocking, secrets: body.secrets }, { kind: 'api', id: String(request.id) });
+    const run = await this.runs.start(
+      p.org,
+      functionName,
+      { input: body.input, blocking: body.blocking, secrets: body.secrets },
+      { kind: 'api', id: String(request.id) },
+    );
     void reply.status(body.blocking ? 200 : 202);
     return run;
   }

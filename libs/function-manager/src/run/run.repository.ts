@@ -50,7 +50,11 @@ export class RunRepository extends OrgScopedRepository<Run> {
       const [time, id] = pageKeyOf(page.after);
       q.andWhere('(r.createdTime, r.id) < (:time, :id)', { time, id });
     }
-    return q.orderBy('r.createdTime', 'DESC').addOrderBy('r.id', 'DESC').take(page.limit + 1).getMany();
+    return q
+      .orderBy('r.createdTime', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .take(page.limit + 1)
+      .getMany();
   }
 
   /**
@@ -85,7 +89,9 @@ export class RunRepository extends OrgScopedRepository<Run> {
     const q = (name: string) => `"${name}"`;
     const names = this.columns().map((c) => q(c.databaseName));
     const types = this.columns().map((c) => `${q(c.databaseName)} ${this.dataSource.driver.normalizeType(c)}`);
-    const updated = this.columns().filter((c) => !c.isPrimary && c.propertyName !== 'createdTime').map((c) => `${q(c.databaseName)} = EXCLUDED.${q(c.databaseName)}`);
+    const updated = this.columns()
+      .filter((c) => !c.isPrimary && c.propertyName !== 'createdTime')
+      .map((c) => `${q(c.databaseName)} = EXCLUDED.${q(c.databaseName)}`);
     return (
       `INSERT INTO ${q(meta.schema as string)}.${q(meta.tableName)} (${names.join(', ')}) ` +
       `SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${types.join(', ')}) ` +

@@ -59,7 +59,15 @@ function serviceWith(functions: ActiveFunction[], options: { maxConcurrentRuns?:
   const store = new RecordStore();
   const provider = new InMemoryProvider();
   for (const fn of functions) {
-    if (fn.providerName) provider.hold({ providerName: fn.providerName, image: 'local/abc', org: fn.org, functionName: fn.name, version: fn.version ?? 0, spec: fn.spec });
+    if (fn.providerName)
+      provider.hold({
+        providerName: fn.providerName,
+        image: 'local/abc',
+        org: fn.org,
+        functionName: fn.name,
+        version: fn.version ?? 0,
+        spec: fn.spec,
+      });
   }
   const catalog = {
     get: jest.fn(async (org: string, name: string) => {
@@ -75,7 +83,12 @@ function serviceWith(functions: ActiveFunction[], options: { maxConcurrentRuns?:
   const metrics = { record: jest.fn() };
   const queue = { wake: jest.fn() };
   const recorder = store as unknown as RunRecorder;
-  const finisher = new RunFinisher(new RunExecutor(provider, bus, new ServiceBindingInjector()), recorder, usage as unknown as UsageMeter, metrics as unknown as RunMetrics);
+  const finisher = new RunFinisher(
+    new RunExecutor(provider, bus, new ServiceBindingInjector()),
+    recorder,
+    usage as unknown as UsageMeter,
+    metrics as unknown as RunMetrics,
+  );
   const runs = new RunsService(
     store as unknown as RunRepository,
     catalog as unknown as FunctionCatalog,
@@ -101,21 +114,54 @@ describe('RunsService over an in-memory provider', () => {
     const { runs, provider, limiter, usage, metrics, store, recorded } = serviceWith([hello]);
     provider.answerNext(replied({ greeting: 'hi' }, { stdout: ['hello'], stderr: [] }));
     const view = await runs.start('acme', 'hello', blocking, trigger);
-    expect(view).toMatchObject({ org: 'acme', functionName: 'hello', functionVersion: 1, status: 'SUCCEEDED', blocking: true, output: { greeting: 'hi' }, error: null, logs: { stdout: ['hello'], stderr: [] }, trigger });
+    expect(view).toMatchObject({
+      org: 'acme',
+      functionName: 'hello',
+      functionVersion: 1,
+      status: 'SUCCEEDED',
+      blocking: true,
+      output: { greeting: 'hi' },
+      error: null,
+      logs: { stdout: ['hello'], stderr: [] },
+      trigger,
+    });
     expect(view.durationMs).toEqual(expect.any(Number));
-    expect(provider.calls.map((c) => [c.providerName, c.envelope.context.runId, c.envelope.payload])).toEqual([['hello-v1', view.id, { name: 'Ada' }]]);
+    expect(provider.calls.map((c) => [c.providerName, c.envelope.context.runId, c.envelope.payload])).toEqual([
+      ['hello-v1', view.id, { name: 'Ada' }],
+    ]);
     expect(store.recordIfLong).toHaveBeenCalledTimes(1);
-    expect(await recorded(view.id)).toMatchObject({ status: RunStatus.SUCCEEDED, runnerId: 'runner-1', memoryMb: 128, output: { greeting: 'hi' } });
+    expect(await recorded(view.id)).toMatchObject({
+      status: RunStatus.SUCCEEDED,
+      runnerId: 'runner-1',
+      memoryMb: 128,
+      output: { greeting: 'hi' },
+    });
     expect(usage.count).toHaveBeenCalledWith('acme', expect.any(Number), 128, expect.any(Date));
     expect(metrics.record).toHaveBeenCalledWith(RunStatus.SUCCEEDED, true, expect.any(Number));
     expect(limiter.running('acme')).toBe(0);
   });
 
   it.each<[string, CallAnswer, object]>([
-    ['the provider stopped it at its timeout', failure('timeout'), { status: 'TIMED_OUT', error: { type: RunErrorType.FunctionError, message: expect.stringContaining('timeout of 3 s') } }],
-    ['its process went over its memory limit', failure('memory', 'killed'), { status: 'FAILED', error: { type: RunErrorType.FunctionError, message: expect.stringContaining('memory limit of 128 MB') } }],
-    ['its process exited', failure('crash', 'exited with code 1'), { status: 'FAILED', error: { type: RunErrorType.FunctionError, message: expect.stringContaining('exited with code 1') } }],
-    ['the provider could not start it', failure('unavailable', 'no worker is ready'), { status: 'FAILED', error: { type: RunErrorType.SystemError } }],
+    [
+      'the provider stopped it at its timeout',
+      failure('timeout'),
+      { status: 'TIMED_OUT', error: { type: RunErrorType.FunctionError, message: expect.stringContaining('timeout of 3 s') } },
+    ],
+    [
+      'its process went over its memory limit',
+      failure('memory', 'killed'),
+      { status: 'FAILED', error: { type: RunErrorType.FunctionError, message: expect.stringContaining('memory limit of 128 MB') } },
+    ],
+    [
+      'its process exited',
+      failure('crash', 'exited with code 1'),
+      { status: 'FAILED', error: { type: RunErrorType.FunctionError, message: expect.stringContaining('exited with code 1') } },
+    ],
+    [
+      'the provider could not start it',
+      failure('unavailable', 'no worker is ready'),
+      { status: 'FAILED', error: { type: RunErrorType.SystemError } },
+    ],
   ])('answers and records a blocking run whose call failed because %s, and gives its room back', async (_why, answer, expected) => {
     const { runs, provider, limiter, metrics, recorded } = serviceWith([hello]);
     provider.answerNext(answer);
@@ -130,7 +176,10 @@ describe('RunsService over an in-memory provider', () => {
     const { runs, provider, limiter } = serviceWith([hello]);
     provider.unreachable();
     const view = await runs.start('acme', 'hello', blocking, trigger);
-    expect(view).toMatchObject({ status: 'FAILED', error: { type: RunErrorType.SystemError, message: 'the function provider failed: function provider is not reachable (ECONNREFUSED)' } });
+    expect(view).toMatchObject({
+      status: 'FAILED',
+      error: { type: RunErrorType.SystemError, message: 'the function provider failed: function provider is not reachable (ECONNREFUSED)' },
+    });
     expect(limiter.running('acme')).toBe(0);
   });
 
@@ -148,7 +197,10 @@ describe('RunsService over an in-memory provider', () => {
     const deleting = activeFunction('deleting', { status: EntityStatus.DELETING });
     const { runs, provider, store } = serviceWith([creating, deleting]);
     for (const name of ['creating', 'deleting']) {
-      await expect(runs.start('acme', name, blocking, trigger)).rejects.toMatchObject({ code: ErrorCode.FUNCTION_NOT_READY, message: expect.stringContaining(`GET /v1/function/${name}`) });
+      await expect(runs.start('acme', name, blocking, trigger)).rejects.toMatchObject({
+        code: ErrorCode.FUNCTION_NOT_READY,
+        message: expect.stringContaining(`GET /v1/function/${name}`),
+      });
     }
     await expect(runs.start('acme', 'nothing', blocking, trigger)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
     expect(provider.calls).toHaveLength(0);
@@ -159,7 +211,9 @@ describe('RunsService over an in-memory provider', () => {
     const { runs, provider, catalog, store } = serviceWith([hello]);
     store.storeDown = true;
     await expect(runs.start('acme', 'hello', blocking, trigger)).rejects.toMatchObject({ code: ErrorCode.STORE_UNAVAILABLE });
-    await expect(runs.start('acme', 'hello', { ...blocking, blocking: false }, trigger)).rejects.toMatchObject({ code: ErrorCode.STORE_UNAVAILABLE });
+    await expect(runs.start('acme', 'hello', { ...blocking, blocking: false }, trigger)).rejects.toMatchObject({
+      code: ErrorCode.STORE_UNAVAILABLE,
+    });
     expect(catalog.get).not.toHaveBeenCalled();
     expect(provider.calls).toHaveLength(0);
   });

@@ -83,7 +83,9 @@ export class RunsService {
     const outcome = await this.finisher.call(run, fn, release);
     // The answer is the run itself: it does not wait for the record's commit (about half the
     // latency a run adds, measured in bench/invoke). This process reads the record meanwhile.
-    this.finisher.finish(run, outcome).catch((err: unknown) => this.logger.error({ err, runId: run.id }, 'run record could not be written'));
+    this.finisher
+      .finish(run, outcome)
+      .catch((err: unknown) => this.logger.error({ err, runId: run.id }, 'run record could not be written'));
     return runViewOf(run);
   }
 

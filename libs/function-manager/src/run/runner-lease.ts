@@ -31,7 +31,11 @@ export class RunnerLease implements OnModuleInit, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     // beat() reports its own failures.
-    this.heartbeat = new PeriodicTask(() => this.beat(), config.RUN_LEASE_MS / BEATS_PER_LEASE, () => undefined);
+    this.heartbeat = new PeriodicTask(
+      () => this.beat(),
+      config.RUN_LEASE_MS / BEATS_PER_LEASE,
+      () => undefined,
+    );
   }
 
   async onModuleInit(): Promise<void> {

@@ -58,7 +58,10 @@ describe('checkHandler', () => {
       ['C:/index.js', 'handler C:/index.js must be a path relative to the source root, not an absolute one'],
       ['lib\\index.js', 'handler lib\\index.js must be a path with / separators and no control characters'],
       ['index.js:', 'handler index.js: names the export "", which is not a JavaScript identifier (file.js:name)'],
-      ['index.js:not-a-name', 'handler index.js:not-a-name names the export "not-a-name", which is not a JavaScript identifier (file.js:name)'],
+      [
+        'index.js:not-a-name',
+        'handler index.js:not-a-name names the export "not-a-name", which is not a JavaScript identifier (file.js:name)',
+      ],
       ['lib//a.js', 'handler lib//a.js must name a file (no empty path segments)'],
     ])('refuses the malformed %j', (handler, message) => {
       const error = refusal(() => checkHandler(source, 'nodejs', handler));
@@ -111,7 +114,10 @@ describe('checkHandler', () => {
 
 describe('parseHandler', () => {
   it('answers the files a handler may name, in the order a shim looks for them', () => {
-    expect(parseHandler('nodejs', 'lib/hello')).toEqual({ runtime: 'nodejs', candidates: ['lib/hello', 'lib/hello.js', 'lib/hello/index.js'] });
+    expect(parseHandler('nodejs', 'lib/hello')).toEqual({
+      runtime: 'nodejs',
+      candidates: ['lib/hello', 'lib/hello.js', 'lib/hello/index.js'],
+    });
     expect(parseHandler('python3', 'pkg/mod.handle')).toEqual({
       runtime: 'python3',
       candidates: ['pkg/mod.py', 'pkg/mod/__init__.py'],

@@ -12,7 +12,7 @@ function summary(tree: SourceTree): Array<[string, string, string]> {
   return tree.files.map((file) => [file.path, file.mode.toString(8), file.content.toString()]);
 }
 
-const INDEX = "module.exports = (context, payload) => ({ hello: payload });\n";
+const INDEX = 'module.exports = (context, payload) => ({ hello: payload });\n';
 const HELPER = 'exports.greet = (name) => `hi ${name}`;\n';
 const RUN = '#!/bin/sh\necho run\n';
 
@@ -62,7 +62,12 @@ describe('readArchive', () => {
   });
 
   it('takes a zip without Unix attributes (made on Windows) as plain 0644 files', async () => {
-    const tree = await readArchive(writeZip([{ name: 'hello\\index.js', content: INDEX }, { name: 'hello\\', content: '' }]));
+    const tree = await readArchive(
+      writeZip([
+        { name: 'hello\\index.js', content: INDEX },
+        { name: 'hello\\', content: '' },
+      ]),
+    );
     expect(summary(tree)).toEqual([['index.js', '644', INDEX]]);
   });
 
@@ -92,9 +97,19 @@ describe('readArchive', () => {
     // One level only: src/ is part of the source.
     expect(zipped.files.map((file) => file.path)).toEqual(['src/index.js']);
 
-    const twoTops = await readArchive(writeTar([{ path: 'a/index.js', content: INDEX }, { path: 'b/index.js', content: INDEX }]));
+    const twoTops = await readArchive(
+      writeTar([
+        { path: 'a/index.js', content: INDEX },
+        { path: 'b/index.js', content: INDEX },
+      ]),
+    );
     expect(twoTops.files.map((file) => file.path)).toEqual(['a/index.js', 'b/index.js']);
-    const fileAtTop = await readArchive(writeTar([{ path: 'a/index.js', content: INDEX }, { path: 'package.json', content: '{}' }]));
+    const fileAtTop = await readArchive(
+      writeTar([
+        { path: 'a/index.js', content: INDEX },
+        { path: 'package.json', content: '{}' },
+      ]),
+    );
     expect(fileAtTop.files.map((file) => file.path)).toEqual(['a/index.js', 'package.json']);
   });
 
@@ -134,7 +149,13 @@ describe('readArchive', () => {
 
   describe('refuses, naming the problem', () => {
     it.each([
-      ['tar', writeTar([{ path: 'index.js', content: INDEX }, { path: '../x.js', content: 'evil' }])],
+      [
+        'tar',
+        writeTar([
+          { path: 'index.js', content: INDEX },
+          { path: '../x.js', content: 'evil' },
+        ]),
+      ],
       ['tar.gz', writeTar([{ path: 'a/../../x.js', content: 'evil' }], { gzip: true })],
       ['zip', writeZip([{ name: '../x.js', content: 'evil' }])],
     ])('a path escaping the tree with .. (%s)', async (_format, archive) => {
@@ -154,7 +175,13 @@ describe('readArchive', () => {
     });
 
     it.each([
-      ['tar', writeTar([{ path: 'index.js', content: INDEX }, { path: 'link.js', type: 'SymbolicLink', linkpath: 'index.js' }])],
+      [
+        'tar',
+        writeTar([
+          { path: 'index.js', content: INDEX },
+          { path: 'link.js', type: 'SymbolicLink', linkpath: 'index.js' },
+        ]),
+      ],
       ['zip', writeZip([{ name: 'link.js', content: 'index.js', unixMode: 0o120777 }])],
     ])('a symlink (%s)', async (_format, archive) => {
       const error = await asyncRefusal(readArchive(archive));
@@ -164,7 +191,12 @@ describe('readArchive', () => {
 
     it('a hard link, a device, a fifo', async () => {
       const hard = await asyncRefusal(
-        readArchive(writeTar([{ path: 'index.js', content: INDEX }, { path: 'again.js', type: 'Link', linkpath: 'index.js' }])),
+        readArchive(
+          writeTar([
+            { path: 'index.js', content: INDEX },
+            { path: 'again.js', type: 'Link', linkpath: 'index.js' },
+          ]),
+        ),
       );
       expect(hard.message).toBe('archive contains a hard link again.js: replace it with the file');
       const device = await asyncRefusal(readArchive(writeTar([{ path: 'dev/null', type: 'CharacterDevice' }])));
@@ -225,9 +257,23 @@ describe('readArchive', () => {
     });
 
     it('a path given twice, or both as a file and as a directory', async () => {
-      const twice = await asyncRefusal(readArchive(writeZip([{ name: 'a.js', content: '1' }, { name: './a.js', content: '2' }])));
+      const twice = await asyncRefusal(
+        readArchive(
+          writeZip([
+            { name: 'a.js', content: '1' },
+            { name: './a.js', content: '2' },
+          ]),
+        ),
+      );
       expect(twice.message).toBe('archive holds a.js twice');
-      const both = await asyncRefusal(readArchive(writeTar([{ path: 'lib', content: 'x' }, { path: 'lib/a.js', content: 'y' }])));
+      const both = await asyncRefusal(
+        readArchive(
+          writeTar([
+            { path: 'lib', content: 'x' },
+            { path: 'lib/a.js', content: 'y' },
+          ]),
+        ),
+      );
       expect(both.message).toBe('archive holds lib both as a file and as a directory (lib/a.js)');
     });
 
@@ -271,7 +317,10 @@ describe('readArchive', () => {
 
     it('refuses a file over the one-file limit, from its header, before inflating it', async () => {
       const big = Buffer.alloc(SOURCE_FILE_MAX_BYTES + 1);
-      for (const archive of [writeTar([{ path: 'big.bin', content: big }], { gzip: true }), writeZip([{ name: 'big.bin', content: big }])]) {
+      for (const archive of [
+        writeTar([{ path: 'big.bin', content: big }], { gzip: true }),
+        writeZip([{ name: 'big.bin', content: big }]),
+      ]) {
         const error = await asyncRefusal(readArchive(archive));
         expect(error.code).toBe('PAYLOAD_TOO_LARGE');
         expect(error.message).toBe('file big.bin is larger than the 20 MiB limit on one file');

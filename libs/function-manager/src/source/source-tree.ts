@@ -1,12 +1,6 @@
 import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError } from '@dispatch/platform';
-import {
-  formatBytes,
-  SOURCE_PATH_MAX_BYTES,
-  SOURCE_PATH_SEGMENT_MAX_BYTES,
-  sourceLimits,
-  type SourceLimits,
-} from './limits';
+import { formatBytes, SOURCE_PATH_MAX_BYTES, SOURCE_PATH_SEGMENT_MAX_BYTES, sourceLimits, type SourceLimits } from './limits';
 
 /** Modes a source file keeps: executable or not; owners, setuid bits and the like are dropped. */
 export type SourceFileMode = 0o644 | 0o755;
@@ -139,10 +133,10 @@ export class SourceTreeBuilder {
     this.entries += 1;
     if (this.entries > 2 * this.limits.maxFiles) {
       const { maxFiles } = this.limits;
-      throw tooLarge(
-        `${this.origin} holds more than ${2 * maxFiles} entries: the limit is ${maxFiles} files and twice as many entries`,
-        { limit: 'maxFiles', maxFiles },
-      );
+      throw tooLarge(`${this.origin} holds more than ${2 * maxFiles} entries: the limit is ${maxFiles} files and twice as many entries`, {
+        limit: 'maxFiles',
+        maxFiles,
+      });
     }
     const path = normaliseSourcePath(rawPath, this.label);
     if (path === '') this.rooted = true;

@@ -43,9 +43,7 @@ class TarSink {
     // strict: a checksum failure or a truncated entry is an error, not a warning to skip past.
     this.parser = new Parser({ strict: true, zstd: false, brotli: false });
     this.parser.on('entry', (entry: ReadEntry) => this.guard(() => this.onEntry(entry)));
-    this.parser.on('ignoredEntry', (entry: ReadEntry) =>
-      this.guard(() => this.builder.refuse(entry.path, 'unsupported', entry.type)),
-    );
+    this.parser.on('ignoredEntry', (entry: ReadEntry) => this.guard(() => this.builder.refuse(entry.path, 'unsupported', entry.type)));
     this.parser.on('error', (error: Error) => {
       // A tar of only end-of-archive blocks: build() says "archive holds no files".
       if (this.headWasZero && /Unrecognized archive format/.test(error.message)) return;

@@ -12,13 +12,37 @@ describe('deployment of a version', () => {
   });
 
   it('carries the spec as the OpenFaaS knobs: scale labels, watchdog variables, memory limit', () => {
-    const merged = mergeSpec(undefined, { runtime: 'nodejs', handler: 'index.js', env: { GREETING: 'hi' }, timeoutSeconds: 7, memoryMb: 128, maxConcurrency: 4, minReplicas: 0, maxReplicas: 3 }, 'f'.repeat(64));
+    const merged = mergeSpec(
+      undefined,
+      {
+        runtime: 'nodejs',
+        handler: 'index.js',
+        env: { GREETING: 'hi' },
+        timeoutSeconds: 7,
+        memoryMb: 128,
+        maxConcurrency: 4,
+        minReplicas: 0,
+        maxReplicas: 3,
+      },
+      'f'.repeat(64),
+    );
     if (!('spec' in merged)) throw new Error('unreachable');
-    expect(deploymentOf({ providerName: 'hello-0f1e2d3c-v1', image: `local/${'f'.repeat(64)}`, org: 'acme', functionName: 'hello', version: 1 }, merged.spec)).toEqual({
+    expect(
+      deploymentOf(
+        { providerName: 'hello-0f1e2d3c-v1', image: `local/${'f'.repeat(64)}`, org: 'acme', functionName: 'hello', version: 1 },
+        merged.spec,
+      ),
+    ).toEqual({
       service: 'hello-0f1e2d3c-v1',
       image: `local/${'f'.repeat(64)}`,
       envVars: { GREETING: 'hi', DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'index.js', max_inflight: '4', exec_timeout: '7s' },
-      labels: { 'com.openfaas.scale.min': '0', 'com.openfaas.scale.max': '3', 'dispatch.io/org': 'acme', 'dispatch.io/function': 'hello', 'dispatch.io/version': '1' },
+      labels: {
+        'com.openfaas.scale.min': '0',
+        'com.openfaas.scale.max': '3',
+        'dispatch.io/org': 'acme',
+        'dispatch.io/function': 'hello',
+        'dispatch.io/version': '1',
+      },
       limits: { memory: '128Mi' },
     });
   });

@@ -19,7 +19,10 @@ export function providerNameOf(functionName: string, functionId: string, version
 }
 
 /** The OpenFaaS deployment of a version: its knobs as the labels and watchdog variables faas-netes and faas-local both read. */
-export function deploymentOf(target: { providerName: string; image: string; org: string; functionName: string; version: number }, spec: FunctionSpec): OpenFaasFunctionDeployment {
+export function deploymentOf(
+  target: { providerName: string; image: string; org: string; functionName: string; version: number },
+  spec: FunctionSpec,
+): OpenFaasFunctionDeployment {
   return {
     service: target.providerName,
     image: target.image,

@@ -37,7 +37,10 @@ export class VersionRepository extends OrgScopedRepository<FunctionVersion> {
   page(org: string, functionId: string, before: number | undefined, limit: number): Promise<FunctionVersion[]> {
     const q = this.select(org, 'v').andWhere('v.functionId = :id', { id: functionId });
     if (before !== undefined) q.andWhere('v.version < :before', { before });
-    return q.orderBy('v.version', 'DESC').take(limit + 1).getMany();
+    return q
+      .orderBy('v.version', 'DESC')
+      .take(limit + 1)
+      .getMany();
   }
 
   async setStatus(org: string, id: string, status: VersionStatus, reason?: string[]): Promise<void> {

@@ -38,13 +38,18 @@ export class ApiKeyService {
     const expiresAt = new Date(Date.now() + body.expiresInDays * 86_400_000);
     const saved = await this.authz.change(async (tx) => {
       await assertRoleExists(tx.roles, org, body.role);
-      return tx.apiKeys.put(Object.assign(new ApiKey(), { org, name: body.name, role: body.role, tags: body.tags, prefix, sha256, expiresAt, revokedAt: null }));
+      return tx.apiKeys.put(
+        Object.assign(new ApiKey(), { org, name: body.name, role: body.role, tags: body.tags, prefix, sha256, expiresAt, revokedAt: null }),
+      );
     });
     return { ...apiKeyView(saved), key };
   }
 
   async list(org: string, page: PageRequest): Promise<Page<ApiKeyView>> {
-    return mapPage(toPage(await this.keys.page(org, page), page.limit, (k) => k.name), apiKeyView);
+    return mapPage(
+      toPage(await this.keys.page(org, page), page.limit, (k) => k.name),
+      apiKeyView,
+    );
   }
 
   async get(org: string, name: string): Promise<ApiKeyView> {

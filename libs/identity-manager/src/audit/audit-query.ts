@@ -3,7 +3,10 @@ import { ErrorCode, type AuditRecordedEvent } from '@dispatch/contracts';
 import { DispatchError, encodePageToken } from '@dispatch/platform';
 
 /** How the audit log's times are written, in queries and page tokens alike. */
-export const auditTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, e.g. 2025-01-31T12:00:00Z' });
+export const auditTimestamp = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 timestamp with a zone, e.g. 2025-01-31T12:00:00Z',
+});
 
 /** What narrows a list within the org's events. */
 export interface AuditFilter {

@@ -10,7 +10,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function auditEventId(msgId: string | undefined, event: AuditRecordedEvent): string {
   if (msgId !== undefined && UUID.test(msgId)) return msgId.toLowerCase();
-  const source = msgId !== undefined ? `msg:${msgId}` : `event:${JSON.stringify(Object.entries(event).sort(([a], [b]) => a.localeCompare(b)))}`;
+  const source =
+    msgId !== undefined ? `msg:${msgId}` : `event:${JSON.stringify(Object.entries(event).sort(([a], [b]) => a.localeCompare(b)))}`;
   const hex = createHash('sha256').update(source).digest('hex');
   // A UUIDv8 (custom) layout: version nibble 8, RFC 4122 variant.
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);

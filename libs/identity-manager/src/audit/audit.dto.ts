@@ -39,11 +39,9 @@ export function parseAuditQuery(query: unknown): AuditQuery {
       field: i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || '(query)',
       problem: i.message,
     }));
-    throw new DispatchError(
-      ErrorCode.VALIDATION_FAILED,
-      `invalid query: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`,
-      { problems },
-    );
+    throw new DispatchError(ErrorCode.VALIDATION_FAILED, `invalid query: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, {
+      problems,
+    });
   }
   const q = parsed.data;
   const page = parsePageQuery({ pageSize: q.pageSize, pageToken: q.pageToken });

@@ -50,7 +50,15 @@ describe('identity-manager: audit log', () => {
         ev(30, { org: 'acme', subject: 'carol', resource: 'policy', action: 'create', status: 403, result: 'FORBIDDEN' }),
         ev(40, { org: 'acme', subject: 'carol', resource: 'function', action: 'update', status: 409, result: 'NAME_CONFLICT' }),
         ev(50, { org: 'beta', subject: 'bob', resource: 'function', action: 'create', status: 201, result: 'allowed' }),
-        ev(60, { org: null, subject: null, subjectKind: null, resource: 'secret', action: 'create', status: 401, result: 'UNAUTHENTICATED' }),
+        ev(60, {
+          org: null,
+          subject: null,
+          subjectKind: null,
+          resource: 'secret',
+          action: 'create',
+          status: 401,
+          result: 'UNAUTHENTICATED',
+        }),
         ev(70, { org: 'default', subject: 'root', resource: 'organization', action: 'create', status: 201, result: 'allowed' }),
       ].map((e) => [e, randomUUID()]),
     );
@@ -74,7 +82,9 @@ describe('identity-manager: audit log', () => {
   }
 
   async function storedCount(requestIds: string[]): Promise<number> {
-    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "identity"."audit_event" WHERE "request_id" = ANY($1)`, [requestIds]);
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "identity"."audit_event" WHERE "request_id" = ANY($1)`, [
+      requestIds,
+    ]);
     return Number(rows[0].n);
   }
 
@@ -129,7 +139,8 @@ describe('identity-manager: audit log', () => {
         [bare, undefined],
         [bare, undefined],
       ]);
-      const storesOfBare = () => stores.mock.calls.flatMap(([, e], i) => (e.requestId === bare.requestId ? [stores.mock.results[i].value as Promise<boolean>] : []));
+      const storesOfBare = () =>
+        stores.mock.calls.flatMap(([, e], i) => (e.requestId === bare.requestId ? [stores.mock.results[i].value as Promise<boolean>] : []));
       await waitFor(() => storesOfBare().length === 2, { what: 'both deliveries of the event without msgId' });
       // One delivery stored it; the other found it there.
       expect((await Promise.all(storesOfBare())).sort()).toEqual([false, true]);
@@ -212,7 +223,11 @@ describe('identity-manager: audit log', () => {
     expect(await pick('&subject=carol&action=create')).toEqual([at(30)]);
     const onlyTimes = await send('alice', 'GET', `/v1/iam/audit?since=${encodeURIComponent(at(20))}&until=${encodeURIComponent(at(40))}`);
     expect(onlyTimes.body.items!.map((e) => e.time)).toEqual([at(30), at(20)]);
-    const offset = await send('alice', 'GET', `/v1/iam/audit?since=${encodeURIComponent(at(29).replace('Z', '+00:00'))}&until=${encodeURIComponent(at(31))}`);
+    const offset = await send(
+      'alice',
+      'GET',
+      `/v1/iam/audit?since=${encodeURIComponent(at(29).replace('Z', '+00:00'))}&until=${encodeURIComponent(at(31))}`,
+    );
     expect(offset.body.items!.map((e) => e.time)).toEqual([at(30)]);
     const [one] = (await list('alice', '&action=delete&subject=alice')).body.items!;
     expect((await list('alice', `&requestId=${one.requestId}`)).body.items!.map((e) => e.id)).toEqual([one.id]);

@@ -62,9 +62,16 @@ export class AuditRepository {
     if (filter.since !== undefined) qb.andWhere('e.time >= :since', { since: filter.since });
     if (filter.until !== undefined) qb.andWhere('e.time < :until', { until: filter.until });
     if (after !== undefined) {
-      qb.andWhere('(e.time, e.id) < (CAST(:afterTime AS timestamptz), CAST(:afterId AS uuid))', { afterTime: after.time, afterId: after.id });
+      qb.andWhere('(e.time, e.id) < (CAST(:afterTime AS timestamptz), CAST(:afterId AS uuid))', {
+        afterTime: after.time,
+        afterId: after.id,
+      });
     }
-    return qb.orderBy('e.time', 'DESC').addOrderBy('e.id', 'DESC').limit(limit + 1).getMany();
+    return qb
+      .orderBy('e.time', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
   }
 
   /** Deletes events older than `before` in every org, in batches; resolves how many went. */

@@ -18,7 +18,10 @@ export class AuditService {
     let org: string | null = principal.org;
     if (query.anonymous) {
       if (!platformAdmin) {
-        throw new DispatchError(ErrorCode.FORBIDDEN, `only platform admins (of org "${this.identity.platformOrg}") may list anonymous requests`);
+        throw new DispatchError(
+          ErrorCode.FORBIDDEN,
+          `only platform admins (of org "${this.identity.platformOrg}") may list anonymous requests`,
+        );
       }
       if (query.org !== undefined) throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'give either org or anonymous=true, not both');
       org = null;

@@ -71,7 +71,12 @@ describe('audit list query', () => {
 
   it('refuses page sizes above 500 and tokens it did not issue', () => {
     expect(refusal({ pageSize: '501' }).code).toBe('VALIDATION_FAILED');
-    for (const token of ['%%%', encodePageToken('x'), encodePageToken('2025-03-01T10:00:00.000Z|not-a-uuid'), encodePageToken('soon|0b6f3d5e-1c1a-4c53-9d1e-2f0c9b1a7e10')]) {
+    for (const token of [
+      '%%%',
+      encodePageToken('x'),
+      encodePageToken('2025-03-01T10:00:00.000Z|not-a-uuid'),
+      encodePageToken('soon|0b6f3d5e-1c1a-4c53-9d1e-2f0c9b1a7e10'),
+    ]) {
       expect(refusal({ pageToken: token }).code).toBe('INVALID_PAGE_TOKEN');
     }
   });
@@ -103,7 +108,16 @@ describe('stored event id', () => {
 describe('audit event on receipt', () => {
   it('accepts what the hook publishes, nulls included, and ignores fields it does not know', () => {
     expect(auditRecordedEventSchema.parse({ ...EVENT, extra: 1 })).toEqual(EVENT);
-    const anonymous = { ...EVENT, org: null, subject: null, subjectKind: null, resource: null, action: null, status: 401, result: 'UNAUTHENTICATED' };
+    const anonymous = {
+      ...EVENT,
+      org: null,
+      subject: null,
+      subjectKind: null,
+      resource: null,
+      action: null,
+      status: 401,
+      result: 'UNAUTHENTICATED',
+    };
     expect(auditRecordedEventSchema.safeParse(anonymous).success).toBe(true);
   });
 

@@ -30,7 +30,10 @@ export class AuthSubrequestController {
     }
     if (resource !== undefined && action !== undefined) {
       if (!(RESOURCES as readonly string[]).includes(resource) || !(ACTIONS as readonly string[]).includes(action)) {
-        throw new DispatchError(ErrorCode.VALIDATION_FAILED, `resource must be one of ${RESOURCES.join(', ')}; action one of ${ACTIONS.join(', ')}`);
+        throw new DispatchError(
+          ErrorCode.VALIDATION_FAILED,
+          `resource must be one of ${RESOURCES.join(', ')}; action one of ${ACTIONS.join(', ')}`,
+        );
       }
       const authorizer = await this.identity.current();
       if (!(await authorizer.can(principal, resource as Resource, action as Action))) {

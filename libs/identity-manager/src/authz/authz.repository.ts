@@ -97,9 +97,22 @@ export class AuthzRepository {
           ...bindings.map((b) => ({ org: b.org, role: b.role, subjects: b.subjects })),
           ...keys.map((k) => ({ org: k.org, role: k.role, subjects: [{ kind: 'apikey' as const, name: k.name }] })),
         ],
-        issuers: issuers.map((i) => ({ issuer: i.issuer, audience: i.audience, claims: i.claims, org: i.org, ...(i.jwksUri ? { jwksUri: i.jwksUri } : {}) })),
+        issuers: issuers.map((i) => ({
+          issuer: i.issuer,
+          audience: i.audience,
+          claims: i.claims,
+          org: i.org,
+          ...(i.jwksUri ? { jwksUri: i.jwksUri } : {}),
+        })),
         serviceAccounts: accounts.map((a) => ({ org: a.org, name: a.name, publicKeyPem: a.publicKeyPem })),
-        apiKeys: keys.map((k) => ({ org: k.org, name: k.name, prefix: k.prefix, sha256: k.sha256, role: k.role, expiresAt: k.expiresAt?.toISOString() ?? null })),
+        apiKeys: keys.map((k) => ({
+          org: k.org,
+          name: k.name,
+          prefix: k.prefix,
+          sha256: k.sha256,
+          role: k.role,
+          expiresAt: k.expiresAt?.toISOString() ?? null,
+        })),
       };
     });
   }

@@ -32,7 +32,9 @@ export class OrganizationService {
     const org = await this.authz.change(async (tx) => {
       const created = await tx.organizations.add(body.name, body.tags);
       if (body.admins.length) {
-        await tx.bindings.put(Object.assign(new RoleBinding(), { org: body.name, name: 'org-admins', role: 'admin', subjects: body.admins, tags: [] }));
+        await tx.bindings.put(
+          Object.assign(new RoleBinding(), { org: body.name, name: 'org-admins', role: 'admin', subjects: body.admins, tags: [] }),
+        );
       }
       return created;
     });
@@ -41,7 +43,10 @@ export class OrganizationService {
 
   async list(page: PageRequest): Promise<Page<OrganizationView>> {
     const rows = await this.organizations.pageAcrossOrgs(page);
-    return mapPage(toPage(rows, page.limit, (o) => o.name), organizationView);
+    return mapPage(
+      toPage(rows, page.limit, (o) => o.name),
+      organizationView,
+    );
   }
 
   /** Members see their own org; platform admins see any. Another org is "not found", never forbidden. */
@@ -74,7 +79,8 @@ export class OrganizationService {
     if (existing && JSON.stringify(existing.subjects) === JSON.stringify(subjects)) return;
     await this.authz.change(async (tx) => {
       if (!(await tx.organizations.named(org))) await tx.organizations.add(org, []);
-      const binding = (await tx.bindings.byName(org, bindingName)) ?? Object.assign(new RoleBinding(), { org, name: bindingName, tags: [] });
+      const binding =
+        (await tx.bindings.byName(org, bindingName)) ?? Object.assign(new RoleBinding(), { org, name: bindingName, tags: [] });
       Object.assign(binding, { role: 'admin', subjects });
       await tx.bindings.put(binding);
     });

@@ -29,7 +29,10 @@ export abstract class NamedOrgRepository<T extends OrgEntity> extends OrgScopedR
   async page(org: string, page: PageRequest): Promise<T[]> {
     const q = this.select(org, 'e');
     if (page.after !== undefined) q.andWhere('e.name > :after', { after: page.after });
-    return q.orderBy('e.name', 'ASC').limit(page.limit + 1).getMany();
+    return q
+      .orderBy('e.name', 'ASC')
+      .limit(page.limit + 1)
+      .getMany();
   }
 
   async byName(org: string, name: string): Promise<T | null> {

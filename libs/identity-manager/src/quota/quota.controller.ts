@@ -21,7 +21,10 @@ export class QuotasController {
   @Put(':org')
   @Authorize('quota', 'update', { platform: true })
   @ApiZodBody(quotasBody)
-  async set(@Param('org') org: string, @Body(new ZodPipe(quotasBody)) body: Partial<OrgQuotas>): Promise<{ org: string; limits: OrgQuotas }> {
+  async set(
+    @Param('org') org: string,
+    @Body(new ZodPipe(quotasBody)) body: Partial<OrgQuotas>,
+  ): Promise<{ org: string; limits: OrgQuotas }> {
     return { org, limits: await this.quotas.set(org, body) };
   }
 }

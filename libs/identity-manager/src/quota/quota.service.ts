@@ -17,7 +17,9 @@ export class QuotaService {
 
   async of(org: string): Promise<OrgQuotas> {
     const row = await this.quotas.of(org);
-    return row ? { maxFunctions: row.maxFunctions, maxConcurrentRuns: row.maxConcurrentRuns, maxEventsPerSecond: row.maxEventsPerSecond } : { ...DEFAULT_QUOTAS };
+    return row
+      ? { maxFunctions: row.maxFunctions, maxConcurrentRuns: row.maxConcurrentRuns, maxEventsPerSecond: row.maxEventsPerSecond }
+      : { ...DEFAULT_QUOTAS };
   }
 
   /** Sets some limits of `org`; the others keep their current values. */

@@ -17,7 +17,10 @@ export class UsageController {
 
   @Get()
   @Authorize('quota', 'get')
-  async mine(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>): Promise<{ org: string; limits: OrgQuotas; usage: FunctionUsage }> {
+  async mine(
+    @CurrentPrincipal() p: Principal,
+    @Query() query: Record<string, string>,
+  ): Promise<{ org: string; limits: OrgQuotas; usage: FunctionUsage }> {
     const since = new ZodPipe(usageQuery).transform(query).since ?? `${new Date().toISOString().slice(0, 8)}01`;
     const [usage, limits] = await Promise.all([this.quotas.usage(p.org, since), this.quotas.of(p.org)]);
     return { org: p.org, limits, usage };

@@ -19,7 +19,11 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.task = new PeriodicTask(() => this.sweep(), options.sweepIntervalMs, (err) => logger.warn({ err }, 'audit retention sweep failed; it runs again within the hour'));
+    this.task = new PeriodicTask(
+      () => this.sweep(),
+      options.sweepIntervalMs,
+      (err) => logger.warn({ err }, 'audit retention sweep failed; it runs again within the hour'),
+    );
   }
 
   onApplicationBootstrap(): void {

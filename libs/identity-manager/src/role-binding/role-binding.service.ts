@@ -37,7 +37,10 @@ export class RoleBindingService {
   }
 
   async list(org: string, page: PageRequest): Promise<Page<PolicyView>> {
-    return mapPage(toPage(await this.bindings.page(org, page), page.limit, (b) => b.name), policyView);
+    return mapPage(
+      toPage(await this.bindings.page(org, page), page.limit, (b) => b.name),
+      policyView,
+    );
   }
 
   async get(org: string, name: string): Promise<PolicyView> {

@@ -4,8 +4,14 @@ import { entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform
 
 const rule = z
   .object({
-    resources: z.array(z.enum([...RESOURCES, '*'])).min(1).max(RESOURCES.length + 1),
-    actions: z.array(z.enum([...ACTIONS, '*'])).min(1).max(ACTIONS.length + 1),
+    resources: z
+      .array(z.enum([...RESOURCES, '*']))
+      .min(1)
+      .max(RESOURCES.length + 1),
+    actions: z
+      .array(z.enum([...ACTIONS, '*']))
+      .min(1)
+      .max(ACTIONS.length + 1),
   })
   .strict();
 

@@ -34,7 +34,10 @@ export class RoleService {
   }
 
   async list(org: string, page: PageRequest): Promise<Page<RoleView>> {
-    return mapPage(toPage(await this.roles.page(org, page), page.limit, (r) => r.name), roleView);
+    return mapPage(
+      toPage(await this.roles.page(org, page), page.limit, (r) => r.name),
+      roleView,
+    );
   }
 
   async get(org: string, name: string): Promise<RoleView> {

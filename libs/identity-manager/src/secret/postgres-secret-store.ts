@@ -20,13 +20,22 @@ export class PostgresSecretStore implements SecretStore {
 
   async put(org: string, input: SecretInput, mode: 'create' | 'replace'): Promise<SecretSummary> {
     const sealed = this.cipher.seal(org, input.name, input.secrets);
-    const columns: SealedColumns = { ciphertext: sealed.ciphertext, iv: sealed.iv, authTag: sealed.tag, keyVersion: sealed.keyVersion, tags: input.tags };
+    const columns: SealedColumns = {
+      ciphertext: sealed.ciphertext,
+      iv: sealed.iv,
+      authTag: sealed.tag,
+      keyVersion: sealed.keyVersion,
+      tags: input.tags,
+    };
     if (mode === 'create') {
       try {
         return entityBaseOf(await this.rows.add(org, input.name, columns));
       } catch (err) {
         if (isUniqueViolation(err)) {
-          throw new DispatchError(ErrorCode.NAME_CONFLICT, `secret "${input.name}" already exists in this org; replace it with PUT /v1/secret/${input.name} or choose another name`);
+          throw new DispatchError(
+            ErrorCode.NAME_CONFLICT,
+            `secret "${input.name}" already exists in this org; replace it with PUT /v1/secret/${input.name} or choose another name`,
+          );
         }
         throw err;
       }
@@ -44,7 +53,10 @@ export class PostgresSecretStore implements SecretStore {
   }
 
   async list(org: string, page: PageRequest): Promise<Page<SecretSummary>> {
-    return mapPage(toPage(await this.rows.page(org, page), page.limit, (r) => r.name), entityBaseOf);
+    return mapPage(
+      toPage(await this.rows.page(org, page), page.limit, (r) => r.name),
+      entityBaseOf,
+    );
   }
 
   async delete(org: string, name: string): Promise<void> {

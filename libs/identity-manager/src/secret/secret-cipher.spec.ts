@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { associatedDataOf, decrypt, encrypt, IV_BYTES, type SealedSecret, SecretCipher, SecretDecryptionError, TAG_BYTES } from './secret-cipher';
+import {
+  associatedDataOf,
+  decrypt,
+  encrypt,
+  IV_BYTES,
+  type SealedSecret,
+  SecretCipher,
+  SecretDecryptionError,
+  TAG_BYTES,
+} from './secret-cipher';
 import type { SecretKeyring } from './secret-key';
 
 function keyringOf(key: Buffer, version = 1): SecretKeyring {
@@ -48,7 +57,9 @@ describe('secret cipher (AES-256-GCM)', () => {
 
   it('binds a ciphertext to its org and name (AAD): a copy under another row does not decrypt', () => {
     expect(() => cipher.open('acme', 'db2', sealed)).toThrow(SecretDecryptionError);
-    expect(() => cipher.open('beta', 'db', sealed)).toThrow(/secret "db" of org "beta" cannot be decrypted: wrong key, or the stored row was altered or copied/);
+    expect(() => cipher.open('beta', 'db', sealed)).toThrow(
+      /secret "db" of org "beta" cannot be decrypted: wrong key, or the stored row was altered or copied/,
+    );
   });
 
   it('refuses another key and an unknown key version', () => {

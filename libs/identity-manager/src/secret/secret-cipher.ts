@@ -68,13 +68,18 @@ export class SecretCipher {
 
   open(org: string, name: string, sealed: SealedSecret): Record<string, string> {
     const key = this.keyring.key(sealed.keyVersion);
-    if (!key) throw new SecretDecryptionError(org, name, `it was written with key version ${sealed.keyVersion}, which this process does not hold`);
+    if (!key)
+      throw new SecretDecryptionError(org, name, `it was written with key version ${sealed.keyVersion}, which this process does not hold`);
     let plaintext: Buffer;
     try {
       plaintext = decrypt(key, sealed, associatedDataOf(org, name));
     } catch (err) {
       // Node's message ("Unsupported state or unable to authenticate data") says nothing secret.
-      throw new SecretDecryptionError(org, name, `wrong key, or the stored row was altered or copied from another secret (${(err as Error).message})`);
+      throw new SecretDecryptionError(
+        org,
+        name,
+        `wrong key, or the stored row was altered or copied from another secret (${(err as Error).message})`,
+      );
     }
     try {
       const values = JSON.parse(plaintext.toString('utf8')) as unknown;

@@ -3,7 +3,14 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@dispatch/platform';
-import { CURRENT_KEY_VERSION, decodeSecretKey, loadSecretKeyring as loadFromConfig, readOrCreateKeyFile, SECRET_KEY_FILE, secretKeyConfigSchema } from './secret-key';
+import {
+  CURRENT_KEY_VERSION,
+  decodeSecretKey,
+  loadSecretKeyring as loadFromConfig,
+  readOrCreateKeyFile,
+  SECRET_KEY_FILE,
+  secretKeyConfigSchema,
+} from './secret-key';
 
 /** As at boot: the settings checked first, then the key loaded from them. */
 const loadSecretKeyring = async (env: NodeJS.ProcessEnv) => loadFromConfig(loadConfig(secretKeyConfigSchema, env));
@@ -27,7 +34,9 @@ describe('secret key loading', () => {
   it('refuses a key of the wrong length or not in base64, without repeating it', () => {
     const short = randomBytes(16).toString('base64');
     const tooShort = decodeSecretKey(short);
-    expect(tooShort).toEqual({ problem: expect.stringMatching(/32 random bytes .* decodes to 16 bytes; generate one with: openssl rand -base64 32/) });
+    expect(tooShort).toEqual({
+      problem: expect.stringMatching(/32 random bytes .* decodes to 16 bytes; generate one with: openssl rand -base64 32/),
+    });
     expect(JSON.stringify(tooShort)).not.toContain(short);
     expect(decodeSecretKey('not a key!')).toEqual({ problem: expect.stringMatching(/is not base64/) });
     expect(decodeSecretKey(randomBytes(33).toString('base64'))).toEqual({ problem: expect.stringMatching(/33 bytes/) });
@@ -47,7 +56,9 @@ describe('secret key loading', () => {
     const bad = randomBytes(24).toString('base64');
     const failure = loadSecretKeyring({ DISPATCH_SECRET_KEY: bad, DISPATCH_HOME: dir });
     await expect(failure).rejects.toBeInstanceOf(ConfigError);
-    await expect(failure).rejects.toThrow(/DISPATCH_SECRET_KEY: must be the base64 encoding of 32 random bytes \(AES-256\), but it decodes to 24 bytes/);
+    await expect(failure).rejects.toThrow(
+      /DISPATCH_SECRET_KEY: must be the base64 encoding of 32 random bytes \(AES-256\), but it decodes to 24 bytes/,
+    );
     await expect(failure).rejects.not.toThrow(bad);
   });
 

@@ -8,15 +8,24 @@ describe('secret limits', () => {
     for (const bad of ['9lives', '.env', '-x', 'has space', 'ä', '', 'k'.repeat(254)]) {
       const result = secretBody.safeParse({ name: 'db', secrets: { [bad]: 'v' } });
       expect(result.success).toBe(false);
-      expect(result.error!.issues[0]).toMatchObject({ path: ['secrets', bad], message: expect.stringContaining('^[A-Za-z_][A-Za-z0-9_.-]{0,252}$') });
+      expect(result.error!.issues[0]).toMatchObject({
+        path: ['secrets', bad],
+        message: expect.stringContaining('^[A-Za-z_][A-Za-z0-9_.-]{0,252}$'),
+      });
     }
   });
 
   it('takes string values only, at most 256 keys, and defaults tags', () => {
-    expect(secretBody.safeParse({ name: 'db', secrets: { A: 1 } }).error!.issues[0]).toMatchObject({ path: ['secrets', 'A'], message: 'each value must be a string' });
+    expect(secretBody.safeParse({ name: 'db', secrets: { A: 1 } }).error!.issues[0]).toMatchObject({
+      path: ['secrets', 'A'],
+      message: 'each value must be a string',
+    });
     const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`K${i}`, 'v']));
     expect(secretBody.safeParse({ name: 'db', secrets: many(256) }).success).toBe(true);
-    expect(secretBody.safeParse({ name: 'db', secrets: many(257) }).error!.issues[0]).toMatchObject({ path: ['secrets'], message: 'at most 256 keys per secret' });
+    expect(secretBody.safeParse({ name: 'db', secrets: many(257) }).error!.issues[0]).toMatchObject({
+      path: ['secrets'],
+      message: 'at most 256 keys per secret',
+    });
     expect(secretBody.parse({ name: 'db', secrets: {} }).tags).toEqual([]);
     expect(secretBody.safeParse({ name: 'db', secrets: {}, extra: 1 }).success).toBe(false);
   });

@@ -41,7 +41,10 @@ export class SecretRepository extends OrgScopedRepository<Secret> {
   async page(org: string, page: PageRequest): Promise<Secret[]> {
     const q = this.select(org, 's').select(SUMMARY_COLUMNS.map((c) => `s.${c}`));
     if (page.after !== undefined) q.andWhere('s.name > :after', { after: page.after });
-    return q.orderBy('s.name', 'ASC').limit(page.limit + 1).getMany();
+    return q
+      .orderBy('s.name', 'ASC')
+      .limit(page.limit + 1)
+      .getMany();
   }
 
   /** Resolves whether there was such a secret. */

@@ -36,13 +36,19 @@ describe('identity-manager: secrets', () => {
     delete process.env['DISPATCH_SECRET_KEY'];
 
     // Everything down to trace goes to logLines, checked at the end for leaked values.
-    const logger = createLogger({ level: 'trace', name: 'secrets-test', destination: { write: (line: string) => void logLines.push(line) } });
+    const logger = createLogger({
+      level: 'trace',
+      name: 'secrets-test',
+      destination: { write: (line: string) => void logLines.push(line) },
+    });
     t = await startIdentityTestApp({ name: 'secrets-test', logger });
     ({ pool, bus } = t);
     Object.assign(probe, t.probe);
 
     // The secret of each org the tests and the tenant probes use; never deleted.
-    expect((await api('alice', 'POST', '/v1/secret', { name: 'shared-db', secrets: acmeDb, tags: [{ key: 'team', value: 'core' }] })).status).toBe(201);
+    expect(
+      (await api('alice', 'POST', '/v1/secret', { name: 'shared-db', secrets: acmeDb, tags: [{ key: 'team', value: 'core' }] })).status,
+    ).toBe(201);
     expect((await api('bob', 'POST', '/v1/secret', { name: 'beta-db', secrets: betaDb })).status).toBe(201);
   }, 60_000);
 
@@ -64,7 +70,10 @@ describe('identity-manager: secrets', () => {
   };
 
   async function rawRows(org: string, name: string) {
-    const { rows } = await pool.query<Record<string, unknown>>('SELECT * FROM "identity"."secret" WHERE org = $1 AND name = $2', [org, name]);
+    const { rows } = await pool.query<Record<string, unknown>>('SELECT * FROM "identity"."secret" WHERE org = $1 AND name = $2', [
+      org,
+      name,
+    ]);
     return rows;
   }
 
@@ -75,18 +84,40 @@ describe('identity-manager: secrets', () => {
   it('round-trips the values, with metadata, only on GET of one secret', async () => {
     const res = await api('alice', 'GET', '/v1/secret/shared-db');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'shared-db', org: 'acme', status: 'READY', tags: [{ key: 'team', value: 'core' }], secrets: acmeDb });
+    expect(res.body).toMatchObject({
+      name: 'shared-db',
+      org: 'acme',
+      status: 'READY',
+      tags: [{ key: 'team', value: 'core' }],
+      secrets: acmeDb,
+    });
     expect(res.headers.get('cache-control')).toBe('no-store');
     // A developer may read values too.
     expect((await api('dave', 'GET', '/v1/secret/shared-db')).body.secrets).toEqual(acmeDb);
   });
 
   it('resolves named secrets for a run over the bus, merged in order, scoped to the org', async () => {
-    expect((await api('alice', 'POST', '/v1/secret', { name: 'run-extra', secrets: { EXTRA: 'x', ...Object.fromEntries(Object.keys(acmeDb).slice(0, 1).map((k) => [k, 'override'])) } })).status).toBe(201);
+    expect(
+      (
+        await api('alice', 'POST', '/v1/secret', {
+          name: 'run-extra',
+          secrets: {
+            EXTRA: 'x',
+            ...Object.fromEntries(
+              Object.keys(acmeDb)
+                .slice(0, 1)
+                .map((k) => [k, 'override']),
+            ),
+          },
+        })
+      ).status,
+    ).toBe(201);
     const merged = await bus.request('identity.secret.resolve.v1', { org: 'acme', names: ['shared-db', 'run-extra'] });
     const firstKey = Object.keys(acmeDb)[0];
     expect(merged.secrets).toMatchObject({ EXTRA: 'x', [firstKey]: 'override' });
-    await expect(bus.request('identity.secret.resolve.v1', { org: 'beta', names: ['run-extra'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(bus.request('identity.secret.resolve.v1', { org: 'beta', names: ['run-extra'] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('answers writes without values', async () => {
@@ -125,7 +156,9 @@ describe('identity-manager: secrets', () => {
       expect(bytes.includes(Buffer.from(text, 'utf8'))).toBe(false);
     }
     // And not in PostgreSQL's own text rendering of the row (bytea as hex) either.
-    const { rows } = await pool.query<{ text: string }>(`SELECT s::text AS text FROM "identity"."secret" s WHERE org = 'acme' AND name = 'shared-db'`);
+    const { rows } = await pool.query<{ text: string }>(
+      `SELECT s::text AS text FROM "identity"."secret" s WHERE org = 'acme' AND name = 'shared-db'`,
+    );
     for (const text of Object.values(acmeDb)) {
       expect(rows[0].text).not.toContain(text);
       expect(rows[0].text).not.toContain(Buffer.from(text).toString('hex'));
@@ -151,7 +184,9 @@ describe('identity-manager: secrets', () => {
     const first = { OLD: unique('old') };
     const second = { NEW: unique('new') };
     allValues.push(first.OLD, second.NEW);
-    expect((await api('alice', 'POST', '/v1/secret', { name: 'rotating', secrets: first, tags: [{ key: 'a', value: 'b' }] })).status).toBe(201);
+    expect((await api('alice', 'POST', '/v1/secret', { name: 'rotating', secrets: first, tags: [{ key: 'a', value: 'b' }] })).status).toBe(
+      201,
+    );
     const [before] = await rawRows('acme', 'rotating');
     const put = await api('alice', 'PUT', '/v1/secret/rotating', { secrets: second });
     expect(put).toMatchObject({ status: 200, body: { name: 'rotating', tags: [] } });
@@ -160,7 +195,10 @@ describe('identity-manager: secrets', () => {
     const [after] = await rawRows('acme', 'rotating');
     expect((after['iv'] as Buffer).equals(before['iv'] as Buffer)).toBe(false);
     expect(after['id']).toBe(before['id']);
-    expect(await api('alice', 'PUT', '/v1/secret/no-such', { secrets: second })).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    expect(await api('alice', 'PUT', '/v1/secret/no-such', { secrets: second })).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND' },
+    });
     expect(await rawRows('acme', 'no-such')).toEqual([]);
   });
 
@@ -185,13 +223,19 @@ describe('identity-manager: secrets', () => {
 
     const over = { K: 'x'.repeat(SECRET_MAX_BYTES - 3), L: 'é' };
     const res = await api('alice', 'POST', '/v1/secret', { name: 'too-big', secrets: over });
-    expect(res).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', details: { sizeBytes: SECRET_MAX_BYTES + 1, limitBytes: SECRET_MAX_BYTES } } });
+    expect(res).toMatchObject({
+      status: 413,
+      body: { code: 'PAYLOAD_TOO_LARGE', details: { sizeBytes: SECRET_MAX_BYTES + 1, limitBytes: SECRET_MAX_BYTES } },
+    });
     expect(res.body['message']).toMatch(/at most 65536 bytes \(64 KiB\)/);
     expect(res.text).not.toContain('xxxxxxxx');
     expect(await rawRows('acme', 'too-big')).toEqual([]);
 
     // Replacing with too much keeps the old values.
-    expect(await api('alice', 'PUT', '/v1/secret/at-limit', { secrets: over })).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(await api('alice', 'PUT', '/v1/secret/at-limit', { secrets: over })).toMatchObject({
+      status: 413,
+      body: { code: 'PAYLOAD_TOO_LARGE' },
+    });
     expect((await api('alice', 'GET', '/v1/secret/at-limit')).body.secrets).toEqual(exact);
   });
 
@@ -207,8 +251,14 @@ describe('identity-manager: secrets', () => {
     });
     expect(res.text).not.toContain(value);
     expect(await rawRows('acme', 'bad-keys')).toEqual([]);
-    expect(await api('alice', 'POST', '/v1/secret', { name: 'Not_A_Name', secrets: {} })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
-    expect(await api('alice', 'POST', '/v1/secret', { name: 'no-values' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await api('alice', 'POST', '/v1/secret', { name: 'Not_A_Name', secrets: {} })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await api('alice', 'POST', '/v1/secret', { name: 'no-values' })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
   });
 
   it('refuses a duplicate name with 409 NAME_CONFLICT and keeps the original', async () => {
@@ -227,7 +277,8 @@ describe('identity-manager: secrets', () => {
   });
 
   it('pages the list with pageSize and pageToken', async () => {
-    for (const name of ['page-a', 'page-b', 'page-c']) expect((await api('bob', 'POST', '/v1/secret', { name, secrets: { K: 'v' } })).status).toBe(201);
+    for (const name of ['page-a', 'page-b', 'page-c'])
+      expect((await api('bob', 'POST', '/v1/secret', { name, secrets: { K: 'v' } })).status).toBe(201);
     const first = await api('bob', 'GET', '/v1/secret?pageSize=2');
     expect(first.body.items!.map((s) => s.name)).toEqual(['answer-check', 'beta-db']);
     const second = await api('bob', 'GET', `/v1/secret?pageSize=2&pageToken=${String(first.body['nextPageToken'])}`);

@@ -13,7 +13,9 @@ describe('service-account public keys', () => {
     ['garbage', 'not a PEM'],
     ['-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', 'not a PEM'],
   ])('refuses %s', (pem, why) => {
-    expect(() => canonicalPublicKeyPem(pem)).toThrow(expect.objectContaining({ code: 'INVALID_PUBLIC_KEY', message: expect.stringContaining(why) }));
+    expect(() => canonicalPublicKeyPem(pem)).toThrow(
+      expect.objectContaining({ code: 'INVALID_PUBLIC_KEY', message: expect.stringContaining(why) }),
+    );
   });
 
   it('refuses a non-RSA key and a short RSA key', () => {

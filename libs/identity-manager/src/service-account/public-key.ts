@@ -11,7 +11,10 @@ const MAX_PEM_LENGTH = 16 * 1024;
  */
 export function canonicalPublicKeyPem(pem: string): string {
   const refuse = (why: string) =>
-    new DispatchError(ErrorCode.INVALID_PUBLIC_KEY, `publicKey ${why}; send an RSA public key of ${MIN_RSA_BITS} bits or more in PEM ("-----BEGIN PUBLIC KEY-----")`);
+    new DispatchError(
+      ErrorCode.INVALID_PUBLIC_KEY,
+      `publicKey ${why}; send an RSA public key of ${MIN_RSA_BITS} bits or more in PEM ("-----BEGIN PUBLIC KEY-----")`,
+    );
   if (pem.length > MAX_PEM_LENGTH) throw refuse(`is longer than ${MAX_PEM_LENGTH} characters`);
   let key;
   try {

@@ -2,7 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@dispatch/contracts';
 import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
-import { serviceAccountBody, type ServiceAccountBody, serviceAccountUpdateBody, type ServiceAccountUpdateBody } from './service-account.dto';
+import {
+  serviceAccountBody,
+  type ServiceAccountBody,
+  serviceAccountUpdateBody,
+  type ServiceAccountUpdateBody,
+} from './service-account.dto';
 import { ServiceAccountService } from './service-account.service';
 
 /** Service accounts of the caller's org: machine identities known by their public key. Another org's are not found. */
@@ -34,7 +39,11 @@ export class ServiceAccountsController {
   @Put(':name')
   @Authorize('serviceaccount', 'update')
   @ApiZodBody(serviceAccountUpdateBody)
-  update(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(serviceAccountUpdateBody)) body: ServiceAccountUpdateBody) {
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+    @Body(new ZodPipe(serviceAccountUpdateBody)) body: ServiceAccountUpdateBody,
+  ) {
     return this.accounts.update(p.org, name, body);
   }
 

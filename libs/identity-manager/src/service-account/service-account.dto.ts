@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
 
 /** PEM is checked (and canonicalised) by the domain; here only its size is bounded. */
-const publicKey = z.string().min(1).max(16 * 1024, 'at most 16 KiB');
+const publicKey = z
+  .string()
+  .min(1)
+  .max(16 * 1024, 'at most 16 KiB');
 export const serviceAccountBody = z.object({ name, publicKey, tags }).strict();
 export const serviceAccountUpdateBody = serviceAccountBody.omit({ name: true });
 export type ServiceAccountBody = z.infer<typeof serviceAccountBody>;

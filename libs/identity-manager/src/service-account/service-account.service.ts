@@ -31,12 +31,17 @@ export class ServiceAccountService {
   async create(org: string, body: NewServiceAccount): Promise<ServiceAccountView> {
     const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
     return serviceAccountView(
-      await this.authz.change((tx) => tx.serviceAccounts.put(Object.assign(new ServiceAccount(), { org, name: body.name, publicKeyPem, tags: body.tags }))),
+      await this.authz.change((tx) =>
+        tx.serviceAccounts.put(Object.assign(new ServiceAccount(), { org, name: body.name, publicKeyPem, tags: body.tags })),
+      ),
     );
   }
 
   async list(org: string, page: PageRequest): Promise<Page<ServiceAccountView>> {
-    return mapPage(toPage(await this.accounts.page(org, page), page.limit, (a) => a.name), serviceAccountView);
+    return mapPage(
+      toPage(await this.accounts.page(org, page), page.limit, (a) => a.name),
+      serviceAccountView,
+    );
   }
 
   async get(org: string, name: string): Promise<ServiceAccountView> {
@@ -47,7 +52,9 @@ export class ServiceAccountService {
   async update(org: string, name: string, body: ServiceAccountChanges): Promise<ServiceAccountView> {
     const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
     const changes = { publicKeyPem, tags: body.tags };
-    return serviceAccountView(await this.authz.change(async (tx) => tx.serviceAccounts.put(Object.assign(await tx.serviceAccounts.lock(org, name), changes))));
+    return serviceAccountView(
+      await this.authz.change(async (tx) => tx.serviceAccounts.put(Object.assign(await tx.serviceAccounts.lock(org, name), changes))),
+    );
   }
 
   async delete(org: string, name: string): Promise<void> {

@@ -4,8 +4,23 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
 import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
-import { AuthModule, baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
-import { createTestDatabase, probeCredentials, startTestIdp, type ProbeCredentials, type TestDatabase, type TestIdp } from '@dispatch/testing';
+import {
+  AuthModule,
+  baseConfigSchema,
+  createHttpApp,
+  createLogger,
+  InfrastructureModule,
+  loadConfig,
+  PlatformModule,
+} from '@dispatch/platform';
+import {
+  createTestDatabase,
+  probeCredentials,
+  startTestIdp,
+  type ProbeCredentials,
+  type TestDatabase,
+  type TestIdp,
+} from '@dispatch/testing';
 import { identityConfigSchema } from '../identity-config';
 import { IdentityManagerModule } from '../identity-manager.module';
 import { IDENTITY_SCHEMA } from '../persistence/schema';
@@ -46,7 +61,12 @@ const PEOPLE: [subject: string, org: string, groups: string[]][] = [
  * bus, the guard every service uses, and two tenant orgs (acme, beta) with their admins. The
  * `auditors` group of acme is bound to viewer, `devs` to developer.
  */
-export async function startIdentityTestApp(options: { name: string; logger?: Logger; refreshMs?: number; secretsBackend?: 'postgres' | 'kubernetes' }): Promise<IdentityTestApp> {
+export async function startIdentityTestApp(options: {
+  name: string;
+  logger?: Logger;
+  refreshMs?: number;
+  secretsBackend?: 'postgres' | 'kubernetes';
+}): Promise<IdentityTestApp> {
   const [db, idp] = await Promise.all([createTestDatabase(), startTestIdp()]);
   const logger = options.logger ?? createLogger({ level: 'silent', name: options.name });
   await migrateSchemas(db.url, [serviceSchema(BUS_SCHEMA, [], busMigrations), IDENTITY_SCHEMA], { log: logger });
@@ -69,7 +89,13 @@ export async function startIdentityTestApp(options: { name: string; logger?: Log
     ],
   })
   class IdentityTestModule {}
-  const app: NestFastifyApplication = await createHttpApp(IdentityTestModule, { config, logger, title: options.name, version: '0', serviceName: options.name });
+  const app: NestFastifyApplication = await createHttpApp(IdentityTestModule, {
+    config,
+    logger,
+    title: options.name,
+    version: '0',
+    serviceName: options.name,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
 
@@ -97,7 +123,12 @@ export async function startIdentityTestApp(options: { name: string; logger?: Log
   await must('alice', '/v1/iam/policies', { name: 'readers', role: 'viewer', subjects: [{ kind: 'group', name: 'auditors' }] });
   await must('alice', '/v1/iam/policies', { name: 'devs', role: 'developer', subjects: [{ kind: 'group', name: 'devs' }] });
 
-  const probe = await probeCredentials(idp, { baseUrl: base, claims: { subject: 'alice', org: 'acme' }, viewer: tokens['carol'], admin: tokens['bob'] });
+  const probe = await probeCredentials(idp, {
+    baseUrl: base,
+    claims: { subject: 'alice', org: 'acme' },
+    viewer: tokens['carol'],
+    admin: tokens['bob'],
+  });
 
   return {
     app,

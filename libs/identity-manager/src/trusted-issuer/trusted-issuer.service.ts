@@ -18,7 +18,13 @@ export interface NewTrustedIssuer extends TrustedIssuerChanges {
   name: string;
 }
 
-const issuerView = (i: TrustedIssuerRecord) => ({ ...entityBaseOf(i), issuer: i.issuer, audience: i.audience, jwksUri: i.jwksUri, claims: i.claims });
+const issuerView = (i: TrustedIssuerRecord) => ({
+  ...entityBaseOf(i),
+  issuer: i.issuer,
+  audience: i.audience,
+  jwksUri: i.jwksUri,
+  claims: i.claims,
+});
 export type IssuerView = ReturnType<typeof issuerView>;
 
 /** Identity providers an org trusts for itself: their tokens vouch for that org only. */
@@ -30,11 +36,18 @@ export class TrustedIssuerService {
   ) {}
 
   async create(org: string, body: NewTrustedIssuer): Promise<IssuerView> {
-    return issuerView(await this.authz.change((tx) => tx.issuers.put(Object.assign(new TrustedIssuerRecord(), { ...body, jwksUri: body.jwksUri ?? null, org }))));
+    return issuerView(
+      await this.authz.change((tx) =>
+        tx.issuers.put(Object.assign(new TrustedIssuerRecord(), { ...body, jwksUri: body.jwksUri ?? null, org })),
+      ),
+    );
   }
 
   async list(org: string, page: PageRequest): Promise<Page<IssuerView>> {
-    return mapPage(toPage(await this.issuers.page(org, page), page.limit, (i) => i.name), issuerView);
+    return mapPage(
+      toPage(await this.issuers.page(org, page), page.limit, (i) => i.name),
+      issuerView,
+    );
   }
 
   async get(org: string, name: string): Promise<IssuerView> {

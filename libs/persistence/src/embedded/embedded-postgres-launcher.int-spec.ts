@@ -88,7 +88,7 @@ describe('startEmbeddedPostgres', () => {
     expect(await exists(path.join(root, '.pg-init-tmp'))).toBe(false);
 
     expect(pg.url).toMatch(new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${pg.port}/dispatch$`));
-    await query(pg.url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'survives restarts\')');
+    await query(pg.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives restarts')");
     const [settings] = await query<{ listen: string; sockets: string; encoding: string }>(
       pg.url,
       "SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()",
@@ -221,7 +221,11 @@ describe('startEmbeddedPostgres', () => {
     it('starts a killed server again on the same port and data, and stop() still stops it', async () => {
       const restarted: number[] = [];
       const lost: Error[] = [];
-      const pg = await startEmbeddedPostgres({ dataDir, log: recordingLogger(), restart: { attempts: 3, firstDelayMs: 100, onRestarted: (n) => restarted.push(n), onLost: (e) => lost.push(e) } });
+      const pg = await startEmbeddedPostgres({
+        dataDir,
+        log: recordingLogger(),
+        restart: { attempts: 3, firstDelayMs: 100, onRestarted: (n) => restarted.push(n), onLost: (e) => lost.push(e) },
+      });
       started.push(pg);
       const first = await postmasterPid();
       process.kill(first, 'SIGKILL');
@@ -237,7 +241,11 @@ describe('startEmbeddedPostgres', () => {
 
     it('gives up after its attempts when the data is gone, telling why, and stop() resolves', async () => {
       const lost: Error[] = [];
-      const pg = await startEmbeddedPostgres({ dataDir, log: recordingLogger(), restart: { attempts: 2, firstDelayMs: 50, onLost: (e) => lost.push(e) } });
+      const pg = await startEmbeddedPostgres({
+        dataDir,
+        log: recordingLogger(),
+        restart: { attempts: 2, firstDelayMs: 50, onLost: (e) => lost.push(e) },
+      });
       started.push(pg);
       const pid = await postmasterPid();
       // A data directory that vanished (a disk unmounted, a wrong cleanup) cannot be started again.

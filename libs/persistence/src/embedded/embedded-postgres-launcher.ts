@@ -148,7 +148,9 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
     return startServer(server, options.startTimeoutMs ?? 60_000).catch((err: unknown) => {
       lines.end();
       const reason = err instanceof Error ? `${err.message}; ` : '';
-      throw new Error(`PostgreSQL failed to start on ${dataDir} (port ${port}): ${reason}server output:\n${output.slice(-OUTPUT_TAIL).join('\n')}`);
+      throw new Error(
+        `PostgreSQL failed to start on ${dataDir} (port ${port}): ${reason}server output:\n${output.slice(-OUTPUT_TAIL).join('\n')}`,
+      );
     });
   };
 
@@ -241,10 +243,7 @@ async function startLocked(options: EmbeddedPostgresOptions, dataDir: string, lo
  * The package's start() rejects with undefined when the server exits early and never settles if
  * it hangs; this gives both cases a reason and hands back the server process for shutdown.
  */
-async function startServer(
-  server: InstanceType<ReturnType<typeof loadEmbeddedPostgres>>,
-  timeoutMs: number,
-): Promise<ChildProcess> {
+async function startServer(server: InstanceType<ReturnType<typeof loadEmbeddedPostgres>>, timeoutMs: number): Promise<ChildProcess> {
   const processOf = () => (server as unknown as { process?: ChildProcess }).process;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

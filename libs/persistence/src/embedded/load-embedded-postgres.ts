@@ -18,9 +18,7 @@ export interface PostgresBinaries {
  * jest this is simply the ordinary process and require.
  */
 const nodeProcess = runInThisContext('process') as NodeJS.Process;
-const nativeRequire = (nodeProcess.getBuiltinModule('node:module') as { createRequire: typeof CreateRequire }).createRequire(
-  __filename,
-);
+const nativeRequire = (nodeProcess.getBuiltinModule('node:module') as { createRequire: typeof CreateRequire }).createRequire(__filename);
 
 /*
  * On load the package installs async-exit-hook, which catches SIGINT/SIGTERM/SIGHUP/beforeExit

@@ -1,11 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import {
-  OUTBOX_ID_UNIQUE,
-  OUTBOX_PK,
-  OUTBOX_PUBLISHED_AT_INDEX,
-  OUTBOX_TABLE,
-  OUTBOX_UNPUBLISHED_INDEX,
-} from './outbox-record.entity';
+import { OUTBOX_ID_UNIQUE, OUTBOX_PK, OUTBOX_PUBLISHED_AT_INDEX, OUTBOX_TABLE, OUTBOX_UNPUBLISHED_INDEX } from './outbox-record.entity';
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -41,9 +35,7 @@ export function createOutboxTableMigration(schema: string, timestamp: number, na
           `CONSTRAINT ${quote(OUTBOX_ID_UNIQUE)} UNIQUE ("id"), ` +
           `CONSTRAINT ${quote(OUTBOX_PK)} PRIMARY KEY ("seq"))`,
       );
-      await queryRunner.query(
-        `CREATE INDEX ${quote(OUTBOX_UNPUBLISHED_INDEX)} ON ${table} ("seq") WHERE "published_at" IS NULL`,
-      );
+      await queryRunner.query(`CREATE INDEX ${quote(OUTBOX_UNPUBLISHED_INDEX)} ON ${table} ("seq") WHERE "published_at" IS NULL`);
       await queryRunner.query(
         `CREATE INDEX ${quote(OUTBOX_PUBLISHED_AT_INDEX)} ON ${table} ("published_at") WHERE "published_at" IS NOT NULL`,
       );

@@ -19,9 +19,7 @@ export class OutboxWriter {
     // Writing through a manager outside the transaction would commit the event on its own,
     // even if the change it describes later rolls back.
     if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error(
-        'OutboxWriter.add needs the EntityManager of an open transaction (the one dataSource.transaction() passes)',
-      );
+      throw new Error('OutboxWriter.add needs the EntityManager of an open transaction (the one dataSource.transaction() passes)');
     }
     const id = randomUUID();
     // `as object`: TypeORM's partial-entity type cannot express a payload of any subject; jsonb takes any JSON value.

@@ -5,6 +5,11 @@ import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '@dispatch/contracts';
 /** Documents the query parameters parsePageQuery reads, so /docs shows how every list pages. */
 export const ApiPageQuery = (): MethodDecorator =>
   applyDecorators(
-    ApiQuery({ name: 'pageSize', required: false, type: Number, description: `Items per page, 1 to ${PAGE_SIZE_MAX} (default ${PAGE_SIZE_DEFAULT}).` }),
+    ApiQuery({
+      name: 'pageSize',
+      required: false,
+      type: Number,
+      description: `Items per page, 1 to ${PAGE_SIZE_MAX} (default ${PAGE_SIZE_DEFAULT}).`,
+    }),
     ApiQuery({ name: 'pageToken', required: false, type: String, description: 'nextPageToken of the previous page.' }),
   );

@@ -12,11 +12,9 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
     const problems = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', problem: i.message }));
-    throw new DispatchError(
-      ErrorCode.VALIDATION_FAILED,
-      `invalid request: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`,
-      { problems },
-    );
+    throw new DispatchError(ErrorCode.VALIDATION_FAILED, `invalid request: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, {
+      problems,
+    });
   }
 }
 

@@ -108,7 +108,14 @@ describe('audit events', () => {
 
     it('records a route that checks permissions itself with no resource or action', () => {
       const event = buildAuditEvent(
-        { id: 'r', method: 'POST', route: '/v1/x', status: 200, principal: { org: 'o', subject: 's', kind: 'apikey' }, authzRequirement: {} },
+        {
+          id: 'r',
+          method: 'POST',
+          route: '/v1/x',
+          status: 200,
+          principal: { org: 'o', subject: 's', kind: 'apikey' },
+          authzRequirement: {},
+        },
         's',
         time,
       );
@@ -134,7 +141,20 @@ describe('audit events', () => {
         expect(text).not.toContain(secret);
       }
       expect(Object.keys(event).sort()).toEqual(
-        ['action', 'method', 'org', 'requestId', 'resource', 'result', 'route', 'service', 'status', 'subject', 'subjectKind', 'time'].sort(),
+        [
+          'action',
+          'method',
+          'org',
+          'requestId',
+          'resource',
+          'result',
+          'route',
+          'service',
+          'status',
+          'subject',
+          'subjectKind',
+          'time',
+        ].sort(),
       );
     });
   });

@@ -93,7 +93,7 @@ const SNAPSHOT: AuthzSnapshot = {
   revision: 1,
   issuers: [],
   serviceAccounts: [],
-      apiKeys: [],
+  apiKeys: [],
   roles: [],
   bindings: [
     { org: 'acme', role: 'admin', subjects: [{ kind: 'user', name: 'alice' }] },
@@ -142,7 +142,10 @@ describe('audit hook (real NATS, real IdP)', () => {
   });
 
   beforeAll(async () => {
-    [bus, idp] = await Promise.all([NatsBus.connect({ url: TEST_NATS_URL, namespace, log: { warn: () => undefined, error: () => undefined } }), startTestIdp()]);
+    [bus, idp] = await Promise.all([
+      NatsBus.connect({ url: TEST_NATS_URL, namespace, log: { warn: () => undefined, error: () => undefined } }),
+      startTestIdp(),
+    ]);
     await bus.reply('identity.authz.snapshot.v1', 'identity-manager', async (req) =>
       req.knownRevision === SNAPSHOT.revision ? { unchanged: true, revision: SNAPSHOT.revision } : SNAPSHOT,
     );
@@ -161,10 +164,13 @@ describe('audit hook (real NATS, real IdP)', () => {
     app = await createHttpApp(ThingsModule, { config, logger, title: 'things', version: '0', serviceName: 'things' });
     hook = registerAuditHook(app, { serviceName: 'things', bus, logger });
     // Runs after the audit hook's onSend: what it left on each answer, by request id.
-    app.getHttpAdapter().getInstance().addHook('onSend', (request, reply, payload, done) => {
-      closeListeners.set(request.id, reply.raw.listenerCount('close'));
-      done(null, payload);
-    });
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onSend', (request, reply, payload, done) => {
+        closeListeners.set(request.id, reply.raw.listenerCount('close'));
+        done(null, payload);
+      });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     tokens['alice'] = await idp.issueToken({ subject: 'alice', org: 'acme' });
@@ -184,7 +190,11 @@ describe('audit hook (real NATS, real IdP)', () => {
     if (options.who) headers['authorization'] = `Bearer ${tokens[options.who]}`;
     if (options.requestId) headers['x-request-id'] = options.requestId;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${base}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     await res.text();
     return { status: res.status, requestId: res.headers.get('x-request-id')! };
   }
@@ -234,7 +244,12 @@ describe('audit hook (real NATS, real IdP)', () => {
       status: 403,
       result: 'FORBIDDEN',
     });
-    expect((await eventOf(conflict.requestId)).event).toMatchObject({ subject: 'alice', action: 'update', status: 409, result: 'NAME_CONFLICT' });
+    expect((await eventOf(conflict.requestId)).event).toMatchObject({
+      subject: 'alice',
+      action: 'update',
+      status: 409,
+      result: 'NAME_CONFLICT',
+    });
     expect((await eventOf(broken.requestId)).event).toMatchObject({ action: 'execute', status: 500, result: 'INTERNAL' });
     expect((await eventOf(deleted.requestId)).event).toMatchObject({ action: 'delete', status: 204, result: 'allowed' });
   });
@@ -266,9 +281,18 @@ describe('audit hook (real NATS, real IdP)', () => {
 
   it('records a mutation whose handler wrote the answer itself (a hijacked reply skips onSend)', async () => {
     const requestId = `raw-${Date.now()}`;
-    const res = await fetch(`${base}/v1/things/raw`, { method: 'POST', headers: { authorization: `Bearer ${tokens['alice']}`, 'x-request-id': requestId } });
+    const res = await fetch(`${base}/v1/things/raw`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['alice']}`, 'x-request-id': requestId },
+    });
     expect(res.status).toBe(202);
-    expect((await eventOf(requestId)).event).toMatchObject({ route: '/v1/things/raw', action: 'create', status: 202, result: 'allowed', subject: 'alice' });
+    expect((await eventOf(requestId)).event).toMatchObject({
+      route: '/v1/things/raw',
+      action: 'create',
+      status: 202,
+      result: 'allowed',
+      subject: 'alice',
+    });
   });
 
   it('never publishes the body or the headers', async () => {
@@ -365,7 +389,12 @@ describe('audit hook (real NATS, real IdP)', () => {
       expect(queue.enqueue(event(99), 'after-close')).toBe(false);
       expect(queue.stats().dropped.closed).toBe(1);
       await waitFor(() => captured.filter((c) => c.event.service === 'queue-test').length === 5, { what: 'the five published events' });
-      expect(captured.filter((c) => c.event.service === 'queue-test').map((c) => c.msgId).sort()).toEqual([0, 1, 2, 3, 4].map((n) => `q-${namespace}-${n}`));
+      expect(
+        captured
+          .filter((c) => c.event.service === 'queue-test')
+          .map((c) => c.msgId)
+          .sort(),
+      ).toEqual([0, 1, 2, 3, 4].map((n) => `q-${namespace}-${n}`));
     });
 
     it('publishes a retried event once: the bus drops the second publish of the same msgId', async () => {
@@ -391,6 +420,13 @@ describe('audit hook (real NATS, real IdP)', () => {
     await closing.close();
     expect(closingHook.stats()).toMatchObject({ pending: 0, published: 5 });
     await waitFor(() => ids.every((id) => eventsOf(id!).length === 1), { what: 'the events of the closed app' });
-    expect(eventsOf(ids[0]!)[0].event).toMatchObject({ service: 'closing', org: null, subject: null, resource: null, action: null, result: 'allowed' });
+    expect(eventsOf(ids[0]!)[0].event).toMatchObject({
+      service: 'closing',
+      org: null,
+      subject: null,
+      resource: null,
+      action: null,
+      result: 'allowed',
+    });
   });
 });

@@ -40,7 +40,12 @@ async function startServiceApp(options: ServiceAppOptions): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.name });
   await dependencyStep(`connecting to PostgreSQL at ${safeUrl(config.DATABASE_URL)}`, () => pingDatabase(config.DATABASE_URL));
   const bus = await dependencyStep(`connecting to NATS at ${safeUrl(config.NATS_URL)}`, () =>
-    NatsBus.connect({ url: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: options.name, log: logger.child({ component: 'bus' }) }),
+    NatsBus.connect({
+      url: config.NATS_URL,
+      namespace: config.NATS_NAMESPACE,
+      name: options.name,
+      log: logger.child({ component: 'bus' }),
+    }),
   );
 
   @Module({

@@ -36,7 +36,10 @@ describe('start-up failures', () => {
   });
 
   it('reports a classified failure by its message and code, anything else with its stack and exit 1', () => {
-    expect(describeStartupFailure(new StartupFailure(ExitCode.DEPENDENCY_FAILED, 'no database'))).toEqual({ exitCode: 5, text: 'no database' });
+    expect(describeStartupFailure(new StartupFailure(ExitCode.DEPENDENCY_FAILED, 'no database'))).toEqual({
+      exitCode: 5,
+      text: 'no database',
+    });
     const unexpected = describeStartupFailure(new Error('surprise'));
     expect(unexpected.exitCode).toBe(1);
     expect(unexpected.text).toMatch(/^Error: surprise\n\s+at /);

@@ -11,10 +11,18 @@ export interface NamedPort {
 export function listenFailure(err: unknown, { port, variable }: NamedPort, host: string): unknown {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
-    return new StartupFailure(ExitCode.PORT_IN_USE, `port ${port} on ${host} is in use by another process: set ${variable} to a free port, or stop that process`, { cause: err });
+    return new StartupFailure(
+      ExitCode.PORT_IN_USE,
+      `port ${port} on ${host} is in use by another process: set ${variable} to a free port, or stop that process`,
+      { cause: err },
+    );
   }
   if (code === 'EACCES') {
-    return new StartupFailure(ExitCode.CONFIG, `not allowed to listen on ${host}:${port} (ports below 1024 need privileges): set ${variable} to another port`, { cause: err });
+    return new StartupFailure(
+      ExitCode.CONFIG,
+      `not allowed to listen on ${host}:${port} (ports below 1024 need privileges): set ${variable} to another port`,
+      { cause: err },
+    );
   }
   if (code === 'EADDRNOTAVAIL') {
     return new StartupFailure(ExitCode.CONFIG, `cannot listen on ${host}: HOST is not an address of this machine`, { cause: err });

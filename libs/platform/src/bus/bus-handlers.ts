@@ -35,7 +35,9 @@ export const OnEvent = <S extends EventSubject>(subject: S, group: string): Hand
   EventPattern(subject, { group });
 
 /** Answers requests on `subject`; replicas in `group` share the load. */
-export const OnRequest = <S extends RequestSubject>(subject: S, group: string): HandlerDecorator<PayloadOf<S>, ReplyOf<S> | Promise<ReplyOf<S>>> =>
-  MessagePattern(subject, { group });
+export const OnRequest = <S extends RequestSubject>(
+  subject: S,
+  group: string,
+): HandlerDecorator<PayloadOf<S>, ReplyOf<S> | Promise<ReplyOf<S>>> => MessagePattern(subject, { group });
 
 export { Ctx as BusCtx, Payload as BusPayload };

@@ -41,7 +41,10 @@ describe('bus handlers declared with @OnEvent / @OnRequest (real NATS)', () => {
     const config = loadConfig(baseConfigSchema, {});
     const logger = createLogger({ level: 'silent', name: 'probe' });
     @Module({
-      imports: [PlatformModule.forRoot({ serviceName: 'probe', config, logger }), InfrastructureModule.forRoot({ databaseUrl: 'unused', bus })],
+      imports: [
+        PlatformModule.forRoot({ serviceName: 'probe', config, logger }),
+        InfrastructureModule.forRoot({ databaseUrl: 'unused', bus }),
+      ],
       controllers: [OrgEvents],
     })
     class ProbeModule {}

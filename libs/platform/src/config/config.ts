@@ -44,7 +44,10 @@ const trustedIssuer = z
 
 /** Authentication settings every app with `/v1` routes reads. */
 export const authConfigSchema = z.object({
-  DISPATCH_PLATFORM_ORG: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be an org name').default('default'),
+  DISPATCH_PLATFORM_ORG: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be an org name')
+    .default('default'),
   DISPATCH_TRUSTED_ISSUERS: z
     .string()
     .default('[]')

@@ -20,7 +20,10 @@ export class ErrorFilter implements ExceptionFilter {
     const mapped = toErrorBody(err);
     if (mapped.body.code === ErrorCode.STORE_UNAVAILABLE) {
       // One line per request, without the stack: an outage fails every request the same way.
-      this.logger.warn({ reqId: request.id, route: request.routeOptions?.url, cause: (err as Error)?.message }, 'request failed: the database does not answer');
+      this.logger.warn(
+        { reqId: request.id, route: request.routeOptions?.url, cause: (err as Error)?.message },
+        'request failed: the database does not answer',
+      );
     } else if (mapped.internal) {
       this.logger.error({ err, reqId: request.id, route: request.routeOptions?.url }, 'request failed');
     }

@@ -53,7 +53,10 @@ describe('toErrorBody', () => {
 
   it('passes on a client error code another service answered over the bus, but not an internal one', () => {
     const remote = (code: string) => Object.assign(new Error('name "a" is taken'), { name: 'BusRemoteError', code });
-    expect(toErrorBody(remote('NAME_CONFLICT'))).toMatchObject({ status: 409, body: { code: 'NAME_CONFLICT', message: 'name "a" is taken' } });
+    expect(toErrorBody(remote('NAME_CONFLICT'))).toMatchObject({
+      status: 409,
+      body: { code: 'NAME_CONFLICT', message: 'name "a" is taken' },
+    });
     expect(toErrorBody(remote('INTERNAL'))).toMatchObject({ status: 500, internal: true });
     expect(toErrorBody(remote('SOMETHING_ELSE')).status).toBe(500);
   });
@@ -68,11 +71,24 @@ describe('toErrorBody', () => {
   it('answers 503 STORE_UNAVAILABLE with a retry hint when the database cannot be reached, never 500', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const wrapped = new QueryFailedError('SELECT 1', [], refused);
-    const shutdown = new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    const shutdown = new QueryFailedError(
+      'SELECT 1',
+      [],
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    );
     for (const err of [refused, wrapped, shutdown, new Error('Connection terminated unexpectedly')]) {
-      expect(toErrorBody(err)).toEqual({ status: 503, body: { code: 'STORE_UNAVAILABLE', message: STORE_UNAVAILABLE_MESSAGE }, internal: true, retryAfterSeconds: 2 });
+      expect(toErrorBody(err)).toEqual({
+        status: 503,
+        body: { code: 'STORE_UNAVAILABLE', message: STORE_UNAVAILABLE_MESSAGE },
+        internal: true,
+        retryAfterSeconds: 2,
+      });
     }
-    expect(toErrorBody(new DispatchError(ErrorCode.STORE_UNAVAILABLE, 'runs cannot be recorded now'))).toMatchObject({ status: 503, retryAfterSeconds: 2, internal: false });
+    expect(toErrorBody(new DispatchError(ErrorCode.STORE_UNAVAILABLE, 'runs cannot be recorded now'))).toMatchObject({
+      status: 503,
+      retryAfterSeconds: 2,
+      internal: false,
+    });
     const refusedStatement = new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505' }));
     expect(toErrorBody(refusedStatement)).toMatchObject({ status: 500, internal: true });
   });

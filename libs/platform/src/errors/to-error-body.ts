@@ -59,10 +59,17 @@ export function toErrorBody(err: unknown): MappedError {
 
 function fromHttpException(err: HttpException): MappedError {
   const status = err.getStatus();
-  if (status >= 500) return status === 503 ? { status, body: { code: ErrorCode.SERVICE_UNAVAILABLE, message: err.message }, internal: true } : internalError();
+  if (status >= 500)
+    return status === 503
+      ? { status, body: { code: ErrorCode.SERVICE_UNAVAILABLE, message: err.message }, internal: true }
+      : internalError();
   if (status === 404) {
     return ROUTER_NOT_FOUND.test(err.message)
-      ? { status, body: { code: ErrorCode.ROUTE_NOT_FOUND, message: `${err.message}; see /docs for the routes this API serves` }, internal: false }
+      ? {
+          status,
+          body: { code: ErrorCode.ROUTE_NOT_FOUND, message: `${err.message}; see /docs for the routes this API serves` },
+          internal: false,
+        }
       : { status, body: { code: ErrorCode.NOT_FOUND, message: err.message }, internal: false };
   }
   const code = STATUS_CODES[status] ?? ErrorCode.VALIDATION_FAILED;

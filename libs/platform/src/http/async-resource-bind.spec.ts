@@ -12,7 +12,7 @@ onNodeWithAccessor('useLeanAsyncResourceBind', () => {
     AsyncResource.prototype.bind = original;
   });
 
-  it('binds as Node does, in the resource\'s async scope, without the deprecated accessor', () => {
+  it("binds as Node does, in the resource's async scope, without the deprecated accessor", () => {
     useLeanAsyncResourceBind();
     expect(AsyncResource.prototype.bind).not.toBe(original);
     expect(nodeBindOf(AsyncResource.prototype.bind)).toBe(original);

@@ -15,7 +15,8 @@ const NODE_BIND = Symbol.for('dispatch.AsyncResource.nodeBind');
 export function useLeanAsyncResourceBind(): void {
   if (!hasDeprecatedAccessor()) return;
   function bind(this: AsyncResource, fn: Fn, thisArg?: unknown): Fn {
-    if (typeof fn !== 'function') throw Object.assign(new TypeError('The "fn" argument must be of type function'), { code: 'ERR_INVALID_ARG_TYPE' });
+    if (typeof fn !== 'function')
+      throw Object.assign(new TypeError('The "fn" argument must be of type function'), { code: 'ERR_INVALID_ARG_TYPE' });
     const run = this.runInAsyncScope.bind(this) as (fn: Fn, thisArg: unknown, ...args: unknown[]) => unknown;
     const bound =
       thisArg === undefined
@@ -42,5 +43,10 @@ export function nodeBindOf(bind: typeof AsyncResource.prototype.bind): typeof As
 export function hasDeprecatedAccessor(): boolean {
   const bind = AsyncResource.prototype.bind;
   if (!bind.toString().includes('DEP0172')) return false;
-  return Object.getOwnPropertyDescriptor(bind.call(new AsyncResource('probe'), () => undefined), 'asyncResource') !== undefined;
+  return (
+    Object.getOwnPropertyDescriptor(
+      bind.call(new AsyncResource('probe'), () => undefined),
+      'asyncResource',
+    ) !== undefined
+  );
 }

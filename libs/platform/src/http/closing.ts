@@ -17,6 +17,11 @@ export function registerClosingRefusal(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (_request, reply, done) => {
     if (!closing) return done();
     void reply.header('connection', 'close');
-    done(new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'this server is stopping; send the request again (it will reach another instance, or this one once restarted)'));
+    done(
+      new DispatchError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'this server is stopping; send the request again (it will reach another instance, or this one once restarted)',
+      ),
+    );
   });
 }

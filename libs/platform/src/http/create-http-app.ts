@@ -38,10 +38,7 @@ export interface HttpAppOptions {
  * request log line and one histogram sample per request, the error filter, OpenAPI at /docs.
  * The root module must import PlatformModule.forRoot(...).
  */
-export async function createHttpApp(
-  rootModule: Type<unknown> | DynamicModule,
-  options: HttpAppOptions,
-): Promise<NestFastifyApplication> {
+export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
   useLeanAsyncResourceBind();
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.BODY_LIMIT_BYTES,
@@ -85,7 +82,10 @@ export async function createHttpApp(
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
     const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
     if (options.logger.isLevelEnabled(level)) {
-      options.logger[level]({ reqId: request.id, method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+      options.logger[level](
+        { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime },
+        'request',
+      );
     }
   }
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -18,9 +18,15 @@ function answerTo(code: string): { status: number; body: Record<string, unknown>
 
 describe('answerClientError', () => {
   it('answers what the HTTP parser refused in the error body', () => {
-    expect(answerTo('HPE_HEADER_OVERFLOW')).toMatchObject({ status: 431, body: { code: 'HEADERS_TOO_LARGE', requestId: expect.any(String) } });
+    expect(answerTo('HPE_HEADER_OVERFLOW')).toMatchObject({
+      status: 431,
+      body: { code: 'HEADERS_TOO_LARGE', requestId: expect.any(String) },
+    });
     expect(answerTo('ERR_HTTP_REQUEST_TIMEOUT')).toMatchObject({ status: 408, body: { code: 'REQUEST_TIMEOUT' } });
-    expect(answerTo('HPE_INVALID_METHOD')).toMatchObject({ status: 400, body: { code: 'MALFORMED_REQUEST', message: expect.stringContaining('HTTP') } });
+    expect(answerTo('HPE_INVALID_METHOD')).toMatchObject({
+      status: 400,
+      body: { code: 'MALFORMED_REQUEST', message: expect.stringContaining('HTTP') },
+    });
   });
 
   it('writes nothing to a connection the client reset', () => {

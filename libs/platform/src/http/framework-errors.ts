@@ -47,7 +47,10 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [ErrorCode.REQUEST_TIMEOUT, 'the request did not arrive in full in time; send it again']
       : err.code === 'HPE_HEADER_OVERFLOW'
-        ? [ErrorCode.HEADERS_TOO_LARGE, `the request line and headers are larger than ${maxHeaderSize} bytes; shorten the URL or the headers`]
+        ? [
+            ErrorCode.HEADERS_TOO_LARGE,
+            `the request line and headers are larger than ${maxHeaderSize} bytes; shorten the URL or the headers`,
+          ]
         : [ErrorCode.MALFORMED_REQUEST, 'the request is not well-formed HTTP/1.1'];
   const status = HTTP_STATUS_OF[code];
   const body = JSON.stringify({ code, message, requestId: randomUUID() });

@@ -125,7 +125,11 @@ describe('HTTP app (real Fastify on loopback)', () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'INVALID_CHARACTER', details: { field }, requestId: expect.any(String) });
     }
-    const unknown = await fetch(`${base}/v1/nope/a%00b`, { method: 'POST', body: '{"a":"\\u0000"}', headers: { 'content-type': 'application/json' } });
+    const unknown = await fetch(`${base}/v1/nope/a%00b`, {
+      method: 'POST',
+      body: '{"a":"\\u0000"}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(unknown.status).toBe(404);
     const deep = await post('['.repeat(200) + ']'.repeat(200));
     expect(deep.status).toBe(400);
@@ -140,9 +144,13 @@ describe('HTTP app (real Fastify on loopback)', () => {
       expect(body).toMatchObject({ code: 'INVALID_URL', requestId: expect.any(String) });
       expect(res.headers.get('x-request-id')).toBe(body.requestId);
       // The router answers these itself, yet they are logged and counted like any request.
-      expect(logLines.some((l) => l.includes(body.requestId) && l.includes('"status":400') && l.includes('"route":"unmatched"'))).toBe(true);
+      expect(logLines.some((l) => l.includes(body.requestId) && l.includes('"status":400') && l.includes('"route":"unmatched"'))).toBe(
+        true,
+      );
     }
-    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*status_code="400"\} [1-9]/);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*status_code="400"\} [1-9]/,
+    );
     const query = await fetch(`${base}/v1/echo/item/a?q=%E0%A4%A`);
     expect(query.status).toBe(400);
     expect(await query.json()).toMatchObject({ code: 'INVALID_URL', details: { field: 'query.q' }, requestId: expect.any(String) });

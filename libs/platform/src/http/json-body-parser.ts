@@ -15,7 +15,10 @@ export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: numb
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, raw, done) => {
     const body = raw as string;
     if (body === '') {
-      done(new DispatchError(ErrorCode.INVALID_JSON, 'body is empty but Content-Type is application/json; send a JSON document'), undefined);
+      done(
+        new DispatchError(ErrorCode.INVALID_JSON, 'body is empty but Content-Type is application/json; send a JSON document'),
+        undefined,
+      );
       return;
     }
     parse(request, body, (err, value) => {

@@ -53,7 +53,11 @@ export function registerMethodNotAllowed(fastify: FastifyInstance): RouteTable {
     const allowed = table.allowedMethods(path);
     if (allowed.length === 0) return done();
     void reply.header('allow', allowed.join(', '));
-    done(new DispatchError(ErrorCode.METHOD_NOT_ALLOWED, `${request.method} is not served on ${path}; use ${allowed.join(', ')}`, { allow: allowed }));
+    done(
+      new DispatchError(ErrorCode.METHOD_NOT_ALLOWED, `${request.method} is not served on ${path}; use ${allowed.join(', ')}`, {
+        allow: allowed,
+      }),
+    );
   });
   return table;
 }

@@ -17,7 +17,8 @@ function nested(depth: number): unknown {
 
 describe('assertStorable', () => {
   it('lets ordinary values through, escaped backslashes and U+FFFD included', () => {
-    for (const value of [undefined, null, 1, true, 'a', '\\u0000', '\ufffd', { a: [1, { b: 'c' }] }, [], {}]) expect(refusal(value)).toBeUndefined();
+    for (const value of [undefined, null, 1, true, 'a', '\\u0000', '\ufffd', { a: [1, { b: 'c' }] }, [], {}])
+      expect(refusal(value)).toBeUndefined();
   });
 
   it('names the field holding a NUL at any depth, in arrays and under odd keys', () => {
@@ -36,7 +37,10 @@ describe('assertStorable', () => {
 
   it(`refuses nesting deeper than ${JSON_MAX_DEPTH} levels without overflowing the stack`, () => {
     expect(refusal(nested(JSON_MAX_DEPTH))).toBeUndefined();
-    expect(refusal(nested(JSON_MAX_DEPTH + 1))).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/nests deeper than 100 levels; flatten it$/) });
+    expect(refusal(nested(JSON_MAX_DEPTH + 1))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/nests deeper than 100 levels; flatten it$/),
+    });
     expect(refusal(nested(100_000))).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

@@ -29,7 +29,10 @@ export function assertStorable(value: unknown, where: string): void {
   if (problem.kind === 'depth') {
     throw new DispatchError(ErrorCode.VALIDATION_FAILED, `${field} nests deeper than ${JSON_MAX_DEPTH} levels; flatten it`, { field });
   }
-  const what = problem.kind === 'nul-key' ? `the key ${JSON.stringify(problem.path[problem.path.length - 1])} in ${where + pathText(problem.path.slice(0, -1))}` : field;
+  const what =
+    problem.kind === 'nul-key'
+      ? `the key ${JSON.stringify(problem.path[problem.path.length - 1])} in ${where + pathText(problem.path.slice(0, -1))}`
+      : field;
   throw new DispatchError(
     ErrorCode.INVALID_CHARACTER,
     `${what} contains a NUL character (U+0000), which the API cannot store; remove it (send binary data base64-encoded)`,
@@ -46,7 +49,8 @@ export function registerStorableInputCheck(fastify: FastifyInstance): void {
     // An unknown route stays a 404 whatever it was sent.
     if (request.is404) return done();
     try {
-      for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) assertStorable(value, `path parameter ${name}`);
+      for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>))
+        assertStorable(value, `path parameter ${name}`);
       assertStorable(request.query, 'query');
       assertStorable(request.body, 'body');
       done();

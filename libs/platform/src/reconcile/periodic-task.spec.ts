@@ -29,10 +29,14 @@ describe('PeriodicTask', () => {
   it('reports a failed run and keeps its period', async () => {
     const errors: unknown[] = [];
     let runs = 0;
-    const task = new PeriodicTask(async () => {
-      runs++;
-      throw new Error(`run ${runs}`);
-    }, 100, (err) => errors.push(err));
+    const task = new PeriodicTask(
+      async () => {
+        runs++;
+        throw new Error(`run ${runs}`);
+      },
+      100,
+      (err) => errors.push(err),
+    );
     task.start();
     await jest.advanceTimersByTimeAsync(250);
     expect(runs).toBe(3);
@@ -43,11 +47,15 @@ describe('PeriodicTask', () => {
   it('waits on stop for the run under way, and runs no more after it', async () => {
     let runs = 0;
     let finished = false;
-    const task = new PeriodicTask(async () => {
-      runs++;
-      await new Promise((r) => setTimeout(r, 50));
-      finished = true;
-    }, 100, () => undefined);
+    const task = new PeriodicTask(
+      async () => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 50));
+        finished = true;
+      },
+      100,
+      () => undefined,
+    );
     task.start();
     const stopping = task.stop();
     await jest.advanceTimersByTimeAsync(50);

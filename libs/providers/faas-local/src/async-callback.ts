@@ -9,11 +9,15 @@ const ATTEMPT_TIMEOUT_MS = 10_000;
 function postOnce(url: URL, headers: OutgoingHttpHeaders, body: Buffer): Promise<number> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: 'POST', headers: { ...headers, 'content-length': body.length }, timeout: ATTEMPT_TIMEOUT_MS }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode ?? 0));
-      res.once('error', reject);
-    });
+    const req = client.request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': body.length }, timeout: ATTEMPT_TIMEOUT_MS },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      },
+    );
     req.once('timeout', () => req.destroy(new Error(`no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`)));
     req.once('error', reject);
     req.end(body);

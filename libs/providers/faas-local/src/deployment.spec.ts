@@ -53,12 +53,27 @@ describe('resolveDeployment', () => {
     );
     expect(result).toMatchObject({
       ok: true,
-      value: { namespace: 'team', runtime: 'python3', maxInflight: 4, execTimeoutMs: 30_000, minReplicas: 0, maxReplicas: 3, memoryLimitBytes: 256 * 1024 * 1024, memoryLimitMb: 256 },
+      value: {
+        namespace: 'team',
+        runtime: 'python3',
+        maxInflight: 4,
+        execTimeoutMs: 30_000,
+        minReplicas: 0,
+        maxReplicas: 3,
+        memoryLimitBytes: 256 * 1024 * 1024,
+        memoryLimitMb: 256,
+      },
     });
   });
 
   it('reads max_inflight 0 as unlimited and raises the default scale.max to a higher scale.min', () => {
-    const result = resolveDeployment(base({ envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'i.js', max_inflight: '0' }, labels: { 'com.openfaas.scale.min': '7' } }), rules);
+    const result = resolveDeployment(
+      base({
+        envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'i.js', max_inflight: '0' },
+        labels: { 'com.openfaas.scale.min': '7' },
+      }),
+      rules,
+    );
     expect(result).toMatchObject({ ok: true, value: { maxInflight: Infinity, minReplicas: 7, maxReplicas: 7 } });
   });
 
@@ -74,8 +89,12 @@ describe('resolveDeployment', () => {
     expect(problem(base({ envVars: { DISPATCH_RUNTIME: 'go', DISPATCH_HANDLER: 'i.js' } }))).toMatch(/"go" is not a runtime/);
     expect(problem(base({ envVars: { DISPATCH_RUNTIME: 'nodejs' } }))).toMatch(/DISPATCH_HANDLER is required/);
     expect(problem(base({ envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'i.js', 'BAD-NAME': 'x' } }))).toMatch(/BAD-NAME/);
-    expect(problem(base({ envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'i.js', exec_timeout: '1y' } }))).toMatch(/exec_timeout "1y"/);
-    expect(problem(base({ envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'i.js', max_inflight: '1001' } }))).toMatch(/max_inflight is 1001/);
+    expect(problem(base({ envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'i.js', exec_timeout: '1y' } }))).toMatch(
+      /exec_timeout "1y"/,
+    );
+    expect(problem(base({ envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'i.js', max_inflight: '1001' } }))).toMatch(
+      /max_inflight is 1001/,
+    );
     expect(problem(base({ labels: { 'com.openfaas.scale.max': '0' } }))).toMatch(/scale.max is 0/);
     expect(problem(base({ labels: { 'com.openfaas.scale.max': '21' } }))).toMatch(/scale.max is 21, outside 1–20/);
     expect(problem(base({ labels: { 'com.openfaas.scale.min': '4', 'com.openfaas.scale.max': '2' } }))).toMatch(/scale.min \(4\) is above/);

@@ -58,7 +58,8 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 function shapeProblem(body: unknown): string | undefined {
   if (!isObject(body)) return 'the body must be a FunctionDeployment JSON object';
   if (typeof body['service'] !== 'string') return 'service is required: the function name';
-  if (!isValidName(body['service'])) return `service "${body['service']}" must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)`;
+  if (!isValidName(body['service']))
+    return `service "${body['service']}" must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)`;
   if (typeof body['image'] !== 'string' || !body['image']) return 'image is required';
   for (const key of ['namespace', 'envProcess'] as const) {
     if (body[key] !== undefined && typeof body[key] !== 'string') return `${key} must be a string`;
@@ -70,14 +71,19 @@ function shapeProblem(body: unknown): string | undefined {
   for (const key of ['limits', 'requests'] as const) {
     const r = body[key];
     if (r === undefined || r === null) continue;
-    if (!isObject(r) || (r['memory'] !== undefined && typeof r['memory'] !== 'string') || (r['cpu'] !== undefined && typeof r['cpu'] !== 'string')) {
+    if (
+      !isObject(r) ||
+      (r['memory'] !== undefined && typeof r['memory'] !== 'string') ||
+      (r['cpu'] !== undefined && typeof r['cpu'] !== 'string')
+    ) {
       return `${key} must be {memory?: string, cpu?: string}`;
     }
   }
   for (const key of ['constraints', 'secrets'] as const) {
     if (body[key] !== undefined && !isStringArray(body[key])) return `${key} must be an array of strings`;
   }
-  if (body['readOnlyRootFilesystem'] !== undefined && typeof body['readOnlyRootFilesystem'] !== 'boolean') return 'readOnlyRootFilesystem must be a boolean';
+  if (body['readOnlyRootFilesystem'] !== undefined && typeof body['readOnlyRootFilesystem'] !== 'boolean')
+    return 'readOnlyRootFilesystem must be a boolean';
   return undefined;
 }
 
@@ -92,7 +98,8 @@ export function resolveDeployment(body: unknown, rules: DeploymentRules): Parsed
   const fail = (p: string): Parsed<FunctionSpec> => ({ ok: false, problem: p });
 
   const image = LOCAL_IMAGE_PATTERN.exec(deployment.image);
-  if (!image) return fail(`image "${deployment.image}" is not a local image (local/<64 hex digits>): faas-local runs only images of solo mode`);
+  if (!image)
+    return fail(`image "${deployment.image}" is not a local image (local/<64 hex digits>): faas-local runs only images of solo mode`);
   const codeDir = `${rules.imagesRoot.replace(/\/+$/, '')}/${image[1]}`;
   if (!rules.imageExists(codeDir)) return fail(`image "${deployment.image}" not found: no code tree at ${codeDir}`);
 
@@ -104,9 +111,11 @@ export function resolveDeployment(body: unknown, rules: DeploymentRules): Parsed
   const runtime = envVars[DISPATCH_ENV_RUNTIME];
   const known = rules.runtimes.join(', ');
   if (!runtime) return fail(`envVars.${DISPATCH_ENV_RUNTIME} is required: one of ${known}`);
-  if (!rules.runtimes.includes(runtime)) return fail(`envVars.${DISPATCH_ENV_RUNTIME} "${runtime}" is not a runtime of this provider (${known})`);
+  if (!rules.runtimes.includes(runtime))
+    return fail(`envVars.${DISPATCH_ENV_RUNTIME} "${runtime}" is not a runtime of this provider (${known})`);
   // The shims refuse to start without it: say so now rather than in a worker's exit line.
-  if (!envVars[DISPATCH_ENV_HANDLER]) return fail(`envVars.${DISPATCH_ENV_HANDLER} is required: the handler the runtime loads (index.js, hello.handle, …)`);
+  if (!envVars[DISPATCH_ENV_HANDLER])
+    return fail(`envVars.${DISPATCH_ENV_HANDLER} is required: the handler the runtime loads (index.js, hello.handle, …)`);
 
   let memoryLimitBytes: number | undefined;
   if (deployment.limits?.memory !== undefined) {
@@ -145,7 +154,8 @@ export function resolveDeployment(body: unknown, rules: DeploymentRules): Parsed
   } else {
     maxReplicas = Math.max(maxReplicas, minReplicas);
   }
-  if (minReplicas > maxReplicas) return fail(`labels.${OPENFAAS_LABEL_SCALE_MIN} (${minReplicas}) is above labels.${OPENFAAS_LABEL_SCALE_MAX} (${maxReplicas})`);
+  if (minReplicas > maxReplicas)
+    return fail(`labels.${OPENFAAS_LABEL_SCALE_MIN} (${minReplicas}) is above labels.${OPENFAAS_LABEL_SCALE_MAX} (${maxReplicas})`);
 
   return {
     ok: true,

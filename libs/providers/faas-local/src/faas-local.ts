@@ -126,7 +126,10 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
   const scaling = options.scaling ?? {};
   const imagesRoot = resolve(options.imagesRoot);
 
-  const [sandbox, runtimes] = await Promise.all([detectSandbox(options.sandbox ?? 'auto'), withInterpreters(options.runtimes ?? defaultRuntimes(), process.env, logger)]);
+  const [sandbox, runtimes] = await Promise.all([
+    detectSandbox(options.sandbox ?? 'auto'),
+    withInterpreters(options.runtimes ?? defaultRuntimes(), process.env, logger),
+  ]);
   if (sandbox.kind === 'none') logger.warn(`functions are not sandboxed: ${sandbox.reason}`);
 
   const ownWorkDir = !options.workDir;
@@ -173,7 +176,11 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
   const registry = new FunctionRegistry(rules, ctx, logger);
 
   const version = { sha: 'unknown', release: DISPATCH_VERSION };
-  const info: OpenFaasGatewayInfo = { provider: { provider: 'faas-local', orchestration: 'local', version }, version, arch: ARCH_NAMES[arch()] ?? arch() };
+  const info: OpenFaasGatewayInfo = {
+    provider: { provider: 'faas-local', orchestration: 'local', version },
+    version,
+    arch: ARCH_NAMES[arch()] ?? arch(),
+  };
   const asyncCalls = new Set<Promise<unknown>>();
   const server = http.createServer(
     createRouter({
@@ -250,7 +257,14 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     sandboxReason: sandbox.reason,
     workDir,
     workers: (name) =>
-      (registry.get(name)?.workers ?? []).map((w) => ({ id: w.id, pid: w.pid, state: w.state, generation: w.generation, inflight: w.inflight, rssBytes: w.rssBytes })),
+      (registry.get(name)?.workers ?? []).map((w) => ({
+        id: w.id,
+        pid: w.pid,
+        state: w.state,
+        generation: w.generation,
+        inflight: w.inflight,
+        rssBytes: w.rssBytes,
+      })),
     queued: (name) => registry.get(name)?.queueLength ?? 0,
     stats: (name) => registry.get(name)?.stats.snapshot(),
     connect: () => inMemoryConnection(server),

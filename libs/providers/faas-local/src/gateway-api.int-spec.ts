@@ -17,7 +17,12 @@ describe('faas-local: the OpenFaaS gateway API', () => {
 
   beforeAll(async () => {
     process.env['FAAS_LOCAL_TEST_SECRET'] = 'do-not-leak';
-    faas = await startFaasLocal({ imagesRoot, runtimes: { nodejs: testShim }, sandbox: 'off', scaling: { backoffInitialMs: 400, backoffMaxMs: 400 } });
+    faas = await startFaasLocal({
+      imagesRoot,
+      runtimes: { nodejs: testShim },
+      sandbox: 'off',
+      scaling: { backoffInitialMs: 400, backoffMaxMs: 400 },
+    });
     gw = new Gateway(faas);
   });
 
@@ -37,10 +42,22 @@ describe('faas-local: the OpenFaaS gateway API', () => {
   });
 
   it('deploys (202), becomes available, lists and describes the function by the spec', async () => {
-    const res = await gw.system('POST', '/system/functions', deployment('hello', image, { labels: { 'dispatch.io/org': 'acme' }, memory: '128Mi' }));
+    const res = await gw.system(
+      'POST',
+      '/system/functions',
+      deployment('hello', image, { labels: { 'dispatch.io/org': 'acme' }, memory: '128Mi' }),
+    );
     expect(res.status).toBe(202);
     const status = await gw.waitAvailable('hello');
-    expect(status).toMatchObject({ name: 'hello', image, namespace: 'openfaas-fn', replicas: 1, availableReplicas: 1, invocationCount: 0, limits: { memory: '128Mi' } });
+    expect(status).toMatchObject({
+      name: 'hello',
+      image,
+      namespace: 'openfaas-fn',
+      replicas: 1,
+      availableReplicas: 1,
+      invocationCount: 0,
+      limits: { memory: '128Mi' },
+    });
     expect(status.labels).toMatchObject({ 'dispatch.io/org': 'acme' });
     expect(Date.parse(status.createdAt!)).toBeGreaterThan(Date.now() - 60_000);
     const list = (await (await gw.system('GET', '/system/functions')).json()) as OpenFaasFunctionStatus[];
@@ -79,7 +96,9 @@ describe('faas-local: the OpenFaaS gateway API', () => {
     expect((await gw.system('GET', '/system/function/nope')).status).toBe(404);
     expect((await gw.system('PUT', '/system/functions', deployment('nope', image))).status).toBe(404);
     expect((await gw.system('DELETE', '/system/functions', { functionName: 'nope' })).status).toBe(404);
-    expect((await gw.system('POST', '/system/scale-function/nope', { serviceName: 'nope', namespace: 'openfaas-fn', replicas: 1 })).status).toBe(404);
+    expect(
+      (await gw.system('POST', '/system/scale-function/nope', { serviceName: 'nope', namespace: 'openfaas-fn', replicas: 1 })).status,
+    ).toBe(404);
     expect((await gw.system('GET', '/system/logs?name=nope')).status).toBe(404);
     expect((await fetch(`${faas.url}/async-function/nope`, { method: 'POST' })).status).toBe(404);
   });
@@ -125,7 +144,13 @@ describe('faas-local: the OpenFaaS gateway API', () => {
   it('serves the workers output and lifecycle as LogEntry lines, with tail and since', async () => {
     await gw.waitAvailable('hello');
     const all = await gw.logs('hello');
-    expect(all.map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^worker starting/), expect.stringMatching(/^worker ready in/), expect.stringMatching(/^test shim: loaded/)]));
+    expect(all.map((e) => e.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^worker starting/),
+        expect.stringMatching(/^worker ready in/),
+        expect.stringMatching(/^test shim: loaded/),
+      ]),
+    );
     expect(all[0]).toMatchObject({ name: 'hello', namespace: 'openfaas-fn', instance: expect.stringMatching(/^hello-\d+$/) });
     expect(await gw.logs('hello', '&tail=1')).toHaveLength(1);
     expect(await gw.logs('hello', `&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toHaveLength(0);
@@ -141,14 +166,19 @@ describe('faas-local: the OpenFaaS gateway API', () => {
     const reader = res.body!.getReader();
     let text = '';
     // A scale-up writes new lifecycle lines while we read.
-    expect((await gw.system('POST', '/system/scale-function/hello', { serviceName: 'hello', namespace: 'openfaas-fn', replicas: 2 })).status).toBe(202);
+    expect(
+      (await gw.system('POST', '/system/scale-function/hello', { serviceName: 'hello', namespace: 'openfaas-fn', replicas: 2 })).status,
+    ).toBe(202);
     while (!/worker ready in/.test(text.split('\n').slice(1).join('\n'))) {
       const { value, done } = await reader.read();
       if (done) break;
       text += Buffer.from(value).toString();
     }
     controller.abort();
-    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+    const lines = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as unknown);
     for (const line of lines) expectOpenFaasBody('LogEntry', line);
     expect(lines.length).toBeGreaterThanOrEqual(3);
     await gw.system('POST', '/system/scale-function/hello', { serviceName: 'hello', namespace: 'openfaas-fn', replicas: 1 });
@@ -236,14 +266,22 @@ describe('faas-local: the OpenFaaS gateway API', () => {
       expect(res.headers.get('x-call-id')).toBe('async-1');
       expect(await res.text()).toBe('');
       const callback = await waitFor(() => received.find((r) => r.headers['x-call-id'] === 'async-1'), { what: 'the callback' });
-      expect(callback.headers).toMatchObject({ 'x-function-status': '200', 'x-function-name': 'hello', 'content-type': 'application/json' });
+      expect(callback.headers).toMatchObject({
+        'x-function-status': '200',
+        'x-function-name': 'hello',
+        'content-type': 'application/json',
+      });
       expect(Number(callback.headers['x-duration-seconds'])).toBeGreaterThanOrEqual(0.05);
       expect(JSON.parse(callback.body).payload).toMatchObject({ version: 'v1', slept: 50 });
     });
 
     it('refuses an X-Callback-Url that is not a URL (400) and an unknown function (404)', async () => {
-      expect((await fetch(`${faas.url}/async-function/hello`, { method: 'POST', headers: { 'x-callback-url': 'not a url' } })).status).toBe(400);
-      expect((await fetch(`${faas.url}/async-function/nope`, { method: 'POST', headers: { 'x-callback-url': receiverUrl } })).status).toBe(404);
+      expect((await fetch(`${faas.url}/async-function/hello`, { method: 'POST', headers: { 'x-callback-url': 'not a url' } })).status).toBe(
+        400,
+      );
+      expect((await fetch(`${faas.url}/async-function/nope`, { method: 'POST', headers: { 'x-callback-url': receiverUrl } })).status).toBe(
+        404,
+      );
     });
   });
 });
@@ -254,7 +292,12 @@ describe('faas-local: basic auth', () => {
   let faas: FaasLocal;
 
   beforeAll(async () => {
-    faas = await startFaasLocal({ imagesRoot, runtimes: { nodejs: testShim }, sandbox: 'off', basicAuth: { user: 'admin', password: 's3cret' } });
+    faas = await startFaasLocal({
+      imagesRoot,
+      runtimes: { nodejs: testShim },
+      sandbox: 'off',
+      basicAuth: { user: 'admin', password: 's3cret' },
+    });
   });
   afterAll(() => faas?.stop());
 
@@ -262,7 +305,13 @@ describe('faas-local: basic auth', () => {
     const anonymous = new Gateway(faas);
     const wrong = new Gateway(faas, 'admin:wrong');
     const admin = new Gateway(faas, 'admin:s3cret');
-    for (const path of ['/system/info', '/system/functions', '/system/function/guarded', '/system/logs?name=guarded', '/system/namespaces']) {
+    for (const path of [
+      '/system/info',
+      '/system/functions',
+      '/system/function/guarded',
+      '/system/logs?name=guarded',
+      '/system/namespaces',
+    ]) {
       const res = await anonymous.system('GET', path);
       expect({ path, status: res.status }).toEqual({ path, status: 401 });
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);

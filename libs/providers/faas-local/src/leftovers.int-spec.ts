@@ -17,7 +17,10 @@ describe('leftover workers of a provider killed outright', () => {
     started.push(child);
     return child;
   };
-  const gone = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const gone = (child: ChildProcess) =>
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
   afterAll(() => started.forEach((child) => child.kill('SIGKILL')));
 
   it('records running workers by pid and start time, and forgets those that exit', () => {

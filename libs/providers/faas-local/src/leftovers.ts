@@ -52,7 +52,11 @@ export class WorkerLedger {
       renameSync(temporary, this.file);
     } catch (err) {
       // A backstop only (the lifeline is what ends workers): a full disk must not fail the calls.
-      if (!this.warned) this.logger.warn({ err, file: this.file }, 'cannot record the running workers: after a crash, the next start could not end one that missed its lifeline');
+      if (!this.warned)
+        this.logger.warn(
+          { err, file: this.file },
+          'cannot record the running workers: after a crash, the next start could not end one that missed its lifeline',
+        );
       this.warned = true;
     }
   }

@@ -50,6 +50,9 @@ describe('parseCount', () => {
   it('reads whole numbers within bounds', () => {
     expect(parseCount('3', 'scale.max', { min: 1, max: 20 })).toEqual({ ok: true, value: 3 });
     expect(parseCount('0', 'scale.max', { min: 1, max: 20 })).toMatchObject({ ok: false, problem: 'scale.max is 0, outside 1–20' });
-    expect(parseCount('2.5', 'scale.max', { min: 1, max: 20 })).toMatchObject({ ok: false, problem: expect.stringMatching(/whole number/) });
+    expect(parseCount('2.5', 'scale.max', { min: 1, max: 20 })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/whole number/),
+    });
   });
 });

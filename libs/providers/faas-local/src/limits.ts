@@ -34,16 +34,20 @@ const QUANTITY_FACTORS: Record<string, number> = {
  */
 export function parseMemoryQuantity(text: string): Parsed<number> {
   const trimmed = text.trim();
-  if (/^[0-9.]+m$/.test(trimmed)) return bad(`limits.memory "${text}" is ambiguous: "m" means milli-bytes in Kubernetes; write ${trimmed.slice(0, -1)}Mi or ${trimmed.slice(0, -1)}M`);
+  if (/^[0-9.]+m$/.test(trimmed))
+    return bad(
+      `limits.memory "${text}" is ambiguous: "m" means milli-bytes in Kubernetes; write ${trimmed.slice(0, -1)}Mi or ${trimmed.slice(0, -1)}M`,
+    );
   const match = /^(\d+(?:\.\d+)?|\.\d+)(?:(Ki|Mi|Gi|Ti|k|M|G|T)|[eE]\+?(\d{1,2}))?$/.exec(trimmed);
   if (!match) return bad(`limits.memory "${text}" is not a quantity such as 128Mi, 128M or 1Gi`);
   const factor = match[3] !== undefined ? 10 ** Number(match[3]) : QUANTITY_FACTORS[match[2] ?? ''];
   const bytes = Math.floor(Number(match[1]) * factor);
-  if (bytes < MIN_MEMORY_BYTES) return bad(`limits.memory "${text}" is ${bytes} bytes, below the minimum of 16Mi (did you forget the unit, as in 128Mi?)`);
+  if (bytes < MIN_MEMORY_BYTES)
+    return bad(`limits.memory "${text}" is ${bytes} bytes, below the minimum of 16Mi (did you forget the unit, as in 128Mi?)`);
   return ok(bytes);
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
  * A Go duration (`30s`, `1m30s`, `500ms`, `1.5h`) in milliseconds, or a bare integer read as

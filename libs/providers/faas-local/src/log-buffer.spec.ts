@@ -11,7 +11,13 @@ describe('LogBuffer', () => {
     expect(logs.query({ tail: 2 }).map((e) => e.text)).toEqual(['line 4', 'line 5']);
     expect(logs.query({ tail: 0 })).toHaveLength(3);
     expect(logs.query({ since: at(5) }).map((e) => e.text)).toEqual(['line 5']);
-    expect(logs.query()[0]).toEqual({ name: 'hello', namespace: 'openfaas-fn', instance: 'hello-1', timestamp: '2026-01-01T00:00:03.000Z', text: 'line 3' });
+    expect(logs.query()[0]).toEqual({
+      name: 'hello',
+      namespace: 'openfaas-fn',
+      instance: 'hello-1',
+      timestamp: '2026-01-01T00:00:03.000Z',
+      text: 'line 3',
+    });
   });
 
   it('cuts long lines and hands new lines to followers until closed', () => {

@@ -7,7 +7,12 @@ describe('FunctionStats', () => {
     stats.record(200, 0.25);
     stats.record(504, 2);
     const snapshot = stats.snapshot();
-    expect(snapshot).toEqual({ invocationCount: 3, byStatus: { '200': 2, '504': 1 }, durationSecondsSum: 2.75, recentDurationsSeconds: [0.5, 0.25, 2] });
+    expect(snapshot).toEqual({
+      invocationCount: 3,
+      byStatus: { '200': 2, '504': 1 },
+      durationSecondsSum: 2.75,
+      recentDurationsSeconds: [0.5, 0.25, 2],
+    });
     for (let i = 0; i < 2000; i++) stats.record(200, i);
     expect(stats.snapshot().recentDurationsSeconds).toHaveLength(1024);
     expect(stats.snapshot().recentDurationsSeconds.at(-1)).toBe(1999);

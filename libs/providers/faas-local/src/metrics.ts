@@ -45,18 +45,24 @@ export class FunctionStats {
 const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /** The gateway's own metric names (gateway_function_invocation_total, …) in the Prometheus text format. */
-export function prometheusText(functions: ReadonlyArray<{ name: string; namespace: string; stats: FunctionStatsSnapshot; replicas: number }>): string {
+export function prometheusText(
+  functions: ReadonlyArray<{ name: string; namespace: string; stats: FunctionStatsSnapshot; replicas: number }>,
+): string {
   const lines = [
     '# HELP gateway_function_invocation_total Calls of each function by the status they were answered with.',
     '# TYPE gateway_function_invocation_total counter',
   ];
   const label = (f: { name: string; namespace: string }) => `function_name="${escapeLabel(`${f.name}.${f.namespace}`)}"`;
   for (const f of functions) {
-    for (const [code, n] of Object.entries(f.stats.byStatus)) lines.push(`gateway_function_invocation_total{${label(f)},code="${code}"} ${n}`);
+    for (const [code, n] of Object.entries(f.stats.byStatus))
+      lines.push(`gateway_function_invocation_total{${label(f)},code="${code}"} ${n}`);
   }
   lines.push('# HELP gateway_functions_seconds Time taken by the calls of each function.', '# TYPE gateway_functions_seconds summary');
   for (const f of functions) {
-    lines.push(`gateway_functions_seconds_sum{${label(f)}} ${f.stats.durationSecondsSum}`, `gateway_functions_seconds_count{${label(f)}} ${f.stats.invocationCount}`);
+    lines.push(
+      `gateway_functions_seconds_sum{${label(f)}} ${f.stats.durationSecondsSum}`,
+      `gateway_functions_seconds_count{${label(f)}} ${f.stats.invocationCount}`,
+    );
   }
   lines.push('# HELP gateway_service_count Replicas of each function.', '# TYPE gateway_service_count gauge');
   for (const f of functions) lines.push(`gateway_service_count{${label(f)}} ${f.replicas}`);

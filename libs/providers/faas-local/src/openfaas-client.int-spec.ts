@@ -4,7 +4,13 @@ import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DISPATCH_ENV_HANDLER, DISPATCH_ENV_RUNTIME, ErrorCode, type OpenFaasFunctionDeployment, type RuntimeShim } from '@dispatch/contracts';
+import {
+  DISPATCH_ENV_HANDLER,
+  DISPATCH_ENV_RUNTIME,
+  ErrorCode,
+  type OpenFaasFunctionDeployment,
+  type RuntimeShim,
+} from '@dispatch/contracts';
 import { isProviderTimeout, OpenFaasClient } from '@dispatch/openfaas-client';
 import { DispatchError } from '@dispatch/platform';
 import { expectOpenFaasBody, waitFor } from '@dispatch/testing';
@@ -25,7 +31,10 @@ module.exports = async (context, payload) => {
   return { echo: p, version: process.env.VERSION };
 };
 `;
-const echoShim: RuntimeShim = { runtime: 'nodejs', command: () => ({ command: process.execPath, args: [join(__dirname, 'test-support', 'echo-shim.mjs')] }) };
+const echoShim: RuntimeShim = {
+  runtime: 'nodejs',
+  command: () => ({ command: process.execPath, args: [join(__dirname, 'test-support', 'echo-shim.mjs')] }),
+};
 
 let imagesRoot: string;
 let faas: FaasLocal;
@@ -51,15 +60,24 @@ function deployment(name: string, version: string): OpenFaasFunctionDeployment {
 const envelope = (payload: unknown) => JSON.stringify({ context: {}, payload });
 
 function available(name: string, replicas = 1) {
-  return waitFor(async () => {
-    const s = await client.find(name);
-    return s && (s.availableReplicas ?? 0) >= replicas && s;
-  }, { what: `${name} to have ${replicas} available replicas`, timeoutMs: 15_000 });
+  return waitFor(
+    async () => {
+      const s = await client.find(name);
+      return s && (s.availableReplicas ?? 0) >= replicas && s;
+    },
+    { what: `${name} to have ${replicas} available replicas`, timeoutMs: 15_000 },
+  );
 }
 
 beforeAll(async () => {
   imagesRoot = mkdtempSync(join(tmpdir(), 'openfaas-client-images-'));
-  faas = await startFaasLocal({ imagesRoot, runtimes: { nodejs: echoShim }, basicAuth: AUTH, sandbox: 'off', scaling: { idleDelayMs: 60_000 } });
+  faas = await startFaasLocal({
+    imagesRoot,
+    runtimes: { nodejs: echoShim },
+    basicAuth: AUTH,
+    sandbox: 'off',
+    scaling: { idleDelayMs: 60_000 },
+  });
   client = new OpenFaasClient({ baseUrl: faas.url, basicAuth: AUTH, validateBodies: (kind, body) => expectOpenFaasBody(kind, body) });
 });
 
@@ -81,26 +99,35 @@ describe('OpenFaasClient against faas-local', () => {
     expect(status).toMatchObject({ name: 'echo', namespace: 'openfaas-fn', labels: { 'dispatch.io/org': 'acme' } });
     expect((await client.list()).map((f) => f.name)).toContain('echo');
 
-    const call = await client.invoke('echo', envelope({ n: 1 }), { timeoutMs: 10_000, headers: { 'Content-Type': 'application/json', 'X-Call-Id': 'call-1' } });
+    const call = await client.invoke('echo', envelope({ n: 1 }), {
+      timeoutMs: 10_000,
+      headers: { 'Content-Type': 'application/json', 'X-Call-Id': 'call-1' },
+    });
     expect(call).toMatchObject({ status: 200, callId: 'call-1' });
     expect(call.durationSeconds).toBeGreaterThan(0);
     expect(call.failure).toBeUndefined();
     expect(JSON.parse(call.body.toString())).toMatchObject({ payload: { echo: { n: 1 }, version: 'v1' } });
 
-    const lines = await waitFor(async () => {
-      const entries = await client.logs('echo', { tail: 50 });
-      return entries.some((e) => e.text.includes('called with {"n":1}')) && entries;
-    }, { what: 'the call to reach the logs' });
+    const lines = await waitFor(
+      async () => {
+        const entries = await client.logs('echo', { tail: 50 });
+        return entries.some((e) => e.text.includes('called with {"n":1}')) && entries;
+      },
+      { what: 'the call to reach the logs' },
+    );
     expect(lines[0]).toMatchObject({ name: 'echo', namespace: 'openfaas-fn' });
 
     await client.scale('echo', 2);
     await available('echo', 2);
 
     await client.update(deployment('echo', 'v2'));
-    await waitFor(async () => {
-      const answer = await client.invoke('echo', envelope({}), { timeoutMs: 10_000 });
-      return answer.status === 200 && (JSON.parse(answer.body.toString()) as { payload: { version: string } }).payload.version === 'v2';
-    }, { what: 'the update to serve', timeoutMs: 15_000 });
+    await waitFor(
+      async () => {
+        const answer = await client.invoke('echo', envelope({}), { timeoutMs: 10_000 });
+        return answer.status === 200 && (JSON.parse(answer.body.toString()) as { payload: { version: string } }).payload.version === 'v2';
+      },
+      { what: 'the update to serve', timeoutMs: 15_000 },
+    );
 
     await client.remove('echo');
     expect(await client.find('echo')).toBeUndefined();
@@ -123,10 +150,16 @@ describe('OpenFaasClient against faas-local', () => {
   it('maps 404 and wrong credentials like the spec-gateway suite', async () => {
     const missing = await client.status('ghost').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(DispatchError);
-    expect(missing).toMatchObject({ code: ErrorCode.NOT_FOUND, message: `function ghost not found on the provider at ${faas.url}: deploy it first, or check its name and namespace` });
+    expect(missing).toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+      message: `function ghost not found on the provider at ${faas.url}: deploy it first, or check its name and namespace`,
+    });
     const wrong = new OpenFaasClient({ baseUrl: faas.url, basicAuth: { user: 'admin', password: 'nope' } });
     try {
-      expect(await wrong.list().catch((e: unknown) => e)).toMatchObject({ code: ErrorCode.PROVIDER_ERROR, message: expect.stringMatching(/rejected the gateway credentials \(HTTP 401\)/) });
+      expect(await wrong.list().catch((e: unknown) => e)).toMatchObject({
+        code: ErrorCode.PROVIDER_ERROR,
+        message: expect.stringMatching(/rejected the gateway credentials \(HTTP 401\)/),
+      });
     } finally {
       wrong.close();
     }
@@ -147,7 +180,10 @@ describe('OpenFaasClient against faas-local', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     try {
       const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`;
-      const { callId } = await client.invokeAsync('later', envelope({ n: 2 }), { callbackUrl, headers: { 'Content-Type': 'application/json' } });
+      const { callId } = await client.invokeAsync('later', envelope({ n: 2 }), {
+        callbackUrl,
+        headers: { 'Content-Type': 'application/json' },
+      });
       const [callback] = await waitFor(() => received.length > 0 && received, { what: 'the async callback' });
       expect(callback.headers).toMatchObject({ 'x-call-id': callId, 'x-function-status': '200', 'x-function-name': 'later' });
       expect(JSON.parse(callback.body)).toMatchObject({ payload: { echo: { n: 2 } } });
@@ -161,12 +197,20 @@ describe('OpenFaasClient against faas-local', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faas-sock-'));
     const socketPath = join(dir, 'faas-local.sock');
     const onSocket = await startFaasLocal({ imagesRoot, socketPath, runtimes: { nodejs: echoShim }, basicAuth: AUTH, sandbox: 'off' });
-    const viaSocket = new OpenFaasClient({ baseUrl: onSocket.url, socketPath, basicAuth: AUTH, validateBodies: (kind, body) => expectOpenFaasBody(kind, body) });
+    const viaSocket = new OpenFaasClient({
+      baseUrl: onSocket.url,
+      socketPath,
+      basicAuth: AUTH,
+      validateBodies: (kind, body) => expectOpenFaasBody(kind, body),
+    });
     try {
       expect(onSocket).toMatchObject({ url: 'http://localhost', port: 0, socketPath });
       expect(statSync(socketPath).mode & 0o777).toBe(0o600);
       await viaSocket.deploy(deployment('sock', 'v1'));
-      await waitFor(async () => ((await viaSocket.find('sock'))?.availableReplicas ?? 0) >= 1, { what: 'sock to be available', timeoutMs: 15_000 });
+      await waitFor(async () => ((await viaSocket.find('sock'))?.availableReplicas ?? 0) >= 1, {
+        what: 'sock to be available',
+        timeoutMs: 15_000,
+      });
       const call = await viaSocket.invoke('sock', envelope({ via: 'socket' }), { timeoutMs: 10_000 });
       expect(JSON.parse(call.body.toString())).toMatchObject({ payload: { echo: { via: 'socket' } } });
     } finally {
@@ -180,10 +224,18 @@ describe('OpenFaasClient against faas-local', () => {
   it('takes in-memory connections, so a client in the same process speaks the same HTTP without a socket', async () => {
     const agent = new Agent({ keepAlive: true });
     agent.createConnection = () => faas.connect() as Socket;
-    const inProcess = new OpenFaasClient({ baseUrl: faas.url, basicAuth: AUTH, httpAgent: agent, validateBodies: (kind, body) => expectOpenFaasBody(kind, body) });
+    const inProcess = new OpenFaasClient({
+      baseUrl: faas.url,
+      basicAuth: AUTH,
+      httpAgent: agent,
+      validateBodies: (kind, body) => expectOpenFaasBody(kind, body),
+    });
     try {
       await inProcess.deploy(deployment('mem', 'v1'));
-      await waitFor(async () => ((await inProcess.find('mem'))?.availableReplicas ?? 0) >= 1, { what: 'mem to be available', timeoutMs: 15_000 });
+      await waitFor(async () => ((await inProcess.find('mem'))?.availableReplicas ?? 0) >= 1, {
+        what: 'mem to be available',
+        timeoutMs: 15_000,
+      });
       for (let i = 0; i < 3; i++) {
         const call = await inProcess.invoke('mem', envelope({ i }), { timeoutMs: 10_000 });
         expect(JSON.parse(call.body.toString())).toMatchObject({ payload: { echo: { i } } });

@@ -97,12 +97,17 @@ export class FunctionPool {
   invoke(call: CallRequest): Promise<CallResult> {
     const worker = this.pick();
     if (worker) return this.run(worker, call);
-    if (this.closing) return Promise.resolve(failureResult(503, 'unavailable', `function ${this.name} is ${this.closing === 'deleted' ? 'being deleted' : 'stopping'}`));
+    if (this.closing)
+      return Promise.resolve(
+        failureResult(503, 'unavailable', `function ${this.name} is ${this.closing === 'deleted' ? 'being deleted' : 'stopping'}`),
+      );
     if (this.startFailure && !this.hasServingOrStarting() && Date.now() < this.startBlockedUntil) {
       return Promise.resolve(this.cannotStart());
     }
     if (this.queue.length >= this.ctx.maxQueueLength) {
-      return Promise.resolve(failureResult(429, 'unavailable', `function ${this.name} has ${this.queue.length} calls waiting, the most it queues: retry later`));
+      return Promise.resolve(
+        failureResult(429, 'unavailable', `function ${this.name} has ${this.queue.length} calls waiting, the most it queues: retry later`),
+      );
     }
     return new Promise((resolve) => {
       this.queue.push({ call, resolve });
@@ -116,7 +121,10 @@ export class FunctionPool {
    * readiness shows, and a handler that cannot load is reported now rather than at the first call.
    */
   start(): void {
-    if (this.floor === 0 && !this.workers.some((w) => w.generation === this.generation && (w.state === 'starting' || w.state === 'ready'))) {
+    if (
+      this.floor === 0 &&
+      !this.workers.some((w) => w.generation === this.generation && (w.state === 'starting' || w.state === 'ready'))
+    ) {
       this.startWorker();
     }
     this.reconcile();
@@ -132,7 +140,8 @@ export class FunctionPool {
     this.backoffMs = this.ctx.backoffInitialMs;
     this.startBlockedUntil = 0;
     for (const w of this.workers) {
-      if (w.generation !== this.generation && w.state === 'starting') w.stop({ kind: 'replaced', message: 'replaced by an update before it was ready' });
+      if (w.generation !== this.generation && w.state === 'starting')
+        w.stop({ kind: 'replaced', message: 'replaced by an update before it was ready' });
     }
     this.logs.append('faas-local', `updated: image ${spec.image}, new workers replace the current ones once ready`);
     this.start();
@@ -254,7 +263,11 @@ export class FunctionPool {
       if (spec.execTimeoutMs > 0) {
         timer = setTimeout(() => {
           settle(
-            failureResult(504, 'timeout', `function ${spec.name} did not answer within its exec_timeout of ${seconds(spec.execTimeoutMs)}: the call was stopped and its worker replaced`),
+            failureResult(
+              504,
+              'timeout',
+              `function ${spec.name} did not answer within its exec_timeout of ${seconds(spec.execTimeoutMs)}: the call was stopped and its worker replaced`,
+            ),
           );
           // The handler may be stuck in a loop: only a new process frees the slot for sure.
           worker.kill({ kind: 'timeout', message: `a call exceeded exec_timeout (${seconds(spec.execTimeoutMs)})` });
@@ -316,16 +329,28 @@ export class FunctionPool {
     if (worker.state !== 'exited') await waitAtMost(worker.exited, EXIT_WAIT_MS);
     const name = worker.spec.name;
     const reason = worker.killReason;
-    if (reason?.kind === 'memory') return failureResult(502, 'memory', `function ${name}: ${reason.message}; its worker was killed and is being replaced`);
-    if (reason?.kind === 'timeout') return failureResult(502, 'crash', `function ${name}: its worker was killed because another call on it exceeded exec_timeout`);
-    if (reason) return failureResult(503, 'unavailable', `function ${name}: its worker was stopped before the call finished (${reason.message})`);
+    if (reason?.kind === 'memory')
+      return failureResult(502, 'memory', `function ${name}: ${reason.message}; its worker was killed and is being replaced`);
+    if (reason?.kind === 'timeout')
+      return failureResult(502, 'crash', `function ${name}: its worker was killed because another call on it exceeded exec_timeout`);
+    if (reason)
+      return failureResult(503, 'unavailable', `function ${name}: its worker was stopped before the call finished (${reason.message})`);
     const info = worker.exitInfo;
     // V8 hitting --max-old-space-size aborts the process: that is the memory limit too.
     const oom = info?.stderrTail.find((line) => /heap out of memory|JavaScript out of memory|MemoryError/.test(line));
     if (oom && worker.spec.memoryLimitMb !== undefined) {
-      return failureResult(502, 'memory', `function ${name}: memory limit of ${worker.spec.memoryLimitMb} MiB exceeded (${oom.trim()}); its worker is being replaced`);
+      return failureResult(
+        502,
+        'memory',
+        `function ${name}: memory limit of ${worker.spec.memoryLimitMb} MiB exceeded (${oom.trim()}); its worker is being replaced`,
+      );
     }
-    if (info) return failureResult(502, 'crash', `function ${name}: its process ${worker.exitSummary()} during the call; the worker is being replaced`);
+    if (info)
+      return failureResult(
+        502,
+        'crash',
+        `function ${name}: its process ${worker.exitSummary()} during the call; the worker is being replaced`,
+      );
     return failureResult(502, 'crash', `function ${name}: the connection to its worker failed: ${err.message}`);
   }
 
@@ -362,7 +387,11 @@ export class FunctionPool {
   }
 
   private cannotStart(): CallResult {
-    return failureResult(503, 'unavailable', `function ${this.name} cannot start: ${this.startFailure ?? 'no worker is ready'} (see GET /system/logs?name=${this.name})`);
+    return failureResult(
+      503,
+      'unavailable',
+      `function ${this.name} cannot start: ${this.startFailure ?? 'no worker is ready'} (see GET /system/logs?name=${this.name})`,
+    );
   }
 
   private hasServingOrStarting(): boolean {

@@ -7,7 +7,11 @@ import type { Logger } from 'pino';
  * environment. A runtime whose interpreter cannot be found stays deployable; its workers fail to
  * start with the reason (in /system/logs and the function's status), as a missing runtime did before.
  */
-export async function withInterpreters(runtimes: Record<string, RuntimeShim>, env: NodeJS.ProcessEnv, logger: Logger): Promise<Record<string, RuntimeShim>> {
+export async function withInterpreters(
+  runtimes: Record<string, RuntimeShim>,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<Record<string, RuntimeShim>> {
   const resolved = await Promise.all(
     Object.entries(runtimes).map(async ([name, shim]): Promise<[string, RuntimeShim]> => {
       if (!shim.interpreter) return [name, shim];

@@ -94,12 +94,24 @@ describe('faas-local with the real runtimes', () => {
     } finally {
       delete process.env['DISPATCH_TRUSTED_ISSUERS'];
     }
-    const call = async (name: string) => ((await (await fetch(`${faas.url}/function/${name}`, { method: 'POST', body: JSON.stringify(envelope({})) })).json()) as FunctionReply).payload;
+    const call = async (name: string) =>
+      (
+        (await (
+          await fetch(`${faas.url}/function/${name}`, { method: 'POST', body: JSON.stringify(envelope({})) })
+        ).json()) as FunctionReply
+      ).payload;
     const nodeEnv = (await call('node-env')) as Record<string, string>;
     const python = (await call('py-env')) as { env: Record<string, string>; executable: string };
     // PWD is set by bubblewrap to the code directory it starts the shim in.
     // The contract's DISPATCH_* names only: a server variable such as DISPATCH_TRUSTED_ISSUERS must not pass.
-    const contract = [DISPATCH_ENV_RUNTIME, DISPATCH_ENV_HANDLER, DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_SOCKET, DISPATCH_ENV_MEMORY_LIMIT_MB, DISPATCH_ENV_LIFELINE_FD];
+    const contract = [
+      DISPATCH_ENV_RUNTIME,
+      DISPATCH_ENV_HANDLER,
+      DISPATCH_ENV_CODE_DIR,
+      DISPATCH_ENV_SOCKET,
+      DISPATCH_ENV_MEMORY_LIMIT_MB,
+      DISPATCH_ENV_LIFELINE_FD,
+    ];
     const allowed = new RegExp(`^(PATH|LANG|HOME|TMPDIR|PWD|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|${contract.join('|')})$`);
     for (const env of [nodeEnv, python.env]) {
       expect(Object.keys(env).filter((name) => !allowed.test(name))).toEqual([]);

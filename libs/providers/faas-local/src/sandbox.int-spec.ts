@@ -5,24 +5,46 @@ import { waitFor } from '@dispatch/testing';
 import { startFaasLocal, type FaasLocal } from './faas-local';
 import { detectSandbox } from './sandbox';
 import { processTreePids } from './proc-memory';
-import { Gateway, capturedLogger, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
+import {
+  Gateway,
+  capturedLogger,
+  deployment,
+  handlerSource,
+  isAlive,
+  removeTempDirs,
+  tempDir,
+  testShim,
+  writeImage,
+} from './test-support/harness';
 
 afterAll(() => removeTempDirs());
 
 /** Whether bubblewrap can build a sandbox on this machine (containers often forbid user namespaces). */
-const bwrapWorks = spawnSync('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', 'true']).status === 0;
+const bwrapWorks =
+  spawnSync('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', 'true'])
+    .status === 0;
 if (!bwrapWorks) {
-  console.warn('faas-local sandbox tests skipped: bubblewrap (bwrap) is not installed or cannot create namespaces here (apt-get install bubblewrap)');
+  console.warn(
+    'faas-local sandbox tests skipped: bubblewrap (bwrap) is not installed or cannot create namespaces here (apt-get install bubblewrap)',
+  );
 }
 
 describe('faas-local: without a sandbox', () => {
   it('says plainly, once, that functions are not sandboxed and how to fix it', async () => {
     const missing = await detectSandbox('auto', '/nonexistent');
-    expect(missing).toMatchObject({ kind: 'none', reason: 'bubblewrap (bwrap) not found; install it (apt-get install bubblewrap) to isolate them' });
+    expect(missing).toMatchObject({
+      kind: 'none',
+      reason: 'bubblewrap (bwrap) not found; install it (apt-get install bubblewrap) to isolate them',
+    });
     await expect(detectSandbox('required', '/nonexistent')).rejects.toThrow(/a sandbox is required but bubblewrap \(bwrap\) not found/);
 
     const { logger, lines } = capturedLogger();
-    const faas = await startFaasLocal({ imagesRoot: tempDir('faas-local-images-'), runtimes: { nodejs: testShim }, sandbox: 'off', logger });
+    const faas = await startFaasLocal({
+      imagesRoot: tempDir('faas-local-images-'),
+      runtimes: { nodejs: testShim },
+      sandbox: 'off',
+      logger,
+    });
     await faas.stop();
     const warnings = lines().filter((l) => l.level === 40);
     expect(warnings.map((l) => l.msg)).toEqual(['functions are not sandboxed: the sandbox is turned off (sandbox: off)']);
@@ -39,7 +61,11 @@ describe('faas-local: without a sandbox', () => {
     } else {
       expect(wrapped).toEqual({ command: '/usr/bin/node', args: ['shim.js'] });
     }
-    const bare = (await detectSandbox('off', '/nonexistent')).wrap('/usr/bin/node', ['shim.js'], { codeDir: '/c', socketDir: '/s', hiddenPaths: [] });
+    const bare = (await detectSandbox('off', '/nonexistent')).wrap('/usr/bin/node', ['shim.js'], {
+      codeDir: '/c',
+      socketDir: '/s',
+      hiddenPaths: [],
+    });
     expect(bare).toEqual({ command: '/usr/bin/node', args: ['shim.js'] });
   });
 });
@@ -55,7 +81,13 @@ describe('faas-local: without a sandbox', () => {
   let gw: Gateway;
 
   beforeAll(async () => {
-    faas = await startFaasLocal({ imagesRoot, runtimes: { nodejs: testShim }, sandbox: 'required', hiddenPaths: [home], scaling: { monitorIntervalMs: 50 } });
+    faas = await startFaasLocal({
+      imagesRoot,
+      runtimes: { nodejs: testShim },
+      sandbox: 'required',
+      hiddenPaths: [home],
+      scaling: { monitorIntervalMs: 50 },
+    });
     gw = new Gateway(faas);
     await gw.deployReady(deployment('boxed', image, { memory: '96Mi' }));
   });
@@ -63,10 +95,13 @@ describe('faas-local: without a sandbox', () => {
 
   it('runs the function with the host read-only, its code read-only, a private writable HOME, and the data dir hidden', async () => {
     expect(faas.sandbox).toBe('bwrap');
-    const call = (payload: unknown) => gw.callJson<{ error?: string; text?: string; wrote?: boolean; env?: Record<string, string> }>('boxed', payload);
+    const call = (payload: unknown) =>
+      gw.callJson<{ error?: string; text?: string; wrote?: boolean; env?: Record<string, string> }>('boxed', payload);
     const codeDir = join(imagesRoot, image.slice('local/'.length));
     expect(await call({ action: 'read', path: join(home, 'secret.key') })).toEqual({ error: 'ENOENT' });
-    expect(await call({ action: 'read', path: join(imagesRoot, other.slice('local/'.length), 'private.txt') })).toEqual({ error: 'ENOENT' });
+    expect(await call({ action: 'read', path: join(imagesRoot, other.slice('local/'.length), 'private.txt') })).toEqual({
+      error: 'ENOENT',
+    });
     expect(await call({ action: 'read', path: join(codeDir, 'handler.js') })).toMatchObject({ text: expect.stringContaining('sandboxed') });
     expect(await call({ action: 'write', path: join(codeDir, 'new.txt') })).toEqual({ error: 'EROFS' });
     expect(await call({ action: 'write', path: '/usr/new.txt' })).toEqual({ error: 'EROFS' });
@@ -82,10 +117,13 @@ describe('faas-local: without a sandbox', () => {
     await gw.waitAvailable('boxed');
     // The replacement: the killed worker may not have finished exiting yet, and stays listed until it has.
     const worker = faas.workers('boxed').find((w) => w.state === 'ready')!;
-    const tree = await waitFor(() => {
-      const pids = processTreePids(worker.pid!);
-      return pids.length >= 3 && pids;
-    }, { what: 'the sandboxed process tree (bwrap → bwrap → node)' });
+    const tree = await waitFor(
+      () => {
+        const pids = processTreePids(worker.pid!);
+        return pids.length >= 3 && pids;
+      },
+      { what: 'the sandboxed process tree (bwrap → bwrap → node)' },
+    );
     await faas.stop();
     // The sandbox's init (the inner bwrap) reaps the function, reports its exit status to the
     // outer bwrap, and only then exits itself: the outer one, whose exit ends stop(), may be gone

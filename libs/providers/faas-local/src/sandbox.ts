@@ -93,7 +93,10 @@ export function runtimeDirs(command: string, args: readonly string[]): string[] 
 /** Runs bwrap once with the workers' flags: it is installed in many containers that forbid user namespaces. */
 async function probeBwrap(bwrap: string, path: string | undefined): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(bwrap, [...BASE_MOUNTS, ...ISOLATION_FLAGS, '--', 'true'], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: path ?? '/usr/bin:/bin' } });
+    const child = spawn(bwrap, [...BASE_MOUNTS, ...ISOLATION_FLAGS, '--', 'true'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: path ?? '/usr/bin:/bin' },
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -134,7 +137,8 @@ async function findParentDeathSignal(path: string | undefined): Promise<string |
 const unsandboxed = (reason: string, setpriv: string | undefined): Sandbox => ({
   kind: 'none',
   reason,
-  wrap: (command, args) => (setpriv ? { command: setpriv, args: [...PARENT_DEATH_FLAGS, '--', command, ...args] } : { command, args: [...args] }),
+  wrap: (command, args) =>
+    setpriv ? { command: setpriv, args: [...PARENT_DEATH_FLAGS, '--', command, ...args] } : { command, args: [...args] },
 });
 
 /**
@@ -145,7 +149,9 @@ export async function detectSandbox(mode: SandboxMode, path: string | undefined 
   if (mode === 'off') return unsandboxed('the sandbox is turned off (sandbox: off)', await findParentDeathSignal(path));
   const bwrap = findOnPath('bwrap', path);
   const problem = bwrap
-    ? await probeBwrap(bwrap, path).then((failure) => failure && `bubblewrap (${bwrap}) is installed but cannot create a sandbox here: ${failure}`)
+    ? await probeBwrap(bwrap, path).then(
+        (failure) => failure && `bubblewrap (${bwrap}) is installed but cannot create a sandbox here: ${failure}`,
+      )
     : 'bubblewrap (bwrap) not found; install it (apt-get install bubblewrap) to isolate them';
   if (problem || !bwrap) {
     const reason = problem ?? 'bubblewrap not found';

@@ -47,21 +47,31 @@ describe('faas-local: the warm pool', () => {
 
   it('starts workers up to scale.max while calls wait, and stops the idle ones down to scale.min', async () => {
     await gw.deployReady(deployment('elastic', v1, { labels: scale(1, 3) }));
-    const replies = await Promise.all(Array.from({ length: 9 }, () => gw.callJson<{ pid: number }>('elastic', { action: 'sleep', ms: 250 })));
+    const replies = await Promise.all(
+      Array.from({ length: 9 }, () => gw.callJson<{ pid: number }>('elastic', { action: 'sleep', ms: 250 })),
+    );
     const pids = new Set(replies.map((r) => r.pid));
     expect(pids.size).toBeGreaterThan(1);
     expect(pids.size).toBeLessThanOrEqual(3);
     // Idle for 300 ms above the floor: back to one worker, and its status says so.
-    await waitFor(async () => faas.workers('elastic').length === 1 && (await gw.status('elastic'))!.replicas === 1, { what: 'scale-down to scale.min' });
+    await waitFor(async () => faas.workers('elastic').length === 1 && (await gw.status('elastic'))!.replicas === 1, {
+      what: 'scale-down to scale.min',
+    });
     expect([...pids].filter(isAlive)).toHaveLength(1);
   });
 
   it('scale-function sets the desired replicas (202), 0 scales to zero and a call starts a worker again', async () => {
     await gw.deployReady(deployment('scaled', v1, { labels: scale(1, 4) }));
-    expect((await gw.system('POST', '/system/scale-function/scaled', { serviceName: 'scaled', namespace: 'openfaas-fn', replicas: 3 })).status).toBe(202);
+    expect(
+      (await gw.system('POST', '/system/scale-function/scaled', { serviceName: 'scaled', namespace: 'openfaas-fn', replicas: 3 })).status,
+    ).toBe(202);
     expect(await gw.waitAvailable('scaled', 3)).toMatchObject({ replicas: 3, availableReplicas: 3 });
-    expect((await gw.system('POST', '/system/scale-function/scaled', { serviceName: 'scaled', namespace: 'openfaas-fn', replicas: 0 })).status).toBe(202);
-    await waitFor(async () => faas.workers('scaled').length === 0 && (await gw.status('scaled'))!.availableReplicas === 0, { what: 'scale to zero' });
+    expect(
+      (await gw.system('POST', '/system/scale-function/scaled', { serviceName: 'scaled', namespace: 'openfaas-fn', replicas: 0 })).status,
+    ).toBe(202);
+    await waitFor(async () => faas.workers('scaled').length === 0 && (await gw.status('scaled'))!.availableReplicas === 0, {
+      what: 'scale to zero',
+    });
     expect(await gw.status('scaled')).toMatchObject({ replicas: 0, availableReplicas: 0 });
     expect((await gw.callJson('scaled', {})).version).toBe('v1');
     // Back at zero once idle.
@@ -72,7 +82,9 @@ describe('faas-local: the warm pool', () => {
   it('starts one worker of a scale.min=0 function at deploy (as faas-netes), which then idles out to zero', async () => {
     const status = await gw.deployReady(deployment('lazy', v1, { labels: scale(0, 2) }));
     expect(status).toMatchObject({ replicas: 1, availableReplicas: 1 });
-    await waitFor(async () => faas.workers('lazy').length === 0 && (await gw.status('lazy'))!.replicas === 0, { what: 'lazy to idle out to zero' });
+    await waitFor(async () => faas.workers('lazy').length === 0 && (await gw.status('lazy'))!.replicas === 0, {
+      what: 'lazy to idle out to zero',
+    });
     expect((await gw.callJson('lazy', {})).version).toBe('v1');
   });
 
@@ -101,7 +113,9 @@ describe('faas-local: the warm pool', () => {
     expect(await res.text()).toMatch(/memory limit of 96 MiB exceeded/);
     const reply = await gw.callJson('hog', {});
     expect(reply.pid).not.toBe(before.pid);
-    expect((await gw.logs('hog')).some((e) => /^worker was killed: memory limit of 96 MiB exceeded \(resident \d+ MiB\)/.test(e.text))).toBe(true);
+    expect(
+      (await gw.logs('hog')).some((e) => /^worker was killed: memory limit of 96 MiB exceeded \(resident \d+ MiB\)/.test(e.text)),
+    ).toBe(true);
   });
 
   it('fails only the call in flight when its worker crashes, and replaces the worker', async () => {

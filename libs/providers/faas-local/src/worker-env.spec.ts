@@ -6,7 +6,14 @@ describe('workerEnv', () => {
     codeDir: '/images/abc',
     handler: 'index.js',
     memoryLimitMb: 128,
-    envVars: { DISPATCH_RUNTIME: 'nodejs', DISPATCH_HANDLER: 'index.js', GREETING: 'hi', PATH: '/evil', DISPATCH_SOCKET: '/elsewhere', DISPATCH_LIFELINE_FD: '0' },
+    envVars: {
+      DISPATCH_RUNTIME: 'nodejs',
+      DISPATCH_HANDLER: 'index.js',
+      GREETING: 'hi',
+      PATH: '/evil',
+      DISPATCH_SOCKET: '/elsewhere',
+      DISPATCH_LIFELINE_FD: '0',
+    },
   } as unknown as FunctionSpec;
   const host = {
     PATH: '/root/.pyenv/shims:/root/.cargo/bin:/usr/bin',
@@ -19,7 +26,11 @@ describe('workerEnv', () => {
   };
 
   it('passes the deployment variables, the shim contract, LANG, and a PATH of the interpreter and the system: nothing else of the host', () => {
-    const env = workerEnv(spec, { socketPath: '/w/1/s.sock', home: '/w/h/1', lifelineFd: 3, interpreter: '/root/.pyenv/versions/3.11.7/bin/python3.11' }, host);
+    const env = workerEnv(
+      spec,
+      { socketPath: '/w/1/s.sock', home: '/w/h/1', lifelineFd: 3, interpreter: '/root/.pyenv/versions/3.11.7/bin/python3.11' },
+      host,
+    );
     expect(env).toEqual({
       DISPATCH_RUNTIME: 'nodejs',
       DISPATCH_HANDLER: 'index.js',

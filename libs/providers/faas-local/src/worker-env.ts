@@ -1,5 +1,11 @@
 import { dirname, isAbsolute } from 'node:path';
-import { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_LIFELINE_FD, DISPATCH_ENV_MEMORY_LIMIT_MB, DISPATCH_ENV_SOCKET } from '@dispatch/contracts';
+import {
+  DISPATCH_ENV_CODE_DIR,
+  DISPATCH_ENV_HANDLER,
+  DISPATCH_ENV_LIFELINE_FD,
+  DISPATCH_ENV_MEMORY_LIMIT_MB,
+  DISPATCH_ENV_SOCKET,
+} from '@dispatch/contracts';
 import type { FunctionSpec } from './deployment';
 
 /** The system's own directories: what a function finds on PATH besides its interpreter's. */

@@ -150,11 +150,19 @@ export class Worker {
       if (sandbox.kind !== 'bwrap') mkdirSync(this.home, { recursive: true, mode: 0o700 });
       // The runtime may throw here (its shim is not built): a start failure like any other.
       const runtime = shim.command({ memoryLimitMb: spec.memoryLimitMb });
-      const wrapped = sandbox.wrap(runtime.command, runtime.args, { codeDir: spec.codeDir, socketDir: this.socketDir, hiddenPaths: this.ctx.hiddenPaths });
+      const wrapped = sandbox.wrap(runtime.command, runtime.args, {
+        codeDir: spec.codeDir,
+        socketDir: this.socketDir,
+        hiddenPaths: this.ctx.hiddenPaths,
+      });
       command = wrapped.command;
       child = spawn(wrapped.command, wrapped.args, {
         cwd: spec.codeDir,
-        env: workerEnv(spec, { socketPath: this.socketPath, home: this.home, lifelineFd: LIFELINE_FD, interpreter: runtime.command }, this.ctx.hostEnv),
+        env: workerEnv(
+          spec,
+          { socketPath: this.socketPath, home: this.home, lifelineFd: LIFELINE_FD, interpreter: runtime.command },
+          this.ctx.hostEnv,
+        ),
         stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
         // Its own process group: a kill reaches whatever the function forked, and the terminal's
         // Ctrl-C reaches only the provider, which then drains its workers in order.
@@ -197,19 +205,32 @@ export class Worker {
         stderr.end();
       });
     });
-    logs.append(this.id, `worker starting (pid ${child.pid ?? '?'}, runtime ${spec.runtime}, ${sandbox.kind === 'bwrap' ? 'sandboxed by bwrap' : 'not sandboxed'})`);
+    logs.append(
+      this.id,
+      `worker starting (pid ${child.pid ?? '?'}, runtime ${spec.runtime}, ${sandbox.kind === 'bwrap' ? 'sandboxed by bwrap' : 'not sandboxed'})`,
+    );
     void this.awaitHealthy();
   }
 
   /** Carries one call to the shim and reads its whole answer. */
   send(request: CallRequest, retry = true): Promise<CallResult> {
     return new Promise((resolve, reject) => {
-      const upstream = http.request({ socketPath: this.socketPath, agent: this.agent, method: request.method, path: request.path, headers: request.headers });
+      const upstream = http.request({
+        socketPath: this.socketPath,
+        agent: this.agent,
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+      });
       upstream.once('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('end', () => {
-          resolve({ status: res.statusCode ?? 502, headers: workerAnswerHeaders(res.headers), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+          resolve({
+            status: res.statusCode ?? 502,
+            headers: workerAnswerHeaders(res.headers),
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+          });
         });
         res.once('close', () => {
           if (!res.complete) reject(new Error('the function closed the connection in the middle of its answer'));
@@ -218,7 +239,13 @@ export class Worker {
       upstream.once('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive socket the shim closed just as it was reused: the request never reached
         // the handler, so sending it again is safe (and it is the only case that is).
-        if (retry && upstream.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && this.state !== 'exited' && !this.killReason) {
+        if (
+          retry &&
+          upstream.reusedSocket &&
+          (err.code === 'ECONNRESET' || err.code === 'EPIPE') &&
+          this.state !== 'exited' &&
+          !this.killReason
+        ) {
           this.send(request, false).then(resolve, reject);
         } else {
           reject(err);
@@ -321,7 +348,10 @@ export class Worker {
     let delay = 5;
     while (this.state === 'starting') {
       if (Date.now() > deadline) {
-        this.kill({ kind: 'start-timeout', message: `not ready: GET /_/health did not answer 200 within ${this.ctx.startTimeoutMs / 1000} s` });
+        this.kill({
+          kind: 'start-timeout',
+          message: `not ready: GET /_/health did not answer 200 within ${this.ctx.startTimeoutMs / 1000} s`,
+        });
         return;
       }
       const status = await this.probeHealth();
@@ -364,7 +394,10 @@ export class Worker {
     }
     const line = `worker ${this.exitSummary()}`;
     this.ctx.logs.append(this.id, line);
-    this.ctx.logger[isRoutineKill(this.killReason) ? 'debug' : 'warn']({ function: this.ctx.spec.name, worker: this.id, code, signal }, line);
+    this.ctx.logger[isRoutineKill(this.killReason) ? 'debug' : 'warn'](
+      { function: this.ctx.spec.name, worker: this.id, code, signal },
+      line,
+    );
     this.markExited();
     this.ctx.onExit(this);
   }

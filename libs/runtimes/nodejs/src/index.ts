@@ -29,7 +29,8 @@ export function nodejsShimPath(dir: string = __dirname, exists: (file: string) =
 /** `--max-old-space-size`: the memory limit becomes V8's heap cap; the provider enforces the hard limit. */
 export function nodeHeapArgs(memoryLimitMb: number | undefined): string[] {
   if (memoryLimitMb === undefined) return [];
-  if (!Number.isFinite(memoryLimitMb) || memoryLimitMb < 1) throw new RangeError(`memoryLimitMb must be a positive number, got ${memoryLimitMb}`);
+  if (!Number.isFinite(memoryLimitMb) || memoryLimitMb < 1)
+    throw new RangeError(`memoryLimitMb must be a positive number, got ${memoryLimitMb}`);
   return [`--max-old-space-size=${Math.floor(memoryLimitMb)}`];
 }
 

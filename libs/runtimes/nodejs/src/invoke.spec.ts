@@ -19,8 +19,17 @@ describe('encodePayload', () => {
 describe('functionError', () => {
   it('keeps the message and the stack down to the first frame of the shim', () => {
     const err = new Error('boom');
-    err.stack = ['Error: boom', '    at fn (/code/a.js:2:9)', '    at call (/shim/invoke.js:30:5)', '    at new Promise (<anonymous>)'].join('\n');
-    expect(functionError(err, '/shim/')).toEqual({ type: 'FunctionError', message: 'boom', stacktrace: ['Error: boom', '    at fn (/code/a.js:2:9)'] });
+    err.stack = [
+      'Error: boom',
+      '    at fn (/code/a.js:2:9)',
+      '    at call (/shim/invoke.js:30:5)',
+      '    at new Promise (<anonymous>)',
+    ].join('\n');
+    expect(functionError(err, '/shim/')).toEqual({
+      type: 'FunctionError',
+      message: 'boom',
+      stacktrace: ['Error: boom', '    at fn (/code/a.js:2:9)'],
+    });
   });
 
   it('describes thrown values that are not errors', () => {

@@ -15,7 +15,8 @@ export function watchLifeline(raw: string | undefined, onLost: () => void): void
   if (!raw) return;
   const fd = Number(raw);
   // 1 and 2 are the shim's own output; 0 may be the lifeline (stdin as a pipe).
-  if (!/^\d+$/.test(raw) || fd === 1 || fd === 2) throw new Error(`DISPATCH_LIFELINE_FD=${raw} is not a file descriptor other than stdout and stderr`);
+  if (!/^\d+$/.test(raw) || fd === 1 || fd === 2)
+    throw new Error(`DISPATCH_LIFELINE_FD=${raw} is not a file descriptor other than stdout and stderr`);
   let kind: string;
   try {
     const stats = fstatSync(fd);

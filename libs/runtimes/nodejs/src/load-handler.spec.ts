@@ -27,7 +27,13 @@ describe('pickFunction', () => {
     expect(pickFunction(fn, 'a.js')).toBe(fn);
     expect(pickFunction({ default: fn }, 'a.mjs')).toBe(fn);
     expect(pickFunction({ main: fn }, 'a.js', 'main')).toBe(fn);
-    expect(pickFunction(Object.assign(() => 2, { main: fn }), 'a.js', 'main')).toBe(fn);
+    expect(
+      pickFunction(
+        Object.assign(() => 2, { main: fn }),
+        'a.js',
+        'main',
+      ),
+    ).toBe(fn);
     // CommonJS compiled from an ES module, loaded through import(): the exports sit under default.
     expect(pickFunction({ default: { main: fn } }, 'a.js', 'main')).toBe(fn);
   });
@@ -44,7 +50,7 @@ describe('pickFunction', () => {
 
 describe('describeLoadError', () => {
   it('names the error on one line, and where a syntax error is, relative to the code', () => {
-    expect(describeLoadError(new Error('Cannot find module \'x\'\nRequire stack:\n- /c/a.js'), '/c')).toBe(
+    expect(describeLoadError(new Error("Cannot find module 'x'\nRequire stack:\n- /c/a.js"), '/c')).toBe(
       "Error: Cannot find module 'x' Require stack: - /c/a.js",
     );
     const syntax = new SyntaxError('Unexpected token');

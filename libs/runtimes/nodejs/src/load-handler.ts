@@ -40,7 +40,9 @@ export async function loadHandler(codeDir: string, ref: string): Promise<UserFun
   }
   const found = moduleCandidates(full).find(isFile);
   if (found === undefined) {
-    throw new HandlerError(`${file} not found in the function's code; set the handler to one of its files (index.js, lib/hello.js, file.js:name)`);
+    throw new HandlerError(
+      `${file} not found in the function's code; set the handler to one of its files (index.js, lib/hello.js, file.js:name)`,
+    );
   }
   const exported = await importModule(found, file, root);
   return pickFunction(exported, file, exportName);
@@ -61,9 +63,13 @@ export function pickFunction(exported: unknown, file: string, exportName?: strin
     const candidate = named ?? defaultExport(exported, exportName);
     if (typeof candidate === 'function') return candidate as UserFunction;
     if (candidate === undefined) {
-      throw new HandlerError(`${file} has no export named "${exportName}"; export it (exports.${exportName} = function (context, payload) {…}) or fix the handler`);
+      throw new HandlerError(
+        `${file} has no export named "${exportName}"; export it (exports.${exportName} = function (context, payload) {…}) or fix the handler`,
+      );
     }
-    throw new HandlerError(`export "${exportName}" of ${file} is ${describe(candidate)}, not a function; export a function (context, payload)`);
+    throw new HandlerError(
+      `export "${exportName}" of ${file} is ${describe(candidate)}, not a function; export a function (context, payload)`,
+    );
   }
   if (typeof exported === 'function') return exported as UserFunction;
   const fallback = defaultExport(exported, 'default');

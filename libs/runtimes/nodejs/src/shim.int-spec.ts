@@ -43,7 +43,12 @@ describe('Node.js runtime shim', () => {
 
   describe('calls', () => {
     it('passes the payload and the context, secrets included, to the function as given', async () => {
-      const context = { runId: 'r1', functionName: 'calls', secrets: { token: 's3cret' }, httpContext: { method: 'GET', path: '/x', headers: {}, query: {} } };
+      const context = {
+        runId: 'r1',
+        functionName: 'calls',
+        secrets: { token: 's3cret' },
+        httpContext: { method: 'GET', path: '/x', headers: {}, query: {} },
+      };
       const echo = await call({ action: 'echo', list: [1, 'two', { three: 3 }] }, context);
       expect(echo).toEqual({
         context: { logs: { stdout: [], stderr: [] }, error: null },
@@ -69,7 +74,11 @@ describe('Node.js runtime shim', () => {
 
     it('fails a call whose promise rejects, or that throws a value that is not an Error', async () => {
       expect((await call({ action: 'reject' })).context.error).toMatchObject({ type: 'FunctionError', message: 'async boom' });
-      expect((await call({ action: 'throwString' })).context.error).toEqual({ type: 'FunctionError', message: 'a plain string', stacktrace: [] });
+      expect((await call({ action: 'throwString' })).context.error).toEqual({
+        type: 'FunctionError',
+        message: 'a plain string',
+        stacktrace: [],
+      });
     });
 
     it('fails the call when its code throws in a timer, and keeps serving', async () => {
@@ -86,7 +95,9 @@ describe('Node.js runtime shim', () => {
       await writeFile(path.join(codeDir, 'index.js'), 'module.exports = function (context, payload) {\n  return {;\n};\n');
       const exit = await shims.runToExit({ codeDir, handler: 'index.js' });
       expect(exit.code).toBe(SHIM_EXIT_HANDLER_ERROR);
-      expect(exit.stderr).toMatch(/^handler error: cannot load index\.js: SyntaxError: Unexpected token ';' at index\.js:2; fix the function's code\n$/);
+      expect(exit.stderr).toMatch(
+        /^handler error: cannot load index\.js: SyntaxError: Unexpected token ';' at index\.js:2; fix the function's code\n$/,
+      );
     });
   });
 
@@ -115,7 +126,11 @@ describe('Node.js runtime shim', () => {
     brokenHandlers: [
       ['missing.js', FUNCTIONS, /^handler error: missing\.js not found in the function's code/],
       ['calls.js:missing', FUNCTIONS, /^handler error: calls\.js has no export named "missing"/],
-      ['not-a-function.js', FUNCTIONS, /^handler error: not-a-function\.js exports an object, not a function; set module\.exports = function/],
+      [
+        'not-a-function.js',
+        FUNCTIONS,
+        /^handler error: not-a-function\.js exports an object, not a function; set module\.exports = function/,
+      ],
       ['not-a-function.js:handler', FUNCTIONS, /^handler error: export "handler" of not-a-function\.js is a number, not a function/],
       ['load-fails.js', FUNCTIONS, /^handler error: cannot load load-fails\.js: ReferenceError: missingVariable is not defined/],
       ['../outside.js', FUNCTIONS, /^handler error: handler "\.\.\/outside\.js" points outside the function's code/],

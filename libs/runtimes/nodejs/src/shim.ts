@@ -20,7 +20,14 @@
  * vanish at build.
  */
 import { lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import type { DISPATCH_ENV_CODE_DIR, DISPATCH_ENV_HANDLER, DISPATCH_ENV_LIFELINE_FD, DISPATCH_ENV_SOCKET, SHIM_EXIT_HANDLER_ERROR, SHIM_EXIT_LIFELINE_LOST } from '@dispatch/contracts';
+import type {
+  DISPATCH_ENV_CODE_DIR,
+  DISPATCH_ENV_HANDLER,
+  DISPATCH_ENV_LIFELINE_FD,
+  DISPATCH_ENV_SOCKET,
+  SHIM_EXIT_HANDLER_ERROR,
+  SHIM_EXIT_LIFELINE_LOST,
+} from '@dispatch/contracts';
 import { captureOutput, currentCall } from './call-logs';
 import { watchLifeline } from './lifeline';
 import { HandlerError, loadHandler } from './load-handler';

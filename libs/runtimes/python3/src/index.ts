@@ -56,7 +56,7 @@ export function pythonExecutable(python: string, env: NodeJS.ProcessEnv): Promis
     execFile(python, ['-c', 'import sys; print(sys.executable)'], { env, timeout: LOCATE_TIMEOUT_MS }, (err, stdout, stderr) => {
       const found = stdout.trim();
       if (err || !path.isAbsolute(found)) {
-        const why = err ? (stderr.trim() || err.message) : `it printed ${JSON.stringify(found)} as sys.executable`;
+        const why = err ? stderr.trim() || err.message : `it printed ${JSON.stringify(found)} as sys.executable`;
         reject(new Error(`cannot find the Python interpreter (${python}): ${why}; install Python 3 or set DISPATCH_PYTHON`));
       } else {
         resolve(found);

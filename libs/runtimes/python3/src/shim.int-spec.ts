@@ -74,7 +74,10 @@ describe('Python 3 runtime shim', () => {
     });
 
     it('fails a call that calls sys.exit, and keeps serving', async () => {
-      expect((await call({ action: 'exit_call' })).context.error).toMatchObject({ type: 'FunctionError', message: 'the function called sys.exit(4)' });
+      expect((await call({ action: 'exit_call' })).context.error).toMatchObject({
+        type: 'FunctionError',
+        message: 'the function called sys.exit(4)',
+      });
       expect((await call({ action: 'echo' })).context.error).toBeNull();
     });
   });
@@ -128,7 +131,11 @@ describe('Python 3 runtime shim', () => {
       ['syntax_error.handle', BROKEN, /^handler error: syntax error in syntax_error\.py line 1: expected ':'/],
       ['import_error.handle', BROKEN, /^handler error: importing import_error failed: No module named 'module_that_is_not_installed'/],
       ['raises.handle', BROKEN, /^handler error: importing raises raised RuntimeError: cannot start/],
-      ['json.handle', path.join(FIXTURES, 'shadow'), /^handler error: module json resolves to .*, not to the function's code; rename json\.py/],
+      [
+        'json.handle',
+        path.join(FIXTURES, 'shadow'),
+        /^handler error: module json resolves to .*, not to the function's code; rename json\.py/,
+      ],
       ['not-a-module.handle', FUNCTIONS, /^handler error: handler 'not-a-module\.handle' is not <module>\.<function>/],
     ],
   });

@@ -1,4 +1,11 @@
-import { isDns1123Subdomain, isLabelValue, isQualifiedName, MAX_SECRET_SIZE, validateSecret, validateSecretUpdate } from './apiserver-validation';
+import {
+  isDns1123Subdomain,
+  isLabelValue,
+  isQualifiedName,
+  MAX_SECRET_SIZE,
+  validateSecret,
+  validateSecretUpdate,
+} from './apiserver-validation';
 
 describe("the API server's Secret rules (the fake API server)", () => {
   const b64 = (n: number) => Buffer.alloc(n).toString('base64');
@@ -16,7 +23,12 @@ describe("the API server's Secret rules (the fake API server)", () => {
   });
 
   it('accepts a well-formed Secret and lists every broken rule with its field', () => {
-    expect(validateSecret({ metadata: { name: 'ok', labels: { a: 'b' }, annotations: { 'x.io/y': 'anything at all' } }, data: { 'tls.key': b64(10) } })).toEqual([]);
+    expect(
+      validateSecret({
+        metadata: { name: 'ok', labels: { a: 'b' }, annotations: { 'x.io/y': 'anything at all' } },
+        data: { 'tls.key': b64(10) },
+      }),
+    ).toEqual([]);
     const causes = validateSecret({
       metadata: { name: 'Bad', labels: { a: 'b c' }, annotations: { 'a/b/c': '' } },
       data: { 'no spaces': '', '..x': '', '.': '' },
@@ -26,7 +38,7 @@ describe("the API server's Secret rules (the fake API server)", () => {
       'metadata.labels FieldValueInvalid',
       'metadata.annotations FieldValueInvalid',
       'data[no spaces] FieldValueInvalid',
-      "data[..x] FieldValueInvalid",
+      'data[..x] FieldValueInvalid',
       'data[.] FieldValueInvalid',
     ]);
   });
@@ -36,7 +48,10 @@ describe("the API server's Secret rules (the fake API server)", () => {
     expect(validateSecret({ metadata: { name: 'a' }, data: { K: b64(MAX_SECRET_SIZE - 10), L: b64(11) } })).toEqual([
       { reason: 'FieldValueTooLong', field: 'data', message: 'Too long: may not be more than 1048576 bytes' },
     ]);
-    expect(validateSecret({ metadata: { name: 'a', annotations: { a: 'x'.repeat(256 * 1024) } } })[0]).toMatchObject({ field: 'metadata.annotations', reason: 'FieldValueTooLong' });
+    expect(validateSecret({ metadata: { name: 'a', annotations: { a: 'x'.repeat(256 * 1024) } } })[0]).toMatchObject({
+      field: 'metadata.annotations',
+      reason: 'FieldValueTooLong',
+    });
   });
 
   it('keeps type, and the data of an immutable Secret, from changing', () => {

@@ -44,7 +44,9 @@ export function qualifiedNameProblems(value: string): string[] {
   let name = value;
   const problems: string[] = [];
   if (parts.length > 2) {
-    return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
   }
   if (parts.length === 2) {
     const [prefix, rest] = parts;
@@ -95,7 +97,11 @@ export function validateSecret(secret: SecretLike): StatusCause[] {
     annotationBytes += Buffer.byteLength(key) + Buffer.byteLength(value);
   }
   if (annotationBytes > TOTAL_ANNOTATION_SIZE_LIMIT) {
-    causes.push({ reason: 'FieldValueTooLong', field: 'metadata.annotations', message: `Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes` });
+    causes.push({
+      reason: 'FieldValueTooLong',
+      field: 'metadata.annotations',
+      message: `Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes`,
+    });
   }
   let dataBytes = 0;
   for (const [key, value] of Object.entries(secret.data ?? {})) {

@@ -17,16 +17,30 @@ describe('fake Kubernetes API server', () => {
     await fake?.stop();
   });
 
-  async function call(method: string, path: string, body?: unknown, token: string | null = fake.token): Promise<{ status: number; body: Json }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token: string | null = fake.token,
+  ): Promise<{ status: number; body: Json }> {
     const res = await fetch(`${fake.url}${path}`, {
       method,
-      headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Json };
   }
   const secrets = (ns = NS) => `/api/v1/namespaces/${ns}/secrets`;
-  const secret = (name: string, extra: Json = {}): Json => ({ apiVersion: 'v1', kind: 'Secret', data: { K: b64('v') }, ...extra, metadata: { name, ...extra['metadata'] } });
+  const secret = (name: string, extra: Json = {}): Json => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    data: { K: b64('v') },
+    ...extra,
+    metadata: { name, ...extra['metadata'] },
+  });
   const status = (code: number, reason: string, message: string, details?: KubeStatus['details']): KubeStatus => ({
     kind: 'Status',
     apiVersion: 'v1',
@@ -60,7 +74,10 @@ describe('fake Kubernetes API server', () => {
       status: 409,
       body: status(409, 'AlreadyExists', 'secrets "first" already exists', { name: 'first', kind: 'secrets' }),
     });
-    expect(await call('GET', `${secrets()}/nope`)).toEqual({ status: 404, body: status(404, 'NotFound', 'secrets "nope" not found', { name: 'nope', kind: 'secrets' }) });
+    expect(await call('GET', `${secrets()}/nope`)).toEqual({
+      status: 404,
+      body: status(404, 'NotFound', 'secrets "nope" not found', { name: 'nope', kind: 'secrets' }),
+    });
     expect(await call('PUT', `${secrets()}/nope`, secret('nope'))).toMatchObject({ status: 404, body: { reason: 'NotFound' } });
     expect(await call('DELETE', `${secrets()}/nope`)).toMatchObject({ status: 404, body: { reason: 'NotFound' } });
     expect(await call('POST', secrets('elsewhere'), secret('x'))).toEqual({
@@ -68,22 +85,33 @@ describe('fake Kubernetes API server', () => {
       body: status(404, 'NotFound', 'namespaces "elsewhere" not found', { name: 'elsewhere', kind: 'namespaces' }),
     });
     expect(await call('PATCH', `${secrets()}/first`, {})).toMatchObject({ status: 405, body: { reason: 'MethodNotAllowed' } });
-    expect(await call('GET', '/api/v1/namespaces/dispatch/configmaps')).toMatchObject({ status: 404, body: { kind: 'Status', reason: 'NotFound' } });
+    expect(await call('GET', '/api/v1/namespaces/dispatch/configmaps')).toMatchObject({
+      status: 404,
+      body: { kind: 'Status', reason: 'NotFound' },
+    });
   });
 
   it('replaces with uid and creationTimestamp kept, a new resourceVersion, and resourceVersion as a precondition', async () => {
     const before = (await call('GET', `${secrets()}/first`)).body;
     const replaced = await call('PUT', `${secrets()}/first`, { ...before, data: { K: b64('w') } });
     expect(replaced.status).toBe(200);
-    expect(replaced.body['metadata']).toMatchObject({ uid: before['metadata'].uid, creationTimestamp: before['metadata'].creationTimestamp });
+    expect(replaced.body['metadata']).toMatchObject({
+      uid: before['metadata'].uid,
+      creationTimestamp: before['metadata'].creationTimestamp,
+    });
     expect(Number(replaced.body['metadata'].resourceVersion)).toBeGreaterThan(Number(before['metadata'].resourceVersion));
     // The old resourceVersion is stale now.
     expect(await call('PUT', `${secrets()}/first`, before)).toEqual({
       status: 409,
-      body: status(409, 'Conflict', 'Operation cannot be fulfilled on secrets "first": the object has been modified; please apply your changes to the latest version and try again', {
-        name: 'first',
-        kind: 'secrets',
-      }),
+      body: status(
+        409,
+        'Conflict',
+        'Operation cannot be fulfilled on secrets "first": the object has been modified; please apply your changes to the latest version and try again',
+        {
+          name: 'first',
+          kind: 'secrets',
+        },
+      ),
     });
     expect(await call('PUT', `${secrets()}/first`, secret('second'))).toMatchObject({ status: 400, body: { reason: 'BadRequest' } });
     expect((await call('GET', `${secrets()}/first`)).body['data']).toEqual({ K: b64('w') });
@@ -98,7 +126,14 @@ describe('fake Kubernetes API server', () => {
     const { uid } = (await call('GET', `${secrets()}/doomed`)).body['metadata'];
     expect(await call('DELETE', `${secrets()}/doomed`, { preconditions: { uid } })).toEqual({
       status: 200,
-      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'doomed', kind: 'secrets', uid }, code: 200 },
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name: 'doomed', kind: 'secrets', uid },
+        code: 200,
+      },
     });
     expect((await call('GET', `${secrets()}/doomed`)).status).toBe(404);
   });
@@ -113,7 +148,10 @@ describe('fake Kubernetes API server', () => {
     ];
     for (const [body, field] of cases) {
       const res = await call('POST', secrets(), body);
-      expect(res).toMatchObject({ status: 422, body: { kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, details: { kind: 'Secret' } } });
+      expect(res).toMatchObject({
+        status: 422,
+        body: { kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, details: { kind: 'Secret' } },
+      });
       expect(res.body['details'].causes).toEqual(expect.arrayContaining([expect.objectContaining({ field, reason: 'FieldValueInvalid' })]));
       expect(res.body['message']).toMatch(/^Secret "[a-z0-9-]*" is invalid: /);
     }
@@ -128,14 +166,28 @@ describe('fake Kubernetes API server', () => {
       [secret('Not_A_Subdomain'), 'metadata.name', 'a lowercase RFC 1123 subdomain must consist of'],
       [secret(`${'a'.repeat(250)}.xyz`), 'metadata.name', 'must be no more than 253 characters'],
       [secret('bad-key', { data: { 'no spaces': b64('v') } }), 'data[no spaces]', 'a valid config key must consist of'],
-      [secret('bad-label', { metadata: { name: 'bad-label', labels: { app: 'not valid!' } } }), 'metadata.labels', 'a valid label must be an empty string'],
-      [secret('bad-annotation', { metadata: { name: 'bad-annotation', annotations: { 'a/b/c': 'x' } } }), 'metadata.annotations', 'a qualified name must consist of'],
+      [
+        secret('bad-label', { metadata: { name: 'bad-label', labels: { app: 'not valid!' } } }),
+        'metadata.labels',
+        'a valid label must be an empty string',
+      ],
+      [
+        secret('bad-annotation', { metadata: { name: 'bad-annotation', annotations: { 'a/b/c': 'x' } } }),
+        'metadata.annotations',
+        'a qualified name must consist of',
+      ],
       [secret('too-big', { data: { K: Buffer.alloc(1024 * 1024 + 1).toString('base64') } }), 'data', 'may not be more than 1048576 bytes'],
       [{ apiVersion: 'v1', kind: 'Secret', metadata: {} }, 'metadata.name', 'name or generateName is required'],
     ];
     for (const [body, field, message] of cases) {
       const res = await call('POST', secrets(), body);
-      expect(res).toMatchObject({ status: 422, body: { reason: 'Invalid', details: { causes: expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(message) })]) } } });
+      expect(res).toMatchObject({
+        status: 422,
+        body: {
+          reason: 'Invalid',
+          details: { causes: expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(message) })]) },
+        },
+      });
     }
     expect(fake.rejectedWrites.slice(rejectedBefore).every((r) => r.by === 'apiserver')).toBe(true);
     expect(fake.rejectedWrites).toHaveLength(rejectedBefore + cases.length);
@@ -149,7 +201,13 @@ describe('fake Kubernetes API server', () => {
   });
 
   it('merges stringData into data, as the API server does, and never answers stringData', async () => {
-    const res = await call('POST', secrets(), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'strings' }, data: { A: b64('a') }, stringData: { B: 'ünï' } });
+    const res = await call('POST', secrets(), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'strings' },
+      data: { A: b64('a') },
+      stringData: { B: 'ünï' },
+    });
     expect(res.status).toBe(201);
     expect(res.body['data']).toEqual({ A: b64('a'), B: b64('ünï') });
     expect(res.body['stringData']).toBeUndefined();
@@ -168,12 +226,16 @@ describe('fake Kubernetes API server', () => {
     expect(red.body).toMatchObject({ kind: 'SecretList', apiVersion: 'v1', metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } });
     expect(red.body['items'].map((i: Json) => i['metadata'].name)).toEqual(['sel-a', 'sel-c']);
     expect(red.body['items'][0]['kind']).toBeUndefined();
-    const q = (s: string) => call('GET', `${secrets()}?labelSelector=${encodeURIComponent(s)}`).then((r) => r.body['items'].map((i: Json) => i['metadata'].name));
+    const q = (s: string) =>
+      call('GET', `${secrets()}?labelSelector=${encodeURIComponent(s)}`).then((r) => r.body['items'].map((i: Json) => i['metadata'].name));
     expect(await q('group=sel,team!=red')).toEqual(['sel-b']);
     expect(await q('team in (blue, red),group')).toEqual(['sel-a', 'sel-b', 'sel-c']);
     expect(await q('group==sel,team notin (red)')).toEqual(['sel-b']);
     expect(await q('!team')).not.toContain('sel-a');
-    expect(await call('GET', `${secrets()}?labelSelector=${encodeURIComponent('team in red')}`)).toMatchObject({ status: 400, body: { reason: 'BadRequest' } });
+    expect(await call('GET', `${secrets()}?labelSelector=${encodeURIComponent('team in red')}`)).toMatchObject({
+      status: 400,
+      body: { reason: 'BadRequest' },
+    });
   });
 
   it('pages with limit and continue over a consistent snapshot, and expires old tokens on compaction with 410', async () => {
@@ -184,7 +246,11 @@ describe('fake Kubernetes API server', () => {
     expect(first.body['items'].map((i: Json) => i['metadata'].name)).toEqual(['p1', 'p2']);
     expect(first.body['metadata'].remainingItemCount).toBe(3);
     const token = first.body['metadata'].continue as string;
-    expect(JSON.parse(Buffer.from(token, 'base64url').toString())).toEqual({ v: 'meta.k8s.io/v1', rv: Number(first.body['metadata'].resourceVersion), start: 'p2\u0000' });
+    expect(JSON.parse(Buffer.from(token, 'base64url').toString())).toEqual({
+      v: 'meta.k8s.io/v1',
+      rv: Number(first.body['metadata'].resourceVersion),
+      start: 'p2\u0000',
+    });
 
     // Written after the first page: not part of the snapshot the next pages are read from.
     await call('POST', secrets(ns), secret('p3a'));
@@ -200,13 +266,24 @@ describe('fake Kubernetes API server', () => {
 
     fake.compact();
     const expired = await call('GET', `${secrets(ns)}?limit=2&continue=${token}`);
-    expect(expired).toMatchObject({ status: 410, body: { kind: 'Status', reason: 'Expired', code: 410, message: expect.stringContaining('too old to display a consistent list result') } });
+    expect(expired).toMatchObject({
+      status: 410,
+      body: {
+        kind: 'Status',
+        reason: 'Expired',
+        code: 410,
+        message: expect.stringContaining('too old to display a consistent list result'),
+      },
+    });
     const inconsistent = expired.body['metadata'].continue as string;
     expect(JSON.parse(Buffer.from(inconsistent, 'base64url').toString())).toMatchObject({ rv: -1, start: 'p2\u0000' });
     const resumed = await call('GET', `${secrets(ns)}?limit=10&continue=${inconsistent}`);
     expect(resumed.body['items'].map((i: Json) => i['metadata'].name)).toEqual(['p3', 'p3a', 'p5']);
 
-    expect(await call('GET', `${secrets(ns)}?limit=2&continue=garbage`)).toMatchObject({ status: 400, body: { reason: 'BadRequest', message: expect.stringContaining('invalid continue token') } });
+    expect(await call('GET', `${secrets(ns)}?limit=2&continue=garbage`)).toMatchObject({
+      status: 400,
+      body: { reason: 'BadRequest', message: expect.stringContaining('invalid continue token') },
+    });
   });
 
   it('serves @kubernetes/client-node, whose failures are ApiExceptions carrying the Status', async () => {
@@ -218,7 +295,9 @@ describe('fake Kubernetes API server', () => {
     const list = await api.listNamespacedSecret({ namespace: NS, limit: 1 });
     expect(list.items).toHaveLength(1);
     expect(list.metadata?._continue).toBeTruthy();
-    await expect(api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'via-client' } } })).rejects.toMatchObject({ code: 409 });
+    await expect(api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'via-client' } } })).rejects.toMatchObject({
+      code: 409,
+    });
     const err = (await api.readNamespacedSecret({ name: 'absent', namespace: NS }).then(
       () => undefined,
       (e: unknown) => e,
@@ -232,7 +311,10 @@ describe('fake Kubernetes API server', () => {
 
   it('fails the next request on demand, and logs every request with its answer', async () => {
     fake.failNext({ status: 503, reason: 'ServiceUnavailable', method: 'GET' });
-    expect(await call('GET', `${secrets()}/first`)).toMatchObject({ status: 503, body: { kind: 'Status', reason: 'ServiceUnavailable', code: 503 } });
+    expect(await call('GET', `${secrets()}/first`)).toMatchObject({
+      status: 503,
+      body: { kind: 'Status', reason: 'ServiceUnavailable', code: 503 },
+    });
     expect((await call('GET', `${secrets()}/first`)).status).toBe(200);
     const last = fake.requests[fake.requests.length - 1];
     expect(last).toMatchObject({ method: 'GET', path: `${secrets()}/first`, status: 200 });

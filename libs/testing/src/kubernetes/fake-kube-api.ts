@@ -203,7 +203,12 @@ class FakeKubeApiServer implements FakeKubeApi {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const entry: FakeKubeRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    const entry: FakeKubeRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+    };
     this.requests.push(entry);
     const reply = (code: number, answer: unknown) => {
       // What it answers must fit the schema as well; a misfit is a bug of the fake, answered as 500.
@@ -263,8 +268,10 @@ class FakeKubeApiServer implements FakeKubeApi {
 
   private create(namespace: string, body: unknown): StoredSecret {
     const input = this.decodeWrite('POST', `/api/v1/namespaces/${namespace}/secrets`, namespace, body);
-    if (!this.namespaces.has(namespace)) throw new HttpFailure(failure(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' }));
-    if (input.metadata.resourceVersion) throw new HttpFailure(failure(500, 'InternalError', 'resourceVersion should not be set on objects to be created'));
+    if (!this.namespaces.has(namespace))
+      throw new HttpFailure(failure(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' }));
+    if (input.metadata.resourceVersion)
+      throw new HttpFailure(failure(500, 'InternalError', 'resourceVersion should not be set on objects to be created'));
     if (!input.metadata.name && typeof input.metadata.generateName === 'string') {
       input.metadata.name = `${input.metadata.generateName}${randomBytes(4).toString('hex').slice(0, 5)}`;
     }
@@ -289,7 +296,13 @@ class FakeKubeApiServer implements FakeKubeApi {
     const path = `/api/v1/namespaces/${namespace}/secrets/${name}`;
     const input = this.decodeWrite('PUT', path, namespace, body);
     if (input.metadata.name !== name) {
-      throw new HttpFailure(failure(400, 'BadRequest', `the name of the object (${String(input.metadata.name ?? '')}) does not match the name on the URL (${name})`));
+      throw new HttpFailure(
+        failure(
+          400,
+          'BadRequest',
+          `the name of the object (${String(input.metadata.name ?? '')}) does not match the name on the URL (${name})`,
+        ),
+      );
     }
     const previous = this.current(namespace, name);
     // Secrets do not allow create-on-update: a PUT of a missing one is 404.
@@ -304,7 +317,14 @@ class FakeKubeApiServer implements FakeKubeApi {
     this.check('PUT', namespace, input, validateSecretUpdate(input, previous));
     return this.store(namespace, {
       ...input,
-      metadata: { ...input.metadata, name, namespace, uid: previous.metadata.uid, resourceVersion: '', creationTimestamp: previous.metadata.creationTimestamp },
+      metadata: {
+        ...input.metadata,
+        name,
+        namespace,
+        uid: previous.metadata.uid,
+        resourceVersion: '',
+        creationTimestamp: previous.metadata.creationTimestamp,
+      },
     });
   }
 
@@ -316,11 +336,21 @@ class FakeKubeApiServer implements FakeKubeApi {
       throw conflict(name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${previous.metadata.uid}`);
     }
     if (preconditions?.resourceVersion && preconditions.resourceVersion !== previous.metadata.resourceVersion) {
-      throw conflict(name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${previous.metadata.resourceVersion}`);
+      throw conflict(
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${previous.metadata.resourceVersion}`,
+      );
     }
     this.revision++;
     this.versionsOf(namespace, name).push({ rv: this.revision, object: null });
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: 'secrets', uid: previous.metadata.uid }, code: 200 };
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name, kind: 'secrets', uid: previous.metadata.uid },
+      code: 200,
+    };
   }
 
   private list(namespace: string, query: URLSearchParams): unknown {
@@ -339,7 +369,8 @@ class FakeKubeApiServer implements FakeKubeApi {
     let rv = this.revision;
     let after: string | undefined;
     if (continueToken) {
-      if (query.get('resourceVersion')) throw new HttpFailure(failure(400, 'BadRequest', 'specifying resource version is not allowed when using continue'));
+      if (query.get('resourceVersion'))
+        throw new HttpFailure(failure(400, 'BadRequest', 'specifying resource version is not allowed when using continue'));
       const decoded = decodeContinue(continueToken);
       after = decoded.after;
       if (decoded.rv === -1) {
@@ -390,10 +421,13 @@ class FakeKubeApiServer implements FakeKubeApi {
     }
     const metadata: DecodedSecret['metadata'] = { ...((raw['metadata'] as DecodedSecret['metadata'] | undefined) ?? {}) };
     if (metadata['namespace'] !== undefined && metadata['namespace'] !== namespace) {
-      throw new HttpFailure(failure(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'));
+      throw new HttpFailure(
+        failure(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'),
+      );
     }
     // Fields the server owns are dropped, never taken from a client.
-    for (const field of ['selfLink', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'creationTimestamp']) delete metadata[field];
+    for (const field of ['selfLink', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'creationTimestamp'])
+      delete metadata[field];
     const data: Record<string, string> = { ...((raw['data'] as Record<string, string> | undefined) ?? {}) };
     for (const [key, value] of Object.entries((raw['stringData'] as Record<string, string> | undefined) ?? {})) {
       data[key] = Buffer.from(value, 'utf8').toString('base64');
@@ -463,11 +497,17 @@ function conformingAnswer(answer: unknown): unknown {
     // The API server leaves kind/apiVersion out of a list's items; kubernetes-models requires
     // them on every Secret, so the items are checked with them put back.
     const checked =
-      kind === 'SecretList' ? { ...(answer as object), items: (answer as { items: object[] }).items.map((i) => ({ apiVersion: 'v1', kind: 'Secret', ...i })) } : answer;
+      kind === 'SecretList'
+        ? { ...(answer as object), items: (answer as { items: object[] }).items.map((i) => ({ apiVersion: 'v1', kind: 'Secret', ...i })) }
+        : answer;
     new model(checked as never).validate();
     return answer;
   } catch (err) {
-    return failure(500, 'InternalError', `fake API server answered a ${String(kind)} that does not fit the schema: ${(err as Error).message}`);
+    return failure(
+      500,
+      'InternalError',
+      `fake API server answered a ${String(kind)} that does not fit the schema: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -501,12 +541,20 @@ function invalidStatus(name: string, causes: StatusCause[]): KubeStatus {
 /** ajv's errors from kubernetes-models as Status causes: `/data/K` becomes `data[K]`, `/metadata/name` `metadata.name`. */
 function schemaCauses(err: unknown): StatusCause[] {
   const errors = (err as { errors?: { instancePath?: string; message?: string }[] }).errors;
-  if (!Array.isArray(errors) || errors.length === 0) return [{ reason: 'FieldValueInvalid', field: '', message: String((err as Error).message) }];
-  return errors.map((e) => ({ reason: 'FieldValueInvalid', field: fieldPath(e.instancePath ?? ''), message: `Invalid value: ${e.message ?? 'does not fit the schema'}` }));
+  if (!Array.isArray(errors) || errors.length === 0)
+    return [{ reason: 'FieldValueInvalid', field: '', message: String((err as Error).message) }];
+  return errors.map((e) => ({
+    reason: 'FieldValueInvalid',
+    field: fieldPath(e.instancePath ?? ''),
+    message: `Invalid value: ${e.message ?? 'does not fit the schema'}`,
+  }));
 }
 
 function fieldPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const mapParent = i > 0 && ['data', 'stringData', 'labels', 'annotations'].includes(parts[i - 1]);
@@ -534,10 +582,18 @@ function decodeContinue(token: string): { rv: number; after: string } {
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
-    throw new HttpFailure(failure(400, 'BadRequest', 'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
+    throw new HttpFailure(
+      failure(
+        400,
+        'BadRequest',
+        'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+      ),
+    );
   }
   if (parsed.v !== CONTINUE_VERSION || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string' || parsed.start === '') {
-    throw new HttpFailure(failure(400, 'BadRequest', 'invalid continue token: continue key is not valid: server does not recognize this encoded version'));
+    throw new HttpFailure(
+      failure(400, 'BadRequest', 'invalid continue token: continue key is not valid: server does not recognize this encoded version'),
+    );
   }
   return { rv: parsed.rv, after: parsed.start.replace(/\u0000$/, '') };
 }
@@ -547,7 +603,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BODY_BYTES) throw new HttpFailure(failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+    if (size > MAX_REQUEST_BODY_BYTES)
+      throw new HttpFailure(failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

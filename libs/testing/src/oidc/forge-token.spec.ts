@@ -3,7 +3,13 @@ import { forgeToken } from './forge-token';
 import { generateSigningKey } from './signing-keys';
 
 describe('forgeToken', () => {
-  const claims = { iss: 'https://idp.test', aud: 'https://dispatch.test/api', sub: 'alice', org: 'acme', exp: Math.floor(Date.now() / 1000) + 300 };
+  const claims = {
+    iss: 'https://idp.test',
+    aud: 'https://dispatch.test/api',
+    sub: 'alice',
+    org: 'acme',
+    exp: Math.floor(Date.now() / 1000) + 300,
+  };
 
   it('crafts an unsigned token by hand for alg none', async () => {
     const token = await forgeToken({ alg: 'none' }, claims);

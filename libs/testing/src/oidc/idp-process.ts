@@ -117,7 +117,8 @@ export class IdpProcess {
         const ready = /^\{"ready":true,"port":(\d+)\}$/m.exec(stdout);
         if (ready) finish(undefined, Number(ready[1]));
       };
-      const onExit = () => finish(new Error(`test IdP exited (${this.child.exitCode ?? this.child.signalCode}) before it was ready:\n${this.out}`));
+      const onExit = () =>
+        finish(new Error(`test IdP exited (${this.child.exitCode ?? this.child.signalCode}) before it was ready:\n${this.out}`));
       const onError = (err: Error) => finish(new Error(`could not spawn the test IdP: ${err.message}`));
       const finish = (err?: Error, port?: number) => {
         clearTimeout(timer);

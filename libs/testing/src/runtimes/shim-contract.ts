@@ -62,7 +62,10 @@ export function describeShimContract(name: string, options: ShimContractOptions)
     it('captures stdout and stderr of the call as lines, CRLF and the unterminated last one included, apart from its real stdout', async () => {
       const reply = await call({ action: 'logs' });
       expect(reply.payload).toBe('logged');
-      expect(reply.context.logs).toEqual({ stdout: ['to stdout', 'crlf', 'second', 'no newline'], stderr: ['to stderr', ...options.logsStderr] });
+      expect(reply.context.logs).toEqual({
+        stdout: ['to stdout', 'crlf', 'second', 'no newline'],
+        stderr: ['to stderr', ...options.logsStderr],
+      });
       expect(shim.output().stdout).not.toContain('to stdout');
     });
 
@@ -94,7 +97,10 @@ export function describeShimContract(name: string, options: ShimContractOptions)
       const [a, b] = await Promise.all(['A', 'B'].map((tag) => call({ action: 'interleave', tag, lines: 5, expect: 2 })));
       // Both ran at once, writing in turns.
       expect(a.payload).toEqual({ mostAtOnce: 2 });
-      for (const [reply, tag] of [[a, 'A'], [b, 'B']] as const) {
+      for (const [reply, tag] of [
+        [a, 'A'],
+        [b, 'B'],
+      ] as const) {
         expect(reply.context.logs.stdout).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} out ${i}`));
         expect(reply.context.logs.stderr).toEqual([0, 1, 2, 3, 4].map((i) => `${tag} err ${i}`));
       }

@@ -141,7 +141,10 @@ export class ShimLauncher {
     if (lifeline) env.DISPATCH_LIFELINE_FD = '3';
     else delete env.DISPATCH_LIFELINE_FD;
     const stdio: StdioOptions = lifeline ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'];
-    const shim = new ShimProcess(spawn(command, args, { env: { ...env, ...options.env }, stdio, detached: options.ownGroup ?? false }), target);
+    const shim = new ShimProcess(
+      spawn(command, args, { env: { ...env, ...options.env }, stdio, detached: options.ownGroup ?? false }),
+      target,
+    );
     this.started.add(shim);
     return shim;
   }

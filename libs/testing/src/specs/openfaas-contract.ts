@@ -22,7 +22,10 @@ let compiled: Map<string, ValidateFunction> | undefined;
 
 function validators(): Map<string, ValidateFunction> {
   if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(sharedSpecPath('openfaas', 'openfaas-gateway.schema.json'), 'utf8')) as { $id: string; $defs: Record<string, unknown> };
+  const schema = JSON.parse(readFileSync(sharedSpecPath('openfaas', 'openfaas-gateway.schema.json'), 'utf8')) as {
+    $id: string;
+    $defs: Record<string, unknown>;
+  };
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addSchema(schema);

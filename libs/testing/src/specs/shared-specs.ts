@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 export function sharedSpecsDir(): string {
   const configured = process.env['SHARED_SPECS_DIR'];
   const dir = configured ? resolve(configured) : resolve(__dirname, '../../../../../shared/specs');
-  if (!existsSync(dir)) throw new Error(`protocol specs not found at ${dir}: check out ../shared beside the repository, or set SHARED_SPECS_DIR`);
+  if (!existsSync(dir))
+    throw new Error(`protocol specs not found at ${dir}: check out ../shared beside the repository, or set SHARED_SPECS_DIR`);
   return dir;
 }
 

@@ -51,7 +51,11 @@ export interface StoredFunction {
   invocationCount: number;
 }
 
-export type InvokeHandler = (req: RecordedRequest) => { status: number; headers?: Record<string, string | string[]>; body?: Buffer | string };
+export type InvokeHandler = (req: RecordedRequest) => {
+  status: number;
+  headers?: Record<string, string | string[]>;
+  body?: Buffer | string;
+};
 
 export type Fault = { path?: RegExp } & ({ status: number; body?: string } | { hang: true } | { reset: true });
 
@@ -66,7 +70,8 @@ export async function startSpecGateway(options: { basicAuth?: { user: string; pa
   const handlers = new Map<string, InvokeHandler>();
   const faults: Fault[] = [];
   const sockets = new Map<Socket, number>();
-  const expectedAuth = options.basicAuth && `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`;
+  const expectedAuth =
+    options.basicAuth && `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -110,7 +115,8 @@ export async function startSpecGateway(options: { basicAuth?: { user: string; pa
     }
     if (p === '/system/info' && r.method === 'GET') return info(res);
     if (p === '/system/functions') {
-      if (r.method === 'GET') return json(res, 200, 'FunctionList', [...functions.values()].filter((f) => f.namespace === ns(r.query['namespace'])).map(status));
+      if (r.method === 'GET')
+        return json(res, 200, 'FunctionList', [...functions.values()].filter((f) => f.namespace === ns(r.query['namespace'])).map(status));
       if (r.method === 'POST') return deploy(r, res, false);
       if (r.method === 'PUT') return deploy(r, res, true);
       if (r.method === 'DELETE') return remove(r, res);
@@ -152,7 +158,13 @@ export async function startSpecGateway(options: { basicAuth?: { user: string; pa
     const existing = functions.get(k);
     if (update && !existing) return text(res, 404, `function ${d.service} not found`);
     if (!update && existing) return text(res, 400, `function ${d.service} already exists, update it instead`);
-    functions.set(k, { deployment: d, namespace: ns(d.namespace), replicas: existing?.replicas ?? 1, createdAt: existing?.createdAt ?? new Date().toISOString(), invocationCount: existing?.invocationCount ?? 0 });
+    functions.set(k, {
+      deployment: d,
+      namespace: ns(d.namespace),
+      replicas: existing?.replicas ?? 1,
+      createdAt: existing?.createdAt ?? new Date().toISOString(),
+      invocationCount: existing?.invocationCount ?? 0,
+    });
     text(res, update ? 200 : 202, '');
   }
 
@@ -212,8 +224,17 @@ export async function startSpecGateway(options: { basicAuth?: { user: string; pa
     const callId = (r.headers['x-call-id'] as string | undefined) ?? randomUUID();
     if (!fn) return text(res, 404, `error finding function ${name}.${namespace}`, { 'X-Call-Id': callId });
     fn.invocationCount++;
-    const answer = handlers.get(name)?.(r) ?? { status: 200, headers: { 'Content-Type': r.headers['content-type'] ?? 'application/octet-stream' }, body: r.body };
-    res.writeHead(answer.status, { ...answer.headers, 'X-Call-Id': callId, 'X-Duration-Seconds': '0.001500', 'X-Start-Time': `${Date.now()}000000` });
+    const answer = handlers.get(name)?.(r) ?? {
+      status: 200,
+      headers: { 'Content-Type': r.headers['content-type'] ?? 'application/octet-stream' },
+      body: r.body,
+    };
+    res.writeHead(answer.status, {
+      ...answer.headers,
+      'X-Call-Id': callId,
+      'X-Duration-Seconds': '0.001500',
+      'X-Start-Time': `${Date.now()}000000`,
+    });
     res.end(answer.body ?? '');
   }
 

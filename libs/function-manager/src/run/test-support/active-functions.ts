@@ -26,5 +26,14 @@ export function specOf(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
 
 /** A READY function of org `acme` whose version 1 serves as `<name>-v1`. */
 export function activeFunction(name = 'hello', overrides: Partial<ActiveFunction> = {}): ActiveFunction {
-  return { id: randomUUID(), org: 'acme', name, status: EntityStatus.READY, version: 1, providerName: `${name}-v1`, spec: specOf(), ...overrides };
+  return {
+    id: randomUUID(),
+    org: 'acme',
+    name,
+    status: EntityStatus.READY,
+    version: 1,
+    providerName: `${name}-v1`,
+    spec: specOf(),
+    ...overrides,
+  };
 }

@@ -93,7 +93,14 @@ describe('KubernetesSecretStore against the fake API server', () => {
     await raw.replaceNamespacedSecret({
       name: 'dispatch.acme.db',
       namespace: NAMESPACE,
-      body: { ...current, metadata: { ...current.metadata, labels: { ...current.metadata?.labels, backup: 'daily' }, annotations: { ...current.metadata?.annotations, 'ops.example/owner': 'team-x' } } },
+      body: {
+        ...current,
+        metadata: {
+          ...current.metadata,
+          labels: { ...current.metadata?.labels, backup: 'daily' },
+          annotations: { ...current.metadata?.annotations, 'ops.example/owner': 'team-x' },
+        },
+      },
     });
     const mark = fake.requests.length;
     const replaced = await store.put('acme', { name: 'db', secrets: { ONLY: 'this' }, tags: [] }, 'replace');
@@ -101,13 +108,22 @@ describe('KubernetesSecretStore against the fake API server', () => {
     expect((put?.body as { metadata: { resourceVersion?: string } }).metadata.resourceVersion).toMatch(/^\d+$/);
     const [object] = fake.secrets(NAMESPACE).filter((s) => s.metadata.name === 'dispatch.acme.db');
     expect(object.metadata.labels).toMatchObject({ backup: 'daily', 'dispatch.io/org': 'acme' });
-    expect(object.metadata.annotations).toMatchObject({ 'ops.example/owner': 'team-x', 'dispatch.io/tags': '[]', 'dispatch.io/modified-time': replaced.modifiedTime });
+    expect(object.metadata.annotations).toMatchObject({
+      'ops.example/owner': 'team-x',
+      'dispatch.io/tags': '[]',
+      'dispatch.io/modified-time': replaced.modifiedTime,
+    });
     expect(object.data).toEqual({ ONLY: b64('this') });
   });
 
   it('tries a replace or delete again when another writer got in between (409 Conflict)', async () => {
     await store.put('acme', { name: 'raced', secrets: { K: 'v1' }, tags: [] }, 'create');
-    fake.failNext({ status: 409, reason: 'Conflict', method: 'PUT', message: 'Operation cannot be fulfilled on secrets "dispatch.acme.raced": the object has been modified' });
+    fake.failNext({
+      status: 409,
+      reason: 'Conflict',
+      method: 'PUT',
+      message: 'Operation cannot be fulfilled on secrets "dispatch.acme.raced": the object has been modified',
+    });
     let mark = fake.requests.length;
     await store.put('acme', { name: 'raced', secrets: { K: 'v2' }, tags: [] }, 'replace');
     expect(since(mark).map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'PUT 409', 'GET 200', 'PUT 200']);
@@ -120,21 +136,40 @@ describe('KubernetesSecretStore against the fake API server', () => {
   });
 
   it('never reads, lists, replaces or deletes a Secret Dispatch did not write, and refuses to create over it', async () => {
-    await raw.createNamespacedSecret({ namespace: NAMESPACE, body: { metadata: { name: 'dispatch.acme.foreign' }, stringData: { K: 'not ours' } } });
+    await raw.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'dispatch.acme.foreign' }, stringData: { K: 'not ours' } },
+    });
     // Our labels on an object whose name Dispatch would not give it.
     await raw.createNamespacedSecret({
       namespace: NAMESPACE,
-      body: { metadata: { name: 'impostor', labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'impostor' } }, stringData: { K: 'x' } },
+      body: {
+        metadata: {
+          name: 'impostor',
+          labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'impostor' },
+        },
+        stringData: { K: 'x' },
+      },
     });
     // A name Dispatch would write, whose labels name another secret.
     await raw.createNamespacedSecret({
       namespace: NAMESPACE,
-      body: { metadata: { name: 'dispatch.acme.mislabelled', labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'db' } }, stringData: { K: 'x' } },
+      body: {
+        metadata: {
+          name: 'dispatch.acme.mislabelled',
+          labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'db' },
+        },
+        stringData: { K: 'x' },
+      },
     });
     await expect(store.get('acme', 'foreign')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(store.put('acme', { name: 'foreign', secrets: { K: 'mine now' }, tags: [] }, 'replace')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.put('acme', { name: 'foreign', secrets: { K: 'mine now' }, tags: [] }, 'replace')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(store.delete('acme', 'foreign')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(store.put('acme', { name: 'foreign', secrets: { K: 'mine now' }, tags: [] }, 'create')).rejects.toMatchObject({ code: 'NAME_CONFLICT' });
+    await expect(store.put('acme', { name: 'foreign', secrets: { K: 'mine now' }, tags: [] }, 'create')).rejects.toMatchObject({
+      code: 'NAME_CONFLICT',
+    });
     expect((await store.list('acme', { limit: 50 })).items.map((s) => s.name)).toEqual(['db']);
     expect((await raw.readNamespacedSecret({ name: 'dispatch.acme.foreign', namespace: NAMESPACE })).data).toEqual({ K: b64('not ours') });
   });
@@ -175,7 +210,9 @@ describe('KubernetesSecretStore against the fake API server', () => {
 
   it('refuses a forged pageToken with INVALID_PAGE_TOKEN', async () => {
     for (const after of [JSON.stringify({ n: 'q1', c: 'forged' }), 'not a cursor']) {
-      await expect(store.list('queue', parsePageQuery({ pageSize: 2, pageToken: encodePageToken(after) }))).rejects.toMatchObject({ code: 'INVALID_PAGE_TOKEN' });
+      await expect(store.list('queue', parsePageQuery({ pageSize: 2, pageToken: encodePageToken(after) }))).rejects.toMatchObject({
+        code: 'INVALID_PAGE_TOKEN',
+      });
     }
   });
 
@@ -192,7 +229,10 @@ describe('KubernetesSecretStore against the fake API server', () => {
     }
     const closed = await startFakeKubeApi({ namespaces: [NAMESPACE] });
     await closed.stop();
-    const unreachable = new KubernetesSecretStore(fakeKubeConfig(closed), { namespace: NAMESPACE, logger: { warn: (obj) => void warnings.push(obj) } });
+    const unreachable = new KubernetesSecretStore(fakeKubeConfig(closed), {
+      namespace: NAMESPACE,
+      logger: { warn: (obj) => void warnings.push(obj) },
+    });
     expect(await failureOf(unreachable.get('acme', 'db'))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(warnings.at(-1)).toMatchObject({ operation: 'read', problem: 'ECONNREFUSED' });
     expect(JSON.stringify(warnings)).not.toContain('transient-value');
@@ -204,7 +244,11 @@ describe('KubernetesSecretStore against the fake API server', () => {
     expect(unauthorized).toBeInstanceOf(KubernetesApiError);
     expect(unauthorized.message).toMatch(/401 Unauthorized to read of secret "dispatch.acme.db".*credentials/);
 
-    fake.failNext({ status: 403, reason: 'Forbidden', message: 'secrets is forbidden: User "system:serviceaccount:x:dispatch" cannot list resource "secrets"' });
+    fake.failNext({
+      status: 403,
+      reason: 'Forbidden',
+      message: 'secrets is forbidden: User "system:serviceaccount:x:dispatch" cannot list resource "secrets"',
+    });
     const forbidden = await failureOf(store.list('acme', { limit: 10 }));
     expect(forbidden).toBeInstanceOf(KubernetesApiError);
     expect(forbidden.message).toContain('needs get, list, create, update and delete on secrets in namespace "dispatch-secrets"');
@@ -237,7 +281,10 @@ describe('KubernetesSecretStore against the fake API server', () => {
       { metadata: { name: 'dispatch.acme.raw', labels: { 'dispatch.io/org': 7 } } },
       { metadata: { name: 'dispatch.acme.raw', annotations: { 'dispatch.io/tags': [] } } },
     ]) {
-      const err = (await failureOf(raw.createNamespacedSecret({ namespace: NAMESPACE, body: body as never }))) as Error & { code?: number; body?: string };
+      const err = (await failureOf(raw.createNamespacedSecret({ namespace: NAMESPACE, body: body as never }))) as Error & {
+        code?: number;
+        body?: string;
+      };
       expect(err.code).toBe(422);
       expect(JSON.parse(err.body!)).toMatchObject({ kind: 'Status', reason: 'Invalid' });
     }

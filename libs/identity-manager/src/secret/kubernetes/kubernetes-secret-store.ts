@@ -136,7 +136,8 @@ export class KubernetesSecretStore implements SecretStore {
         const own = parseSecretObjectName(secret.metadata?.name ?? '');
         // Only Dispatch's own objects of this org (name and labels agree), and only those after
         // the cursor (the server's order is name order: one org's names share `dispatch.<org>.`).
-        if (!own || own.org !== org || !isDispatchSecretOf(secret.metadata?.labels, org, own.name) || (cursor && own.name <= cursor.last)) continue;
+        if (!own || own.org !== org || !isDispatchSecretOf(secret.metadata?.labels, org, own.name) || (cursor && own.name <= cursor.last))
+          continue;
         if (items.length === page.limit) {
           // There is more: the next page resumes where this chunk started and skips what was served.
           next = { last: items[items.length - 1].name, ...(chunk.startedFrom ? { continue: chunk.startedFrom } : {}) };
@@ -155,7 +156,11 @@ export class KubernetesSecretStore implements SecretStore {
     for (let attempt = 0; ; attempt++) {
       const current = await this.readOwned(org, name, objectName);
       try {
-        await this.api.deleteNamespacedSecret({ name: objectName, namespace: this.namespace, body: { preconditions: { uid: current.metadata?.uid } } });
+        await this.api.deleteNamespacedSecret({
+          name: objectName,
+          namespace: this.namespace,
+          body: { preconditions: { uid: current.metadata?.uid } },
+        });
         return;
       } catch (err) {
         const failure = apiFailureOf(err);
@@ -180,9 +185,18 @@ export class KubernetesSecretStore implements SecretStore {
   }
 
   /** One list call. An expired continue token (410) resumes from the token the server offers, or from the start. */
-  private async listChunk(labelSelector: string, limit: number, from: string | undefined): Promise<{ items: V1Secret[]; continueToken?: string; startedFrom?: string }> {
+  private async listChunk(
+    labelSelector: string,
+    limit: number,
+    from: string | undefined,
+  ): Promise<{ items: V1Secret[]; continueToken?: string; startedFrom?: string }> {
     try {
-      const list = await this.api.listNamespacedSecret({ namespace: this.namespace, labelSelector, limit, ...(from ? { _continue: from } : {}) });
+      const list = await this.api.listNamespacedSecret({
+        namespace: this.namespace,
+        labelSelector,
+        limit,
+        ...(from ? { _continue: from } : {}),
+      });
       return { items: list.items, continueToken: list.metadata?._continue || undefined, startedFrom: from };
     } catch (err) {
       const failure = apiFailureOf(err);
@@ -206,13 +220,22 @@ export class KubernetesSecretStore implements SecretStore {
     if (!failure) {
       const problem = transportProblemOf(err);
       this.logger?.warn({ operation, namespace: this.namespace, objectName, problem }, 'Kubernetes API server unreachable');
-      return new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'the secrets backend (the Kubernetes API server) cannot be reached; try again later');
+      return new DispatchError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'the secrets backend (the Kubernetes API server) cannot be reached; try again later',
+      );
     }
     const { httpStatus, status } = failure;
     const reason = status.reason ?? STATUS_CODES[httpStatus]?.replace(/ /g, '') ?? `HTTP ${httpStatus}`;
     if (httpStatus === 429 || httpStatus >= 500) {
-      this.logger?.warn({ operation, namespace: this.namespace, objectName, httpStatus, reason }, 'Kubernetes API server failed a secrets call');
-      return new DispatchError(ErrorCode.SERVICE_UNAVAILABLE, 'the secrets backend (the Kubernetes API server) is not available; try again later');
+      this.logger?.warn(
+        { operation, namespace: this.namespace, objectName, httpStatus, reason },
+        'Kubernetes API server failed a secrets call',
+      );
+      return new DispatchError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'the secrets backend (the Kubernetes API server) is not available; try again later',
+      );
     }
     let hint: string;
     if (httpStatus === 401) {
@@ -228,7 +251,14 @@ export class KubernetesSecretStore implements SecretStore {
     } else {
       hint = status.message ?? 'no further detail';
     }
-    return new KubernetesApiError(`Kubernetes API answered ${httpStatus} ${reason} to ${operation} of ${target}: ${hint}`, operation, this.namespace, objectName, httpStatus, status.reason);
+    return new KubernetesApiError(
+      `Kubernetes API answered ${httpStatus} ${reason} to ${operation} of ${target}: ${hint}`,
+      operation,
+      this.namespace,
+      objectName,
+      httpStatus,
+      status.reason,
+    );
   }
 }
 

@@ -35,7 +35,10 @@ export interface KubernetesSecretStoreOfOptions extends Partial<KubernetesSecret
  * The Kubernetes secrets backend, from settings already checked by kubernetesSecretsConfigSchema;
  * a ConfigError says what is missing (no namespace, outside a pod).
  */
-export function kubernetesSecretStoreOf(config: KubernetesSecretsConfig, options: KubernetesSecretStoreOfOptions = {}): KubernetesSecretStore {
+export function kubernetesSecretStoreOf(
+  config: KubernetesSecretsConfig,
+  options: KubernetesSecretStoreOfOptions = {},
+): KubernetesSecretStore {
   const namespace = options.namespace ?? config.SECRETS_NAMESPACE ?? podNamespace(options.namespaceFile ?? SERVICE_ACCOUNT_NAMESPACE_FILE);
   let kubeConfig = options.kubeConfig;
   if (!kubeConfig) {
@@ -50,7 +53,9 @@ function podNamespace(file: string): string {
   try {
     text = readFileSync(file, 'utf8').trim();
   } catch {
-    throw new ConfigError([`SECRETS_NAMESPACE: not set, and ${file} cannot be read (not running in a pod): set it to the namespace secrets are kept in`]);
+    throw new ConfigError([
+      `SECRETS_NAMESPACE: not set, and ${file} cannot be read (not running in a pod): set it to the namespace secrets are kept in`,
+    ]);
   }
   if (!NAME_PATTERN.test(text)) throw new ConfigError([`SECRETS_NAMESPACE: not set, and ${file} does not hold a namespace name`]);
   return text;

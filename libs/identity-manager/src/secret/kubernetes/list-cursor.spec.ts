@@ -11,7 +11,10 @@ describe('list cursors of the Kubernetes secrets backend', () => {
     expect(decodeListCursor('page-b')).toEqual({ last: 'page-b' });
   });
 
-  it.each(['', 'Not A Name', '{}', '{"n":"UPPER"}', '{"n":"ok","c":""}', '{"n":"ok","c":5}', '[1]', '"str"'])('refuses %j with INVALID_PAGE_TOKEN', (after) => {
-    expect(() => decodeListCursor(after)).toThrow(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN' }));
-  });
+  it.each(['', 'Not A Name', '{}', '{"n":"UPPER"}', '{"n":"ok","c":""}', '{"n":"ok","c":5}', '[1]', '"str"'])(
+    'refuses %j with INVALID_PAGE_TOKEN',
+    (after) => {
+      expect(() => decodeListCursor(after)).toThrow(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN' }));
+    },
+  );
 });

@@ -1,11 +1,5 @@
 import { isValidName, NAME_MAX_LENGTH } from '@dispatch/contracts';
-import {
-  isDispatchSecretOf,
-  orgLabelSelector,
-  parseSecretObjectName,
-  secretLabels,
-  secretObjectName,
-} from './secret-naming';
+import { isDispatchSecretOf, orgLabelSelector, parseSecretObjectName, secretLabels, secretObjectName } from './secret-naming';
 
 /** What the API server accepts as a Secret name (a DNS-1123 subdomain, at most 253 characters). */
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -74,7 +68,14 @@ describe('Kubernetes Secret naming', () => {
   });
 
   it('reads back only names Dispatch writes', () => {
-    for (const foreign of ['dispatch-acme-x', 'dispatch.acme', 'other.acme.x', 'dispatch.acme.x.y', 'dispatch.Acme.x', 'sh.helm.release.v1.x.v1']) {
+    for (const foreign of [
+      'dispatch-acme-x',
+      'dispatch.acme',
+      'other.acme.x',
+      'dispatch.acme.x.y',
+      'dispatch.Acme.x',
+      'sh.helm.release.v1.x.v1',
+    ]) {
       expect(parseSecretObjectName(foreign)).toBeUndefined();
     }
   });

@@ -15,7 +15,11 @@ describe('identity-manager: secrets kept as Kubernetes Secrets', () => {
   let fake: FakeKubeApi;
   let t: IdentityTestApp;
   let dir: string;
-  const saved = { kubeconfig: process.env['KUBECONFIG'], namespace: process.env['SECRETS_NAMESPACE'], key: process.env['DISPATCH_SECRET_KEY'] };
+  const saved = {
+    kubeconfig: process.env['KUBECONFIG'],
+    namespace: process.env['SECRETS_NAMESPACE'],
+    key: process.env['DISPATCH_SECRET_KEY'],
+  };
 
   beforeAll(async () => {
     fake = await startFakeKubeApi({ namespaces: [NAMESPACE] });
@@ -44,7 +48,11 @@ describe('identity-manager: secrets kept as Kubernetes Secrets', () => {
   });
 
   it('stores a secret as one labelled Secret in SECRETS_NAMESPACE, and nothing in PostgreSQL', async () => {
-    const created = await t.api('alice', 'POST', '/v1/secret', { name: 'db', secrets: { PASSWORD: 'hunter2' }, tags: [{ key: 'team', value: 'core' }] });
+    const created = await t.api('alice', 'POST', '/v1/secret', {
+      name: 'db',
+      secrets: { PASSWORD: 'hunter2' },
+      tags: [{ key: 'team', value: 'core' }],
+    });
     expect(created.status).toBe(201);
     expect(created.text).not.toContain('hunter2');
     const [object] = fake.secrets(NAMESPACE).filter((s) => s.metadata.name === 'dispatch.acme.db');

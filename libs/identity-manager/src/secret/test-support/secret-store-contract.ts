@@ -20,7 +20,12 @@ export function describeSecretStoreContract(backend: string, start: () => Promis
     const store = (): SecretStore => subject!.store;
     // Distinct values, so finding one anywhere it should not be means it leaked.
     const unique = (label: string) => `${label}-${randomBytes(10).toString('hex')}`;
-    const acmeDb = { DB_USER: unique('user'), DB_PASSWORD: unique('pw'), 'tls.key': `-----BEGIN KEY-----\n${unique('ünïcødé ✓')}\n-----END KEY-----\n`, EMPTY: '' };
+    const acmeDb = {
+      DB_USER: unique('user'),
+      DB_PASSWORD: unique('pw'),
+      'tls.key': `-----BEGIN KEY-----\n${unique('ünïcødé ✓')}\n-----END KEY-----\n`,
+      EMPTY: '',
+    };
     const betaDb = { DB_PASSWORD: unique('beta-pw') };
     const values = () => [...Object.values(acmeDb), ...Object.values(betaDb)].filter((v) => v !== '');
     const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -78,7 +83,9 @@ export function describeSecretStoreContract(backend: string, start: () => Promis
 
     it("treats another org's secret as absent: NOT_FOUND on get, replace and delete, which leave it as it was", async () => {
       await expect(store().get('beta', 'shared-db')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(store().put('beta', { name: 'shared-db', secrets: { K: 'v' }, tags: [] }, 'replace')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store().put('beta', { name: 'shared-db', secrets: { K: 'v' }, tags: [] }, 'replace')).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       await expect(store().delete('beta', 'shared-db')).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect((await store().get('acme', 'shared-db')).secrets).toEqual(acmeDb);
       expect(await all('beta')).toEqual(['beta-db']);
@@ -116,7 +123,9 @@ export function describeSecretStoreContract(backend: string, start: () => Promis
       expect(replaced).not.toHaveProperty('secrets');
       expect(Date.parse(replaced.modifiedTime)).toBeGreaterThanOrEqual(Date.parse(created.modifiedTime));
       expect(await store().get('acme', 'rotating')).toEqual({ ...replaced, secrets: second });
-      const missing = (await store().put('acme', { name: 'no-such', secrets: second, tags: [] }, 'replace').catch((e: unknown) => e)) as Error;
+      const missing = (await store()
+        .put('acme', { name: 'no-such', secrets: second, tags: [] }, 'replace')
+        .catch((e: unknown) => e)) as Error;
       expect(missing).toMatchObject({ code: 'NOT_FOUND' });
       expect(missing.message).not.toContain(second.NEW);
       await expect(store().get('acme', 'no-such')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -135,7 +144,11 @@ export function describeSecretStoreContract(backend: string, start: () => Promis
       await store().put('acme', { name: 'at-limit', secrets: big, tags: [] }, 'create');
       expect((await store().get('acme', 'at-limit')).secrets).toEqual(big);
       const many = Object.fromEntries(Array.from({ length: 256 }, (_, i) => [`KEY_${i}`, `value-${i}`]));
-      await store().put('acme', { name: 'many-keys', secrets: many, tags: Array.from({ length: 32 }, (_, i) => ({ key: `t${i}`, value: 'v'.repeat(256) })) }, 'create');
+      await store().put(
+        'acme',
+        { name: 'many-keys', secrets: many, tags: Array.from({ length: 32 }, (_, i) => ({ key: `t${i}`, value: 'v'.repeat(256) })) },
+        'create',
+      );
       expect((await store().get('acme', 'many-keys')).secrets).toEqual(many);
     });
 

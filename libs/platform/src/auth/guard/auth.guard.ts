@@ -47,7 +47,9 @@ export class AuthGuard implements CanActivate {
     const allowed =
       (await authorizer.can(principal, resource, action)) && (!requirement.platform || principal.org === this.identity.platformOrg);
     if (!allowed) {
-      const scope = requirement.platform ? `as a platform admin (an admin of org "${this.identity.platformOrg}")` : `in org "${principal.org}"`;
+      const scope = requirement.platform
+        ? `as a platform admin (an admin of org "${this.identity.platformOrg}")`
+        : `in org "${principal.org}"`;
       throw new DispatchError(
         ErrorCode.FORBIDDEN,
         `${principal.subject} may not ${action} ${resource} ${scope}; ask an org admin for a role that grants it`,

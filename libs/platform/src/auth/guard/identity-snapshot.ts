@@ -104,11 +104,7 @@ export class IdentitySnapshot implements OnModuleInit, OnApplicationShutdown {
 
   private async load(): Promise<void> {
     try {
-      const reply = await this.bus.request(
-        'identity.authz.snapshot.v1',
-        { knownRevision: this.snapshot?.revision },
-        { timeoutMs: 3000 },
-      );
+      const reply = await this.bus.request('identity.authz.snapshot.v1', { knownRevision: this.snapshot?.revision }, { timeoutMs: 3000 });
       if ('unchanged' in reply) return;
       const authorizer = await Authorizer.fromSnapshot(reply);
       const keys = new Map<string, KeyObject>();

@@ -46,7 +46,10 @@ export class TokenAuthenticator implements Authenticator {
   private async jwt(token: string): Promise<Verified> {
     // Only to choose the verifier; the verifier checks everything, `exp` included.
     const { iss, exp } = peekJwt(token).payload;
-    const principal = typeof iss === 'string' && SERVICE_ACCOUNT_ISSUER.test(iss) ? await this.serviceAccounts.verify(token) : await this.oidc.verify(token);
+    const principal =
+      typeof iss === 'string' && SERVICE_ACCOUNT_ISSUER.test(iss)
+        ? await this.serviceAccounts.verify(token)
+        : await this.oidc.verify(token);
     return { principal, expSec: exp };
   }
 

@@ -24,7 +24,11 @@ export function claimValue(claims: Claims, name: string): unknown {
  * Anything else yields no groups: fewer permissions, never more.
  */
 export function groupsOf(value: unknown): string[] {
-  const items = Array.isArray(value) ? value.filter((g): g is string => typeof g === 'string') : typeof value === 'string' ? value.split(/[\s,]+/) : [];
+  const items = Array.isArray(value)
+    ? value.filter((g): g is string => typeof g === 'string')
+    : typeof value === 'string'
+      ? value.split(/[\s,]+/)
+      : [];
   return [...new Set(items.map((g) => g.trim()).filter((g) => g.length > 0))];
 }
 
@@ -57,7 +61,9 @@ export function principalFromClaims(claims: Claims, trusted: TrustedIssuer): Pri
   const subjectName = trusted.claims.subject;
   const subject = claimValue(claims, subjectName);
   if (typeof subject !== 'string' || subject.length === 0) {
-    throw unauthenticated(`token has no "${subjectName}" claim naming the subject; get a token from ${trusted.issuer} that carries it, or change the issuer's claim mapping`);
+    throw unauthenticated(
+      `token has no "${subjectName}" claim naming the subject; get a token from ${trusted.issuer} that carries it, or change the issuer's claim mapping`,
+    );
   }
   return {
     org: orgOf(claims, trusted),

@@ -45,7 +45,8 @@ class RemoteKeySet {
       return await this.remote(header, token);
     } catch (err) {
       // An unknown kid refetches inside jose; only a failure of that fetch is "unavailable".
-      if (err instanceof jose.JWKSNoMatchingKey || err instanceof jose.JWKSMultipleMatchingKeys || err instanceof jose.JOSENotSupported) throw err;
+      if (err instanceof jose.JWKSNoMatchingKey || err instanceof jose.JWKSMultipleMatchingKeys || err instanceof jose.JOSENotSupported)
+        throw err;
       throw new KeysUnavailableError(`the signing keys at ${this.url}`, err);
     }
   };
@@ -81,7 +82,8 @@ export class JwksCache {
     let set = this.sets.get(jwksUri);
     if (!set) {
       // A configuration mistake, reported as keys we cannot fetch rather than a crash.
-      if (!URL.canParse(jwksUri)) throw new KeysUnavailableError(`the signing keys at ${JSON.stringify(jwksUri)}`, new Error('it is not a valid URL'));
+      if (!URL.canParse(jwksUri))
+        throw new KeysUnavailableError(`the signing keys at ${JSON.stringify(jwksUri)}`, new Error('it is not a valid URL'));
       set = new RemoteKeySet(jwksUri, this.options);
       this.sets.set(jwksUri, set);
     }

@@ -56,14 +56,18 @@ describe('OidcTokenVerifier against a real IdP (oidc-provider)', () => {
 
   it('refuses a token expired beyond the 60 s skew allowance, and accepts one within it', async () => {
     const expired = await idp.issueToken({ org: 'acme', expiresInSeconds: -120 });
-    expect(await refusal(verifier, expired)).toMatch(/^token expired at \d{4}-\d\d-\d\dT[\d:.]+Z; get a new token from http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await refusal(verifier, expired)).toMatch(
+      /^token expired at \d{4}-\d\d-\d\dT[\d:.]+Z; get a new token from http:\/\/127\.0\.0\.1:\d+$/,
+    );
     const withinSkew = await idp.issueToken({ org: 'acme', expiresInSeconds: -30 });
     await expect(verifier.verify(withinSkew)).resolves.toMatchObject({ org: 'acme' });
   });
 
   it('refuses a token for another audience', async () => {
     const token = await idp.issueToken({ org: 'acme', audience: 'https://other.test/api' });
-    expect(await refusal(verifier, token)).toMatch(/audience "https:\/\/other.test\/api" is not "https:\/\/dispatch.test\/api"; request a token for/);
+    expect(await refusal(verifier, token)).toMatch(
+      /audience "https:\/\/other.test\/api" is not "https:\/\/dispatch.test\/api"; request a token for/,
+    );
   });
 
   it('refuses a token of an issuer that is not trusted, without fetching anything', async () => {
@@ -94,8 +98,13 @@ describe('OidcTokenVerifier against a real IdP (oidc-provider)', () => {
   it('refuses a token signed by an unknown key, under the real kid or an unknown one', async () => {
     const sameKid = await idp.forgeToken({ signedBy: 'unknown-key' }, { org: 'acme' });
     expect(await refusal(verifier, sameKid)).toMatch(/signature does not verify with the keys of http:\/\/127\.0\.0\.1:\d+/);
-    const otherKid = await idp.forgeToken({ signedBy: 'unknown-key', kid: 'Zm9yZ2VkLWtleS1pZC10aGF0LWxvb2tzLXJlYWwtMDAw' }, { org: 'acme' });
-    expect(await refusal(verifierTrusting([idp.trustedIssuer()], { jwksCooldownMs: 0 }), otherKid)).toMatch(/signed with a key .* does not publish/);
+    const otherKid = await idp.forgeToken(
+      { signedBy: 'unknown-key', kid: 'Zm9yZ2VkLWtleS1pZC10aGF0LWxvb2tzLXJlYWwtMDAw' },
+      { org: 'acme' },
+    );
+    expect(await refusal(verifierTrusting([idp.trustedIssuer()], { jwksCooldownMs: 0 }), otherKid)).toMatch(
+      /signed with a key .* does not publish/,
+    );
   });
 
   it('refuses a token without the org claim, naming the claim it expected', async () => {
@@ -137,7 +146,9 @@ describe('OidcTokenVerifier against a real IdP (oidc-provider)', () => {
     it('refuses a discovery document that names another issuer', async () => {
       const token = await idp.forgeToken({ issuer: impostorIssuer }, { org: 'acme' });
       const trusting = verifierTrusting([idp.trustedIssuer({ issuer: impostorIssuer })]);
-      expect(await refusal(trusting, token)).toMatch(/discovery document of http:\/\/127\.0\.0\.1:\d+ names issuer "http:\/\/127\.0\.0\.1:\d+"; a trusted issuer must be configured with the exact issuer/);
+      expect(await refusal(trusting, token)).toMatch(
+        /discovery document of http:\/\/127\.0\.0\.1:\d+ names issuer "http:\/\/127\.0\.0\.1:\d+"; a trusted issuer must be configured with the exact issuer/,
+      );
       // Control: the same token passes when the JWKS is configured directly, so discovery is what refused it.
       const pinned = verifierTrusting([idp.trustedIssuer({ issuer: impostorIssuer, jwksUri: idp.jwksUri })]);
       await expect(pinned.verify(token)).resolves.toMatchObject({ issuer: impostorIssuer });
@@ -155,7 +166,11 @@ describe('OidcTokenVerifier against a real IdP (oidc-provider)', () => {
     expect(decodeProtectedHeader(newToken).kid).not.toBe(decodeProtectedHeader(oldToken).kid);
 
     // The unknown kid triggers a JWKS refetch once the cooldown since the warm-up fetch has passed.
-    const principal = await waitFor(() => rotating.verify(newToken), { timeoutMs: 5_000, intervalMs: 100, what: 'the rotated key to verify' });
+    const principal = await waitFor(() => rotating.verify(newToken), {
+      timeoutMs: 5_000,
+      intervalMs: 100,
+      what: 'the rotated key to verify',
+    });
     expect(principal).toMatchObject({ org: 'acme', subject: 'alice' });
     await expect(rotating.verify(oldToken)).resolves.toMatchObject({ subject: 'alice' });
   });
@@ -178,9 +193,9 @@ describe('OidcTokenVerifier once warm', () => {
       expect(fetchSpy).not.toHaveBeenCalled();
 
       // Control: a cold verifier needs the IdP, and says the keys are unavailable (503), not that the token is bad.
-      expect(await refusal(verifierTrusting([idp.trustedIssuer()], { fetchTimeoutMs: 2_000 }), tokens[0], ErrorCode.SERVICE_UNAVAILABLE)).toMatch(
-        /could not fetch the discovery document of http:\/\/127\.0\.0\.1:\d+.*retry later/,
-      );
+      expect(
+        await refusal(verifierTrusting([idp.trustedIssuer()], { fetchTimeoutMs: 2_000 }), tokens[0], ErrorCode.SERVICE_UNAVAILABLE),
+      ).toMatch(/could not fetch the discovery document of http:\/\/127\.0\.0\.1:\d+.*retry later/);
     } finally {
       fetchSpy?.mockRestore();
       await idp.stop();

@@ -54,7 +54,9 @@ export class OidcTokenVerifier {
     }
     const candidates = this.candidatesFor(payload.iss, payload);
     if (candidates.length === 0) {
-      throw unauthenticated(`issuer ${quoted(payload.iss)} is not trusted; use a token from a trusted identity provider, or ask an admin to register this one`);
+      throw unauthenticated(
+        `issuer ${quoted(payload.iss)} is not trusted; use a token from a trusted identity provider, or ask an admin to register this one`,
+      );
     }
     // Usually one candidate. Several share an issuer when, e.g., it is trusted deployment-wide
     // and also for an org with another audience; the first that accepts the token wins.

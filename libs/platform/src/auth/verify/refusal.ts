@@ -60,7 +60,9 @@ export function refusalOf(err: unknown, context: RefusalContext): Error {
     if (err.reason === 'missing') return unauthenticated(`token has no "${err.claim}" claim; ${from}`);
     switch (err.claim) {
       case 'aud':
-        return unauthenticated(`token audience ${quoted(payload.aud)} is not ${quoted(context.audience)}; request a token for ${quoted(context.audience)}`);
+        return unauthenticated(
+          `token audience ${quoted(payload.aud)} is not ${quoted(context.audience)}; request a token for ${quoted(context.audience)}`,
+        );
       case 'iss':
         return unauthenticated(`token issuer ${quoted(payload.iss)} is not ${context.signer}; ${from}`);
       case 'nbf':

@@ -73,7 +73,9 @@ describe('ServiceAccountTokenVerifier', () => {
   });
 
   it('refuses ES256, HS256 (keyed with the public PEM) and alg none before looking at a key', async () => {
-    expect((await refusal(await sign({}, { key: ecAccount.privateKey, alg: 'ES256' }))).message).toMatch(/must be signed with RS256.*"ES256"/);
+    expect((await refusal(await sign({}, { key: ecAccount.privateKey, alg: 'ES256' }))).message).toMatch(
+      /must be signed with RS256.*"ES256"/,
+    );
     const pem = new TextEncoder().encode(account.publicKey.export({ type: 'spki', format: 'pem' }) as string);
     expect((await refusal(await sign({}, { key: pem as unknown as KeyObject, alg: 'HS256' }))).message).toMatch(/"HS256"/);
     const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -92,9 +94,14 @@ describe('ServiceAccountTokenVerifier', () => {
   });
 
   it('checks a configured audience', async () => {
-    const withAudience = new ServiceAccountTokenVerifier({ publicKeyOf: (org, name) => keys.get(`${org}/${name}`), audience: 'https://dispatch.test' });
+    const withAudience = new ServiceAccountTokenVerifier({
+      publicKeyOf: (org, name) => keys.get(`${org}/${name}`),
+      audience: 'https://dispatch.test',
+    });
     await expect(withAudience.verify(await sign({ aud: 'https://dispatch.test' }))).resolves.toMatchObject({ subject: 'ci' });
-    expect((await refusal(await sign({ aud: 'https://other.test' }), withAudience)).message).toMatch(/audience "https:\/\/other.test" is not "https:\/\/dispatch.test"/);
+    expect((await refusal(await sign({ aud: 'https://other.test' }), withAudience)).message).toMatch(
+      /audience "https:\/\/other.test" is not "https:\/\/dispatch.test"/,
+    );
     expect((await refusal(await sign({}), withAudience)).message).toMatch(/no "aud" claim/);
   });
 

@@ -39,7 +39,9 @@ export class ServiceAccountTokenVerifier {
   async verify(token: string): Promise<Principal> {
     const { header, payload } = peekJwt(token);
     if (header.alg !== 'RS256') {
-      throw unauthenticated(`service-account tokens must be signed with RS256, this one is signed with ${quoted(header.alg)}; sign it with the account's RSA private key`);
+      throw unauthenticated(
+        `service-account tokens must be signed with RS256, this one is signed with ${quoted(header.alg)}; sign it with the account's RSA private key`,
+      );
     }
     const iss = payload.iss;
     const names = typeof iss === 'string' ? ISSUER.exec(iss) : null;
@@ -49,13 +51,21 @@ export class ServiceAccountTokenVerifier {
     const [, org, account] = names;
     const key = await this.options.publicKeyOf(org, account);
     if (!key) {
-      throw unauthenticated(`service account "${account}" is not registered in org "${org}"; register its public key, or fix the token's iss`);
+      throw unauthenticated(
+        `service account "${account}" is not registered in org "${org}"; register its public key, or fix the token's iss`,
+      );
     }
     if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') {
-      throw unauthenticated(`service account "${account}" of org "${org}" has no RSA public key registered; register one to sign RS256 tokens`);
+      throw unauthenticated(
+        `service account "${account}" of org "${org}" has no RSA public key registered; register one to sign RS256 tokens`,
+      );
     }
 
-    const context = { signer: `service account ${iss}`, renew: `sign a new token with the private key of ${iss}`, audience: this.options.audience };
+    const context = {
+      signer: `service account ${iss}`,
+      renew: `sign a new token with the private key of ${iss}`,
+      audience: this.options.audience,
+    };
     let verified;
     try {
       verified = await jwtVerify(token, key, {

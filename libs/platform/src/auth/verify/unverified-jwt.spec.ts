@@ -6,7 +6,10 @@ const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : 
 
 describe('peekJwt', () => {
   it('decodes header and payload without checking anything', () => {
-    expect(peekJwt(`${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: 'x' })}.sig`)).toEqual({ header: { alg: 'RS256', kid: 'k' }, payload: { iss: 'x' } });
+    expect(peekJwt(`${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: 'x' })}.sig`)).toEqual({
+      header: { alg: 'RS256', kid: 'k' },
+      payload: { iss: 'x' },
+    });
   });
 
   it.each([
@@ -15,6 +18,8 @@ describe('peekJwt', () => {
     ['a payload that is not an object', `${b64({ alg: 'RS256' })}.${b64([1])}.sig`, /not a well-formed JWT/],
     ['an oversized token', `${b64({ alg: 'RS256' })}.${'a'.repeat(MAX_TOKEN_LENGTH)}.sig`, /longer than 16384 characters/],
   ])('refuses %s with 401', (_what, token, message) => {
-    expect(() => peekJwt(token)).toThrow(expect.objectContaining({ code: ErrorCode.UNAUTHENTICATED, message: expect.stringMatching(message) }));
+    expect(() => peekJwt(token)).toThrow(
+      expect.objectContaining({ code: ErrorCode.UNAUTHENTICATED, message: expect.stringMatching(message) }),
+    );
   });
 });

@@ -13,10 +13,14 @@ export interface UnverifiedJwt {
  */
 export function peekJwt(token: string): UnverifiedJwt {
   if (token.length > MAX_TOKEN_LENGTH) {
-    throw unauthenticated(`the bearer token is longer than ${MAX_TOKEN_LENGTH} characters, larger than any IdP or service-account token; check what the client sends`);
+    throw unauthenticated(
+      `the bearer token is longer than ${MAX_TOKEN_LENGTH} characters, larger than any IdP or service-account token; check what the client sends`,
+    );
   }
   if (!looksLikeJwt(token)) {
-    throw unauthenticated('the bearer token is not a JWT (header.payload.signature); send an access token from a trusted identity provider');
+    throw unauthenticated(
+      'the bearer token is not a JWT (header.payload.signature); send an access token from a trusted identity provider',
+    );
   }
   try {
     return { header: decodeProtectedHeader(token), payload: decodeJwt(token) };

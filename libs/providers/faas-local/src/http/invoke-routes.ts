@@ -32,14 +32,25 @@ const durationHeader = (started: number) => ((performance.now() - started) / 100
  * (never parsed), the worker's status, headers and body come back as they are, plus X-Call-Id
  * and X-Duration-Seconds. Nothing is logged per call above debug.
  */
-export async function handleInvoke(req: IncomingMessage, res: ServerResponse, path: string, query: string, deps: InvokeDeps): Promise<void> {
+export async function handleInvoke(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+  deps: InvokeDeps,
+): Promise<void> {
   const started = performance.now();
   const target = parseFunctionPath(path, '/function/');
   const pool = target && deps.registry.get(target.name, target.namespace);
   if (!target || !pool) return sendText(res, 404, `function ${target?.name ?? path.slice('/function/'.length)} not found`);
   const callId = first(req.headers[CALL_HEADER.callId]) || randomUUID();
   const body = await readBody(req, deps.maxBodyBytes);
-  const call: CallRequest = { method: req.method ?? 'GET', path: target.rest + query, headers: forwardHeaders(req.headers, callId, body.length), body };
+  const call: CallRequest = {
+    method: req.method ?? 'GET',
+    path: target.rest + query,
+    headers: forwardHeaders(req.headers, callId, body.length),
+    body,
+  };
   // A caller that hangs up while its call waits frees the queue slot.
   res.once('close', () => {
     if (!res.writableFinished) call.abandoned = true;
@@ -74,7 +85,8 @@ export async function handleAsync(req: IncomingMessage, res: ServerResponse, pat
       return sendText(res, 400, `${OPENFAAS_HEADER_CALLBACK_URL} "${callbackHeader}" is not an http(s) URL`);
     }
   }
-  if (!pool.canQueue) return sendText(res, 429, `function ${pool.name} cannot queue more calls: retry later`, { [CALL_HEADER.failure]: 'unavailable' });
+  if (!pool.canQueue)
+    return sendText(res, 429, `function ${pool.name} cannot queue more calls: retry later`, { [CALL_HEADER.failure]: 'unavailable' });
   const callId = first(req.headers[CALL_HEADER.callId]) || randomUUID();
   const body = await readBody(req, deps.maxBodyBytes);
   const call: CallRequest = { method: 'POST', path: target.rest + query, headers: forwardHeaders(req.headers, callId, body.length), body };

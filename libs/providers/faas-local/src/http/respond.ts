@@ -45,7 +45,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-export async function readJson(req: IncomingMessage, limit: number): Promise<{ ok: true; value: unknown } | { ok: false; problem: string }> {
+export async function readJson(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ ok: true; value: unknown } | { ok: false; problem: string }> {
   const body = await readBody(req, limit);
   try {
     return { ok: true, value: JSON.parse(body.toString('utf8')) };

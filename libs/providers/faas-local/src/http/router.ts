@@ -39,10 +39,15 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       else if (path.startsWith('/async-function/')) work = handleAsync(req, res, path, query, deps);
       else if (path === '/healthz') work = sendText(res, 200, 'OK');
       else if (path === '/metrics') {
-        const text = prometheusText(deps.registry.list().map((p) => ({ name: p.name, namespace: p.spec.namespace, stats: p.stats.snapshot(), replicas: p.status().replicas ?? 0 })));
+        const text = prometheusText(
+          deps.registry
+            .list()
+            .map((p) => ({ name: p.name, namespace: p.spec.namespace, stats: p.stats.snapshot(), replicas: p.status().replicas ?? 0 })),
+        );
         work = sendText(res, 200, text, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       } else if (path.startsWith('/system/')) {
-        if (!authorized(req.headers.authorization)) work = sendText(res, 401, 'unauthorized', { 'www-authenticate': 'Basic realm="faas-local"' });
+        if (!authorized(req.headers.authorization))
+          work = sendText(res, 401, 'unauthorized', { 'www-authenticate': 'Basic realm="faas-local"' });
         else work = handleSystem(req, res, path, query, deps);
       } else work = sendText(res, 404, `no route ${req.method} ${path}`);
     } catch (err) {

@@ -11,7 +11,6 @@ export interface SystemDeps {
   maxJsonBytes: number;
 }
 
-
 /** A malformed escape is just a name that matches no function. */
 function safeDecode(text: string): string {
   try {
@@ -26,7 +25,13 @@ function methodNotAllowed(res: ServerResponse, allow: string): void {
 }
 
 /** The /system/* routes of the OpenFaaS gateway (ENDPOINTS.md), behind basic auth when configured. */
-export async function handleSystem(req: IncomingMessage, res: ServerResponse, path: string, query: string, deps: SystemDeps): Promise<void> {
+export async function handleSystem(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+  deps: SystemDeps,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const params = new URLSearchParams(query.slice(1));
   const namespace = params.get('namespace') || undefined;
@@ -35,7 +40,12 @@ export async function handleSystem(req: IncomingMessage, res: ServerResponse, pa
   if (path === '/system/info') return method === 'GET' ? sendJson(res, 200, deps.info) : methodNotAllowed(res, 'GET');
 
   if (path === '/system/functions') {
-    if (method === 'GET') return sendJson(res, 200, registry.list(namespace).map((p) => p.status()));
+    if (method === 'GET')
+      return sendJson(
+        res,
+        200,
+        registry.list(namespace).map((p) => p.status()),
+      );
     if (method === 'POST' || method === 'PUT') {
       const body = await readJson(req, deps.maxJsonBytes);
       if (!body.ok) return sendText(res, 400, body.problem);
@@ -70,7 +80,11 @@ export async function handleSystem(req: IncomingMessage, res: ServerResponse, pa
     if (!body.ok) return sendText(res, 400, body.problem);
     const replicas = isObject(body.value) ? body.value['replicas'] : undefined;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-      return sendText(res, 400, 'replicas must be a whole number ≥ 0: {"serviceName": "<name>", "namespace": "<namespace>", "replicas": 1}');
+      return sendText(
+        res,
+        400,
+        'replicas must be a whole number ≥ 0: {"serviceName": "<name>", "namespace": "<namespace>", "replicas": 1}',
+      );
     }
     const pool = registry.get(name, namespace);
     if (!pool) return sendText(res, 404, `function ${name} not found`);

@@ -61,7 +61,11 @@ export function removeTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-export function deployment(name: string, image: string, extra: { env?: Record<string, string>; labels?: Record<string, string>; memory?: string; handler?: string } = {}): OpenFaasFunctionDeployment {
+export function deployment(
+  name: string,
+  image: string,
+  extra: { env?: Record<string, string>; labels?: Record<string, string>; memory?: string; handler?: string } = {},
+): OpenFaasFunctionDeployment {
   const body: OpenFaasFunctionDeployment = {
     service: name,
     image,
@@ -97,7 +101,11 @@ export class Gateway {
   }
 
   system(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.faas.url}${path}`, { method, headers: this.headers({ 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetch(`${this.faas.url}${path}`, {
+      method,
+      headers: this.headers({ 'content-type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   async deploy(body: OpenFaasFunctionDeployment): Promise<void> {
