@@ -1,34 +1,20 @@
-import { Column, CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, PrimaryGeneratedColumn } from 'typeorm';
 import type { EntityBase, EntityStatus, Tag } from '@dispatch/contracts';
+import { CreatedTimeColumn, JsonListColumn, ModifiedTimeColumn, OrgColumn } from './columns';
 
 /**
  * Columns every org-owned entity has (DESIGN §6). Subclasses add `@Unique(['org', 'name'])`
  * (TypeORM does not inherit table constraints) and their own columns.
  */
 export abstract class OrgEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'text' })
-  org!: string;
-
-  @Column({ type: 'text' })
-  name!: string;
-
-  @Column({ type: 'text', default: 'READY' })
-  status!: EntityStatus;
-
-  @Column({ type: 'jsonb', default: () => "'[]'" })
-  reason!: string[];
-
-  @Column({ type: 'jsonb', default: () => "'[]'" })
-  tags!: Tag[];
-
-  @CreateDateColumn({ name: 'created_time', type: 'timestamptz' })
-  createdTime!: Date;
-
-  @UpdateDateColumn({ name: 'modified_time', type: 'timestamptz' })
-  modifiedTime!: Date;
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @OrgColumn() org!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', default: 'READY' }) status!: EntityStatus;
+  @JsonListColumn() reason!: string[];
+  @JsonListColumn() tags!: Tag[];
+  @CreatedTimeColumn() createdTime!: Date;
+  @ModifiedTimeColumn() modifiedTime!: Date;
 }
 
 /** The wire shape of an entity's common fields. */

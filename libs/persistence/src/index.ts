@@ -12,6 +12,7 @@ export * from './outbox/outbox-record.entity';
 export * from './outbox/outbox-table.migration';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
+export * from './columns';
 export * from './entity-base';
 export * from './org-scoped-repository';
 export * from './query-errors';

@@ -1,17 +1,13 @@
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@dispatch/testing';
+import { OrgColumn } from './columns';
 import { OrgScopedRepository } from './org-scoped-repository';
 
 @Entity({ name: 'widget' })
 class Widget {
-  @PrimaryColumn({ type: 'text' })
-  id!: string;
-
-  @Column({ type: 'text' })
-  org!: string;
-
-  @Column({ type: 'text' })
-  color!: string;
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @OrgColumn() org!: string;
+  @Column({ type: 'text' }) color!: string;
 }
 
 /** A repository as a service writes one: its methods can only pass on the org they are given. */

@@ -29,12 +29,7 @@ export interface FunctionSpec {
 @Entity({ name: 'function' })
 @Unique('function_org_name_unique', ['org', 'name'])
 export class FunctionRecord extends OrgEntity {
-  @Column({ type: 'jsonb' })
-  spec!: FunctionSpec;
-
-  @Column({ name: 'active_version', type: 'int', nullable: true })
-  activeVersion!: number | null;
-
-  @Column({ name: 'latest_version', type: 'int' })
-  latestVersion!: number;
+  @Column({ type: 'jsonb' }) spec!: FunctionSpec;
+  @Column({ name: 'active_version', type: 'int', nullable: true }) activeVersion!: number | null;
+  @Column({ name: 'latest_version', type: 'int' }) latestVersion!: number;
 }

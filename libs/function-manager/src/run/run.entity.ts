@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { FunctionLogs, RunError, RunStatus } from '@dispatch/contracts';
+import { JsonListColumn, OrgColumn } from '@dispatch/persistence';
 
 export interface RunTrigger {
   kind: 'api' | 'gateway' | 'event';
@@ -17,63 +18,30 @@ export interface RunTrigger {
 @Index('run_unfinished', ['deadline'], { where: `"status" IN ('INITIALIZED', 'RUNNING')` })
 @Index('run_queued', ['org', 'functionName', 'createdTime'], { where: `"status" = 'INITIALIZED'` })
 export class Run {
-  @PrimaryColumn({ type: 'uuid' })
-  id!: string;
-
-  @Column({ type: 'text' })
-  org!: string;
-
-  @Column({ name: 'function_name', type: 'text' })
-  functionName!: string;
-
-  @Column({ name: 'function_id', type: 'uuid' })
-  functionId!: string;
-
-  @Column({ type: 'int' })
-  version!: number;
-
-  @Column({ type: 'text' })
-  status!: RunStatus;
-
-  @Column({ type: 'boolean' })
-  blocking!: boolean;
-
-  @Column({ type: 'jsonb', nullable: true })
-  input!: unknown;
-
-  @Column({ type: 'jsonb', nullable: true })
-  output!: unknown;
-
-  @Column({ type: 'jsonb', nullable: true })
-  error!: RunError | null;
-
-  @Column({ type: 'jsonb', nullable: true })
-  logs!: FunctionLogs | null;
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @OrgColumn() org!: string;
+  @Column({ name: 'function_name', type: 'text' }) functionName!: string;
+  @Column({ name: 'function_id', type: 'uuid' }) functionId!: string;
+  @Column({ type: 'int' }) version!: number;
+  @Column({ type: 'text' }) status!: RunStatus;
+  @Column({ type: 'boolean' }) blocking!: boolean;
+  @Column({ type: 'jsonb', nullable: true }) input!: unknown;
+  @Column({ type: 'jsonb', nullable: true }) output!: unknown;
+  @Column({ type: 'jsonb', nullable: true }) error!: RunError | null;
+  @Column({ type: 'jsonb', nullable: true }) logs!: FunctionLogs | null;
 
   /** Names of secrets the run asked for on top of the function's (never their values). */
-  @Column({ type: 'jsonb', default: () => "'[]'" })
-  secrets!: string[];
+  @JsonListColumn() secrets!: string[];
 
-  @Column({ type: 'jsonb' })
-  trigger!: RunTrigger;
-
-  @Column({ name: 'memory_mb', type: 'int' })
-  memoryMb!: number;
-
-  @Column({ name: 'created_time', type: 'timestamptz' })
-  createdTime!: Date;
-
-  @Column({ name: 'started_time', type: 'timestamptz', nullable: true })
-  startedTime!: Date | null;
-
-  @Column({ name: 'finished_time', type: 'timestamptz', nullable: true })
-  finishedTime!: Date | null;
+  @Column({ type: 'jsonb' }) trigger!: RunTrigger;
+  @Column({ name: 'memory_mb', type: 'int' }) memoryMb!: number;
+  @Column({ name: 'created_time', type: 'timestamptz' }) createdTime!: Date;
+  @Column({ name: 'started_time', type: 'timestamptz', nullable: true }) startedTime!: Date | null;
+  @Column({ name: 'finished_time', type: 'timestamptz', nullable: true }) finishedTime!: Date | null;
 
   /** When the run must have ended: its timeout plus grace, from when it started (or was queued). */
-  @Column({ type: 'timestamptz' })
-  deadline!: Date;
+  @Column({ type: 'timestamptz' }) deadline!: Date;
 
   /** The process running it (a Runner), from the moment it started; null while queued. */
-  @Column({ name: 'runner_id', type: 'uuid', nullable: true })
-  runnerId!: string | null;
+  @Column({ name: 'runner_id', type: 'uuid', nullable: true }) runnerId!: string | null;
 }

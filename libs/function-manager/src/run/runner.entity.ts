@@ -7,18 +7,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'runner' })
 export class Runner {
-  @PrimaryColumn({ type: 'uuid' })
-  id!: string;
-
-  @Column({ type: 'text' })
-  host!: string;
-
-  @Column({ type: 'int' })
-  pid!: number;
-
-  @Column({ name: 'started_time', type: 'timestamptz' })
-  startedTime!: Date;
-
-  @Column({ name: 'heartbeat_time', type: 'timestamptz' })
-  heartbeatTime!: Date;
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @Column({ type: 'text' }) host!: string;
+  @Column({ type: 'int' }) pid!: number;
+  @Column({ name: 'started_time', type: 'timestamptz' }) startedTime!: Date;
+  @Column({ name: 'heartbeat_time', type: 'timestamptz' }) heartbeatTime!: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedTimeColumn } from '@dispatch/persistence';
 
 /**
  * A function's source as a canonical tar.gz, by the digest of its tree: the source of truth from
@@ -6,12 +7,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'function_source' })
 export class FunctionSource {
-  @PrimaryColumn({ type: 'text' })
-  digest!: string;
-
-  @Column({ type: 'bytea' })
-  archive!: Buffer;
-
-  @CreateDateColumn({ name: 'created_time', type: 'timestamptz' })
-  createdTime!: Date;
+  @PrimaryColumn({ type: 'text' }) digest!: string;
+  @Column({ type: 'bytea' }) archive!: Buffer;
+  @CreatedTimeColumn() createdTime!: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { CreatedTimeColumn, JsonListColumn, ModifiedTimeColumn, OrgColumn } from '@dispatch/persistence';
 import type { FunctionSpec } from '../function/function.entity';
 
 /** Where a version is in its life: deployed and serving, retired after a newer one took over, or failed. */
@@ -19,38 +20,20 @@ export type VersionStatus = (typeof VersionStatus)[keyof typeof VersionStatus];
 @Unique('function_version_unique', ['functionId', 'version'])
 @Index('function_version_pending', ['status'])
 export class FunctionVersion {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'function_id', type: 'uuid' })
-  functionId!: string;
-
-  @Column({ type: 'text' })
-  org!: string;
-
-  @Column({ type: 'int' })
-  version!: number;
-
-  @Column({ type: 'jsonb' })
-  spec!: FunctionSpec;
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'function_id', type: 'uuid' }) functionId!: string;
+  @OrgColumn() org!: string;
+  @Column({ type: 'int' }) version!: number;
+  @Column({ type: 'jsonb' }) spec!: FunctionSpec;
 
   /** The provider's name of this version (an OpenFaaS function name). */
-  @Column({ name: 'provider_name', type: 'text' })
-  providerName!: string;
+  @Column({ name: 'provider_name', type: 'text' }) providerName!: string;
 
   /** The image deployed: the user's reference, or the one built from the source. */
-  @Column({ type: 'text', nullable: true })
-  image!: string | null;
+  @Column({ type: 'text', nullable: true }) image!: string | null;
 
-  @Column({ type: 'text' })
-  status!: VersionStatus;
-
-  @Column({ type: 'jsonb', default: () => "'[]'" })
-  reason!: string[];
-
-  @CreateDateColumn({ name: 'created_time', type: 'timestamptz' })
-  createdTime!: Date;
-
-  @UpdateDateColumn({ name: 'modified_time', type: 'timestamptz' })
-  modifiedTime!: Date;
+  @Column({ type: 'text' }) status!: VersionStatus;
+  @JsonListColumn() reason!: string[];
+  @CreatedTimeColumn() createdTime!: Date;
+  @ModifiedTimeColumn() modifiedTime!: Date;
 }

@@ -10,15 +10,8 @@ export class ApiKey extends OrgEntity {
   prefix!: string;
 
   /** Hex SHA-256 of the key: keys are 256-bit random, so a fast hash cannot be brute-forced. */
-  @Column({ type: 'text' })
-  sha256!: string;
-
-  @Column({ type: 'text' })
-  role!: string;
-
-  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
-  expiresAt!: Date | null;
-
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
-  revokedAt!: Date | null;
+  @Column({ type: 'text' }) sha256!: string;
+  @Column({ type: 'text' }) role!: string;
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
 }

@@ -14,45 +14,23 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('audit_event_time', ['time'])
 @Index('audit_event_request_id', ['requestId'])
 export class AuditEvent {
-  @PrimaryColumn({ type: 'uuid' })
-  id!: string;
-
-  @Column({ name: 'request_id', type: 'text' })
-  requestId!: string;
-
-  @Column({ type: 'timestamptz' })
-  time!: Date;
-
-  @Column({ type: 'text' })
-  service!: string;
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @Column({ name: 'request_id', type: 'text' }) requestId!: string;
+  @Column({ type: 'timestamptz' }) time!: Date;
+  @Column({ type: 'text' }) service!: string;
 
   /** Null when the request was refused before a principal was verified (401). */
-  @Column({ type: 'text', nullable: true })
-  org!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  subject!: string | null;
-
-  @Column({ name: 'subject_kind', type: 'text', nullable: true })
-  subjectKind!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  resource!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  action!: string | null;
-
-  @Column({ type: 'text' })
-  method!: string;
+  @Column({ type: 'text', nullable: true }) org!: string | null;
+  @Column({ type: 'text', nullable: true }) subject!: string | null;
+  @Column({ name: 'subject_kind', type: 'text', nullable: true }) subjectKind!: string | null;
+  @Column({ type: 'text', nullable: true }) resource!: string | null;
+  @Column({ type: 'text', nullable: true }) action!: string | null;
+  @Column({ type: 'text' }) method!: string;
 
   /** The route pattern (`/v1/iam/policies/:name`), never the URL with its values. */
-  @Column({ type: 'text' })
-  route!: string;
-
-  @Column({ type: 'int' })
-  status!: number;
+  @Column({ type: 'text' }) route!: string;
+  @Column({ type: 'int' }) status!: number;
 
   /** `allowed`, or the error code of the answer (`FORBIDDEN`, `VALIDATION_FAILED`, …). */
-  @Column({ type: 'text' })
-  result!: string;
+  @Column({ type: 'text' }) result!: string;
 }

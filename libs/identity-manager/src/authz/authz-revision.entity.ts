@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { BigintCountColumn } from '@dispatch/persistence';
 
 /**
  * One row counting changes to anything in the authorization snapshot; every service compares it
@@ -6,9 +7,6 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'authz_revision' })
 export class AuthzRevision {
-  @PrimaryColumn({ type: 'int' })
-  id!: number;
-
-  @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
-  revision!: number;
+  @PrimaryColumn({ type: 'int' }) id!: number;
+  @BigintCountColumn() revision!: number;
 }

@@ -1,20 +1,12 @@
-import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { ModifiedTimeColumn } from '@dispatch/persistence';
 
 /** An org's limits, when they differ from the defaults; no row means the defaults. */
 @Entity({ name: 'quota' })
 export class Quota {
-  @PrimaryColumn({ type: 'text' })
-  org!: string;
-
-  @Column({ name: 'max_functions', type: 'int' })
-  maxFunctions!: number;
-
-  @Column({ name: 'max_concurrent_runs', type: 'int' })
-  maxConcurrentRuns!: number;
-
-  @Column({ name: 'max_events_per_second', type: 'int' })
-  maxEventsPerSecond!: number;
-
-  @UpdateDateColumn({ name: 'modified_time', type: 'timestamptz' })
-  modifiedTime!: Date;
+  @PrimaryColumn({ type: 'text' }) org!: string;
+  @Column({ name: 'max_functions', type: 'int' }) maxFunctions!: number;
+  @Column({ name: 'max_concurrent_runs', type: 'int' }) maxConcurrentRuns!: number;
+  @Column({ name: 'max_events_per_second', type: 'int' }) maxEventsPerSecond!: number;
+  @ModifiedTimeColumn() modifiedTime!: Date;
 }

@@ -6,9 +6,6 @@ import { OrgEntity } from '@dispatch/persistence';
 @Entity({ name: 'role_binding' })
 @Unique('role_binding_org_name_unique', ['org', 'name'])
 export class RoleBinding extends OrgEntity {
-  @Column({ type: 'text' })
-  role!: string;
-
-  @Column({ type: 'jsonb' })
-  subjects!: BindingSubject[];
+  @Column({ type: 'text' }) role!: string;
+  @Column({ type: 'jsonb' }) subjects!: BindingSubject[];
 }

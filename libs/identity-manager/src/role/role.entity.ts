@@ -6,6 +6,5 @@ import { OrgEntity } from '@dispatch/persistence';
 @Entity({ name: 'role' })
 @Unique('role_org_name_unique', ['org', 'name'])
 export class Role extends OrgEntity {
-  @Column({ type: 'jsonb' })
-  rules!: PolicyRule[];
+  @Column({ type: 'jsonb' }) rules!: PolicyRule[];
 }

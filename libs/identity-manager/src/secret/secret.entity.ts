@@ -8,15 +8,8 @@ import { OrgEntity } from '@dispatch/persistence';
 @Entity({ name: 'secret' })
 @Unique('secret_org_name_unique', ['org', 'name'])
 export class Secret extends OrgEntity {
-  @Column({ type: 'bytea' })
-  ciphertext!: Buffer;
-
-  @Column({ type: 'bytea' })
-  iv!: Buffer;
-
-  @Column({ name: 'auth_tag', type: 'bytea' })
-  authTag!: Buffer;
-
-  @Column({ name: 'key_version', type: 'smallint' })
-  keyVersion!: number;
+  @Column({ type: 'bytea' }) ciphertext!: Buffer;
+  @Column({ type: 'bytea' }) iv!: Buffer;
+  @Column({ name: 'auth_tag', type: 'bytea' }) authTag!: Buffer;
+  @Column({ name: 'key_version', type: 'smallint' }) keyVersion!: number;
 }

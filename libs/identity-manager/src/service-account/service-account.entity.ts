@@ -5,6 +5,5 @@ import { OrgEntity } from '@dispatch/persistence';
 @Entity({ name: 'service_account' })
 @Unique('service_account_org_name_unique', ['org', 'name'])
 export class ServiceAccount extends OrgEntity {
-  @Column({ name: 'public_key_pem', type: 'text' })
-  publicKeyPem!: string;
+  @Column({ name: 'public_key_pem', type: 'text' }) publicKeyPem!: string;
 }

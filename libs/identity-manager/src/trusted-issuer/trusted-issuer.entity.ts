@@ -7,15 +7,8 @@ import { OrgEntity } from '@dispatch/persistence';
 @Unique('trusted_issuer_org_name_unique', ['org', 'name'])
 @Unique('trusted_issuer_org_issuer_unique', ['org', 'issuer'])
 export class TrustedIssuerRecord extends OrgEntity {
-  @Column({ type: 'text' })
-  issuer!: string;
-
-  @Column({ type: 'text' })
-  audience!: string;
-
-  @Column({ name: 'jwks_uri', type: 'text', nullable: true })
-  jwksUri!: string | null;
-
-  @Column({ type: 'jsonb' })
-  claims!: ClaimMapping;
+  @Column({ type: 'text' }) issuer!: string;
+  @Column({ type: 'text' }) audience!: string;
+  @Column({ name: 'jwks_uri', type: 'text', nullable: true }) jwksUri!: string | null;
+  @Column({ type: 'jsonb' }) claims!: ClaimMapping;
 }

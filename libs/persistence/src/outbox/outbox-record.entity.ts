@@ -26,21 +26,10 @@ export class OutboxRecord {
   seq!: string;
 
   /** Bus message id: consumers and the bus de-duplicate redeliveries by it. */
-  @Column({ type: 'uuid' })
-  id!: string;
-
-  @Column({ type: 'text' })
-  subject!: string;
-
-  @Column({ type: 'jsonb' })
-  payload!: unknown;
-
-  @Column({ type: 'jsonb', nullable: true })
-  headers!: Record<string, string> | null;
-
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
-  createdAt!: Date;
-
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
-  publishedAt!: Date | null;
+  @Column({ type: 'uuid' }) id!: string;
+  @Column({ type: 'text' }) subject!: string;
+  @Column({ type: 'jsonb' }) payload!: unknown;
+  @Column({ type: 'jsonb', nullable: true }) headers!: Record<string, string> | null;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
 }
