@@ -136,32 +136,19 @@ describe('KubernetesSecretStore against the fake API server', () => {
   });
 
   it('never reads, lists, replaces or deletes a Secret Dispatch did not write, and refuses to create over it', async () => {
-    await raw.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: { metadata: { name: 'dispatch.acme.foreign' }, stringData: { K: 'not ours' } },
+    /** Writes a Secret straight to the API server, past the store. */
+    const plant = (metadata: { name: string; labels?: Record<string, string> }, stringData: Record<string, string>) =>
+      raw.createNamespacedSecret({ namespace: NAMESPACE, body: { metadata, stringData } });
+    const dispatchLabels = (name: string) => ({
+      'app.kubernetes.io/managed-by': 'dispatch',
+      'dispatch.io/org': 'acme',
+      'dispatch.io/name': name,
     });
+    await plant({ name: 'dispatch.acme.foreign' }, { K: 'not ours' });
     // Our labels on an object whose name Dispatch would not give it.
-    await raw.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: {
-        metadata: {
-          name: 'impostor',
-          labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'impostor' },
-        },
-        stringData: { K: 'x' },
-      },
-    });
+    await plant({ name: 'impostor', labels: dispatchLabels('impostor') }, { K: 'x' });
     // A name Dispatch would write, whose labels name another secret.
-    await raw.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: {
-        metadata: {
-          name: 'dispatch.acme.mislabelled',
-          labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'db' },
-        },
-        stringData: { K: 'x' },
-      },
-    });
+    await plant({ name: 'dispatch.acme.mislabelled', labels: dispatchLabels('db') }, { K: 'x' });
     await expect(store.get('acme', 'foreign')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(store.put('acme', { name: 'foreign', secrets: { K: 'mine now' }, tags: [] }, 'replace')).rejects.toMatchObject({
       code: 'NOT_FOUND',
