@@ -4,14 +4,9 @@ import { OrgScopedRepository } from './org-scoped-repository';
 
 @Entity({ name: 'widget' })
 class Widget {
-  @PrimaryColumn({ type: 'text' })
-  id!: string;
-
-  @Column({ type: 'text' })
-  org!: string;
-
-  @Column({ type: 'text' })
-  color!: string;
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text' }) org!: string;
+  @Column({ type: 'text' }) color!: string;
 }
 
 /** A repository as a service writes one: its methods can only pass on the org they are given. */
