@@ -1,54 +1,27 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { resolve } from 'node:path';
 import { SERVICES } from '@dispatch/contracts';
-import { type FaasLocal, startFaasLocal } from '@dispatch/faas-local';
-import {
-  createTestDatabase,
-  deleteNamespaceStreams,
-  freePort,
-  runToExit,
-  startProcess,
-  TEST_NATS_URL,
-  testNamespace,
-  type Started,
-  type TestDatabase,
-} from '@dispatch/testing';
-
-const DIST = resolve(__dirname, '../../dist');
+import { deleteNamespaceStreams, freePort, runToExit, startProcess, TEST_NATS_URL, testNamespace, type Started } from '@dispatch/testing';
+import { type ClusterBacking, DIST, startClusterBacking } from '../support/cluster-backing';
 const APPS = SERVICES.map((s) => s.name);
 
 /** The multi-process layout that stands in for a cluster: each service its own process on PostgreSQL and NATS. */
 describe('cluster layout: every service app alone on PostgreSQL and NATS', () => {
-  let db: TestDatabase;
   const running: Started[] = [];
   // Subjects and streams of their own, so this suite shares nothing on the NATS server.
   const namespace = testNamespace('e2e');
   const secretKey = randomBytes(32).toString('base64');
 
-  // OpenFaaS on Kubernetes cannot run here: faas-local serves the same gateway API in its place.
-  let faas: FaasLocal;
-  let imagesRoot: string;
+  let backing: ClusterBacking;
 
   beforeAll(async () => {
-    imagesRoot = await mkdtemp(join(tmpdir(), 'dispatch-e2e-images-'));
-    faas = await startFaasLocal({ imagesRoot, basicAuth: { user: 'admin', password: 'e2e-gateway-password' } });
-    db = await createTestDatabase('dispatch_e2e');
-    // The explicit migration step of cluster mode.
-    await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], {
-      env: { ...process.env, DATABASE_URL: db.url },
-    });
+    backing = await startClusterBacking('e2e');
   }, 60_000);
 
   afterAll(async () => {
     for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    await db.drop();
+    await backing?.stop();
     await deleteNamespaceStreams(TEST_NATS_URL, namespace);
-    await faas?.stop();
-    await rm(imagesRoot, { recursive: true, force: true });
   });
 
   it('starts each service, ready with its store and the bus, and stops it on SIGTERM', async () => {
@@ -60,13 +33,11 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
           {
             PORT: String(port),
             HOST: '127.0.0.1',
-            DATABASE_URL: db.url,
+            DATABASE_URL: backing.db.url,
             NATS_URL: TEST_NATS_URL,
             NATS_NAMESPACE: namespace,
             DISPATCH_SECRET_KEY: secretKey,
-            OPENFAAS_URL: faas.url,
-            OPENFAAS_USER: 'admin',
-            OPENFAAS_PASSWORD: 'e2e-gateway-password',
+            ...backing.openFaasEnv,
             LOG_LEVEL: 'warn',
           },
           `http://127.0.0.1:${port}/readyz`,
@@ -97,23 +68,16 @@ describe('cluster layout: every service app alone on PostgreSQL and NATS', () =>
     expect(stderr).toMatch(/NATS_URL/);
   });
 
-  it('refuses to start function-manager without the OpenFaaS gateway it runs functions on', async () => {
-    const { code, stderr } = await runToExit([resolve(DIST, 'apps/function-manager/src/main.js')], {
+  it.each([
+    ['function-manager', 'the OpenFaaS gateway it runs functions on', /OPENFAAS_URL: required in cluster mode/],
+    ['identity-manager', 'a shared DISPATCH_SECRET_KEY', /DISPATCH_SECRET_KEY: required in cluster mode/],
+  ])('refuses to start %s without %s', async (app, _without, reason) => {
+    const { code, stderr } = await runToExit([resolve(DIST, `apps/${app}/src/main.js`)], {
       PATH: process.env['PATH'],
-      DATABASE_URL: db.url,
+      DATABASE_URL: backing.db.url,
       NATS_URL: TEST_NATS_URL,
     });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/OPENFAAS_URL: required in cluster mode/);
-  });
-
-  it('refuses to start identity-manager without a shared DISPATCH_SECRET_KEY', async () => {
-    const { code, stderr } = await runToExit([resolve(DIST, 'apps/identity-manager/src/main.js')], {
-      PATH: process.env['PATH'],
-      DATABASE_URL: db.url,
-      NATS_URL: TEST_NATS_URL,
-    });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/DISPATCH_SECRET_KEY: required in cluster mode/);
+    expect(stderr).toMatch(reason);
   });
 });

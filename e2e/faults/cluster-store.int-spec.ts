@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { type FaasLocal, startFaasLocal } from '@dispatch/faas-local';
+import { resolve } from 'node:path';
 import {
-  createTestDatabase,
   deleteNamespaceStreams,
   freePort,
   startProcess,
@@ -16,36 +10,27 @@ import {
   type TcpCutter,
   TEST_NATS_URL,
   testNamespace,
-  type TestDatabase,
   type TestIdp,
   waitFor,
 } from '@dispatch/testing';
-
-const DIST = resolve(__dirname, '../../dist');
+import { type ClusterBacking, DIST, startClusterBacking } from '../support/cluster-backing';
 
 /**
  * Cluster mode when the external PostgreSQL goes away and comes back: identity-manager and
  * function-manager, each its own process, reach the database through a relay this suite cuts.
  */
 describe('cluster mode: an external PostgreSQL that goes away and comes back', () => {
-  let db: TestDatabase;
+  let backing: ClusterBacking;
   let cutter: TcpCutter;
   let idp: TestIdp;
-  let faas: FaasLocal;
-  let imagesRoot: string;
   let functions: string;
   let token: string;
   const running: Started[] = [];
   const namespace = testNamespace('faults');
 
   beforeAll(async () => {
-    imagesRoot = await mkdtemp(join(tmpdir(), 'dispatch-faults-images-'));
-    faas = await startFaasLocal({ imagesRoot, basicAuth: { user: 'admin', password: 'faults-gateway-password' } });
-    db = await createTestDatabase('dispatch_faults');
-    await promisify(execFile)(process.execPath, [resolve(DIST, 'tools/migrations/run.js')], {
-      env: { ...process.env, DATABASE_URL: db.url },
-    });
-    const url = new URL(db.url);
+    backing = await startClusterBacking('faults');
+    const url = new URL(backing.db.url);
     cutter = await startTcpCutter({ host: url.hostname, port: Number(url.port || 5432) });
     url.port = String(cutter.port);
     idp = await startTestIdp();
@@ -57,9 +42,7 @@ describe('cluster mode: an external PostgreSQL that goes away and comes back', (
       DISPATCH_SECRET_KEY: randomBytes(32).toString('base64'),
       DISPATCH_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]),
       DISPATCH_ADMINS: 'user:root',
-      OPENFAAS_URL: faas.url,
-      OPENFAAS_USER: 'admin',
-      OPENFAAS_PASSWORD: 'faults-gateway-password',
+      ...backing.openFaasEnv,
       LOG_LEVEL: 'warn',
     };
     for (const name of ['identity-manager', 'function-manager']) {
@@ -80,11 +63,9 @@ describe('cluster mode: an external PostgreSQL that goes away and comes back', (
   afterAll(async () => {
     for (const p of running) await p.stop('SIGTERM', 15_000);
     await cutter?.close();
-    await db?.drop();
+    await backing?.stop();
     await deleteNamespaceStreams(TEST_NATS_URL, namespace);
     await idp?.stop();
-    await faas?.stop();
-    if (imagesRoot) await rm(imagesRoot, { recursive: true, force: true });
   });
 
   const listFunctions = () => fetch(`${functions}/v1/function`, { headers: { authorization: `Bearer ${token}` } });

@@ -98,19 +98,14 @@ describe('solo start-up failures (the built server)', () => {
     expect(stderr).toContain('LOG_LEVEL');
   });
 
-  it('refuses a bad function-manager setting with exit 1 before anything starts', async () => {
+  it.each([
+    ['function-manager', { RUN_RETENTION_DAYS: 'soon' }, 'RUN_RETENTION_DAYS'],
+    ['identity-manager', { AUDIT_RETENTION_DAYS: 'ninety' }, 'AUDIT_RETENTION_DAYS: must be a whole number of days from 1 to 36500'],
+  ])('refuses a bad %s setting with exit 1 before anything starts', async (_service, setting, reason) => {
     const home = await newHome();
-    const { code, stderr } = await runToExit([SOLO], env(home, { RUN_RETENTION_DAYS: 'soon' }));
+    const { code, stderr } = await runToExit([SOLO], env(home, setting));
     expect(code).toBe(1);
-    expect(stderr).toContain('RUN_RETENTION_DAYS');
-    expect(existsSync(join(home, 'postgres'))).toBe(false);
-  });
-
-  it('refuses a bad identity-manager setting with exit 1 before anything starts', async () => {
-    const home = await newHome();
-    const { code, stderr } = await runToExit([SOLO], env(home, { AUDIT_RETENTION_DAYS: 'ninety' }));
-    expect(code).toBe(1);
-    expect(stderr).toContain('AUDIT_RETENTION_DAYS: must be a whole number of days from 1 to 36500');
+    expect(stderr).toContain(reason);
     expect(existsSync(join(home, 'postgres'))).toBe(false);
   });
 

@@ -8,11 +8,8 @@ import { ALL_SCHEMAS } from './schemas';
 
 @Entity({ name: 'settings' })
 class Setting {
-  @PrimaryColumn({ type: 'text' })
-  key!: string;
-
-  @Column({ type: 'jsonb' })
-  value!: unknown;
+  @PrimaryColumn({ type: 'text' }) key!: string;
+  @Column({ type: 'jsonb' }) value!: unknown;
 }
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -10,11 +10,8 @@ import { recordingLogger } from './test-support/recording-logger';
 
 @Entity({ name: 'unmigrated' })
 class Unmigrated {
-  @PrimaryColumn({ type: 'text' })
-  key!: string;
-
-  @Column({ type: 'int' })
-  value!: number;
+  @PrimaryColumn({ type: 'text' }) key!: string;
+  @Column({ type: 'int' }) value!: number;
 }
 
 describe('pendingSchemaChanges', () => {

@@ -15,3 +15,4 @@ export * from './tcp-cutter';
 export * from './solo-server';
 export * from './bad-input-probes';
 export * from './audit-events';
+export * from './temp-dir';

@@ -1,12 +1,10 @@
-import type { DataSource } from 'typeorm';
 import { EntityStatus } from '@dispatch/contracts';
-import { createServiceDataSource, migrateSchemas, OutboxRecord, type OutboxRelay } from '@dispatch/persistence';
+import { OutboxRecord, type OutboxRelay } from '@dispatch/persistence';
 import { createLogger } from '@dispatch/platform';
-import { createTestDatabase, type TestDatabase } from '@dispatch/testing';
 import type { FunctionRecord, FunctionSpec } from '../function/function.entity';
 import { VersionStatus } from '../version/version.entity';
 import { FunctionStore } from './function-store';
-import { FUNCTIONS_SCHEMA } from './schema';
+import { useFunctionsDatabase } from '../test-support/functions-database';
 
 const log = createLogger({ level: 'silent', name: 'function-store-test' });
 const spec = {
@@ -21,21 +19,13 @@ const spec = {
 
 /** Functions, versions and their events on real PostgreSQL, through the store the use cases and the deployer share. */
 describe('FunctionStore', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
   const relay = { notify: jest.fn() };
   let store: FunctionStore;
 
+  const db = useFunctionsDatabase({ log });
+
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateSchemas(db.url, [FUNCTIONS_SCHEMA], { log });
-    ds = createServiceDataSource({ url: db.url, ...FUNCTIONS_SCHEMA, poolSize: 3, log });
-    await ds.initialize();
-    store = new FunctionStore(ds, relay as unknown as OutboxRelay);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
+    store = new FunctionStore(db.ds, relay as unknown as OutboxRelay);
   });
 
   /** A function of `org` with versions 1 (RETIRED) and 2 (READY), added in one transaction. */
@@ -86,7 +76,7 @@ describe('FunctionStore', () => {
   });
 
   it('commits the events a transaction publishes with it, and tells the relay only then', async () => {
-    const events = () => ds.getRepository(OutboxRecord).countBy({ subject: 'function.function.changed.v1' });
+    const events = () => db.ds.getRepository(OutboxRecord).countBy({ subject: 'function.function.changed.v1' });
     const before = await events();
     relay.notify.mockClear();
     await expect(

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
 import { createLogger } from '@dispatch/platform';
-import { createTestDatabase, type TestDatabase } from '@dispatch/testing';
 import { functionConfigSchema } from '../function-config';
-import { FUNCTIONS_SCHEMA } from '../persistence/schema';
 import { Run } from '../run/run.entity';
 import { RunRecorder } from '../run/run-recorder';
 import { RunRepository } from '../run/run.repository';
@@ -13,29 +9,19 @@ import { RunnerLease } from '../run/runner-lease';
 import { RunnerRepository } from '../run/runner.repository';
 import { runOf } from '../run/test-support/run-of';
 import { LOST_RUN_MESSAGE, OVERDUE_RUN_MESSAGE, RunJanitor } from './run-janitor';
+import { useFunctionsDatabase } from '../test-support/functions-database';
 
 const HOUR = 3600_000;
 
 /** The run table kept honest and bounded on real PostgreSQL: lost runs settled, retention applied. */
 describe('run janitor', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
   const log = createLogger({ level: 'silent', name: 'run-janitor-test' });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateSchemas(db.url, [FUNCTIONS_SCHEMA], { log });
-    ds = createServiceDataSource({ url: db.url, ...FUNCTIONS_SCHEMA, poolSize: 3, log });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  const db = useFunctionsDatabase({ log });
 
   /** A lease of this process that judges others: its own heartbeats have been written for a whole lease. */
   async function judgingLease(config: ReturnType<typeof functionConfigSchema.parse>): Promise<RunnerLease> {
-    const lease = new RunnerLease(new RunnerRepository(ds), config, log);
+    const lease = new RunnerLease(new RunnerRepository(db.ds), config, log);
     await lease.onModuleInit();
     const until = Date.now() + 10_000;
     while (!lease.judgesOthers && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
@@ -45,7 +31,7 @@ describe('run janitor', () => {
 
   const runner = async (heartbeatAgoMs: number): Promise<string> => {
     const id = randomUUID();
-    await ds.query(
+    await db.ds.query(
       `INSERT INTO "functions"."runner" ("id", "host", "pid", "started_time", "heartbeat_time") VALUES ($1, 'elsewhere', 1, now(), now() - $2::int * interval '1 millisecond')`,
       [id, heartbeatAgoMs],
     );
@@ -53,13 +39,13 @@ describe('run janitor', () => {
   };
 
   it("fails RUNNING runs only of runners that stopped heartbeating, saying they were lost; queued runs and live runners' runs are kept", async () => {
-    await ds.query(`DELETE FROM "functions"."run"`);
+    await db.ds.query(`DELETE FROM "functions"."run"`);
     const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000' });
-    const recorder = new RunRecorder(new RunRepository(ds));
-    const lease = new RunnerLease(new RunnerRepository(ds), config, log);
+    const recorder = new RunRecorder(new RunRepository(db.ds));
+    const lease = new RunnerLease(new RunnerRepository(db.ds), config, log);
     await lease.onModuleInit();
     try {
-      const janitor = new RunJanitor(new RunSweepRepository(ds), new RunnerRepository(ds), config, log, lease);
+      const janitor = new RunJanitor(new RunSweepRepository(db.ds), new RunnerRepository(db.ds), config, log, lease);
       const [gone, live] = [await runner(60_000), await runner(0)];
       const past = new Date(Date.now() - 60_000);
       const ofGone = runOf({ status: 'RUNNING', finishedTime: null, runnerId: gone });
@@ -79,9 +65,9 @@ describe('run janitor', () => {
       expect((await janitor.sweep()).lost).toBe(0);
 
       while (!lease.judgesOthers) await new Promise((r) => setTimeout(r, 100));
-      await ds.query(`UPDATE "functions"."runner" SET "heartbeat_time" = now() WHERE "id" = $1`, [live]);
+      await db.ds.query(`UPDATE "functions"."runner" SET "heartbeat_time" = now() WHERE "id" = $1`, [live]);
       expect((await janitor.sweep()).lost).toBe(3);
-      const byId = new Map((await ds.getRepository(Run).find()).map((r) => [r.id, r]));
+      const byId = new Map((await db.ds.getRepository(Run).find()).map((r) => [r.id, r]));
       for (const r of [ofGone, ofMissing]) {
         expect(byId.get(r.id)).toMatchObject({
           status: 'FAILED',
@@ -102,11 +88,11 @@ describe('run janitor', () => {
     try {
       const forgotten = await runner(25 * HOUR);
       const recent = await runner(HOUR);
-      await new RunJanitor(new RunSweepRepository(ds), new RunnerRepository(ds), config, log, lease).sweep();
-      const ids = ((await ds.query(`SELECT "id" FROM "functions"."runner"`)) as { id: string }[]).map((r) => r.id);
+      await new RunJanitor(new RunSweepRepository(db.ds), new RunnerRepository(db.ds), config, log, lease).sweep();
+      const ids = ((await db.ds.query(`SELECT "id" FROM "functions"."runner"`)) as { id: string }[]).map((r) => r.id);
       expect(ids).toEqual(expect.arrayContaining([lease.id, recent]));
       expect(ids).not.toContain(forgotten);
-      const [{ age }] = (await ds.query(
+      const [{ age }] = (await db.ds.query(
         `SELECT extract(epoch FROM now() - "heartbeat_time") * 1000 AS age FROM "functions"."runner" WHERE "id" = $1`,
         [lease.id],
       )) as { age: number }[];
@@ -117,8 +103,8 @@ describe('run janitor', () => {
   });
 
   it('settles RUNNING runs from before runners were recorded by their deadline, and prunes by age and by count per function', async () => {
-    await ds.query(`DELETE FROM "functions"."run"`);
-    const recorder = new RunRecorder(new RunRepository(ds));
+    await db.ds.query(`DELETE FROM "functions"."run"`);
+    const recorder = new RunRecorder(new RunRepository(db.ds));
     const lost = runOf({ status: 'RUNNING', finishedTime: null, deadline: new Date(Date.now() - 1000) });
     const running = runOf({ status: 'RUNNING', finishedTime: null });
     const old = runOf({ createdTime: new Date(Date.now() - 10 * 24 * HOUR) });
@@ -139,12 +125,12 @@ describe('run janitor', () => {
     const config = functionConfigSchema.parse({ RUN_RETENTION_DAYS: '7', RUN_RETENTION_PER_FUNCTION: '3', RUN_LEASE_MS: '1000' });
     const lease = await judgingLease(config);
     try {
-      const janitor = new RunJanitor(new RunSweepRepository(ds), new RunnerRepository(ds), config, log, lease);
+      const janitor = new RunJanitor(new RunSweepRepository(db.ds), new RunnerRepository(db.ds), config, log, lease);
       expect(await janitor.sweep()).toEqual({ lost: 1, pruned: 3 });
     } finally {
       await lease.onApplicationShutdown();
     }
-    const left = await ds.getRepository(Run).find();
+    const left = await db.ds.getRepository(Run).find();
     expect(left.find((r) => r.id === lost.id)).toMatchObject({
       status: 'FAILED',
       error: { type: 'SystemError', message: LOST_RUN_MESSAGE },

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Bus } from '@dispatch/bus';
 import { EntityStatus, ErrorCode, RunStatus } from '@dispatch/contracts';
-import { createServiceDataSource, migrateSchemas } from '@dispatch/persistence';
 import { createLogger, DispatchError } from '@dispatch/platform';
-import { createTestDatabase, type TestDatabase, waitFor } from '@dispatch/testing';
+import { waitFor } from '@dispatch/testing';
 import { functionConfigSchema } from '../function-config';
 import type { FunctionSpec } from '../function/function.entity';
-import { FUNCTIONS_SCHEMA } from '../persistence/schema';
 import type { ActiveFunction } from '../run/active-function';
 import { ConcurrencyLimiter } from '../run/concurrency-limiter';
 import type { FunctionCatalog } from '../run/function-catalog';
@@ -25,6 +22,7 @@ import { RunnerRepository } from '../run/runner.repository';
 import type { UsageMeter } from '../usage/usage-meter';
 import type { Deployer } from './deployer';
 import { RunQueue } from './run-queue';
+import { useFunctionsDatabase } from '../test-support/functions-database';
 
 const log = createLogger({ level: 'silent', name: 'run-queue-test' });
 const config = functionConfigSchema.parse({ RUN_LEASE_MS: '1000', RUN_QUEUE_SCAN_MS: '100' });
@@ -69,23 +67,12 @@ class ProviderRecord {
  * never holding up another's, and a stop lets the runs in progress finish.
  */
 describe('RunQueue', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
   const stops: Array<() => Promise<void>> = [];
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateSchemas(db.url, [FUNCTIONS_SCHEMA], { log });
-    ds = createServiceDataSource({ url: db.url, ...FUNCTIONS_SCHEMA, poolSize: 6, log });
-    await ds.initialize();
-  });
+  const db = useFunctionsDatabase({ log, poolSize: 6 });
   afterEach(async () => {
     for (const stop of stops.splice(0)) await stop();
-    await ds.query(`DELETE FROM "functions"."run"`);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
+    await db.ds.query(`DELETE FROM "functions"."run"`);
   });
 
   interface Process {
@@ -115,9 +102,9 @@ describe('RunQueue', () => {
       request: async () => ({ maxFunctions: 100, maxConcurrentRuns: options.maxConcurrentRuns ?? 100, maxEventsPerSecond: 100 }),
     } as unknown as Bus;
     const limiter = new ConcurrencyLimiter(bus);
-    const lease = new RunnerLease(new RunnerRepository(ds), config, log);
+    const lease = new RunnerLease(new RunnerRepository(db.ds), config, log);
     await lease.onModuleInit();
-    const recorder = new RunRecorder(new RunRepository(ds));
+    const recorder = new RunRecorder(new RunRepository(db.ds));
     const finisher = new RunFinisher(
       executor,
       recorder,
@@ -125,8 +112,8 @@ describe('RunQueue', () => {
       { record: () => undefined } as unknown as RunMetrics,
     );
     const deployer = { restored: options.providerRestored ?? Promise.resolve() } as Deployer;
-    const queue = new RunQueue(new QueuedRunsRepository(ds), catalog, limiter, finisher, lease, deployer, config, log);
-    const runs = new RunsService(new RunRepository(ds), catalog, finisher, recorder, limiter, queue, lease, log);
+    const queue = new RunQueue(new QueuedRunsRepository(db.ds), catalog, limiter, finisher, lease, deployer, config, log);
+    const runs = new RunsService(new RunRepository(db.ds), catalog, finisher, recorder, limiter, queue, lease, log);
     queue.onModuleInit();
     if (!options.providerRestored) await deployer.restored;
     stops.push(async () => {
@@ -163,12 +150,12 @@ describe('RunQueue', () => {
         runnerId: null,
       }),
     );
-    await ds.getRepository(Run).insert(runs as QueryDeepPartialEntity<Run>[]);
+    await db.ds.getRepository(Run).insert(runs as QueryDeepPartialEntity<Run>[]);
     return runs.map((r) => r.id);
   }
 
   const statuses = async (ids: string[]) => {
-    const rows = await ds.getRepository(Run).find();
+    const rows = await db.ds.getRepository(Run).find();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)!);
   };

@@ -6,6 +6,15 @@ function tree(...paths: string[]): SourceTree {
   return { files: paths.sort().map((path) => ({ path, mode: 0o644 as const, content: Buffer.alloc(0) })) };
 }
 
+/** One test a row: `runtime` refuses the row's handler as malformed, with the row's message. */
+function refusesMalformed(runtime: string, source: SourceTree, rows: Array<[handler: string, message: string]>): void {
+  it.each(rows)('refuses the malformed %j', (handler, message) => {
+    const error = refusal(() => checkHandler(source, runtime, handler));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toBe(message);
+  });
+}
+
 describe('checkHandler', () => {
   it('refuses a runtime Dispatch has no shim for', () => {
     const error = refusal(() => checkHandler(tree('index.js'), 'ruby', 'index.rb'));
@@ -50,7 +59,7 @@ describe('checkHandler', () => {
       );
     });
 
-    it.each([
+    refusesMalformed('nodejs', source, [
       ['', 'handler must not be empty'],
       ['../index.js', "handler ../index.js must name a file inside the source: no '..'"],
       ['lib/../../x.js', "handler lib/../../x.js must name a file inside the source: no '..'"],
@@ -63,11 +72,7 @@ describe('checkHandler', () => {
         'handler index.js:not-a-name names the export "not-a-name", which is not a JavaScript identifier (file.js:name)',
       ],
       ['lib//a.js', 'handler lib//a.js must name a file (no empty path segments)'],
-    ])('refuses the malformed %j', (handler, message) => {
-      const error = refusal(() => checkHandler(source, 'nodejs', handler));
-      expect(error.code).toBe('VALIDATION_FAILED');
-      expect(error.message).toBe(message);
-    });
+    ]);
   });
 
   describe('python3', () => {
@@ -96,7 +101,7 @@ describe('checkHandler', () => {
       expect(file.message).toBe('handler hello.py not found in the source; it holds: main.py');
     });
 
-    it.each([
+    refusesMalformed('python3', source, [
       ['hello', 'handler hello must be module.function (hello.handle, pkg/mod.handle) or a file (hello.py)'],
       ['.handle', 'handler .handle must be module.function (hello.handle, pkg/mod.handle) or a file (hello.py)'],
       ['pkg/.handle', 'handler pkg/.handle must be module.function (hello.handle, pkg/mod.handle) or a file (hello.py)'],
@@ -104,11 +109,7 @@ describe('checkHandler', () => {
       ['../hello.handle', "handler ../hello.handle must name a file inside the source: no '..'"],
       ['/srv/hello.py', 'handler /srv/hello.py must be a path relative to the source root, not an absolute one'],
       ['pkg..handle', 'handler pkg..handle must name a file (no empty path segments)'],
-    ])('refuses the malformed %j', (handler, message) => {
-      const error = refusal(() => checkHandler(source, 'python3', handler));
-      expect(error.code).toBe('VALIDATION_FAILED');
-      expect(error.message).toBe(message);
-    });
+    ]);
   });
 });
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@dispatch/platform';
+import { useTempDir } from '@dispatch/testing/temp-dir';
 import {
   CURRENT_KEY_VERSION,
   decodeSecretKey,
@@ -16,14 +16,7 @@ import {
 const loadSecretKeyring = async (env: NodeJS.ProcessEnv) => loadFromConfig(loadConfig(secretKeyConfigSchema, env));
 
 describe('secret key loading', () => {
-  let dir: string;
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dispatch-secret-key-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('dispatch-secret-key-', 'test');
 
   it('decodes base64 and base64url keys of exactly 32 bytes', () => {
     const key = randomBytes(32);
@@ -44,17 +37,17 @@ describe('secret key loading', () => {
 
   it('takes DISPATCH_SECRET_KEY when set, as key version 1, and writes no file', async () => {
     const key = randomBytes(32);
-    const keyring = await loadSecretKeyring({ DISPATCH_SECRET_KEY: key.toString('base64'), DISPATCH_HOME: dir });
+    const keyring = await loadSecretKeyring({ DISPATCH_SECRET_KEY: key.toString('base64'), DISPATCH_HOME: dir.path });
     expect(keyring.current).toEqual({ version: CURRENT_KEY_VERSION, key });
     expect(keyring.key(CURRENT_KEY_VERSION)).toEqual(key);
     expect(keyring.key(CURRENT_KEY_VERSION + 1)).toBeUndefined();
     expect(keyring.source).toBe('DISPATCH_SECRET_KEY');
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir.path)).toEqual([]);
   });
 
   it('stops the boot with a ConfigError naming DISPATCH_SECRET_KEY when its length is wrong', async () => {
     const bad = randomBytes(24).toString('base64');
-    const failure = loadSecretKeyring({ DISPATCH_SECRET_KEY: bad, DISPATCH_HOME: dir });
+    const failure = loadSecretKeyring({ DISPATCH_SECRET_KEY: bad, DISPATCH_HOME: dir.path });
     await expect(failure).rejects.toBeInstanceOf(ConfigError);
     await expect(failure).rejects.toThrow(
       /DISPATCH_SECRET_KEY: must be the base64 encoding of 32 random bytes \(AES-256\), but it decodes to 24 bytes/,
@@ -63,7 +56,7 @@ describe('secret key loading', () => {
   });
 
   it('generates <DISPATCH_HOME>/secret.key once, mode 0600, when DISPATCH_SECRET_KEY is unset or empty', async () => {
-    const home = join(dir, 'nested', 'home');
+    const home = join(dir.path, 'nested', 'home');
     const first = await loadSecretKeyring({ DISPATCH_HOME: home });
     const file = join(home, SECRET_KEY_FILE);
     expect(first.source).toBe(file);
@@ -75,16 +68,16 @@ describe('secret key loading', () => {
   });
 
   it('gives racing first starts the same key and leaves no temporary files', async () => {
-    const file = join(dir, SECRET_KEY_FILE);
+    const file = join(dir.path, SECRET_KEY_FILE);
     const keys = await Promise.all(Array.from({ length: 8 }, () => readOrCreateKeyFile(file)));
     for (const key of keys) expect(key).toEqual(keys[0]);
-    expect(await readdir(dir)).toEqual([SECRET_KEY_FILE]);
+    expect(await readdir(dir.path)).toEqual([SECRET_KEY_FILE]);
   });
 
   it('refuses a damaged key file with a message naming the file, rather than making a new key', async () => {
-    const file = join(dir, SECRET_KEY_FILE);
+    const file = join(dir.path, SECRET_KEY_FILE);
     await writeFile(file, 'c2hvcnQ=\n', { mode: 0o600 });
-    await expect(loadSecretKeyring({ DISPATCH_HOME: dir })).rejects.toThrow(
+    await expect(loadSecretKeyring({ DISPATCH_HOME: dir.path })).rejects.toThrow(
       new RegExp(`secret key file ${file} must be the base64 encoding of 32 random bytes .* decodes to 5 bytes`),
     );
     expect(await readFile(file, 'utf8')).toBe('c2hvcnQ=\n');

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import type { OpenFaasFunctionStatus } from '@dispatch/contracts';
 import { expectOpenFaasBody, waitFor } from '@dispatch/testing';
-import { startFaasLocal, type FaasLocal } from './faas-local';
-import { Gateway, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
+import type { FaasLocal } from './faas-local';
+import { Gateway, deployment, handlerSource, isAlive, removeTempDirs, startTestFaas, tempDir, writeImage } from './test-support/harness';
 
 afterAll(() => removeTempDirs());
 
@@ -17,12 +17,7 @@ describe('faas-local: the OpenFaaS gateway API', () => {
 
   beforeAll(async () => {
     process.env['FAAS_LOCAL_TEST_SECRET'] = 'do-not-leak';
-    faas = await startFaasLocal({
-      imagesRoot,
-      runtimes: { nodejs: testShim },
-      sandbox: 'off',
-      scaling: { backoffInitialMs: 400, backoffMaxMs: 400 },
-    });
+    faas = await startTestFaas(imagesRoot, { scaling: { backoffInitialMs: 400, backoffMaxMs: 400 } });
     gw = new Gateway(faas);
   });
 
@@ -292,12 +287,7 @@ describe('faas-local: basic auth', () => {
   let faas: FaasLocal;
 
   beforeAll(async () => {
-    faas = await startFaasLocal({
-      imagesRoot,
-      runtimes: { nodejs: testShim },
-      sandbox: 'off',
-      basicAuth: { user: 'admin', password: 's3cret' },
-    });
+    faas = await startTestFaas(imagesRoot, { basicAuth: { user: 'admin', password: 's3cret' } });
   });
   afterAll(() => faas?.stop());
 
@@ -329,7 +319,7 @@ describe('faas-local: stop', () => {
   it('drains, ends every worker and removes its sockets: no process is left behind', async () => {
     const imagesRoot = tempDir('faas-local-images-');
     const image = writeImage(imagesRoot, { 'handler.js': handlerSource('stop') });
-    const faas = await startFaasLocal({ imagesRoot, runtimes: { nodejs: testShim }, sandbox: 'off' });
+    const faas = await startTestFaas(imagesRoot);
     const gw = new Gateway(faas);
     await gw.deployReady(deployment('one', image, { labels: { 'com.openfaas.scale.min': '2' } }), 2);
     await gw.deployReady(deployment('two', image));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@dispatch/testing';
-import { startFaasLocal, type FaasLocal } from './faas-local';
+import type { FaasLocal } from './faas-local';
 import { detectSandbox } from './sandbox';
 import { processTreePids } from './proc-memory';
 import {
@@ -13,7 +13,7 @@ import {
   isAlive,
   removeTempDirs,
   tempDir,
-  testShim,
+  startTestFaas,
   writeImage,
 } from './test-support/harness';
 
@@ -39,12 +39,7 @@ describe('faas-local: without a sandbox', () => {
     await expect(detectSandbox('required', '/nonexistent')).rejects.toThrow(/a sandbox is required but bubblewrap \(bwrap\) not found/);
 
     const { logger, lines } = capturedLogger();
-    const faas = await startFaasLocal({
-      imagesRoot: tempDir('faas-local-images-'),
-      runtimes: { nodejs: testShim },
-      sandbox: 'off',
-      logger,
-    });
+    const faas = await startTestFaas(tempDir('faas-local-images-'), { logger });
     await faas.stop();
     const warnings = lines().filter((l) => l.level === 40);
     expect(warnings.map((l) => l.msg)).toEqual(['functions are not sandboxed: the sandbox is turned off (sandbox: off)']);
@@ -81,13 +76,7 @@ describe('faas-local: without a sandbox', () => {
   let gw: Gateway;
 
   beforeAll(async () => {
-    faas = await startFaasLocal({
-      imagesRoot,
-      runtimes: { nodejs: testShim },
-      sandbox: 'required',
-      hiddenPaths: [home],
-      scaling: { monitorIntervalMs: 50 },
-    });
+    faas = await startTestFaas(imagesRoot, { sandbox: 'required', hiddenPaths: [home], scaling: { monitorIntervalMs: 50 } });
     gw = new Gateway(faas);
     await gw.deployReady(deployment('boxed', image, { memory: '96Mi' }));
   });

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@dispatch/testing';
-import { startFaasLocal, type FaasLocal } from './faas-local';
-import { Gateway, deployment, handlerSource, isAlive, removeTempDirs, tempDir, testShim, writeImage } from './test-support/harness';
+import type { FaasLocal } from './faas-local';
+import { Gateway, deployment, handlerSource, isAlive, removeTempDirs, startTestFaas, tempDir, writeImage } from './test-support/harness';
 
 afterAll(() => removeTempDirs());
 
@@ -17,12 +17,7 @@ describe('faas-local: the warm pool', () => {
   let gw: Gateway;
 
   beforeAll(async () => {
-    faas = await startFaasLocal({
-      imagesRoot,
-      runtimes: { nodejs: testShim },
-      sandbox: 'off',
-      scaling: { idleDelayMs: 300, monitorIntervalMs: 50 },
-    });
+    faas = await startTestFaas(imagesRoot, { scaling: { idleDelayMs: 300, monitorIntervalMs: 50 } });
     gw = new Gateway(faas);
   });
 
@@ -189,7 +184,7 @@ describe('faas-local: a full queue', () => {
   it('answers 429 (X-Dispatch-Failure: unavailable) beyond maxQueueLength waiting calls, and serves the ones it queued', async () => {
     const imagesRoot = tempDir('faas-local-images-');
     const image = writeImage(imagesRoot, { 'handler.js': handlerSource('q') });
-    const faas = await startFaasLocal({ imagesRoot, runtimes: { nodejs: testShim }, sandbox: 'off', maxQueueLength: 2 });
+    const faas = await startTestFaas(imagesRoot, { maxQueueLength: 2 });
     try {
       const gw = new Gateway(faas);
       await gw.deployReady(deployment('narrow', image, { labels: scale(1, 1) }));

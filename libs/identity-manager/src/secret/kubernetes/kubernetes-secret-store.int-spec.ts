@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ConfigError, encodePageToken, loadConfig, parsePageQuery } from '@dispatch/platform';
-import { fakeKubeConfig, startFakeKubeApi, type FakeKubeApi, type FakeKubeRequest } from '@dispatch/testing';
+import { fakeKubeConfig, startFakeKubeApi, useTempDir, type FakeKubeApi, type FakeKubeRequest } from '@dispatch/testing';
 import { describeSecretStoreContract } from '../test-support/secret-store-contract';
 import { KubernetesApiError, KubernetesSecretStore, kubernetesSecretsConfigSchema, kubernetesSecretStoreOf } from './index';
 
@@ -136,32 +135,19 @@ describe('KubernetesSecretStore against the fake API server', () => {
   });
 
   it('never reads, lists, replaces or deletes a Secret Dispatch did not write, and refuses to create over it', async () => {
-    await raw.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: { metadata: { name: 'dispatch.acme.foreign' }, stringData: { K: 'not ours' } },
+    /** Writes a Secret straight to the API server, past the store. */
+    const plant = (metadata: { name: string; labels?: Record<string, string> }, stringData: Record<string, string>) =>
+      raw.createNamespacedSecret({ namespace: NAMESPACE, body: { metadata, stringData } });
+    const dispatchLabels = (name: string) => ({
+      'app.kubernetes.io/managed-by': 'dispatch',
+      'dispatch.io/org': 'acme',
+      'dispatch.io/name': name,
     });
+    await plant({ name: 'dispatch.acme.foreign' }, { K: 'not ours' });
     // Our labels on an object whose name Dispatch would not give it.
-    await raw.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: {
-        metadata: {
-          name: 'impostor',
-          labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'impostor' },
-        },
-        stringData: { K: 'x' },
-      },
-    });
+    await plant({ name: 'impostor', labels: dispatchLabels('impostor') }, { K: 'x' });
     // A name Dispatch would write, whose labels name another secret.
-    await raw.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: {
-        metadata: {
-          name: 'dispatch.acme.mislabelled',
-          labels: { 'app.kubernetes.io/managed-by': 'dispatch', 'dispatch.io/org': 'acme', 'dispatch.io/name': 'db' },
-        },
-        stringData: { K: 'x' },
-      },
-    });
+    await plant({ name: 'dispatch.acme.mislabelled', labels: dispatchLabels('db') }, { K: 'x' });
     await expect(store.get('acme', 'foreign')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(store.put('acme', { name: 'foreign', secrets: { K: 'mine now' }, tags: [] }, 'replace')).rejects.toMatchObject({
       code: 'NOT_FOUND',
@@ -294,13 +280,7 @@ describe('KubernetesSecretStore against the fake API server', () => {
   });
 
   describe('configured from the environment', () => {
-    let dir: string;
-    beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'dispatch-k8s-ns-'));
-    });
-    afterAll(async () => {
-      await rm(dir, { recursive: true, force: true });
-    });
+    const dir = useTempDir('dispatch-k8s-ns-', 'suite');
 
     it('takes SECRETS_NAMESPACE, else the pod namespace, and refuses anything else with a ConfigError', async () => {
       const kubeConfig = fakeKubeConfig(fake);
@@ -310,10 +290,10 @@ describe('KubernetesSecretStore against the fake API server', () => {
       const configured = fromEnv({ SECRETS_NAMESPACE: NAMESPACE }, { kubeConfig });
       expect((await configured.get('acme', 'db')).secrets).toEqual({ ONLY: 'this' });
       expect(() => fromEnv({ SECRETS_NAMESPACE: 'Not_Valid' }, { kubeConfig })).toThrow(ConfigError);
-      const file = join(dir, 'namespace');
+      const file = join(dir.path, 'namespace');
       await writeFile(file, 'from-pod\n');
       expect(fromEnv({}, { kubeConfig, namespaceFile: file }).namespace).toBe('from-pod');
-      expect(() => fromEnv({}, { kubeConfig, namespaceFile: join(dir, 'absent') })).toThrow(/SECRETS_NAMESPACE: not set/);
+      expect(() => fromEnv({}, { kubeConfig, namespaceFile: join(dir.path, 'absent') })).toThrow(/SECRETS_NAMESPACE: not set/);
     });
   });
 });

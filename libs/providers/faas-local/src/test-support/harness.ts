@@ -6,12 +6,17 @@ import { Writable } from 'node:stream';
 import type { OpenFaasFunctionDeployment, OpenFaasFunctionStatus, OpenFaasLogEntry, RuntimeShim } from '@dispatch/contracts';
 import { expectOpenFaasBody, waitFor } from '@dispatch/testing';
 import pino, { type Logger } from 'pino';
-import type { FaasLocal } from '../faas-local';
+import { startFaasLocal, type FaasLocal, type FaasLocalOptions } from '../faas-local';
 
 /** The fixture shim: a plain Node script honouring the shim contract (fixtures are not built). */
 export const TEST_SHIM_PATH = join(__dirname, '..', 'fixtures', 'test-shim.mjs');
 
 export const testShim: RuntimeShim = { runtime: 'nodejs', command: () => ({ command: process.execPath, args: [TEST_SHIM_PATH] }) };
+
+/** faas-local serving `imagesRoot` with the fixture shim as its nodejs runtime, unsandboxed unless `options` say otherwise. */
+export function startTestFaas(imagesRoot: string, options: Partial<FaasLocalOptions> = {}): Promise<FaasLocal> {
+  return startFaasLocal({ imagesRoot, runtimes: { nodejs: testShim }, sandbox: 'off', ...options });
+}
 
 /**
  * The handler most tests deploy: its behaviour is chosen by the payload, and `VERSION` tells an
