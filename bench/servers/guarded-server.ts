@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
-import { IDENTITY_SCHEMA, identityConfigSchema, IdentityManagerModule, ServiceAccountService } from '@dispatch/identity-manager';
+import { IDENTITY_SCHEMA, identityInProcess, ServiceAccountService } from '@dispatch/identity-manager';
 import { migrateSchemas, serviceSchema, startEmbeddedPostgres } from '@dispatch/persistence';
 import {
   Authorize,
-  AuthModule,
   baseConfigSchema,
   createHttpApp,
   createLogger,
@@ -43,15 +42,7 @@ async function main(): Promise<void> {
   const bus = await InProcessBus.start({ pool, log: logger });
   const config = loadConfig(baseConfigSchema, { LOG_LEVEL: 'warn' });
   const auth: DynamicModule[] = withAuth
-    ? [
-        AuthModule.forRoot({ deploymentIssuers: [], platformOrg: 'default', refreshMs: 60_000 }),
-        IdentityManagerModule.register({
-          ...loadConfig(identityConfigSchema, process.env),
-          DISPATCH_PLATFORM_ORG: 'default',
-          DISPATCH_ADMINS: [],
-          SECRETS_BACKEND: 'postgres',
-        }),
-      ]
+    ? identityInProcess({ deploymentIssuers: [], refreshMs: 60_000, admins: [], secretsBackend: 'postgres' })
     : [];
   @Module({
     imports: [

@@ -70,6 +70,15 @@ export abstract class OrgScopedRepository<T extends OrgOwned> {
     return (await this.rows.delete(this.scoped(org, where))).affected ?? 0;
   }
 
+  /**
+   * The TypeORM repository itself, over every org's rows: only for what cannot name one org (a
+   * loop's work across orgs, in methods that say so in their names) and to build a new entity
+   * with its defaults. Everything else goes through the scoped methods above.
+   */
+  protected get acrossOrgs(): Repository<T> {
+    return this.rows;
+  }
+
   private scoped(org: string, where: FindOptionsWhere<T>): FindOptionsWhere<T> {
     return { ...where, org: orgOf(org) } as FindOptionsWhere<T>;
   }

@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import { rollbackBody, type RollbackBody } from './function.dto';
 import { createFunctionBody, updateFunctionBody } from './function-spec';
 import { FunctionsService } from './function.service';
@@ -22,50 +21,50 @@ export class FunctionsController {
   @HttpCode(201)
   @Authorize('function', 'create')
   @ApiZodBody(createFunctionBody)
-  async create(@CurrentPrincipal() p: Principal, @Req() request: FastifyRequest, @Body() body: unknown) {
+  async create(@CurrentOrg() org: string, @Req() request: FastifyRequest, @Body() body: unknown) {
     const { spec, tree } = isMultipart(request) ? await readFunctionUpload(request) : { spec: body, tree: undefined };
-    return this.functions.create(p.org, new ZodPipe(createFunctionBody).transform(spec), tree);
+    return this.functions.create(org, new ZodPipe(createFunctionBody).transform(spec), tree);
   }
 
   @Get()
   @Authorize('function', 'list')
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.functions.list(p.org, parsePageQuery(query));
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest) {
+    return this.functions.list(org, page);
   }
 
   @Get(':name')
   @Authorize('function', 'get')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.functions.get(p.org, name);
+  get(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.functions.get(org, name);
   }
 
   @Put(':name')
   @Authorize('function', 'update')
   @ApiZodBody(updateFunctionBody)
-  async update(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Req() request: FastifyRequest, @Body() body: unknown) {
+  async update(@CurrentOrg() org: string, @Param('name') name: string, @Req() request: FastifyRequest, @Body() body: unknown) {
     const { spec, tree } = isMultipart(request) ? await readFunctionUpload(request) : { spec: body, tree: undefined };
-    return this.functions.update(p.org, name, new ZodPipe(updateFunctionBody).transform(spec), tree);
+    return this.functions.update(org, name, new ZodPipe(updateFunctionBody).transform(spec), tree);
   }
 
   @Delete(':name')
   @HttpCode(202)
   @Authorize('function', 'delete')
-  remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.functions.delete(p.org, name);
+  remove(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.functions.delete(org, name);
   }
 
   @Get(':name/versions')
   @Authorize('function', 'get')
   @ApiPageQuery()
-  versions(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
-    return this.functions.listVersions(p.org, name, parsePageQuery(query));
+  versions(@CurrentOrg() org: string, @Param('name') name: string, @PageQuery() page: PageRequest) {
+    return this.functions.listVersions(org, name, page);
   }
 
   @Post(':name/rollback')
   @Authorize('function', 'update')
   @ApiZodBody(rollbackBody)
-  rollback(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(rollbackBody)) body: RollbackBody) {
-    return this.functions.rollback(p.org, name, body.version);
+  rollback(@CurrentOrg() org: string, @Param('name') name: string, @Body(new ZodPipe(rollbackBody)) body: RollbackBody) {
+    return this.functions.rollback(org, name, body.version);
   }
 }

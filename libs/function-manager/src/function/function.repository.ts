@@ -1,16 +1,11 @@
-import type { EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '@dispatch/persistence';
 import { FunctionRecord } from './function.entity';
 
 /** The functions of an org, read and written through one manager (the data source's, or a transaction's). */
 export class FunctionRepository extends OrgScopedRepository<FunctionRecord> {
-  private readonly records: Repository<FunctionRecord>;
-
   constructor(manager: EntityManager) {
-    const records = manager.getRepository(FunctionRecord);
-    super(records);
-    // Kept to build records with the entity's defaults; every read and write goes through the base.
-    this.records = records;
+    super(manager.getRepository(FunctionRecord));
   }
 
   count(org: string): Promise<number> {
@@ -49,8 +44,9 @@ export class FunctionRepository extends OrgScopedRepository<FunctionRecord> {
     return super.save(record);
   }
 
+  /** A new record with the entity's defaults; every read and write goes through the org-scoped base. */
   build(fields: Partial<FunctionRecord>): FunctionRecord {
-    return this.records.create(fields);
+    return this.acrossOrgs.create(fields);
   }
 
   async remove(org: string, id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityStatus, ErrorCode, type Page } from '@dispatch/contracts';
 import { isUniqueViolation } from '@dispatch/persistence';
-import { DispatchError, mapPage, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, mapPage, pageByName, toPage, type PageRequest } from '@dispatch/platform';
 import { type FunctionRepositories, FunctionStore, type FunctionTransaction } from '../persistence/function-store';
 import { ConcurrencyLimiter } from '../run/concurrency-limiter';
 import { FunctionCatalog } from '../run/function-catalog';
@@ -126,11 +126,7 @@ export class FunctionsService {
   }
 
   async list(org: string, page: PageRequest): Promise<Page<FunctionView>> {
-    const rows = await this.store.functions.page(org, page.after, page.limit);
-    return mapPage(
-      toPage(rows, page.limit, (r) => r.name),
-      functionViewOf,
-    );
+    return pageByName(await this.store.functions.page(org, page.after, page.limit), page.limit, functionViewOf);
   }
 
   /** Newest first. */

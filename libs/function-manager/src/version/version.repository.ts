@@ -1,4 +1,4 @@
-import type { EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '@dispatch/persistence';
 import { FunctionVersion, VersionStatus } from './version.entity';
 
@@ -10,19 +10,14 @@ const LIVE = [VersionStatus.CREATING, VersionStatus.READY, VersionStatus.RETIRIN
  * The deployer's loop works across orgs: its methods say so in their names.
  */
 export class VersionRepository extends OrgScopedRepository<FunctionVersion> {
-  private readonly versions: Repository<FunctionVersion>;
-
   constructor(manager: EntityManager) {
-    const versions = manager.getRepository(FunctionVersion);
-    super(versions);
-    // Kept for save() of a new version and the deployer's cross-org reads, which the org-scoped base does not offer.
-    this.versions = versions;
+    super(manager.getRepository(FunctionVersion));
   }
 
   /** Adds a new version of a function; resolves with it as stored (its id). */
   add(fields: Omit<FunctionVersion, 'id' | 'createdTime' | 'modifiedTime'>): Promise<FunctionVersion> {
     if (!fields.org) throw new Error('a function version was added without its org');
-    return this.versions.save(this.versions.create(fields));
+    return this.acrossOrgs.save(this.acrossOrgs.create(fields));
   }
 
   byVersion(org: string, functionId: string, version: number): Promise<FunctionVersion | null> {
@@ -62,7 +57,7 @@ export class VersionRepository extends OrgScopedRepository<FunctionVersion> {
 
   /** Across every org: the versions the deployer has work on (being created, or being retired). */
   async pendingIdsAcrossOrgs(): Promise<string[]> {
-    const rows = await this.versions
+    const rows = await this.acrossOrgs
       .createQueryBuilder('v')
       .select('v.id')
       .where('v.status IN (:...s)', { s: [VersionStatus.CREATING, VersionStatus.RETIRING] })
@@ -72,11 +67,11 @@ export class VersionRepository extends OrgScopedRepository<FunctionVersion> {
 
   /** Across every org: the versions serving now, which the provider must have. */
   servingAcrossOrgs(): Promise<FunctionVersion[]> {
-    return this.versions.findBy({ status: VersionStatus.READY });
+    return this.acrossOrgs.findBy({ status: VersionStatus.READY });
   }
 
   /** Across every org: the deployer's loop knows a version only by its id. */
   byIdAcrossOrgs(id: string): Promise<FunctionVersion | null> {
-    return this.versions.findOneBy({ id });
+    return this.acrossOrgs.findOneBy({ id });
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import { apiKeyBody, type ApiKeyBody } from './api-key.dto';
 import { ApiKeyService } from './api-key.service';
 
@@ -14,34 +13,34 @@ export class ApiKeysController {
   @Post()
   @Authorize('apikey', 'create')
   @ApiZodBody(apiKeyBody)
-  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(apiKeyBody)) body: ApiKeyBody) {
-    return this.keys.create(p.org, body);
+  create(@CurrentOrg() org: string, @Body(new ZodPipe(apiKeyBody)) body: ApiKeyBody) {
+    return this.keys.create(org, body);
   }
 
   @Get()
   @Authorize('apikey', 'list')
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.keys.list(p.org, parsePageQuery(query));
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest) {
+    return this.keys.list(org, page);
   }
 
   @Get(':name')
   @Authorize('apikey', 'get')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.keys.get(p.org, name);
+  get(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.keys.get(org, name);
   }
 
   @Post(':name/revoke')
   @HttpCode(200)
   @Authorize('apikey', 'update')
-  revoke(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.keys.revoke(p.org, name);
+  revoke(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.keys.revoke(org, name);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @Authorize('apikey', 'delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    await this.keys.delete(p.org, name);
+  async remove(@CurrentOrg() org: string, @Param('name') name: string) {
+    await this.keys.delete(org, name);
   }
 }

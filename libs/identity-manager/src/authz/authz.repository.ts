@@ -45,12 +45,16 @@ function changeIn(manager: EntityManager): AuthzChange {
 @Injectable()
 export class AuthzRepository {
   private readonly outbox = new OutboxWriter();
+  /** The same repositories outside any change: for reads, which need no revision. */
+  readonly rows: AuthzChange;
 
   constructor(
     @InjectDataSource('identity') private readonly dataSource: DataSource,
     @InjectOutboxRelay('identity') private readonly relay: OutboxRelay,
     private readonly identity: IdentitySnapshot,
-  ) {}
+  ) {
+    this.rows = changeIn(dataSource.manager);
+  }
 
   /** Runs `change` in a transaction that also bumps the revision and records the event. */
   async change<T>(change: (tx: AuthzChange) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import { organizationBody, type OrganizationBody } from './organization.dto';
 import { OrganizationService } from './organization.service';
 
@@ -20,8 +20,8 @@ export class OrganizationsController {
   @Get()
   @Authorize('organization', 'list', { platform: true })
   @ApiPageQuery()
-  list(@Query() query: Record<string, string>) {
-    return this.organizations.list(parsePageQuery(query));
+  list(@PageQuery() page: PageRequest) {
+    return this.organizations.list(page);
   }
 
   @Get(':name')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MoreThan, type Repository } from 'typeorm';
+import { MoreThan } from 'typeorm';
 import { ErrorCode } from '@dispatch/contracts';
 import { InjectDataSource, type PageRequest } from '@dispatch/platform';
 import { NamedOrgRepository, type RowSource } from '../persistence/named-org.repository';
@@ -8,17 +8,13 @@ import { Organization } from './organization.entity';
 /** Organizations: each is its own org, so reading one by name is scoped like any other row. */
 @Injectable()
 export class OrganizationRepository extends NamedOrgRepository<Organization> {
-  private readonly organizations: Repository<Organization>;
-
   constructor(@InjectDataSource('identity') source: RowSource) {
-    const rows = source.getRepository(Organization);
-    super(rows, 'organization', ErrorCode.ORGANIZATION_NOT_FOUND);
-    this.organizations = rows;
+    super(source.getRepository(Organization), 'organization', ErrorCode.ORGANIZATION_NOT_FOUND);
   }
 
   /** One page of every organization by name: spans all orgs, for platform admins. */
   async pageAcrossOrgs(page: PageRequest): Promise<Organization[]> {
-    return this.organizations.find({
+    return this.acrossOrgs.find({
       where: page.after === undefined ? {} : { name: MoreThan(page.after) },
       order: { name: 'ASC' },
       take: page.limit + 1,

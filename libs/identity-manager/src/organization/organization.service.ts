@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type BindingSubject, ErrorCode, type Page, type Principal, type Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
-import { DispatchError, IdentitySnapshot, mapPage, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, IdentitySnapshot, pageByName, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
 import { RoleBinding } from '../role-binding/role-binding.entity';
 import { RoleBindingRepository } from '../role-binding/role-binding.repository';
@@ -42,11 +42,7 @@ export class OrganizationService {
   }
 
   async list(page: PageRequest): Promise<Page<OrganizationView>> {
-    const rows = await this.organizations.pageAcrossOrgs(page);
-    return mapPage(
-      toPage(rows, page.limit, (o) => o.name),
-      organizationView,
-    );
+    return pageByName(await this.organizations.pageAcrossOrgs(page), page.limit, organizationView);
   }
 
   /** Members see their own org; platform admins see any. Another org is "not found", never forbidden. */

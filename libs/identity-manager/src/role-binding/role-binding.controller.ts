@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import { policyBody, type PolicyBody, policyUpdateBody, type PolicyUpdateBody } from './role-binding.dto';
 import { RoleBindingService } from './role-binding.service';
 
@@ -14,34 +13,34 @@ export class PoliciesController {
   @Post()
   @Authorize('policy', 'create')
   @ApiZodBody(policyBody)
-  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(policyBody)) body: PolicyBody) {
-    return this.bindings.create(p.org, body);
+  create(@CurrentOrg() org: string, @Body(new ZodPipe(policyBody)) body: PolicyBody) {
+    return this.bindings.create(org, body);
   }
 
   @Get()
   @Authorize('policy', 'list')
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.bindings.list(p.org, parsePageQuery(query));
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest) {
+    return this.bindings.list(org, page);
   }
 
   @Get(':name')
   @Authorize('policy', 'get')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.bindings.get(p.org, name);
+  get(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.bindings.get(org, name);
   }
 
   @Put(':name')
   @Authorize('policy', 'update')
   @ApiZodBody(policyUpdateBody)
-  update(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(policyUpdateBody)) body: PolicyUpdateBody) {
-    return this.bindings.update(p.org, name, body);
+  update(@CurrentOrg() org: string, @Param('name') name: string, @Body(new ZodPipe(policyUpdateBody)) body: PolicyUpdateBody) {
+    return this.bindings.update(org, name, body);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @Authorize('policy', 'delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    await this.bindings.delete(p.org, name);
+  async remove(@CurrentOrg() org: string, @Param('name') name: string) {
+    await this.bindings.delete(org, name);
   }
 }

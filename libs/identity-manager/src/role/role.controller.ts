@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import { roleBody, type RoleBody, roleUpdateBody, type RoleUpdateBody } from './role.dto';
 import { RoleService } from './role.service';
 
@@ -14,34 +13,34 @@ export class RolesController {
   @Post()
   @Authorize('policy', 'create')
   @ApiZodBody(roleBody)
-  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(roleBody)) body: RoleBody) {
-    return this.roles.create(p.org, body);
+  create(@CurrentOrg() org: string, @Body(new ZodPipe(roleBody)) body: RoleBody) {
+    return this.roles.create(org, body);
   }
 
   @Get()
   @Authorize('policy', 'list')
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.roles.list(p.org, parsePageQuery(query));
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest) {
+    return this.roles.list(org, page);
   }
 
   @Get(':name')
   @Authorize('policy', 'get')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.roles.get(p.org, name);
+  get(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.roles.get(org, name);
   }
 
   @Put(':name')
   @Authorize('policy', 'update')
   @ApiZodBody(roleUpdateBody)
-  update(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(roleUpdateBody)) body: RoleUpdateBody) {
-    return this.roles.update(p.org, name, body);
+  update(@CurrentOrg() org: string, @Param('name') name: string, @Body(new ZodPipe(roleUpdateBody)) body: RoleUpdateBody) {
+    return this.roles.update(org, name, body);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @Authorize('policy', 'delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    await this.roles.delete(p.org, name);
+  async remove(@CurrentOrg() org: string, @Param('name') name: string) {
+    await this.roles.delete(org, name);
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type Page, type PolicyRule, type Tag } from '@dispatch/contracts';
+import { ErrorCode, type PolicyRule, type Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
-import { DispatchError, mapPage, toPage, type PageRequest } from '@dispatch/platform';
-import { AuthzRepository } from '../authz/authz.repository';
+import { DispatchError } from '@dispatch/platform';
+import { NamedOrgCollection } from '../named-org-collection';
 import { isBuiltinRole } from './role-reference';
 import { Role } from './role.entity';
-import { RoleRepository } from './role.repository';
 
 export interface RoleChanges {
   rules: PolicyRule[];
@@ -20,36 +19,20 @@ export type RoleView = ReturnType<typeof roleView>;
 
 /** Custom roles of an org; the built-in ones are fixed and cannot be shadowed. */
 @Injectable()
-export class RoleService {
-  constructor(
-    private readonly authz: AuthzRepository,
-    private readonly roles: RoleRepository,
-  ) {}
-
+export class RoleService extends NamedOrgCollection('roles', roleView) {
   async create(org: string, body: NewRole): Promise<RoleView> {
     if (isBuiltinRole(body.name)) {
       throw new DispatchError(ErrorCode.BUILTIN_ROLE, `"${body.name}" is a built-in role; give a custom role another name`);
     }
-    return roleView(await this.authz.change((tx) => tx.roles.put(Object.assign(new Role(), { ...body, org }))));
-  }
-
-  async list(org: string, page: PageRequest): Promise<Page<RoleView>> {
-    return mapPage(
-      toPage(await this.roles.page(org, page), page.limit, (r) => r.name),
-      roleView,
-    );
-  }
-
-  async get(org: string, name: string): Promise<RoleView> {
-    return roleView(await this.roles.get(org, name));
+    return this.change((roles) => roles.put(Object.assign(new Role(), { ...body, org })));
   }
 
   async update(org: string, name: string, body: RoleChanges): Promise<RoleView> {
-    return roleView(await this.authz.change(async (tx) => tx.roles.put(Object.assign(await tx.roles.lock(org, name), body))));
+    return this.change(async (roles) => roles.put(Object.assign(await roles.lock(org, name), body)));
   }
 
   /** Refused while a binding grants the role: deleting it would silently revoke access. */
-  async delete(org: string, name: string): Promise<void> {
+  override async delete(org: string, name: string): Promise<void> {
     await this.authz.change(async (tx) => {
       const role = await tx.roles.lock(org, name);
       const users = await tx.bindings.countGranting(org, name);

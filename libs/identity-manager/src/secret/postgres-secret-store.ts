@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type Page } from '@dispatch/contracts';
 import { entityBaseOf, isUniqueViolation } from '@dispatch/persistence';
-import { DispatchError, mapPage, toPage, type PageRequest } from '@dispatch/platform';
+import { DispatchError, pageByName, type PageRequest } from '@dispatch/platform';
 import { SecretCipher } from './secret-cipher';
 import type { SecretInput, SecretStore, SecretSummary, SecretWithValues } from './secret-store';
 import { type SealedColumns, SecretRepository } from './secret.repository';
@@ -53,10 +53,7 @@ export class PostgresSecretStore implements SecretStore {
   }
 
   async list(org: string, page: PageRequest): Promise<Page<SecretSummary>> {
-    return mapPage(
-      toPage(await this.rows.page(org, page), page.limit, (r) => r.name),
-      entityBaseOf,
-    );
+    return pageByName(await this.rows.page(org, page), page.limit, entityBaseOf);
   }
 
   async delete(org: string, name: string): Promise<void> {

@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import { secretBody, type SecretBody, secretUpdateBody, type SecretUpdateBody } from './secret.dto';
 import { SecretsService } from './secret.service';
 
@@ -18,36 +17,36 @@ export class SecretsController {
   @Post()
   @Authorize('secret', 'create')
   @ApiZodBody(secretBody)
-  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(secretBody)) body: SecretBody) {
-    return this.secrets.create(p.org, body);
+  create(@CurrentOrg() org: string, @Body(new ZodPipe(secretBody)) body: SecretBody) {
+    return this.secrets.create(org, body);
   }
 
   @Get()
   @Authorize('secret', 'list')
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.secrets.list(p.org, parsePageQuery(query));
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest) {
+    return this.secrets.list(org, page);
   }
 
   @Get(':name')
   @Authorize('secret', 'get')
   // Credentials: no cache on the way may keep a copy.
   @Header('cache-control', 'no-store')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.secrets.get(p.org, name);
+  get(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.secrets.get(org, name);
   }
 
   @Put(':name')
   @Authorize('secret', 'update')
   @ApiZodBody(secretUpdateBody)
-  replace(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(secretUpdateBody)) body: SecretUpdateBody) {
-    return this.secrets.replace(p.org, name, body);
+  replace(@CurrentOrg() org: string, @Param('name') name: string, @Body(new ZodPipe(secretUpdateBody)) body: SecretUpdateBody) {
+    return this.secrets.replace(org, name, body);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @Authorize('secret', 'delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    await this.secrets.delete(p.org, name);
+  async remove(@CurrentOrg() org: string, @Param('name') name: string) {
+    await this.secrets.delete(org, name);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import {
   serviceAccountBody,
   type ServiceAccountBody,
@@ -19,38 +18,38 @@ export class ServiceAccountsController {
   @Post()
   @Authorize('serviceaccount', 'create')
   @ApiZodBody(serviceAccountBody)
-  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(serviceAccountBody)) body: ServiceAccountBody) {
-    return this.accounts.create(p.org, body);
+  create(@CurrentOrg() org: string, @Body(new ZodPipe(serviceAccountBody)) body: ServiceAccountBody) {
+    return this.accounts.create(org, body);
   }
 
   @Get()
   @Authorize('serviceaccount', 'list')
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.accounts.list(p.org, parsePageQuery(query));
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest) {
+    return this.accounts.list(org, page);
   }
 
   @Get(':name')
   @Authorize('serviceaccount', 'get')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.accounts.get(p.org, name);
+  get(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.accounts.get(org, name);
   }
 
   @Put(':name')
   @Authorize('serviceaccount', 'update')
   @ApiZodBody(serviceAccountUpdateBody)
   update(
-    @CurrentPrincipal() p: Principal,
+    @CurrentOrg() org: string,
     @Param('name') name: string,
     @Body(new ZodPipe(serviceAccountUpdateBody)) body: ServiceAccountUpdateBody,
   ) {
-    return this.accounts.update(p.org, name, body);
+    return this.accounts.update(org, name, body);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @Authorize('serviceaccount', 'delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    await this.accounts.delete(p.org, name);
+  async remove(@CurrentOrg() org: string, @Param('name') name: string) {
+    await this.accounts.delete(org, name);
   }
 }

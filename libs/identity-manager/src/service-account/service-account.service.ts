@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Page, Tag } from '@dispatch/contracts';
+import type { Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
-import { mapPage, toPage, type PageRequest } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
+import { NamedOrgCollection } from '../named-org-collection';
 import { OrganizationService } from '../organization/organization.service';
 import { canonicalPublicKeyPem } from './public-key';
 import { ServiceAccount } from './service-account.entity';
@@ -21,44 +21,27 @@ export type ServiceAccountView = ReturnType<typeof serviceAccountView>;
 
 /** Service accounts: machine identities of an org, known by their public key. */
 @Injectable()
-export class ServiceAccountService {
+export class ServiceAccountService extends NamedOrgCollection('serviceAccounts', serviceAccountView) {
   constructor(
-    private readonly authz: AuthzRepository,
+    authz: AuthzRepository,
     private readonly accounts: ServiceAccountRepository,
     private readonly organizations: OrganizationService,
-  ) {}
+  ) {
+    super(authz);
+  }
 
   async create(org: string, body: NewServiceAccount): Promise<ServiceAccountView> {
     const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
-    return serviceAccountView(
-      await this.authz.change((tx) =>
-        tx.serviceAccounts.put(Object.assign(new ServiceAccount(), { org, name: body.name, publicKeyPem, tags: body.tags })),
-      ),
+    return this.change((accounts) =>
+      accounts.put(Object.assign(new ServiceAccount(), { org, name: body.name, publicKeyPem, tags: body.tags })),
     );
-  }
-
-  async list(org: string, page: PageRequest): Promise<Page<ServiceAccountView>> {
-    return mapPage(
-      toPage(await this.accounts.page(org, page), page.limit, (a) => a.name),
-      serviceAccountView,
-    );
-  }
-
-  async get(org: string, name: string): Promise<ServiceAccountView> {
-    return serviceAccountView(await this.accounts.get(org, name));
   }
 
   /** Replaces the public key: how an account's key is rotated. */
   async update(org: string, name: string, body: ServiceAccountChanges): Promise<ServiceAccountView> {
     const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
     const changes = { publicKeyPem, tags: body.tags };
-    return serviceAccountView(
-      await this.authz.change(async (tx) => tx.serviceAccounts.put(Object.assign(await tx.serviceAccounts.lock(org, name), changes))),
-    );
-  }
-
-  async delete(org: string, name: string): Promise<void> {
-    await this.authz.change((tx) => tx.serviceAccounts.removeNamed(org, name));
+    return this.change(async (accounts) => accounts.put(Object.assign(await accounts.lock(org, name), changes)));
   }
 
   /**

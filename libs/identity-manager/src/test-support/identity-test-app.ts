@@ -4,15 +4,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { BUS_SCHEMA, busMigrations, InProcessBus } from '@dispatch/bus';
 import { migrateSchemas, serviceSchema } from '@dispatch/persistence';
-import {
-  AuthModule,
-  baseConfigSchema,
-  createHttpApp,
-  createLogger,
-  InfrastructureModule,
-  loadConfig,
-  PlatformModule,
-} from '@dispatch/platform';
+import { baseConfigSchema, createHttpApp, createLogger, InfrastructureModule, loadConfig, PlatformModule } from '@dispatch/platform';
 import {
   createTestDatabase,
   probeCredentials,
@@ -21,8 +13,7 @@ import {
   type TestDatabase,
   type TestIdp,
 } from '@dispatch/testing';
-import { identityConfigSchema } from '../identity-config';
-import { IdentityManagerModule } from '../identity-manager.module';
+import { identityInProcess } from '../identity-in-process';
 import { IDENTITY_SCHEMA } from '../persistence/schema';
 
 export interface ApiAnswer {
@@ -78,13 +69,12 @@ export async function startIdentityTestApp(options: {
     imports: [
       PlatformModule.forRoot({ serviceName: options.name, config, logger }),
       InfrastructureModule.forRoot({ databaseUrl: db.url, bus }),
-      AuthModule.forRoot({ deploymentIssuers: [idp.trustedIssuer()], platformOrg: 'default', refreshMs: options.refreshMs ?? 60_000 }),
-      IdentityManagerModule.register({
-        // The suites set the secrets' settings in the environment before they start the app.
-        ...loadConfig(identityConfigSchema, process.env),
-        DISPATCH_PLATFORM_ORG: 'default',
-        DISPATCH_ADMINS: [{ kind: 'user', name: 'root' }],
-        SECRETS_BACKEND: options.secretsBackend ?? 'postgres',
+      // The suites set the secrets' settings in the environment before they start the app.
+      ...identityInProcess({
+        deploymentIssuers: [idp.trustedIssuer()],
+        refreshMs: options.refreshMs ?? 60_000,
+        admins: [{ kind: 'user', name: 'root' }],
+        secretsBackend: options.secretsBackend ?? 'postgres',
       }),
     ],
   })

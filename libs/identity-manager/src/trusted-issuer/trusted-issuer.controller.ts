@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
 import { issuerBody, type IssuerBody, issuerUpdateBody, type IssuerUpdateBody } from './trusted-issuer.dto';
 import { TrustedIssuerService } from './trusted-issuer.service';
 
@@ -14,34 +13,34 @@ export class IssuersController {
   @Post()
   @Authorize('issuer', 'create')
   @ApiZodBody(issuerBody)
-  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(issuerBody)) body: IssuerBody) {
-    return this.issuers.create(p.org, body);
+  create(@CurrentOrg() org: string, @Body(new ZodPipe(issuerBody)) body: IssuerBody) {
+    return this.issuers.create(org, body);
   }
 
   @Get()
   @Authorize('issuer', 'list')
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
-    return this.issuers.list(p.org, parsePageQuery(query));
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest) {
+    return this.issuers.list(org, page);
   }
 
   @Get(':name')
   @Authorize('issuer', 'get')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    return this.issuers.get(p.org, name);
+  get(@CurrentOrg() org: string, @Param('name') name: string) {
+    return this.issuers.get(org, name);
   }
 
   @Put(':name')
   @Authorize('issuer', 'update')
   @ApiZodBody(issuerUpdateBody)
-  update(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Body(new ZodPipe(issuerUpdateBody)) body: IssuerUpdateBody) {
-    return this.issuers.update(p.org, name, body);
+  update(@CurrentOrg() org: string, @Param('name') name: string, @Body(new ZodPipe(issuerUpdateBody)) body: IssuerUpdateBody) {
+    return this.issuers.update(org, name, body);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @Authorize('issuer', 'delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('name') name: string) {
-    await this.issuers.delete(p.org, name);
+  async remove(@CurrentOrg() org: string, @Param('name') name: string) {
+    await this.issuers.delete(org, name);
   }
 }

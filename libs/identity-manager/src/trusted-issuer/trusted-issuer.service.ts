@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { ClaimMapping, Page, Tag } from '@dispatch/contracts';
+import type { ClaimMapping, Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
-import { mapPage, toPage, type PageRequest } from '@dispatch/platform';
-import { AuthzRepository } from '../authz/authz.repository';
+import { NamedOrgCollection } from '../named-org-collection';
 import { TrustedIssuerRecord } from './trusted-issuer.entity';
-import { TrustedIssuerRepository } from './trusted-issuer.repository';
 
 export interface TrustedIssuerChanges {
   issuer: string;
@@ -29,37 +27,13 @@ export type IssuerView = ReturnType<typeof issuerView>;
 
 /** Identity providers an org trusts for itself: their tokens vouch for that org only. */
 @Injectable()
-export class TrustedIssuerService {
-  constructor(
-    private readonly authz: AuthzRepository,
-    private readonly issuers: TrustedIssuerRepository,
-  ) {}
-
+export class TrustedIssuerService extends NamedOrgCollection('issuers', issuerView) {
   async create(org: string, body: NewTrustedIssuer): Promise<IssuerView> {
-    return issuerView(
-      await this.authz.change((tx) =>
-        tx.issuers.put(Object.assign(new TrustedIssuerRecord(), { ...body, jwksUri: body.jwksUri ?? null, org })),
-      ),
-    );
-  }
-
-  async list(org: string, page: PageRequest): Promise<Page<IssuerView>> {
-    return mapPage(
-      toPage(await this.issuers.page(org, page), page.limit, (i) => i.name),
-      issuerView,
-    );
-  }
-
-  async get(org: string, name: string): Promise<IssuerView> {
-    return issuerView(await this.issuers.get(org, name));
+    return this.change((issuers) => issuers.put(Object.assign(new TrustedIssuerRecord(), { ...body, jwksUri: body.jwksUri ?? null, org })));
   }
 
   async update(org: string, name: string, body: TrustedIssuerChanges): Promise<IssuerView> {
     const changes = { ...body, jwksUri: body.jwksUri ?? null };
-    return issuerView(await this.authz.change(async (tx) => tx.issuers.put(Object.assign(await tx.issuers.lock(org, name), changes))));
-  }
-
-  async delete(org: string, name: string): Promise<void> {
-    await this.authz.change((tx) => tx.issuers.removeNamed(org, name));
+    return this.change(async (issuers) => issuers.put(Object.assign(await issuers.lock(org, name), changes)));
   }
 }

@@ -1,6 +1,7 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '@dispatch/contracts';
+import { parsePageQuery, type PageRequest } from './page-query';
 
 /** Documents the query parameters parsePageQuery reads, so /docs shows how every list pages. */
 export const ApiPageQuery = (): MethodDecorator =>
@@ -13,3 +14,8 @@ export const ApiPageQuery = (): MethodDecorator =>
     }),
     ApiQuery({ name: 'pageToken', required: false, type: String, description: 'nextPageToken of the previous page.' }),
   );
+
+/** The page a list route was asked for: its query read by parsePageQuery (ApiPageQuery documents it). */
+export const PageQuery = createParamDecorator((_data: unknown, ctx: ExecutionContext): PageRequest =>
+  parsePageQuery(ctx.switchToHttp().getRequest<{ query: Record<string, unknown> }>().query),
+);

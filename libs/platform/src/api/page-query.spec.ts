@@ -1,4 +1,4 @@
-import { encodePageToken, parsePageQuery, toPage } from './page-query';
+import { encodePageToken, pageByName, parsePageQuery, toPage } from './page-query';
 
 describe('page query', () => {
   it('defaults and bounds the page size', () => {
@@ -31,6 +31,14 @@ describe('page query', () => {
     expect(toPage(['a', 'b'], 2, (x) => x)).toEqual({ items: ['a', 'b'] });
     const page = toPage(['a', 'b', 'c'], 2, (x) => x);
     expect(page.items).toEqual(['a', 'b']);
+    expect(parsePageQuery({ pageToken: page.nextPageToken }).after).toBe('b');
+  });
+
+  it('answers named rows as a page of their views, continuing after the last name shown', () => {
+    const rows = [{ name: 'a' }, { name: 'b' }, { name: 'c' }];
+    expect(pageByName(rows.slice(0, 2), 2, (r) => r.name.toUpperCase())).toEqual({ items: ['A', 'B'] });
+    const page = pageByName(rows, 2, (r) => r.name.toUpperCase());
+    expect(page.items).toEqual(['A', 'B']);
     expect(parsePageQuery({ pageToken: page.nextPageToken }).after).toBe('b');
   });
 });

@@ -1,4 +1,4 @@
-import { ErrorCode, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '@dispatch/contracts';
+import { ErrorCode, type Page, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '@dispatch/contracts';
 import { DispatchError } from '../errors/dispatch-error';
 
 export interface PageRequest {
@@ -73,4 +73,15 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string): 
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
   return { items, nextPageToken: encodePageToken(keyOf(items[items.length - 1])) };
+}
+
+/**
+ * Rows read in name order, with one extra to tell whether more follow, as a page of their API
+ * views: how every list of named entities answers.
+ */
+export function pageByName<R extends { name: string }, V>(rows: R[], limit: number, view: (row: R) => V): Page<V> {
+  return mapPage(
+    toPage(rows, limit, (r) => r.name),
+    view,
+  );
 }

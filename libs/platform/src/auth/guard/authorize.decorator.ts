@@ -33,8 +33,13 @@ export function Authenticated() {
 }
 
 /** The principal the guard verified for this request. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
+export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => principalOf(ctx));
+
+/** The org of the principal the guard verified: the org an org-scoped route reads and writes. */
+export const CurrentOrg = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => principalOf(ctx).org);
+
+function principalOf(ctx: ExecutionContext): Principal {
   const principal = ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal;
   if (!principal) throw new Error('CurrentPrincipal used on a route without @Authorize');
   return principal;
-});
+}
