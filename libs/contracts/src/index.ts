@@ -12,6 +12,7 @@ export * from './openfaas';
 export * from './identity/auth';
 export * from './identity/audit';
 export * from './identity/subjects';
+export * from './function/function-spec';
 export * from './function/subjects';
 export * from './image/subjects';
 export * from './catalog/subjects';

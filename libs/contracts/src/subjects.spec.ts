@@ -1,3 +1,4 @@
+import { MAX_SECRETS_PER_RUN } from './identity/subjects';
 import { isSubject, parseSubject, SUBJECT_SCHEMAS, subjectName } from './subjects';
 import { isValidName } from './entity';
 
@@ -56,5 +57,13 @@ describe('the subject map', () => {
     const snapshot = SUBJECT_SCHEMAS['identity.authz.snapshot.v1'];
     expect(snapshot.safeParse({}).success).toBe(true);
     expect(snapshot.safeParse({ knownRevision: 'three' }).success).toBe(false);
+  });
+
+  it('bounds a secret resolution to the secrets one run may name, for an org', () => {
+    const resolve = SUBJECT_SCHEMAS['identity.secret.resolve.v1'];
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `s${i}`);
+    expect(resolve.safeParse({ org: 'acme', names: names(MAX_SECRETS_PER_RUN) }).success).toBe(true);
+    expect(resolve.safeParse({ org: 'acme', names: names(MAX_SECRETS_PER_RUN + 1) }).success).toBe(false);
+    expect(resolve.safeParse({ org: '', names: ['db'] }).success).toBe(false);
   });
 });

@@ -9,6 +9,9 @@ export const authzSnapshotRequestSchema = z.object({ knownRevision: z.number().o
 export type AuthzSnapshotRequest = z.infer<typeof authzSnapshotRequestSchema>;
 export type AuthzSnapshotReply = AuthzSnapshot | { unchanged: true; revision: number };
 
+/** At most this many secrets per run: a function names a handful, never hundreds. */
+export const MAX_SECRETS_PER_RUN = 32;
+
 /** What identity-manager publishes and serves on the bus. */
 export const identitySubjects = {
   'identity.authz.snapshot.v1': authzSnapshotRequestSchema,
@@ -16,7 +19,7 @@ export const identitySubjects = {
   'identity.audit.recorded.v1': auditRecordedEventSchema,
   'identity.quota.get.v1': z.object({ org: z.string() }),
   /** For function runs: the named secrets of `org`, merged in order (a later name wins a key). */
-  'identity.secret.resolve.v1': z.object({ org: z.string(), names: z.array(z.string()) }),
+  'identity.secret.resolve.v1': z.object({ org: z.string().min(1), names: z.array(z.string()).max(MAX_SECRETS_PER_RUN) }),
   'identity.organization.created.v1': entityChangedEventSchema,
   'identity.organization.deleted.v1': entityChangedEventSchema,
   /** Round-trip probe of the bus (request/reply), used by tests. */

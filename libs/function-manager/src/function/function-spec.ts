@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { FUNCTION_RUNTIMES } from '@dispatch/contracts';
+import { FUNCTION_RUNTIMES, type FunctionSpec } from '@dispatch/contracts';
 import { entityNameSchema, tagsSchema } from '@dispatch/platform';
-import type { FunctionSpec } from './function.entity';
 
 /**
  * What a function runs and how. Limits, quoted by the 400 messages:

@@ -1,6 +1,6 @@
-import type { EntityBase } from '@dispatch/contracts';
+import type { EntityBase, FunctionSpec } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
-import type { FunctionRecord, FunctionSpec } from './function.entity';
+import type { FunctionRecord } from './function.entity';
 
 /** A function as the API answers it: its spec (without the source bytes) and which version serves. */
 export interface FunctionView extends EntityBase, Omit<FunctionSpec, 'sourceDigest'> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityStatus, ErrorCode, type Page } from '@dispatch/contracts';
+import { EntityStatus, ErrorCode, type FunctionSpec, type Page } from '@dispatch/contracts';
 import { isUniqueViolation } from '@dispatch/persistence';
 import { DispatchError, mapPage, pageByName, toPage, type PageRequest } from '@dispatch/platform';
 import { type FunctionRepositories, FunctionStore, type FunctionTransaction } from '../persistence/function-store';
@@ -12,7 +12,7 @@ import { VersionStatus } from '../version/version.entity';
 import { VERSION_QUEUE, type VersionQueue } from '../version/version-queue';
 import { type VersionView, versionViewOf } from '../version/version-view';
 import { changedEvent } from './function-changed';
-import type { FunctionRecord, FunctionSpec } from './function.entity';
+import type { FunctionRecord } from './function.entity';
 import { functionNotFound } from './function-not-found';
 import { type CreateFunctionBody, mergeSpec, type SpecChanges, type UpdateFunctionBody } from './function-spec';
 import { type FunctionView, functionViewOf } from './function-view';

@@ -1,7 +1,7 @@
-import { EntityStatus } from '@dispatch/contracts';
+import { EntityStatus, type FunctionSpec } from '@dispatch/contracts';
 import { OutboxRecord, type OutboxRelay } from '@dispatch/persistence';
 import { createLogger } from '@dispatch/platform';
-import type { FunctionRecord, FunctionSpec } from '../function/function.entity';
+import type { FunctionRecord } from '../function/function.entity';
 import { VersionStatus } from '../version/version.entity';
 import { FunctionStore } from './function-store';
 import { useFunctionsDatabase } from '../test-support/functions-database';

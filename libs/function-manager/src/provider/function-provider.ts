@@ -1,5 +1,4 @@
-import type { FunctionEnvelope, ProviderFailure } from '@dispatch/contracts';
-import type { FunctionSpec } from '../function/function.entity';
+import type { FunctionEnvelope, FunctionSpec, ProviderFailure } from '@dispatch/contracts';
 
 /** One version of a function as the provider runs it, under its own provider name. */
 export interface VersionDeployment {

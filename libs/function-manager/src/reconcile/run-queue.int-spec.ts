@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Bus } from '@dispatch/bus';
-import { EntityStatus, ErrorCode, RunStatus } from '@dispatch/contracts';
+import { EntityStatus, ErrorCode, type FunctionSpec, RunStatus } from '@dispatch/contracts';
 import { createLogger, DispatchError } from '@dispatch/platform';
 import { waitFor } from '@dispatch/testing';
 import { functionConfigSchema } from '../function-config';
-import type { FunctionSpec } from '../function/function.entity';
 import type { ActiveFunction } from '../run/active-function';
 import { ConcurrencyLimiter } from '../run/concurrency-limiter';
 import type { FunctionCatalog } from '../run/function-catalog';

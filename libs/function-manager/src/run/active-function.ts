@@ -1,6 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import type { EntityStatus } from '@dispatch/contracts';
-import type { FunctionSpec } from '../function/function.entity';
+import type { EntityStatus, FunctionSpec } from '@dispatch/contracts';
 
 /** A function as a run needs it: the version serving now, with its schemas compiled once. */
 export interface ActiveFunction {

@@ -10,7 +10,6 @@ export class RunRequestedHandler {
 
   @OnEvent('function.run.requested.v1', 'function-manager')
   requested(@BusPayload() event: RunRequestedEvent): void {
-    if (typeof event?.org !== 'string' || typeof event.functionName !== 'string') return;
     this.queue.wake({ org: event.org, functionName: event.functionName });
   }
 }

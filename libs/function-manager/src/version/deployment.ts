@@ -1,13 +1,13 @@
 import {
   DISPATCH_ENV_HANDLER,
   DISPATCH_ENV_RUNTIME,
+  type FunctionSpec,
   OPENFAAS_ENV_EXEC_TIMEOUT,
   OPENFAAS_ENV_MAX_INFLIGHT,
   OPENFAAS_LABEL_SCALE_MAX,
   OPENFAAS_LABEL_SCALE_MIN,
   type OpenFaasFunctionDeployment,
 } from '@dispatch/contracts';
-import type { FunctionSpec } from '../function/function.entity';
 
 /**
  * The provider's name of one version of a function: unique per function id and version, readable

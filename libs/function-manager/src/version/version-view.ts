@@ -1,4 +1,4 @@
-import type { FunctionSpec } from '../function/function.entity';
+import type { FunctionSpec } from '@dispatch/contracts';
 import type { FunctionVersion } from './version.entity';
 
 /** A version as the API answers it: its spec, where it is in its life and why. */

@@ -1,6 +1,6 @@
+import type { FunctionSpec } from '@dispatch/contracts';
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { CreatedTimeColumn, JsonListColumn, ModifiedTimeColumn, OrgColumn } from '@dispatch/persistence';
-import type { FunctionSpec } from '../function/function.entity';
 
 /** Where a version is in its life: deployed and serving, retired after a newer one took over, or failed. */
 export const VersionStatus = {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EntityStatus } from '@dispatch/contracts';
-import type { FunctionSpec } from '../../function/function.entity';
+import { EntityStatus, type FunctionSpec } from '@dispatch/contracts';
 import type { ActiveFunction } from '../active-function';
 
 /** A spec with the defaults of FUNCTION_LIMITS, changed by `overrides`. */
