@@ -11,6 +11,7 @@ const LIB = 'libs/image-manager/src';
 const DATA_IMPORTS = `import { Repository } from 'typeorm';\nimport { InjectRepository } from '@nestjs/typeorm';\nimport { Pool } from 'pg';\nexport const x = [Repository, InjectRepository, Pool];\n`;
 const HTTP_IMPORTS = `import type { FastifyRequest } from 'fastify';\nimport multipart from '@fastify/multipart';\nimport { FastifyAdapter } from '@nestjs/platform-fastify';\nexport type R = FastifyRequest;\nexport const x = [multipart, FastifyAdapter];\n`;
 const EDGE_IMPORTS = `import { ImageController } from './image.controller';\nimport type { CreateImageDto } from '../api/create-image.dto';\nexport type D = CreateImageDto;\nexport const x = ImageController;\n`;
+const DATA_HANDLES = `import { InjectDataSource } from '@dispatch/platform';\nimport { OutboxWriter } from '@dispatch/persistence';\nexport const x = [InjectDataSource, OutboxWriter];\n`;
 const CLEAN = `import { ErrorCode } from '@dispatch/contracts';\nimport { StoreModule } from '@dispatch/platform';\nimport { ImageRepository } from './image.repository';\nimport { ImageService } from './image.service';\nexport const x = [ErrorCode, StoreModule, ImageRepository, ImageService];\n`;
 
 /**
@@ -18,9 +19,12 @@ const CLEAN = `import { ErrorCode } from '@dispatch/contracts';\nimport { StoreM
  * `npm run lint` runs it. One Node process lints them all: jest cannot load the ESM flat config
  * in-process, and an ESLint process per case would take seconds each.
  */
+const MARK = 'layer-rule-result:';
+
 function layerMessages(cases: Record<string, string>): Record<string, string[]> {
   const script = `
     import { ESLint } from 'eslint';
+    const MARK = ${JSON.stringify(MARK)};
     const cases = JSON.parse(await new Response(process.stdin).text());
     const eslint = new ESLint({ cwd: ${JSON.stringify(root)} });
     const out = {};
@@ -28,7 +32,7 @@ function layerMessages(cases: Record<string, string>): Record<string, string[]> 
       const [result] = await eslint.lintText(code, { filePath: ${JSON.stringify(root)} + '/' + file });
       out[file] = result.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.fatal).map((m) => m.message);
     }
-    process.stdout.write(JSON.stringify(out));
+    process.stdout.write('\\n' + MARK + JSON.stringify(out));
   `;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: root,
@@ -36,7 +40,10 @@ function layerMessages(cases: Record<string, string>): Record<string, string[]> 
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`eslint failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Record<string, string[]>;
+  // Nx may print warnings on stdout before the result (e.g. while it has no project graph cached).
+  const at = run.stdout.lastIndexOf(MARK);
+  if (at < 0) throw new Error(`eslint printed no result: ${run.stdout}${run.stderr}`);
+  return JSON.parse(run.stdout.slice(at + MARK.length)) as Record<string, string[]>;
 }
 
 describe('the layer rule inside a service lib', () => {
@@ -54,9 +61,12 @@ describe('the layer rule inside a service lib', () => {
       [`${LIB}/image/data/image.dto.ts`]: DATA_IMPORTS,
       [`${LIB}/image/edge/image.dto.ts`]: EDGE_IMPORTS,
       [`${LIB}/image/data/image.controller.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/handles/image.service.ts`]: DATA_HANDLES,
+      [`${LIB}/image/handles/image.handlers.ts`]: DATA_HANDLES,
       // The layers that may import each.
       [`${LIB}/image/data/image.repository.ts`]: DATA_IMPORTS,
       [`${LIB}/image/data/image.entity.ts`]: DATA_IMPORTS,
+      [`${LIB}/image/handles/image.repository.ts`]: DATA_HANDLES,
       [`${LIB}/persistence/migrations/data/1800000000000-images.ts`]: DATA_IMPORTS,
       [`${LIB}/data/image-manager.module.ts`]: DATA_IMPORTS,
       [`${LIB}/image/http/image.controller.ts`]: HTTP_IMPORTS,
@@ -98,8 +108,18 @@ describe('the layer rule inside a service lib', () => {
   });
 
   it.each([
+    ['use-case code taking the data source or the outbox from the shared libs', `${LIB}/image/handles/image.service.ts`],
+    ['a bus handler taking the data source or the outbox from the shared libs', `${LIB}/image/handles/image.handlers.ts`],
+  ])('refuses %s', (_what, file) => {
+    const found = messages(file);
+    expect(found).toHaveLength(2);
+    for (const m of found) expect(m).toMatch(DATA);
+  });
+
+  it.each([
     `${LIB}/image/data/image.repository.ts`,
     `${LIB}/image/data/image.entity.ts`,
+    `${LIB}/image/handles/image.repository.ts`,
     `${LIB}/persistence/migrations/data/1800000000000-images.ts`,
     `${LIB}/data/image-manager.module.ts`,
     `${LIB}/image/http/image.controller.ts`,

@@ -7,8 +7,13 @@
 const CLAUSES = {
   data: {
     regex: '^(typeorm|@nestjs/typeorm|pg)(/.*)?$',
+    // The shared libs hand out the data source and the outbox too: those handles are data access.
+    paths: [
+      { name: '@dispatch/platform', importNames: ['InjectDataSource', 'InjectOutboxRelay', 'dataSourceToken', 'outboxRelayToken'] },
+      { name: '@dispatch/persistence', importNames: ['createServiceDataSource', 'OutboxWriter', 'OutboxRelay'] },
+    ],
     message:
-      'use-case code reaches data through a *.repository.ts; move this query there (only *.repository.ts, *.entity.ts, *.module.ts and persistence/ import typeorm, @nestjs/typeorm or pg)',
+      'use-case code reaches data through a *.repository.ts; move this query there (only *.repository.ts, *.entity.ts, *.module.ts and persistence/ import typeorm, @nestjs/typeorm or pg, or take the data source or the outbox)',
   },
   http: {
     regex: '^(fastify|@fastify/[^/]+|@nestjs/platform-fastify)(/.*)?$',
@@ -39,7 +44,13 @@ export function layerRuleConfigs(serviceNames) {
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test-support/**'],
     rules: {
       'no-restricted-imports': clauses.length
-        ? ['error', { patterns: clauses.map((c) => ({ regex: CLAUSES[c].regex, message: CLAUSES[c].message })) }]
+        ? [
+            'error',
+            {
+              paths: clauses.flatMap((c) => (CLAUSES[c].paths ?? []).map((path) => ({ ...path, message: CLAUSES[c].message }))),
+              patterns: clauses.map((c) => ({ regex: CLAUSES[c].regex, message: CLAUSES[c].message })),
+            },
+          ]
         : 'off',
     },
   }));

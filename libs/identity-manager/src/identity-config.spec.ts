@@ -23,3 +23,30 @@ describe('audit retention setting', () => {
     );
   });
 });
+
+describe('secrets backend settings', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+
+  it("checks only the chosen backend's settings: the other's are never read", () => {
+    expect(loadConfig(identityConfigSchema, { SECRETS_BACKEND: 'kubernetes', DISPATCH_SECRET_KEY: 'not-a-key' })).toMatchObject({
+      SECRETS_BACKEND: 'kubernetes',
+      DISPATCH_SECRET_KEY: undefined,
+    });
+    expect(loadConfig(identityConfigSchema, { SECRETS_NAMESPACE: 'Not_A_Namespace' })).toMatchObject({
+      SECRETS_BACKEND: 'postgres',
+      SECRETS_NAMESPACE: undefined,
+    });
+  });
+
+  it('refuses a bad setting of the chosen backend, naming it, and decodes the key', () => {
+    expect(() => loadConfig(identityConfigSchema, { DISPATCH_SECRET_KEY: 'not-a-key' })).toThrow(/DISPATCH_SECRET_KEY/);
+    expect(() => loadConfig(identityConfigSchema, { SECRETS_BACKEND: 'kubernetes', SECRETS_NAMESPACE: 'Not_A_Namespace' })).toThrow(
+      /SECRETS_NAMESPACE: must be a Kubernetes namespace name/,
+    );
+    const config = loadConfig(identityConfigSchema, { DISPATCH_SECRET_KEY: KEY });
+    expect(Buffer.isBuffer(config.DISPATCH_SECRET_KEY) && config.DISPATCH_SECRET_KEY.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(loadConfig(identityConfigSchema, { SECRETS_BACKEND: 'kubernetes', SECRETS_NAMESPACE: 'dispatch' }).SECRETS_NAMESPACE).toBe(
+      'dispatch',
+    );
+  });
+});

@@ -17,10 +17,10 @@ export function identityInProcess(options: {
   return [
     AuthModule.forRoot({ deploymentIssuers: options.deploymentIssuers, platformOrg: 'default', refreshMs: options.refreshMs }),
     IdentityManagerModule.register({
-      ...loadConfig(identityConfigSchema, process.env),
+      // The backend is chosen before the settings are checked: only its own settings are read.
+      ...loadConfig(identityConfigSchema, { ...process.env, SECRETS_BACKEND: options.secretsBackend }),
       DISPATCH_PLATFORM_ORG: 'default',
       DISPATCH_ADMINS: options.admins,
-      SECRETS_BACKEND: options.secretsBackend,
     }),
   ];
 }

@@ -23,7 +23,8 @@ class Widgets extends OrgScopedRepository<Widget> {
   recolor = (org: string, id: string, color: string) => this.update(org, { id }, { color });
   remove = (org: string, id: string) => this.delete(org, { id });
   store = (w: Widget) => this.save(w);
-  put = (w: Widget) => this.upsert(w, ['id']);
+  put = (w: Widget) => this.upsert(w, ['org', 'id']);
+  putById = (w: Widget) => this.upsert(w, ['id']);
   locked = (org: string, id: string) => this.findOneForUpdate(org, { id });
   red = (org: string) => this.select(org, 'w').andWhere('w.color = :c', { c: 'red' }).getMany();
 }
@@ -39,7 +40,7 @@ describe('OrgScopedRepository (real PostgreSQL)', () => {
     db = await createTestDatabase();
     ds = new DataSource({ type: 'postgres', url: db.url, entities: [Widget] });
     await ds.initialize();
-    await ds.query(`CREATE TABLE widget (id text PRIMARY KEY, org text NOT NULL, color text NOT NULL)`);
+    await ds.query(`CREATE TABLE widget (id text PRIMARY KEY, org text NOT NULL, color text NOT NULL, UNIQUE (org, id))`);
     widgets = new Widgets(ds);
     await widgets.add(widget('a1', 'acme'), widget('a2', 'acme', 'blue'), widget('b1', 'beta'));
   });
@@ -77,6 +78,15 @@ describe('OrgScopedRepository (real PostgreSQL)', () => {
     expect(await widgets.one('acme', 'a3')).toMatchObject({ color: 'teal' });
     await expect(widgets.put(widget('y', ''))).rejects.toThrow(/without an org/);
     expect(await widgets.remove('acme', 'a3')).toBe(1);
+  });
+
+  it("never writes over another org's row by its key", async () => {
+    const before = await widgets.one('beta', 'b1');
+    await expect(widgets.store(widget('b1', 'acme', 'black'))).rejects.toThrow(/another org's row/);
+    await expect(widgets.putById(widget('b1', 'acme', 'black'))).rejects.toThrow(/includes org/);
+    await expect(widgets.put(widget('b1', 'acme', 'black'))).rejects.toThrow(/duplicate key/);
+    expect(await widgets.one('beta', 'b1')).toEqual(before);
+    expect(await widgets.one('acme', 'b1')).toBeNull();
   });
 
   it('refuses to be called without an org, and to insert a row that names none', async () => {

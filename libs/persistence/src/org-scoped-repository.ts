@@ -47,16 +47,26 @@ export abstract class OrgScopedRepository<T extends OrgOwned> {
    * generated (id, times): what an answer shows of a row just written.
    */
   protected async save(entity: T): Promise<T> {
-    orgOf(entity.org);
+    const org = orgOf(entity.org);
+    // TypeORM finds the row to update by its key alone: a key of another org's row must not move
+    // that row into this org.
+    const key = this.rows.metadata.getEntityIdMap(entity);
+    if (key) {
+      const stored = await this.rows.findOneBy(key as FindOptionsWhere<T>);
+      if (stored && stored.org !== org) throw new Error("an org-scoped repository was asked to save over another org's row");
+    }
     return this.rows.save(entity);
   }
 
   /**
-   * Inserts a row that names its org, or updates the row it collides with on `conflictPaths`, in
-   * one statement: two writers of the same key cannot both insert.
+   * Inserts a row that names its org, or updates the row it collides with on `conflictPaths` (a
+   * key that includes the org), in one statement: two writers of the same key cannot both insert.
    */
   protected async upsert(entity: T, conflictPaths: (keyof T & string)[]): Promise<void> {
     orgOf(entity.org);
+    // The collision is found by `conflictPaths` alone: without the org among them, a row of
+    // another org could be the one updated.
+    if (!conflictPaths.includes('org')) throw new Error('an org-scoped upsert must collide on a key that includes org');
     await this.rows.upsert(entity as QueryDeepPartialEntity<T>, conflictPaths);
   }
 

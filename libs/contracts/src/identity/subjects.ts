@@ -17,7 +17,7 @@ export const identitySubjects = {
   'identity.authz.snapshot.v1': authzSnapshotRequestSchema,
   'identity.authz.changed.v1': z.object({ revision: z.number() }),
   'identity.audit.recorded.v1': auditRecordedEventSchema,
-  'identity.quota.get.v1': z.object({ org: z.string() }),
+  'identity.quota.get.v1': z.object({ org: z.string().min(1) }),
   /** For function runs: the named secrets of `org`, merged in order (a later name wins a key). */
   'identity.secret.resolve.v1': z.object({ org: z.string().min(1), names: z.array(z.string()).max(MAX_SECRETS_PER_RUN) }),
   'identity.organization.created.v1': entityChangedEventSchema,
