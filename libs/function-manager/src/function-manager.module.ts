@@ -28,6 +28,7 @@ import { RunSweepRepository } from './run/run-sweep.repository';
 import { RunnerLease } from './run/runner-lease';
 import { RunnerRepository } from './run/runner.repository';
 import { ServiceBindingInjector } from './run/service-binding-injector';
+import { SecretReferences } from './function/secret-references';
 import { UsageHandler } from './usage/usage.handlers';
 import { UsageRepository } from './usage/usage.repository';
 import { UsageMeter } from './usage/usage-meter';
@@ -91,6 +92,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         RunQueue,
         ConcurrencyLimiter,
         ServiceBindingInjector,
+        SecretReferences,
         UsageMeter,
       ],
     };

@@ -325,6 +325,130 @@ describe('identity-manager: organizations, roles and policies', () => {
     });
   });
 
+  describe('a new org with a first service account', () => {
+    const keys = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pemOf = (key: KeyObject) => key.export({ format: 'pem', type: 'spki' }).toString();
+    const signAs = (org: string, account: string, key: KeyObject) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256' })
+        .setIssuer(`${org}/${account}`)
+        .setSubject(account)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
+        .sign(key);
+    const asToken = async (token: string, method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { items?: { name: string }[] } };
+    };
+    const revision = async () => Number((await pool.query('SELECT revision FROM identity.authz_revision WHERE id = 1')).rows[0].revision);
+    const orgExists = async (name: string) => (await pool.query('SELECT 1 FROM identity.organization WHERE name = $1', [name])).rowCount;
+
+    it('creates the org with a service account bound to its admin role in one request; the account signs in as its admin', async () => {
+      const { publicKey, privateKey } = keys();
+      const before = await revision();
+      const created = await api('root', 'POST', '/v1/iam/organizations', {
+        name: 'delta',
+        admins: [{ kind: 'user', name: 'dora' }],
+        admin: { serviceAccount: { name: 'delta-ci', publicKey: pemOf(publicKey) } },
+      });
+      expect(created).toMatchObject({ status: 201, body: { name: 'delta' } });
+      // One change: one revision for the org, its account and its binding.
+      expect(await revision()).toBe(before + 1);
+      const token = await signAs('delta', 'delta-ci', privateKey);
+      const policies = await asToken(token, 'GET', '/v1/iam/policies');
+      expect(policies.status).toBe(200);
+      expect(policies.body.items).toEqual([
+        expect.objectContaining({
+          name: 'org-admins',
+          role: 'admin',
+          subjects: [
+            { kind: 'user', name: 'dora' },
+            { kind: 'serviceaccount', name: 'delta-ci' },
+          ],
+        }),
+      ]);
+      // An admin of delta: it writes there, and registers more accounts of its own org.
+      expect(
+        (await asToken(token, 'POST', '/v1/iam/roles', { name: 'ops', rules: [{ resources: ['function'], actions: ['*'] }] })).status,
+      ).toBe(201);
+      expect(
+        (await asToken(token, 'POST', '/v1/iam/serviceaccounts', { name: 'delta-ci-2', publicKey: pemOf(keys().publicKey) })).status,
+      ).toBe(201);
+      // Yet no more than that: another org is not its to write, nor are platform routes.
+      expect(
+        await asToken(token, 'POST', '/v1/iam/serviceaccounts', { name: 'x', publicKey: pemOf(keys().publicKey), org: 'acme' }),
+      ).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+      expect((await asToken(token, 'POST', '/v1/iam/organizations', { name: 'epsilon' })).status).toBe(403);
+      expect((await api('alice', 'GET', '/v1/iam/serviceaccounts/delta-ci')).status).toBe(404);
+    });
+
+    it('keeps an old body valid: an org without a service account has none', async () => {
+      expect((await api('root', 'POST', '/v1/iam/organizations', { name: 'zeta' })).status).toBe(201);
+      expect((await pool.query(`SELECT 1 FROM identity.service_account WHERE org = 'zeta'`)).rowCount).toBe(0);
+    });
+
+    it('refuses a bad service account with a stable code and leaves no org, account or revision behind', async () => {
+      const before = await revision();
+      const weak = pemOf(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
+      expect(
+        await api('root', 'POST', '/v1/iam/organizations', { name: 'eta', admin: { serviceAccount: { name: 'eta-ci', publicKey: weak } } }),
+      ).toMatchObject({ status: 400, body: { code: 'INVALID_PUBLIC_KEY' } });
+      for (const admin of [
+        { serviceAccount: { name: 'Bad_Name', publicKey: pemOf(keys().publicKey) } },
+        { serviceAccount: { name: 'eta-ci' } },
+        { serviceAccount: { name: 'eta-ci', publicKey: pemOf(keys().publicKey), extra: 1 } },
+        { user: 'x' },
+      ]) {
+        expect(await api('root', 'POST', '/v1/iam/organizations', { name: 'eta', admin })).toMatchObject({
+          status: 400,
+          body: { code: 'VALIDATION_FAILED' },
+        });
+      }
+      expect(await orgExists('eta')).toBe(0);
+      expect((await pool.query(`SELECT 1 FROM identity.service_account WHERE org = 'eta'`)).rowCount).toBe(0);
+      expect(await revision()).toBe(before);
+      // A taken org name refuses the whole request: no account is added to the existing org.
+      expect(
+        await api('root', 'POST', '/v1/iam/organizations', {
+          name: 'acme',
+          admin: { serviceAccount: { name: 'intruder', publicKey: pemOf(keys().publicKey) } },
+        }),
+      ).toMatchObject({ status: 409, body: { code: 'NAME_CONFLICT' } });
+      expect((await api('alice', 'GET', '/v1/iam/serviceaccounts/intruder')).status).toBe(404);
+    });
+
+    it('lets a platform admin register a service account in any existing org, and nobody else', async () => {
+      const { publicKey, privateKey } = keys();
+      expect(
+        await api('root', 'POST', '/v1/iam/serviceaccounts', { name: 'beta-ops', publicKey: pemOf(publicKey), org: 'beta' }),
+      ).toMatchObject({ status: 201, body: { name: 'beta-ops' } });
+      expect((await api('bob', 'GET', '/v1/iam/serviceaccounts/beta-ops')).status).toBe(200);
+      expect((await api('root', 'GET', '/v1/iam/serviceaccounts/beta-ops')).status).toBe(404);
+      // Bound by beta's admin, it acts in beta.
+      const binding = { name: 'ops', role: 'viewer', subjects: [{ kind: 'serviceaccount', name: 'beta-ops' }] };
+      expect((await api('bob', 'POST', '/v1/iam/policies', binding)).status).toBe(201);
+      expect((await asToken(await signAs('beta', 'beta-ops', privateKey), 'GET', '/v1/iam/policies')).status).toBe(200);
+
+      expect(
+        await api('root', 'POST', '/v1/iam/serviceaccounts', { name: 'x', publicKey: pemOf(publicKey), org: 'no-such-org' }),
+      ).toMatchObject({ status: 404, body: { code: 'ORGANIZATION_NOT_FOUND' } });
+      expect(await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'x', publicKey: pemOf(publicKey), org: 'beta' })).toMatchObject({
+        status: 403,
+        body: { code: 'FORBIDDEN' },
+      });
+      // Naming its own org is the default, for anyone.
+      expect(
+        (await api('alice', 'POST', '/v1/iam/serviceaccounts', { name: 'own', publicKey: pemOf(publicKey), org: 'acme' })).status,
+      ).toBe(201);
+      expect((await pool.query(`SELECT 1 FROM identity.service_account WHERE name = 'x'`)).rowCount).toBe(0);
+    });
+  });
+
   describeTenantProbes('identity', () => probe, [
     { method: 'GET', path: '/v1/iam/issuers' },
     { method: 'POST', path: '/v1/iam/issuers', body: { name: 'i', issuer: 'https://idp.example', audience: 'a' }, write: true },

@@ -20,6 +20,8 @@ export const identitySubjects = {
   'identity.quota.get.v1': z.object({ org: z.string().min(1) }),
   /** For function runs: the named secrets of `org`, merged in order (a later name wins a key). */
   'identity.secret.resolve.v1': z.object({ org: z.string().min(1), names: z.array(z.string()).max(MAX_SECRETS_PER_RUN) }),
+  /** For function create/update: which of the named secrets of `org` do not exist (no values travel). */
+  'identity.secret.exists.v1': z.object({ org: z.string().min(1), names: z.array(z.string()).max(MAX_SECRETS_PER_RUN) }),
   'identity.organization.created.v1': entityChangedEventSchema,
   'identity.organization.deleted.v1': entityChangedEventSchema,
   /** Round-trip probe of the bus (request/reply), used by tests. */
@@ -31,4 +33,5 @@ export interface IdentityReplies {
   'identity.system.ping.v1': { pong: string };
   'identity.quota.get.v1': OrgQuotas;
   'identity.secret.resolve.v1': { secrets: Record<string, string> };
+  'identity.secret.exists.v1': { missing: string[] };
 }

@@ -17,6 +17,7 @@ import { functionNotFound } from './function-not-found';
 import { type CreateFunctionBody, mergeSpec, type SpecChanges, type UpdateFunctionBody } from './function-spec';
 import { type FunctionView, functionViewOf } from './function-view';
 import { compileSchema } from './json-schemas';
+import { SecretReferences } from './secret-references';
 
 /**
  * Functions and their versions. Every change of what runs makes a new version, deployed beside
@@ -32,6 +33,7 @@ export class FunctionsService {
     private readonly catalog: FunctionCatalog,
     private readonly limiter: ConcurrencyLimiter,
     private readonly bindings: ServiceBindingInjector,
+    private readonly secretRefs: SecretReferences,
   ) {}
 
   async create(org: string, body: CreateFunctionBody, uploaded?: SourceTree): Promise<FunctionView> {
@@ -45,6 +47,7 @@ export class FunctionsService {
     }
     const source = await this.sourceOf(body, uploaded);
     const spec = await this.checkedSpec(undefined, body, source);
+    await this.secretRefs.assertExist(org, spec.secrets);
     const record = await this.transaction(async (tx, deploy) => {
       if (source) await tx.sources.keep(source.digest, source.archive);
       const fn = await tx.functions.save(
@@ -67,6 +70,8 @@ export class FunctionsService {
   async update(org: string, name: string, body: UpdateFunctionBody, uploaded?: SourceTree): Promise<FunctionView> {
     const source = await this.sourceOf(body, uploaded);
     const { source: _source, tags, ...changes } = body;
+    // Only a change of the secrets is checked, before the function is locked: its others were checked when set.
+    if (changes.secrets) await this.secretRefs.assertExist(org, changes.secrets);
     const record = await this.transaction(async (tx, deploy) => {
       const fn = await this.locked(tx, org, name);
       const spec = await this.checkedSpec(fn.spec, changes, source, tx);

@@ -5,6 +5,8 @@ import { DispatchError, IdentitySnapshot, pageByName, type PageRequest } from '@
 import { AuthzRepository } from '../authz/authz.repository';
 import { RoleBinding } from '../role-binding/role-binding.entity';
 import { RoleBindingRepository } from '../role-binding/role-binding.repository';
+import { canonicalPublicKeyPem } from '../service-account/public-key';
+import { ServiceAccount } from '../service-account/service-account.entity';
 import type { Organization } from './organization.entity';
 import { OrganizationRepository } from './organization.repository';
 
@@ -12,6 +14,8 @@ export interface NewOrganization {
   name: string;
   /** Bound to the admin role at once, so someone can manage the org from the start. */
   admins: BindingSubject[];
+  /** A first service account (its public key), bound to the admin role with `admins`. */
+  admin?: { serviceAccount: { name: string; publicKey: string } };
   tags: Tag[];
 }
 
@@ -29,11 +33,18 @@ export class OrganizationService {
   ) {}
 
   async create(body: NewOrganization): Promise<OrganizationView> {
+    const account = body.admin?.serviceAccount;
+    const admins: BindingSubject[] = account ? [...body.admins, { kind: 'serviceaccount', name: account.name }] : body.admins;
     const org = await this.authz.change(async (tx) => {
       const created = await tx.organizations.add(body.name, body.tags);
-      if (body.admins.length) {
+      if (account) {
+        // Checked within the change: a refused key leaves no org behind.
+        const publicKeyPem = canonicalPublicKeyPem(account.publicKey);
+        await tx.serviceAccounts.put(Object.assign(new ServiceAccount(), { org: body.name, name: account.name, publicKeyPem, tags: [] }));
+      }
+      if (admins.length) {
         await tx.bindings.put(
-          Object.assign(new RoleBinding(), { org: body.name, name: 'org-admins', role: 'admin', subjects: body.admins, tags: [] }),
+          Object.assign(new RoleBinding(), { org: body.name, name: 'org-admins', role: 'admin', subjects: admins, tags: [] }),
         );
       }
       return created;

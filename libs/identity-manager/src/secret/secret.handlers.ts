@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { type PayloadOf, type SubjectReplies } from '@dispatch/contracts';
-import { BusPayload, OnRequest } from '@dispatch/platform';
+import { ErrorCode, type PayloadOf, type SubjectReplies } from '@dispatch/contracts';
+import { BusPayload, DispatchError, OnRequest } from '@dispatch/platform';
 import { SecretsService } from './secret.service';
 
 /**
@@ -17,5 +17,20 @@ export class SecretResolveHandler {
     const merged: Record<string, string> = {};
     for (const name of request.names) Object.assign(merged, (await this.secrets.get(request.org, name)).secrets);
     return { secrets: merged };
+  }
+
+  /** For function create/update: the names of `org` that are no secret. Values stay here. */
+  @OnRequest('identity.secret.exists.v1', 'identity-manager')
+  async exists(@BusPayload() request: PayloadOf<'identity.secret.exists.v1'>): Promise<SubjectReplies['identity.secret.exists.v1']> {
+    const missing: string[] = [];
+    for (const name of new Set(request.names)) {
+      try {
+        await this.secrets.get(request.org, name);
+      } catch (err) {
+        if (!(err instanceof DispatchError && err.code === ErrorCode.NOT_FOUND)) throw err;
+        missing.push(name);
+      }
+    }
+    return { missing };
   }
 }

@@ -120,6 +120,14 @@ describe('identity-manager: secrets', () => {
     });
   });
 
+  it('answers which named secrets of an org are missing over the bus, without their values', async () => {
+    const reply = await bus.request('identity.secret.exists.v1', { org: 'acme', names: ['shared-db', 'ghost', 'run-extra', 'ghost'] });
+    expect(reply).toEqual({ missing: ['ghost'] });
+    // Another org's secret does not exist for this one.
+    expect(await bus.request('identity.secret.exists.v1', { org: 'beta', names: ['shared-db'] })).toEqual({ missing: ['shared-db'] });
+    expect(await bus.request('identity.secret.exists.v1', { org: 'acme', names: [] })).toEqual({ missing: [] });
+  });
+
   it('answers writes without values', async () => {
     const res = await api('alice', 'POST', '/v1/secret', { name: 'answer-check', secrets: { K: unique('written') } });
     expect(res.status).toBe(201);

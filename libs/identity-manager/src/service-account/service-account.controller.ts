@@ -1,15 +1,28 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentOrg, PageQuery, type PageRequest, ZodPipe } from '@dispatch/platform';
+import type { Principal } from '@dispatch/contracts';
 import {
-  serviceAccountBody,
-  type ServiceAccountBody,
+  ApiPageQuery,
+  ApiZodBody,
+  Authorize,
+  CurrentOrg,
+  CurrentPrincipal,
+  PageQuery,
+  type PageRequest,
+  ZodPipe,
+} from '@dispatch/platform';
+import {
+  serviceAccountCreateBody,
+  type ServiceAccountCreateBody,
   serviceAccountUpdateBody,
   type ServiceAccountUpdateBody,
 } from './service-account.dto';
 import { ServiceAccountService } from './service-account.service';
 
-/** Service accounts of the caller's org: machine identities known by their public key. Another org's are not found. */
+/**
+ * Service accounts of the caller's org: machine identities known by their public key. Another org's are not found;
+ * a platform admin may register one in any org (`org` in the body).
+ */
 @ApiTags('iam')
 @Controller('v1/iam/serviceaccounts')
 export class ServiceAccountsController {
@@ -17,9 +30,10 @@ export class ServiceAccountsController {
 
   @Post()
   @Authorize('serviceaccount', 'create')
-  @ApiZodBody(serviceAccountBody)
-  create(@CurrentOrg() org: string, @Body(new ZodPipe(serviceAccountBody)) body: ServiceAccountBody) {
-    return this.accounts.create(org, body);
+  @ApiZodBody(serviceAccountCreateBody)
+  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(serviceAccountCreateBody)) body: ServiceAccountCreateBody) {
+    const { org, ...account } = body;
+    return this.accounts.create(principal, org ?? principal.org, account);
   }
 
   @Get()

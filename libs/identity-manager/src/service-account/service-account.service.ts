@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Tag } from '@dispatch/contracts';
+import { ErrorCode, type Principal, type Tag } from '@dispatch/contracts';
 import { entityBaseOf } from '@dispatch/persistence';
+import { DispatchError, IdentitySnapshot } from '@dispatch/platform';
 import { AuthzRepository } from '../authz/authz.repository';
 import { NamedOrgCollection } from '../named-org-collection';
 import { OrganizationService } from '../organization/organization.service';
@@ -26,15 +27,26 @@ export class ServiceAccountService extends NamedOrgCollection('serviceAccounts',
     authz: AuthzRepository,
     private readonly accounts: ServiceAccountRepository,
     private readonly organizations: OrganizationService,
+    private readonly identity: IdentitySnapshot,
   ) {
     super(authz);
   }
 
-  async create(org: string, body: NewServiceAccount): Promise<ServiceAccountView> {
+  /** In the caller's org, or (platform admins only) in any org that exists. */
+  async create(principal: Principal, org: string, body: NewServiceAccount): Promise<ServiceAccountView> {
+    if (org !== principal.org && principal.org !== this.identity.platformOrg) {
+      throw new DispatchError(
+        ErrorCode.FORBIDDEN,
+        `only platform admins (of org "${this.identity.platformOrg}") may register service accounts in another org`,
+      );
+    }
     const publicKeyPem = canonicalPublicKeyPem(body.publicKey);
-    return this.change((accounts) =>
-      accounts.put(Object.assign(new ServiceAccount(), { org, name: body.name, publicKeyPem, tags: body.tags })),
-    );
+    return this.change(async (accounts, tx) => {
+      if (!(await tx.organizations.named(org))) {
+        throw new DispatchError(ErrorCode.ORGANIZATION_NOT_FOUND, `organization "${org}" not found`);
+      }
+      return accounts.put(Object.assign(new ServiceAccount(), { org, name: body.name, publicKeyPem, tags: body.tags }));
+    });
   }
 
   /** Replaces the public key: how an account's key is rotated. */
