@@ -1,7 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { SignJWT } from 'jose';
 import { create as createTar } from 'tar';
 import {
   describeTenantProbes,
@@ -258,6 +260,59 @@ describe('solo mode: functions and runs', () => {
     const missing = await call('alice', 'POST', '/v1/runs?functionName=hello', { blocking: true, secrets: ['nope'] });
     expect(missing.body).toMatchObject({ status: 'FAILED', error: { type: 'InputError', message: expect.stringContaining('nope') } });
   });
+
+  it('refuses a function naming a secret that does not exist, at create and at update, with 404 naming it, storing nothing', async () => {
+    const files = await filesOf(join(FIXTURES, 'node-hello'));
+    const spec = { runtime: 'nodejs', handler: 'index.js' };
+    const ghost = await upload('alice', 'POST', '/v1/function', { ...spec, name: 'haunted', secrets: ['db', 'ghost'] }, files);
+    expect(ghost).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: expect.stringContaining('"ghost"') } });
+    expect(ghost.body['message']).not.toContain('"db"');
+    expect((await call('alice', 'GET', '/v1/function/haunted')).status).toBe(404);
+
+    expect((await upload('alice', 'POST', '/v1/function', { ...spec, name: 'keyed', secrets: ['db'] }, files)).status).toBe(201);
+    expect(await untilSettled('alice', 'keyed')).toMatchObject({ status: 'READY', secrets: ['db'], latestVersion: 1 });
+    const update = await call('alice', 'PUT', '/v1/function/keyed', { secrets: ['db', 'phantom'] });
+    expect(update).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: expect.stringContaining('"phantom"') } });
+    expect((await call('alice', 'GET', '/v1/function/keyed')).body).toMatchObject({ status: 'READY', secrets: ['db'], latestVersion: 1 });
+    expect((await call('alice', 'GET', '/v1/function/keyed/versions')).body.items).toHaveLength(1);
+    // Once the secret exists, the same update is taken.
+    expect((await call('alice', 'POST', '/v1/secret', { name: 'phantom', secrets: { K: 'v' } })).status).toBe(201);
+    expect(await call('alice', 'PUT', '/v1/function/keyed', { secrets: ['db', 'phantom'] })).toMatchObject({
+      status: 200,
+      body: { secrets: ['db', 'phantom'], latestVersion: 2 },
+    });
+  }, 60_000);
+
+  it('lets a platform admin make an org whose first service account signs its own way in and deploys there', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const created = await call('root', 'POST', '/v1/iam/organizations', {
+      name: 'gamma',
+      admin: { serviceAccount: { name: 'deployer', publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString() } },
+    });
+    expect(created).toMatchObject({ status: 201, body: { name: 'gamma' } });
+    tokens['gamma-deployer'] = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer('gamma/deployer')
+      .setSubject('deployer')
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+      .sign(privateKey);
+    expect((await call('gamma-deployer', 'POST', '/v1/secret', { name: 'cfg', secrets: { K: 'v' } })).status).toBe(201);
+    const files = await filesOf(join(FIXTURES, 'node-hello'));
+    // Another org's secret of that name (acme's "db") does not exist for this one.
+    const foreign = { name: 'borrower', runtime: 'nodejs', handler: 'index.js', secrets: ['db'] };
+    expect(await upload('gamma-deployer', 'POST', '/v1/function', foreign, files)).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND', message: expect.stringContaining('"db"') },
+    });
+    const fn = { name: 'hello', runtime: 'nodejs', handler: 'index.js', secrets: ['cfg'] };
+    expect((await upload('gamma-deployer', 'POST', '/v1/function', fn, files)).status).toBe(201);
+    expect(await untilSettled('gamma-deployer', 'hello')).toMatchObject({ status: 'READY' });
+    const run = await call('gamma-deployer', 'POST', '/v1/runs?functionName=hello', { blocking: true });
+    expect(run.body).toMatchObject({ status: 'SUCCEEDED', output: { secretKeys: ['K'] } });
+    // It is gamma's admin, not a platform admin.
+    expect((await call('gamma-deployer', 'GET', '/v1/iam/organizations')).status).toBe(403);
+  }, 60_000);
 
   it("enforces the org's quota of concurrent runs with 429 QUOTA_EXCEEDED", async () => {
     expect((await call('root', 'PUT', '/v1/iam/quotas/beta', { maxConcurrentRuns: 1 })).status).toBe(200);
