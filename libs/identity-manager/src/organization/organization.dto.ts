@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
 import { bindingSubjectSchema as subject } from '../role-binding/binding-subject';
-import { serviceAccountBody } from '../service-account/service-account.dto';
+import { publicKeySchema as publicKey } from '../service-account/public-key';
 
 /** A first service account, registered with the org and bound to its admin role: a machine's way in. */
-const admin = z.object({ serviceAccount: serviceAccountBody.pick({ name: true, publicKey: true }).strict() }).strict();
+const admin = z.object({ serviceAccount: z.object({ name, publicKey }).strict() }).strict();
 
 /** The org's first admins, so someone can manage it from the start. */
 export const organizationBody = z.object({ name, admins: z.array(subject).max(100).default([]), admin: admin.optional(), tags }).strict();

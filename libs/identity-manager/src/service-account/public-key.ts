@@ -1,9 +1,13 @@
 import { createPublicKey } from 'node:crypto';
+import { z } from 'zod';
 import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError } from '@dispatch/platform';
 
 const MIN_RSA_BITS = 2048;
 const MAX_PEM_LENGTH = 16 * 1024;
+
+/** A public key as a body carries it: PEM is checked (and canonicalised) by the domain; here only its size is bounded. */
+export const publicKeySchema = z.string().min(1).max(MAX_PEM_LENGTH, 'at most 16 KiB');
 
 /**
  * Checks a service account's public key and returns it in a canonical SPKI PEM: RSA (its tokens

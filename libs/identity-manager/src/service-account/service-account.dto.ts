@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
+import { publicKeySchema as publicKey } from './public-key';
 
-/** PEM is checked (and canonicalised) by the domain; here only its size is bounded. */
-const publicKey = z
-  .string()
-  .min(1)
-  .max(16 * 1024, 'at most 16 KiB');
 export const serviceAccountBody = z.object({ name, publicKey, tags }).strict();
 /** `org`: another org to register it in, for platform admins only; the caller's own org by default. */
 export const serviceAccountCreateBody = serviceAccountBody.extend({ org: name.optional() }).strict();
