@@ -11,7 +11,17 @@ const { SERVICES } = requireTs(fileURLToPath(new URL('./libs/contracts/src/servi
 const serviceNames = SERVICES.map((s) => s.name);
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '.nx', 'coverage', 'tools/lint/fixtures/**', '**/fixtures/functions/**'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '.nx',
+      'coverage',
+      'tools/lint/fixtures/**',
+      '**/fixtures/functions/**',
+      'libs/sdk/src/generated/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,0 +1,52 @@
+// `npm run sdk:generate`: starts a solo server on free ports with a temporary DISPATCH_HOME, reads
+// the OpenAPI document it serves, stops it, and writes the SDK's types from that document.
+//   --api URL   read the document of a server already running instead of starting one
+//   --check     write nothing; exit 1 when the checked-in types differ from what the server serves
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { startSoloServer } from '@dispatch/testing';
+import { GENERATED_FILE, servedDocument, typesOf } from './openapi-types';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const check = args.includes('--check');
+  const apiIndex = args.indexOf('--api');
+  const file = resolve(process.cwd(), GENERATED_FILE);
+
+  let types: string;
+  if (apiIndex >= 0) {
+    types = await typesOf(await servedDocument(args[apiIndex + 1]));
+  } else {
+    const solo = await startSoloServer();
+    try {
+      types = await typesOf(await servedDocument(solo.api));
+    } finally {
+      await solo.process.stop();
+      await rm(solo.home, { recursive: true, force: true });
+    }
+  }
+
+  if (check) {
+    const current = await readFile(file, 'utf8').catch(() => '');
+    if (current === types) return 0;
+    const [had, served] = [current.split('\n'), types.split('\n')];
+    const line = had.findIndex((l, i) => l !== served[i]);
+    console.error(
+      `${GENERATED_FILE} differs from the OpenAPI document the server serves (first at line ${line + 1}:\n` +
+        `  checked in: ${had[line] ?? '(end of file)'}\n  served:     ${served[line] ?? '(end of file)'})\n` +
+        'run `npm run sdk:generate` and commit the result',
+    );
+    return 1;
+  }
+  await writeFile(file, types);
+  console.log(`wrote ${GENERATED_FILE}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
