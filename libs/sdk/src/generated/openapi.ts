@@ -1134,6 +1134,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    admin?: {
+                        serviceAccount: {
+                            name: string;
+                            publicKey: string;
+                        };
+                    };
                     /** @default [] */
                     admins?: {
                         /** @enum {string} */
@@ -1527,6 +1533,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    org?: string;
                     publicKey: string;
                     /** @default [] */
                     tags?: {
