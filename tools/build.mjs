@@ -8,7 +8,7 @@
 // sees the old file or the new one, never half of one; files no source produces any more are
 // deleted at the end of a full build.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, rename, writeFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -37,9 +37,10 @@ async function* sources(dir) {
 }
 
 /** Replaces `target` at once: written under a temporary name in the same directory, then renamed. */
-async function writeAtomically(target, content) {
+async function writeAtomically(target, content, mode = 0o644) {
   const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, content);
+  await writeFile(temporary, content, { mode });
+  await chmod(temporary, mode);
   await rename(temporary, target);
 }
 
@@ -79,7 +80,12 @@ for (const top of only.length ? only : roots) {
         const target = path.join(out, path.relative(root, file)).replace(/\.ts$/, '.js');
         await mkdir(path.dirname(target), { recursive: true });
         written.add(target);
-        await writeAtomically(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
+        // A script with a shebang (the CLI, the package's "bin") is written executable.
+        await writeAtomically(
+          target,
+          `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`,
+          code.startsWith('#!') ? 0o755 : 0o644,
+        );
         if (map) {
           written.add(`${target}.map`);
           await writeAtomically(`${target}.map`, map);

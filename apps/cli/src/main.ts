@@ -1,22 +1,42 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
+import { addContext } from './commands/context';
+import { addLogin } from './commands/login';
+import { addResources } from './commands/resources';
+import { addVersion } from './commands/version';
+import { describeError } from './errors';
 
-/** The `dispatch` command. Its resource commands arrive with the CLI issue; this is the frame. */
+/** The `dispatch` command. Usage mistakes exit 2 (with commander's closest suggestion), failures 1. */
 export function buildProgram(): Command {
   const program = new Command('dispatch')
     .description('Dispatch: serverless functions, events, APIs and service bindings')
-    .version(DISPATCH_VERSION, '-v, --version', 'print the CLI version');
-  program
-    .command('version')
-    .description('print the CLI version')
-    .option('-o, --output <format>', 'text or json', 'text')
-    .action((opts: { output: string }) => {
-      process.stdout.write(opts.output === 'json' ? `${JSON.stringify({ version: DISPATCH_VERSION })}\n` : `${DISPATCH_VERSION}\n`);
-    });
+    .version(DISPATCH_VERSION, '-v, --version', 'print the CLI version')
+    .option('--context <name>', 'use this context instead of the current one')
+    // Set before the subcommands are added, which inherit both.
+    .exitOverride()
+    .showSuggestionAfterError(true);
+  addLogin(program);
+  addContext(program);
+  addResources(program);
+  addVersion(program);
   return program;
 }
 
+/** Runs the CLI and gives its exit code. */
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    const { message, exitCode } = describeError(e);
+    if (message) process.stderr.write(`${message}\n`);
+    return exitCode;
+  }
+}
+
 if (require.main === module) {
-  buildProgram().parse(process.argv);
+  void run(process.argv).then((code) => {
+    process.exitCode = code;
+  });
 }

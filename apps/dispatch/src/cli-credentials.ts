@@ -21,7 +21,8 @@ export const BOOTSTRAP_ACCOUNT = 'admin';
  */
 export async function ensureCliCredentials(accounts: ServiceAccountService, home: string, org: string, apiUrl: string): Promise<string> {
   const path = join(home, 'config.json');
-  const existing = await readConfig(path);
+  const file = await readJson(path);
+  const existing = readConfig(file);
   const privateKey =
     existing?.organization === org && existing.serviceAccount === BOOTSTRAP_ACCOUNT
       ? existing.privateKey
@@ -29,17 +30,29 @@ export async function ensureCliCredentials(accounts: ServiceAccountService, home
   const publicKey = createPublicKey(createPrivateKey(privateKey)).export({ format: 'pem', type: 'spki' }).toString();
   await accounts.ensureAdmin(org, BOOTSTRAP_ACCOUNT, publicKey);
   const config: CliConfig = { apiUrl, organization: org, serviceAccount: BOOTSTRAP_ACCOUNT, privateKey };
-  if (JSON.stringify(existing) !== JSON.stringify(config)) {
+  const own = (c: Partial<CliConfig> | undefined) => JSON.stringify([c?.apiUrl, c?.organization, c?.serviceAccount, c?.privateKey]);
+  if (own(existing) !== own(config)) {
+    // The CLI keeps its contexts in the same file by default (~/.dispatch/config.json): its other fields stay.
     // Written aside then renamed, so a crash never leaves half a key behind.
-    await writeFile(`${path}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    await writeFile(`${path}.tmp`, `${JSON.stringify({ ...file, ...config }, null, 2)}\n`, { mode: 0o600 });
     await rename(`${path}.tmp`, path);
   }
   return path;
 }
 
-async function readConfig(path: string): Promise<CliConfig | undefined> {
+/** The file's JSON object (the CLI's contexts may share it), or undefined when missing or unreadable. */
+async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<CliConfig>;
+    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readConfig(file: Record<string, unknown> | undefined): CliConfig | undefined {
+  try {
+    const parsed = (file ?? {}) as Partial<CliConfig>;
     if (typeof parsed.privateKey === 'string' && typeof parsed.organization === 'string' && typeof parsed.serviceAccount === 'string') {
       createPrivateKey(parsed.privateKey); // unreadable keys are replaced, not kept
       return parsed as CliConfig;

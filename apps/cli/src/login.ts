@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ContextAuth } from './config';
+import { UsageError } from './output';
+
+/** What a solo server writes to `DISPATCH_HOME/config.json` for the CLI (apps/dispatch/src/cli-credentials.ts). */
+export interface SoloCredentials {
+  apiUrl: string;
+  organization: string;
+  serviceAccount: string;
+  privateKey: string;
+}
+
+/**
+ * A service account key file (`dispatch login --key-file FILE`):
+ * `{"org": "default", "name": "ci", "privateKey": "-----BEGIN PRIVATE KEY-----\n…", "apiUrl": "http://…"}`;
+ * `apiUrl` is optional (`--server` or the solo server's otherwise).
+ */
+export interface KeyFile {
+  org: string;
+  name: string;
+  privateKey: string;
+  apiUrl?: string;
+}
+
+/** Where solo mode keeps the CLI's credentials: `DISPATCH_HOME/config.json`, DISPATCH_HOME defaulting to ~/.dispatch. */
+export function soloCredentialsPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.DISPATCH_HOME || join(homedir(), '.dispatch'), 'config.json');
+}
+
+/** The solo server's credentials, or undefined when that file is missing or not solo's. */
+export async function readSoloCredentials(path = soloCredentialsPath()): Promise<SoloCredentials | undefined> {
+  let parsed: Partial<SoloCredentials>;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<SoloCredentials>;
+  } catch {
+    return undefined;
+  }
+  const ok = ['apiUrl', 'organization', 'serviceAccount', 'privateKey'].every(
+    (k) => typeof parsed[k as keyof SoloCredentials] === 'string',
+  );
+  return ok ? (parsed as SoloCredentials) : undefined;
+}
+
+/** Reads and checks a key file, naming the field that is missing. */
+export async function readKeyFile(path: string): Promise<KeyFile> {
+  let parsed: Partial<KeyFile>;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<KeyFile>;
+  } catch (e) {
+    throw new UsageError(`cannot read key file ${path}: ${(e as Error).message}`);
+  }
+  for (const field of ['org', 'name', 'privateKey'] as const)
+    if (typeof parsed[field] !== 'string' || !parsed[field]) throw new UsageError(`key file ${path} has no "${field}" (a string)`);
+  return parsed as KeyFile;
+}
+
+export function serviceAccountAuth(name: string, privateKeyPem: string): ContextAuth {
+  return { serviceAccount: { name, privateKeyPem } };
+}
+
+/** Reads a token pasted on stdin (`--token -`). */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
