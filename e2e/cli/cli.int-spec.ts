@@ -139,9 +139,10 @@ describe('dispatch CLI against a solo server', () => {
   });
 
   it("prints the CLI's and the server's version", async () => {
-    const version = JSON.parse((await run('version', '-o', 'json')).stdout) as { client: string; server: string };
-    expect(version.client).toMatch(/^\d+\.\d+\.\d+/);
-    expect(version.server).toBe(version.client);
+    const version = JSON.parse((await run('version', '-o', 'json')).stdout) as { client: { version: string }; server: { version: string } };
+    expect(version.client.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(version.server).toEqual(version.client);
+    expect((await run('version')).stdout).toBe(`Client: ${version.client.version}\nServer: ${version.client.version}\n`);
   });
 
   it('exits 2 with the closest suggestion on a typo', async () => {

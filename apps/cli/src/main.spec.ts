@@ -28,7 +28,7 @@ describe('dispatch CLI', () => {
     expect(out).toBe(`Client: ${DISPATCH_VERSION}\n`);
     out = '';
     expect(await run(['node', 'dispatch', 'version', '--output', 'json'])).toBe(0);
-    expect(JSON.parse(out)).toEqual({ client: DISPATCH_VERSION });
+    expect(JSON.parse(out)).toEqual({ client: { version: DISPATCH_VERSION } });
   });
 
   it('exits 2 on usage mistakes, with the closest suggestion', async () => {

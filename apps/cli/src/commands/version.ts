@@ -12,10 +12,11 @@ export function addVersion(program: Command): void {
     .action(async (opts: { output: string }, cmd: Command) => {
       const format = parseFormat(opts.output === 'text' ? 'table' : opts.output);
       const context = currentContext(await loadConfig(), (cmd.optsWithGlobals() as { context?: string }).context);
-      const result: { client: string; server?: string } = { client: DISPATCH_VERSION };
-      if (context) result.server = await serverVersion(context.apiUrl);
+      // Dispatch's -o json shape: {"client": {"version"}, "server": {"version"}}.
+      const result: { client: { version: string }; server?: { version: string } } = { client: { version: DISPATCH_VERSION } };
+      if (context) result.server = { version: await serverVersion(context.apiUrl) };
       if (format === 'table' || format === 'name')
-        process.stdout.write(`Client: ${result.client}\n${result.server ? `Server: ${result.server}\n` : ''}`);
+        process.stdout.write(`Client: ${result.client.version}\n${result.server ? `Server: ${result.server.version}\n` : ''}`);
       else process.stdout.write(render(result, format, [], () => ''));
     });
 }
