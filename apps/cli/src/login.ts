@@ -62,6 +62,7 @@ export function serviceAccountAuth(name: string, privateKeyPem: string): Context
 
 /** Reads a token pasted on stdin (`--token -`). */
 export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Paste the token, then press Enter and Ctrl-D:\n');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();
