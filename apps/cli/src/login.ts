@@ -1,16 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { soloCredentialsOf, type SoloCredentials } from '@dispatch/contracts';
 import type { ContextAuth } from './config';
 import { UsageError } from './output';
-
-/** What a solo server writes to `DISPATCH_HOME/config.json` for the CLI (apps/dispatch/src/cli-credentials.ts). */
-export interface SoloCredentials {
-  apiUrl: string;
-  organization: string;
-  serviceAccount: string;
-  privateKey: string;
-}
 
 /**
  * A service account key file (`dispatch login --key-file FILE`):
@@ -31,16 +24,11 @@ export function soloCredentialsPath(env: NodeJS.ProcessEnv = process.env): strin
 
 /** The solo server's credentials, or undefined when that file is missing or not solo's. */
 export async function readSoloCredentials(path = soloCredentialsPath()): Promise<SoloCredentials | undefined> {
-  let parsed: Partial<SoloCredentials>;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<SoloCredentials>;
+    return soloCredentialsOf(JSON.parse(await readFile(path, 'utf8')));
   } catch {
     return undefined;
   }
-  const ok = ['apiUrl', 'organization', 'serviceAccount', 'privateKey'].every(
-    (k) => typeof parsed[k as keyof SoloCredentials] === 'string',
-  );
-  return ok ? (parsed as SoloCredentials) : undefined;
 }
 
 /** Reads and checks a key file, naming the field that is missing. */

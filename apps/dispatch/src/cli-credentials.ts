@@ -1,16 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { soloCredentialsOf, type SoloCredentials } from '@dispatch/contracts';
 import type { ServiceAccountService } from '@dispatch/identity-manager';
-
-/** What the CLI reads to call solo mode as its bootstrap admin (DESIGN §9). */
-export interface CliConfig {
-  apiUrl: string;
-  organization: string;
-  serviceAccount: string;
-  /** PKCS#8 PEM; the CLI signs short-lived RS256 tokens with it (`iss` = `<org>/<account>`). */
-  privateKey: string;
-}
 
 export const BOOTSTRAP_ACCOUNT = 'admin';
 
@@ -29,8 +21,8 @@ export async function ensureCliCredentials(accounts: ServiceAccountService, home
       : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const publicKey = createPublicKey(createPrivateKey(privateKey)).export({ format: 'pem', type: 'spki' }).toString();
   await accounts.ensureAdmin(org, BOOTSTRAP_ACCOUNT, publicKey);
-  const config: CliConfig = { apiUrl, organization: org, serviceAccount: BOOTSTRAP_ACCOUNT, privateKey };
-  const own = (c: Partial<CliConfig> | undefined) => JSON.stringify([c?.apiUrl, c?.organization, c?.serviceAccount, c?.privateKey]);
+  const config: SoloCredentials = { apiUrl, organization: org, serviceAccount: BOOTSTRAP_ACCOUNT, privateKey };
+  const own = (c: SoloCredentials | undefined) => JSON.stringify([c?.apiUrl, c?.organization, c?.serviceAccount, c?.privateKey]);
   if (own(existing) !== own(config)) {
     // The CLI keeps its contexts in the same file by default (~/.dispatch/config.json): its other fields stay.
     // Written aside then renamed, so a crash never leaves half a key behind.
@@ -50,15 +42,12 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
   }
 }
 
-function readConfig(file: Record<string, unknown> | undefined): CliConfig | undefined {
+function readConfig(file: Record<string, unknown> | undefined): SoloCredentials | undefined {
+  const credentials = soloCredentialsOf(file);
   try {
-    const parsed = (file ?? {}) as Partial<CliConfig>;
-    if (typeof parsed.privateKey === 'string' && typeof parsed.organization === 'string' && typeof parsed.serviceAccount === 'string') {
-      createPrivateKey(parsed.privateKey); // unreadable keys are replaced, not kept
-      return parsed as CliConfig;
-    }
+    if (credentials) createPrivateKey(credentials.privateKey); // unreadable keys are replaced, not kept
+    return credentials;
   } catch {
-    // missing or unreadable: a new one is written
+    return undefined;
   }
-  return undefined;
 }

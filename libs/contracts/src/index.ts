@@ -11,6 +11,7 @@ export * from './functions';
 export * from './openfaas';
 export * from './identity/auth';
 export * from './identity/audit';
+export * from './identity/solo-credentials';
 export * from './identity/subjects';
 export * from './function/function-spec';
 export * from './function/subjects';

@@ -18,11 +18,19 @@ async function main(): Promise<number> {
     types = await typesOf(await servedDocument(args[apiIndex + 1]));
   } else {
     const solo = await startSoloServer();
+    // The server leads its own process group, so a Ctrl-C here does not reach it: it is stopped
+    // before this process ends, however it ends.
+    const stop = async () => {
+      await solo.process.stop();
+      await rm(solo.home, { recursive: true, force: true });
+    };
+    const interrupted = (signal: NodeJS.Signals) => void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
     try {
       types = await typesOf(await servedDocument(solo.api));
     } finally {
-      await solo.process.stop();
-      await rm(solo.home, { recursive: true, force: true });
+      process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+      await stop();
     }
   }
 

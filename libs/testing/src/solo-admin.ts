@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { soloCredentialsOf } from '@dispatch/contracts';
 import { waitFor } from './wait-for';
 
 /**
@@ -13,7 +14,8 @@ import { waitFor } from './wait-for';
 export async function soloAdminToken(home: string, lifetime = '1h'): Promise<string> {
   const file = join(home, 'config.json');
   await waitFor(() => existsSync(file), { what: `the CLI credentials in ${file}` });
-  const cli = JSON.parse(await readFile(file, 'utf8')) as { organization: string; serviceAccount: string; privateKey: string };
+  const cli = soloCredentialsOf(JSON.parse(await readFile(file, 'utf8')));
+  if (!cli) throw new Error(`${file} holds no solo credentials`);
   return new SignJWT({})
     .setProtectedHeader({ alg: 'RS256' })
     .setIssuer(`${cli.organization}/${cli.serviceAccount}`)
