@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
-import { addResources } from './commands/resources';
+import { addFunctionCommands } from './commands/function';
+import { addSecretCommands } from './commands/secret';
 import { addVersion } from './commands/version';
 import { describeError } from './errors';
 
@@ -18,7 +19,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true);
   addLogin(program);
   addContext(program);
-  addResources(program);
+  addFunctionCommands(program);
+  addSecretCommands(program);
   addVersion(program);
   return program;
 }

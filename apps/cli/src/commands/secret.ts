@@ -1,19 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { clientFor, requireContext } from '../context';
+import { client, collect, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
 import { parseFormat, render, UsageError, type Column } from '../output';
-
-type Item = Record<string, unknown>;
-
-const nameOf = (i: Item) => String(i.name);
-
-const FUNCTION_COLUMNS: Column<Item>[] = [
-  { header: 'NAME', value: (f) => f.name },
-  { header: 'RUNTIME', value: (f) => f.runtime },
-  { header: 'STATUS', value: (f) => f.status },
-  { header: 'VERSION', value: (f) => f.version },
-  { header: 'CREATED', value: (f) => f.createdTime },
-];
 
 const SECRET_COLUMNS: Column<Item>[] = [
   { header: 'NAME', value: (s) => s.name },
@@ -22,39 +10,9 @@ const SECRET_COLUMNS: Column<Item>[] = [
   { header: 'CREATED', value: (s) => s.createdTime },
 ];
 
-interface Global {
-  context?: string;
-}
-
-async function client(cmd: Command) {
-  return clientFor(await requireContext((cmd.optsWithGlobals() as Global).context));
-}
-
-const OUTPUT = ['-o, --output <format>', 'table, json, yaml or name', 'table'] as const;
-
-async function collect(items: AsyncIterable<unknown>): Promise<Item[]> {
-  const all: Item[] = [];
-  for await (const item of items) all.push(item as Item);
-  return all;
-}
-
-/** `dispatch get function|secret [NAME]`, `create secret`, `delete function|secret`: Dispatch's shapes. */
-export function addResources(program: Command): void {
-  const get = program.command('get').description('show resources: a list, or one by name');
-  get
-    .command('function')
-    .alias('functions')
-    .description('functions; with -o json a list is a JSON array and one function the object (its .status reads READY)')
-    .argument('[name]', 'one function')
-    .option(...OUTPUT)
-    .action(async (name: string | undefined, opts: { output: string }, cmd: Command) => {
-      const format = parseFormat(opts.output);
-      const c = await client(cmd);
-      const data = name
-        ? ((await c.GET('/v1/function/{name}', { params: { path: { name } } })).data as unknown as Item)
-        : await collect(c.pages('/v1/function', { query: { pageSize: 100 } }));
-      process.stdout.write(render(data, format, FUNCTION_COLUMNS, nameOf));
-    });
+/** `dispatch get|create|delete secret`, in Dispatch's shapes. */
+export function addSecretCommands(program: Command): void {
+  const get = resourceVerb(program, 'get');
   get
     .command('secret')
     .alias('secrets')
@@ -70,7 +28,7 @@ export function addResources(program: Command): void {
       process.stdout.write(render(data, format, SECRET_COLUMNS, nameOf));
     });
 
-  const create = program.command('create').description('create resources');
+  const create = resourceVerb(program, 'create');
   create
     .command('secret')
     .description('create a secret from a JSON file of key/values, e.g. {"username": "me", "password": "s3cret"}')
@@ -86,19 +44,15 @@ export function addResources(program: Command): void {
       process.stdout.write(format === 'table' ? `Created secret: ${name}\n` : render(created, format, SECRET_COLUMNS, nameOf));
     });
 
-  const del = program.command('delete').description('delete resources');
-  for (const kind of ['function', 'secret'] as const) {
-    del
-      .command(kind)
-      .description(`delete a ${kind}`)
-      .argument('<name>', `the ${kind}`)
-      .action(async (name: string, _opts: unknown, cmd: Command) => {
-        const c = await client(cmd);
-        if (kind === 'function') await c.DELETE('/v1/function/{name}', { params: { path: { name } } });
-        else await c.DELETE('/v1/secret/{name}', { params: { path: { name } } });
-        process.stdout.write(`Deleted ${kind}: ${name}\n`);
-      });
-  }
+  resourceVerb(program, 'delete')
+    .command('secret')
+    .description('delete a secret')
+    .argument('<name>', 'the secret')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const c = await client(cmd);
+      await c.DELETE('/v1/secret/{name}', { params: { path: { name } } });
+      process.stdout.write(`Deleted secret: ${name}\n`);
+    });
 }
 
 /** Dispatch's secret file: one JSON object whose values are strings. */
