@@ -1,37 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cli, CLI } from './run-cli';
 import { createNodeFunction, freePort, soloAdminToken, startSoloServer, waitFor, type SoloServer } from '@dispatch/testing';
-
-const CLI = resolve(__dirname, '../../dist/apps/cli/src/main.js');
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built CLI as a child process: a temp DISPATCH_CONFIG, solo's DISPATCH_HOME, a HOME of its own. */
-function cli(env: Record<string, string>, args: string[], stdin?: string): Promise<Ran> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  child.stdin.end(stdin ?? '');
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`dispatch ${args.join(' ')} still running:\n${stderr}`));
-    }, 30_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('dispatch CLI against a solo server', () => {
   let solo: SoloServer;
