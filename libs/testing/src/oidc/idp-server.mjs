@@ -9,6 +9,12 @@
 // Clients are registered at run time through `PUT /__test/clients/<client_id>` (bearer adminToken)
 // with a token profile { org?, groups?, claims?, expiresInSeconds?, alg? }; the client's
 // client_credentials tokens for any resource are RS256/ES256/EdDSA JWTs carrying that profile.
+//
+// The device authorization grant (RFC 8628) is on for public clients registered through
+// `PUT /__test/device-clients/<client_id>`. Its end-user step is the provider's own pages
+// (/device, the confirm form); the login and consent interaction that follows signs in, without a
+// form, the account named by `PUT /__test/device-user` ({ subject, org?, groups?, claims? }), whose
+// profile its tokens carry, and grants what the client asked for.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -17,6 +23,10 @@ const DEFAULT_TTL_SECONDS = 300;
 
 /** client_id → { metadata, profile } */
 const clients = new Map();
+/** accountId → token profile of the tokens issued to that end-user. */
+const accounts = new Map();
+/** Who the next device interaction signs in. */
+let deviceUser;
 
 /** oidc-provider keeps grants, tokens and clients through an adapter; this one is a Map per model. */
 class MemoryAdapter {
@@ -65,6 +75,11 @@ function profileOf(clientId) {
   return clients.get(clientId)?.profile ?? {};
 }
 
+/** An end-user's token carries the account's profile; a client_credentials token its client's. */
+function tokenProfile(token) {
+  return token.accountId ? (accounts.get(token.accountId) ?? {}) : profileOf(token.clientId);
+}
+
 function createProvider(issuer) {
   return new Provider(issuer, {
     adapter: MemoryAdapter,
@@ -72,12 +87,14 @@ function createProvider(issuer) {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // Any absolute URI is a resource server whose audience is itself: tests ask for the wrong
         // audience simply by naming another resource.
-        getResourceServerInfo(_ctx, resource, client) {
-          const profile = profileOf(client.clientId);
+        getResourceServerInfo(ctx, resource, client) {
+          const accountId = ctx.oidc.entities.DeviceCode?.accountId ?? ctx.oidc.entities.RefreshToken?.accountId;
+          const profile = accountId ? (accounts.get(accountId) ?? {}) : profileOf(client.clientId);
           const expiresIn = profile.expiresInSeconds ?? DEFAULT_TTL_SECONDS;
           return {
             scope: 'api',
@@ -93,8 +110,11 @@ function createProvider(issuer) {
     ttl: {
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? DEFAULT_TTL_SECONDS,
     },
+    findAccount(_ctx, sub) {
+      return { accountId: sub, claims: () => ({ sub }) };
+    },
     extraTokenClaims(_ctx, token) {
-      const { org, groups, claims } = profileOf(token.clientId);
+      const { org, groups, claims } = tokenProfile(token);
       return { ...claims, ...(org === undefined ? {} : { org }), ...(groups === undefined ? {} : { groups }) };
     },
     formats: {
@@ -102,7 +122,7 @@ function createProvider(issuer) {
         // A token that is already expired when issued (expiresInSeconds <= 0), still signed by this
         // provider's own key, so a verifier refuses it for its expiry and nothing else.
         jwt(_ctx, token, jwt) {
-          const { expiresInSeconds } = profileOf(token.clientId);
+          const { expiresInSeconds } = tokenProfile(token);
           if (expiresInSeconds !== undefined && expiresInSeconds <= 0) {
             const now = Math.floor(Date.now() / 1000);
             jwt.payload.exp = now + expiresInSeconds;
@@ -120,30 +140,66 @@ async function readJson(req) {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
+const deviceClient = (clientId) => ({
+  client_id: clientId,
+  grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: 'none',
+});
+
 async function admin(req, res) {
-  const match = /^\/__test\/clients\/([^/?]+)$/.exec(req.url ?? '');
   if (req.headers.authorization !== `Bearer ${config.adminToken}`) {
     res.writeHead(401).end();
     return;
   }
-  if (!match || req.method !== 'PUT') {
-    res.writeHead(404).end();
+  const url = req.url ?? '';
+  const client = /^\/__test\/(clients|device-clients)\/([^/?]+)$/.exec(url);
+  if (req.method === 'PUT' && client) {
+    const clientId = decodeURIComponent(client[2]);
+    const profile = await readJson(req);
+    const metadata =
+      client[1] === 'device-clients'
+        ? deviceClient(clientId)
+        : {
+            client_id: clientId,
+            client_secret: config.clientSecret,
+            grant_types: ['client_credentials'],
+            response_types: [],
+            redirect_uris: [],
+            token_endpoint_auth_method: 'client_secret_post',
+          };
+    clients.set(clientId, { metadata, profile });
+    res.writeHead(204).end();
     return;
   }
-  const clientId = decodeURIComponent(match[1]);
-  const profile = await readJson(req);
-  clients.set(clientId, {
-    metadata: {
-      client_id: clientId,
-      client_secret: config.clientSecret,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      token_endpoint_auth_method: 'client_secret_post',
-    },
-    profile,
-  });
-  res.writeHead(204).end();
+  if (req.method === 'PUT' && url === '/__test/device-user') {
+    const { subject, ...profile } = await readJson(req);
+    accounts.set(subject, profile);
+    deviceUser = subject;
+    res.writeHead(204).end();
+    return;
+  }
+  res.writeHead(404).end();
+}
+
+/** The login and consent steps of a device authorization, finished for the configured user. */
+async function interaction(provider, req, res) {
+  const details = await provider.interactionDetails(req, res);
+  if (!deviceUser) throw new Error('no device user: PUT /__test/device-user first');
+  if (details.prompt.name === 'login') {
+    await provider.interactionFinished(req, res, { login: { accountId: deviceUser } }, { mergeWithLastSubmission: false });
+    return;
+  }
+  const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details;
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+  if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
+  if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const grantId = await grant.save();
+  await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }
 
 /** Binds the port; on a restart the previous process may still be releasing it, so retry briefly. */
@@ -173,12 +229,17 @@ const callback = provider.callback();
 server.on('request', (req, res) => {
   // No keep-alive: clients never hold a pooled connection to a process that rotateKeys replaces.
   res.setHeader('Connection', 'close');
+  const fail = (what) => (err) => {
+    process.stderr.write(`${what} failed: ${err.stack}\n`);
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  };
   if (req.url?.startsWith('/__test/')) {
-    admin(req, res).catch((err) => {
-      process.stderr.write(`admin request failed: ${err.stack}\n`);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    admin(req, res).catch(fail('admin request'));
+    return;
+  }
+  if (req.url?.startsWith('/interaction/')) {
+    interaction(provider, req, res).catch(fail('interaction'));
     return;
   }
   callback(req, res);

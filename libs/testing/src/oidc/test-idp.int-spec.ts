@@ -95,4 +95,50 @@ describe('test IdP (oidc-provider in a child process)', () => {
       await doomed.stop();
     }
   });
+
+  it('runs the device authorization grant: a public client polls until the user approves, then gets a JWT for the resource', async () => {
+    await idp.registerDeviceClient('dispatch-cli');
+    const discovery = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const post = (url: string, form: Record<string, string>) =>
+      fetch(url, { method: 'POST', body: new URLSearchParams(form) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Record<string, string>,
+      }));
+    const device = await post(discovery.device_authorization_endpoint, {
+      client_id: 'dispatch-cli',
+      scope: 'openid offline_access',
+      resource: idp.audience,
+    });
+    expect(device.status).toBe(200);
+    const poll = () =>
+      post(discovery.token_endpoint, {
+        client_id: 'dispatch-cli',
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        device_code: device.body.device_code,
+        resource: idp.audience,
+      });
+    expect((await poll()).body.error).toBe('authorization_pending');
+
+    await idp.approveDevice(device.body.verification_uri_complete, { subject: 'carol', org: 'acme', groups: ['dev'] });
+    const granted = await poll();
+    expect(granted.status).toBe(200);
+    const { payload } = await jwtVerify(granted.body.access_token, createLocalJWKSet(await publishedKeys()), {
+      issuer: idp.issuer,
+      audience: idp.audience,
+    });
+    expect(payload).toMatchObject({ sub: 'carol', org: 'acme', groups: ['dev'], client_id: 'dispatch-cli' });
+    expect(typeof granted.body.refresh_token).toBe('string');
+
+    const refreshed = await post(discovery.token_endpoint, {
+      client_id: 'dispatch-cli',
+      grant_type: 'refresh_token',
+      refresh_token: granted.body.refresh_token,
+      resource: idp.audience,
+    });
+    expect(refreshed.status).toBe(200);
+    const again = await jwtVerify(refreshed.body.access_token, createLocalJWKSet(await publishedKeys()), { audience: idp.audience });
+    expect(again.payload).toMatchObject({ sub: 'carol', org: 'acme' });
+    // A device code is good for one token; a second use revokes what it granted.
+    expect((await poll()).body.error).toBe('invalid_grant');
+  });
 });

@@ -27,6 +27,16 @@ export interface IssueTokenOptions {
   claims?: Record<string, unknown>;
 }
 
+/** The end-user a device authorization signs in, and what their tokens carry. */
+export interface DeviceUser {
+  subject: string;
+  org?: string;
+  groups?: string[];
+  claims?: Record<string, unknown>;
+  /** Lifetime of their access tokens (default 300 s). */
+  expiresInSeconds?: number;
+}
+
 /**
  * A real OpenID Provider (oidc-provider in a child process) on loopback.
  *
@@ -54,6 +64,14 @@ export interface TestIdp {
   issueToken(options?: IssueTokenOptions): Promise<string>;
   /** A token like `issueToken` would give, signed locally with the IdP's key, wrong in one way. */
   forgeToken(fault: TokenFault, options?: IssueTokenOptions): Promise<string>;
+  /** Registers a public client (no secret) that may use the device authorization grant and refresh tokens. */
+  registerDeviceClient(clientId: string): Promise<void>;
+  /**
+   * Does what the person at the browser does for a device authorization: opens
+   * `verification_uri_complete`, confirms the code on the provider's own pages, and (as `user`)
+   * signs in and consents. Resolves once the provider shows its success page.
+   */
+  approveDevice(verificationUriComplete: string, user: DeviceUser): Promise<void>;
   /** Signs new tokens with new keys (new kids) while still publishing the previous ones. */
   rotateKeys(): Promise<void>;
   /** kids the IdP signs with now, one per algorithm (RS256, ES256, EdDSA). */
@@ -124,6 +142,33 @@ class RunningTestIdp implements TestIdp {
       const body = (await response.json()) as { access_token?: unknown };
       if (typeof body.access_token !== 'string') throw new Error(`the test IdP answered without an access_token: ${JSON.stringify(body)}`);
       return body.access_token;
+    });
+  }
+
+  registerDeviceClient(clientId: string): Promise<void> {
+    return this.serial(async () => {
+      await this.call(`/__test/device-clients/${encodeURIComponent(clientId)}`, 204, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${this.secrets.adminToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    });
+  }
+
+  approveDevice(verificationUriComplete: string, user: DeviceUser): Promise<void> {
+    return this.serial(async () => {
+      await this.call('/__test/device-user', 204, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${this.secrets.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(user),
+      });
+      const browser = new CookieBrowser();
+      // The code page auto-posts the code, which answers the confirm form; posting that starts sign-in.
+      let page = await browser.open(verificationUriComplete);
+      page = await browser.submit(page);
+      page = await browser.submit(page);
+      if (!/Sign-in Success/.test(page.body))
+        throw new Error(`the device authorization did not succeed:\n${page.body}\n${this.proc.output()}`);
     });
   }
 
@@ -208,4 +253,64 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const secrets = { clientSecret: randomBytes(24).toString('base64url'), adminToken: randomBytes(24).toString('base64url') };
   const proc = await IdpProcess.start({ port: 0, keys: keys.map((k) => k.privateJwk), ...secrets }, startTimeoutMs);
   return new RunningTestIdp(proc, keys, options.audience ?? DEFAULT_TEST_AUDIENCE, secrets, startTimeoutMs);
+}
+
+interface Page {
+  url: string;
+  body: string;
+}
+
+/** Just enough of a browser for the provider's device pages: cookies, redirects, and posting a page's one form. */
+class CookieBrowser {
+  private readonly cookies = new Map<string, string>();
+
+  open(url: string): Promise<Page> {
+    return this.follow(url, { method: 'GET' });
+  }
+
+  /** Posts the page's form with its hidden inputs, as its script (or its Continue button) would. */
+  submit(page: Page): Promise<Page> {
+    const action = /<form[^>]*action="([^"]+)"/.exec(page.body)?.[1];
+    if (!action) throw new Error(`no form on ${page.url}:\n${page.body}`);
+    const fields = new URLSearchParams();
+    for (const m of page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)) fields.append(m[1], unescapeHtml(m[2]));
+    return this.follow(new URL(unescapeHtml(action), page.url).href, { method: 'POST', body: fields });
+  }
+
+  private async follow(url: string, init: RequestInit): Promise<Page> {
+    for (let hop = 0; hop < 10; hop++) {
+      const response = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        signal: AbortSignal.timeout(10_000),
+      });
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const eq = pair.indexOf('=');
+        const value = pair.slice(eq + 1);
+        if (value && !/expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.set(pair.slice(0, eq), value);
+        else this.cookies.delete(pair.slice(0, eq));
+      }
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        url = new URL(location, url).href;
+        init = { method: 'GET' };
+        continue;
+      }
+      const body = await response.text();
+      if (!response.ok) throw new Error(`${init.method} ${url} answered ${response.status}:\n${body}`);
+      return { url, body };
+    }
+    throw new Error(`more than 10 redirects from ${url}`);
+  }
+}
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
