@@ -2,8 +2,21 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** How a context authenticates: a service account's key (tokens signed per request) or a fixed token. */
-export type ContextAuth = { serviceAccount: { name: string; privateKeyPem: string } } | { token: string };
+/** The IdP a context logged in to with the device flow, and how to refresh its token. */
+export interface OidcSession {
+  issuer: string;
+  clientId: string;
+  audience: string;
+  refreshToken?: string;
+  /** When `token` expires, in ms since the epoch. */
+  expiresAt?: number;
+}
+
+/**
+ * How a context authenticates: a service account's key (tokens signed per request), a fixed token,
+ * or a token from an IdP's device flow (`oidc`), refreshed when it expires.
+ */
+export type ContextAuth = { serviceAccount: { name: string; privateKeyPem: string } } | { token: string; oidc?: OidcSession };
 
 export interface Context {
   name: string;

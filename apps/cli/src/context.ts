@@ -1,5 +1,5 @@
-import { createDispatchClient, serviceAccountTokenProvider, type DispatchClient } from '@dispatch/sdk';
-import { configPath, currentContext, loadConfig, type Context } from './config';
+import { createDispatchClient, oidcTokenProvider, serviceAccountTokenProvider, type DispatchClient, type OidcTokens } from '@dispatch/sdk';
+import { configPath, currentContext, loadConfig, saveConfig, type Context, type OidcSession } from './config';
 import { isConnectionFailure, NotLoggedInError, ServerDownError } from './errors';
 
 /** A fetch that turns "no answer" into a ServerDownError naming the server. */
@@ -14,10 +14,33 @@ function fetchFor(apiUrl: string): typeof globalThis.fetch {
   };
 }
 
-/** A client of a context's server with its credentials. */
-export function clientFor(context: Pick<Context, 'apiUrl' | 'org' | 'auth'>): DispatchClient {
+/** Keeps a refreshed IdP token in the context it belongs to, so the next command starts with it. */
+async function saveRefreshed(name: string, session: OidcSession, tokens: OidcTokens): Promise<void> {
+  const config = await loadConfig();
+  const contexts = config.contexts.map((c) =>
+    c.name === name
+      ? { ...c, auth: { token: tokens.accessToken, oidc: { ...session, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt } } }
+      : c,
+  );
+  await saveConfig({ ...config, contexts });
+}
+
+/** A client of a context's server with its credentials; a saved context's refreshed IdP tokens are written back to it. */
+export function clientFor(context: Pick<Context, 'apiUrl' | 'org' | 'auth'> & { name?: string }): DispatchClient {
   const auth = context.auth;
   const common = { baseUrl: context.apiUrl, fetch: fetchFor(context.apiUrl) };
+  if ('token' in auth && auth.oidc?.refreshToken) {
+    const session = auth.oidc;
+    const name = context.name;
+    return createDispatchClient({
+      ...common,
+      tokenProvider: oidcTokenProvider(
+        session,
+        { accessToken: auth.token, refreshToken: session.refreshToken, expiresAt: session.expiresAt },
+        { onRefresh: name ? (tokens) => saveRefreshed(name, session, tokens) : undefined },
+      ),
+    });
+  }
   if ('token' in auth) return createDispatchClient({ ...common, token: auth.token });
   return createDispatchClient({
     ...common,

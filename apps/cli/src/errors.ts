@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { DispatchApiError } from '@dispatch/sdk';
+import { DispatchApiError, OidcError } from '@dispatch/sdk';
 import { ConfigError } from './config';
 import { UsageError } from './output';
 
@@ -41,6 +41,11 @@ export function describeError(e: unknown): { message: string; exitCode: number }
       return { message: `error: ${e.code}: ${e.message}${id}\nYour credentials were refused: log in again: dispatch login`, exitCode: 1 };
     return { message: `error: ${e.code}: ${e.message}${id}`, exitCode: 1 };
   }
+  if (e instanceof OidcError)
+    return {
+      message: `error: the identity provider: ${e.message} (${e.code})\nLog in again: dispatch login (--issuer URL --audience AUD)`,
+      exitCode: 1,
+    };
   if (e instanceof NotLoggedInError || e instanceof ConfigError) return { message: `error: ${e.message}`, exitCode: 1 };
   if (e instanceof CommanderError) return { message: '', exitCode: e.exitCode === 0 ? 0 : 2 };
   return { message: `error: ${e instanceof Error ? e.message : String(e)}`, exitCode: 1 };

@@ -25,7 +25,7 @@ export function addContext(program: Command): void {
         name: c.name,
         apiUrl: c.apiUrl,
         org: c.org,
-        auth: 'token' in c.auth ? 'token' : `serviceaccount ${c.auth.serviceAccount.name}`,
+        auth: 'token' in c.auth ? (c.auth.oidc ? `oidc ${c.auth.oidc.issuer}` : 'token') : `serviceaccount ${c.auth.serviceAccount.name}`,
       }));
       const columns = [
         { header: 'CURRENT', value: (r: ContextRow) => (r.current ? '*' : '') },
