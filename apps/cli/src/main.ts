@@ -4,6 +4,7 @@ import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
 import { addFunctionCommands } from './commands/function';
+import { addIamCommands } from './commands/iam';
 import { addSecretCommands } from './commands/secret';
 import { addVersion } from './commands/version';
 import { describeError } from './errors';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   addContext(program);
   addFunctionCommands(program);
   addSecretCommands(program);
+  addIamCommands(program);
   addVersion(program);
   return program;
 }
