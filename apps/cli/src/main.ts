@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
+import { addCompletion } from './commands/completion';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
 import { addFunctionCommands } from './commands/function';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   addSecretCommands(program);
   addIamCommands(program);
   addVersion(program);
+  addCompletion(program);
   return program;
 }
 
