@@ -42,7 +42,10 @@ export function addApiKeyCommands(verbs: Verbs): void {
     .verb('create')
     .command('apikey')
     .aliases(ALIASES)
-    .description('create an API key that acts with a role; its secret is printed this once and never again, so store it now')
+    .description(
+      'create an API key that acts with a role; its secret is printed this once and never again, so store it now ' +
+        '(keys have no update: create a new one for another role or expiry, then revoke the old one)',
+    )
     .argument('<name>', 'the key')
     .requiredOption('--role <role>', 'the role it acts with: admin, developer, viewer, invoker or a custom role')
     .option('--expires-in-days <days>', 'days until it expires, 1 to 365 (default 90)', count('--expires-in-days'))
