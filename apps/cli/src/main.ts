@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
+import { addCompletion } from './commands/completion';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
 import { addFunctionCommands } from './commands/function';
+import { addIamCommands } from './commands/iam';
 import { addSecretCommands } from './commands/secret';
 import { addVersion } from './commands/version';
 import { describeError } from './errors';
@@ -21,7 +23,9 @@ export function buildProgram(): Command {
   addContext(program);
   addFunctionCommands(program);
   addSecretCommands(program);
+  addIamCommands(program);
   addVersion(program);
+  addCompletion(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { client, collect, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
+import { printWatched, watchable, type WatchOptions } from '../watch';
 import { parseFormat, render, type Column } from '../output';
 
 const FUNCTION_COLUMNS: Column<Item>[] = [
@@ -13,19 +14,19 @@ const FUNCTION_COLUMNS: Column<Item>[] = [
 /** `dispatch get|delete function`, in Dispatch's shapes. */
 export function addFunctionCommands(program: Command): void {
   const get = resourceVerb(program, 'get');
-  get
-    .command('function')
+  watchable(get.command('function'))
     .alias('functions')
     .description('functions; with -o json a list is a JSON array and one function the object (its .status reads READY)')
     .argument('[name]', 'one function')
     .option(...OUTPUT)
-    .action(async (name: string | undefined, opts: { output: string }, cmd: Command) => {
+    .action(async (name: string | undefined, opts: { output: string } & WatchOptions, cmd: Command) => {
       const format = parseFormat(opts.output);
       const c = await client(cmd);
-      const data = name
-        ? ((await c.GET('/v1/function/{name}', { params: { path: { name } } })).data as unknown as Item)
-        : await collect(c.pages('/v1/function', { query: { pageSize: 100 } }));
-      process.stdout.write(render(data, format, FUNCTION_COLUMNS, nameOf));
+      const fetch = async () =>
+        name
+          ? ((await c.GET('/v1/function/{name}', { params: { path: { name } } })).data as unknown as Item)
+          : await collect(c.pages('/v1/function', { query: { pageSize: 100 } }));
+      await printWatched(opts, fetch, (data) => render(data, format, FUNCTION_COLUMNS, nameOf));
     });
   resourceVerb(program, 'delete')
     .command('function')

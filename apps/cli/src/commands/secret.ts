@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { client, collect, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
+import { printWatched, watchable, type WatchOptions } from '../watch';
 import { parseFormat, render, UsageError, type Column } from '../output';
 
 const SECRET_COLUMNS: Column<Item>[] = [
@@ -13,19 +14,19 @@ const SECRET_COLUMNS: Column<Item>[] = [
 /** `dispatch get|create|delete secret`, in Dispatch's shapes. */
 export function addSecretCommands(program: Command): void {
   const get = resourceVerb(program, 'get');
-  get
-    .command('secret')
+  watchable(get.command('secret'))
     .alias('secrets')
     .description('secrets; with -o json a list is a JSON array and one secret the object')
     .argument('[name]', 'one secret')
     .option(...OUTPUT)
-    .action(async (name: string | undefined, opts: { output: string }, cmd: Command) => {
+    .action(async (name: string | undefined, opts: { output: string } & WatchOptions, cmd: Command) => {
       const format = parseFormat(opts.output);
       const c = await client(cmd);
-      const data = name
-        ? ((await c.GET('/v1/secret/{name}', { params: { path: { name } } })).data as unknown as Item)
-        : await collect(c.pages('/v1/secret', { query: { pageSize: 100 } }));
-      process.stdout.write(render(data, format, SECRET_COLUMNS, nameOf));
+      const fetch = async () =>
+        name
+          ? ((await c.GET('/v1/secret/{name}', { params: { path: { name } } })).data as unknown as Item)
+          : await collect(c.pages('/v1/secret', { query: { pageSize: 100 } }));
+      await printWatched(opts, fetch, (data) => render(data, format, SECRET_COLUMNS, nameOf));
     });
 
   const create = resourceVerb(program, 'create');
