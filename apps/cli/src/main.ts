@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
+import { addApplyCommands } from './commands/apply';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
 import { addFunctionCommands } from './commands/function';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   addContext(program);
   addFunctionCommands(program);
   addSecretCommands(program);
+  addApplyCommands(program);
   addVersion(program);
   return program;
 }
