@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { client, OUTPUT, resourceVerb } from '../command-kit';
-import { parseFormat, render, type OutputFormat } from '../output';
+import { parseFormat, render, UsageError, type OutputFormat } from '../output';
 import { applySeed, deleteSeed, type SeedOutcome } from '../seed/apply';
 import { readSeedDocuments } from '../seed/documents';
 import { planSeed } from '../seed/plan';
@@ -32,8 +32,7 @@ function fileVerb(verb: Command, what: string): Command {
       .option('-f, --file <path>', 'a seed file, a directory of them (*.yaml, *.yml, *.json), or - for stdin')
       .option('-w, --work-dir <dir>', "directory the file and the documents' relative paths are read from (default: the seed file's)")
       .option(...OUTPUT)
-      // Without this, the verb would take `-o` from its nouns' own options: `create secret NAME FILE -o json`.
-      .enablePositionalOptions()
+      .hook('preSubcommand', handOptionsToNoun)
       // With an action, commander no longer rejects an unknown noun itself: runFile does.
       .argument('[noun...]')
       .usage('[options] [command]')
@@ -45,6 +44,21 @@ function fileVerb(verb: Command, what: string): Command {
           `seed file (stdin: the current directory). The formats: examples/README.md.`,
       )
   );
+}
+
+/**
+ * The verb reads its options wherever they are, `create secret NAME FILE -o json` included (the
+ * global --context needs commander's default, non-positional parsing), so a noun gets its `-o` from
+ * here; `-f` and `-w` belong to the verb alone.
+ */
+function handOptionsToNoun(verb: Command, noun: Command): void {
+  const opts = verb.opts<FileOptions>();
+  if (opts.file !== undefined || opts.workDir !== undefined)
+    throw new UsageError(`-f and -w go with dispatch ${verb.name()} alone (dispatch ${verb.name()} -f FILE), not with ${noun.name()}`);
+  if (verb.getOptionValueSource('output') !== 'cli') return;
+  if (!noun.options.some((o) => o.attributeName() === 'output'))
+    throw new UsageError(`dispatch ${verb.name()} ${noun.name()} prints no resources: leave out -o`);
+  noun.setOptionValueWithSource('output', opts.output, 'cli');
 }
 
 async function runFile(cmd: Command, opts: FileOptions, mode: 'apply' | 'delete'): Promise<void> {

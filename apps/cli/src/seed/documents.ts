@@ -32,7 +32,7 @@ const SEED_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 export async function readSeedDocuments(source: SeedSource): Promise<SeedDocument[]> {
   const cwd = process.cwd();
   if (source.file === '-') return parse(STDIN_NAME, await source.readStdin(), resolve(cwd, source.workDir ?? '.'));
-  const path = source.workDir ? join(source.workDir, source.file) : source.file;
+  const path = source.workDir ? resolve(source.workDir, source.file) : source.file;
   let info;
   try {
     info = await stat(path);

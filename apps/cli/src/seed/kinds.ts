@@ -29,8 +29,8 @@ export const OTHER_DISPATCH_KINDS: Record<string, string> = {
 export function kindProblem(kind: string): string | undefined {
   if ((SEED_KINDS as readonly string[]).includes(kind)) return undefined;
   if (NOT_YET_KINDS[kind])
-    return `kind ${kind} is not supported yet (${NOT_YET_KINDS[kind]} are not available on this platform): remove the document; seed files apply ${SEED_KINDS.join(' and ')}`;
+    return `${kind} is not supported yet (${NOT_YET_KINDS[kind]} are not available on this platform): remove the document; seed files apply ${SEED_KINDS.join(' and ')}`;
   if (OTHER_DISPATCH_KINDS[kind])
-    return `kind ${kind} is not applied by seed files (${OTHER_DISPATCH_KINDS[kind]}): remove the document; seed files apply ${SEED_KINDS.join(' and ')}`;
+    return `${kind} is not applied by seed files (${OTHER_DISPATCH_KINDS[kind]}): remove the document; seed files apply ${SEED_KINDS.join(' and ')}`;
   return `unknown kind ${JSON.stringify(kind)}: seed files apply ${SEED_KINDS.join(' and ')}`;
 }

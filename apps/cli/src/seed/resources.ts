@@ -54,7 +54,12 @@ export function resourceOf(doc: SeedDocument): { resource: SeedResource } | { pr
   if (fields.kind === undefined) return fail('kind', 'required: Function or Secret');
   if (typeof fields.kind !== 'string') return fail('kind', 'must be a string: Function or Secret');
   const refused = kindProblem(fields.kind);
-  if (refused) return fail('kind', refused);
+  if (refused)
+    return {
+      problems: [
+        { ...at, resource: typeof fields.name === 'string' ? `${fields.kind} ${fields.name}` : undefined, field: 'kind', message: refused },
+      ],
+    };
   const own = fields.apiVersion !== undefined;
   if (own && fields.apiVersion !== OWN_API_VERSION)
     return fail('apiVersion', `must be ${OWN_API_VERSION}, or left out for a document in Dispatch's seed format`);

@@ -50,9 +50,7 @@ const dispatchImage = z.enum(DISPATCH_SEED_IMAGES, {
       : `${JSON.stringify(issue.input)} is not available: the images are Dispatch's seed images ${DISPATCH_SEED_IMAGES.join(' and ')}, which select that runtime (other images come with image building)`,
 });
 
-const sourcePath = z
-  .string({ error: expected('a path', "sourcePath: the function's source file or directory, relative to the seed file") })
-  .min(1);
+const sourcePath = z.string({ error: expected('a path', "the function's source file or directory, relative to the seed file") }).min(1);
 
 /** Dispatch's `kind: Function`: `schema.in`/`schema.out` inline, `timeout` in milliseconds (0: none). */
 export const dispatchFunction = z
