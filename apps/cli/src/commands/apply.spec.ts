@@ -32,6 +32,7 @@ describe('dispatch create -f and delete -f', () => {
       expect(err).toContain('nothing was applied');
       expect(err).toContain(`${file} document 2 (Driver ticker): kind: Driver is not supported yet`);
       expect(err).not.toContain('not logged in');
+      expect(out).toBe('');
     }
   });
 
