@@ -165,6 +165,21 @@ describe('dispatch create -f and delete -f against a solo server', () => {
     expect((await run('delete', '-f', file)).code).toBe(0);
   }, 120_000);
 
+  it('names the document of a resource the server refuses, and stops there', async () => {
+    const file = join(seedDir, 'refused.yaml');
+    await writeFile(
+      file,
+      'kind: Secret\nname: seed-kept\nsecrets: {a: b}\n---\nkind: Function\nname: seed-nohandler\nsourcePath: node-hello\nimage: nodejs\nhandler: missing.js\n',
+    );
+    const refused = await run('create', '-f', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('Created secret: seed-kept\n');
+    expect(refused.stderr).toMatch(
+      new RegExp(`^error: ${file} document 2 \\(Function seed-nohandler\\): HANDLER_NOT_FOUND: .*\\(requestId [\\w-]+\\)`, 'm'),
+    );
+    expect((await run('delete', '-f', file)).stdout).toBe('Skipped function: seed-nohandler (not found)\nDeleted secret: seed-kept\n');
+  });
+
   it("applies and deletes this platform's format from stdin", async () => {
     const seed = [
       'apiVersion: dispatch/v1\nkind: Secret\nname: seed-stdin\nspec:\n  secrets: {token: abc}',
