@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { addCompletion } from './commands/completion';
+import { addApplyCommands } from './commands/apply';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
 import { addFunctionCommands } from './commands/function';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   addFunctionCommands(program);
   addSecretCommands(program);
   addIamCommands(program);
+  addApplyCommands(program);
   addVersion(program);
   addCompletion(program);
   return program;
