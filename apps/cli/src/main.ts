@@ -4,6 +4,7 @@ import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
 import { addFunctionCommands } from './commands/function';
+import { addRunCommands } from './commands/run';
 import { addSecretCommands } from './commands/secret';
 import { addVersion } from './commands/version';
 import { describeError } from './errors';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   addLogin(program);
   addContext(program);
   addFunctionCommands(program);
+  addRunCommands(program);
   addSecretCommands(program);
   addVersion(program);
   return program;
