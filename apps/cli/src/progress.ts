@@ -13,7 +13,8 @@ export interface Progress {
  * there only fills the log with redraws.
  */
 export function startProgress(text: string, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY) return lineProgress(text, stream);
+  // A terminal of no known width (a pty nobody sized, as some CI runners give) makes ora redraw without end.
+  if (!stream.isTTY || !(stream.columns > 0)) return lineProgress(text, stream);
   // ora is ESM-only: required when a terminal needs it, so the commands load without it (and jest).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ora = (require('ora') as typeof import('ora')).default;
