@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { cli, CLI } from './run-cli';
 import { startSoloServer, type SoloServer } from '@dispatch/testing';
 
@@ -84,11 +86,15 @@ describe('dispatch function commands against a solo server', () => {
     const asJson = JSON.parse((await run('exec', 'hello-js', '--input', '{"name": "Ann"}', '-o', 'json')).stdout) as Run;
     expect(asJson).toMatchObject({ functionName: 'hello-js', status: 'SUCCEEDED', output: { myField: 'Hello, Ann' } });
 
-    const piped = await cli(env, ['exec', 'hello-js'], '{"name": "Stdin"}\n');
-    expect(piped.code).toBe(0);
-    expect(JSON.parse(piped.stdout)).toEqual({ myField: 'Hello, Stdin' });
+    // A shell's pipe and redirect are read as the input; any other stdin with --input -.
+    const shell = (line: string) =>
+      promisify(execFile)('sh', ['-c', line], { env: { PATH: process.env.PATH ?? '', ...env, CLI, DIR: dir }, timeout: 30_000 });
+    expect(JSON.parse((await shell(`echo '{"name": "Pipe"}' | node "$CLI" exec hello-js`)).stdout)).toEqual({ myField: 'Hello, Pipe' });
+    await writeFile(join(dir, 'in.json'), '{"name": "File"}');
+    expect(JSON.parse((await shell('node "$CLI" exec hello-js < "$DIR/in.json"')).stdout)).toEqual({ myField: 'Hello, File' });
     const dashed = await cli(env, ['exec', 'hello-js', '--input', '-'], '{"name": "Dash"}');
     expect(JSON.parse(dashed.stdout)).toEqual({ myField: 'Hello, Dash' });
+    expect(JSON.parse((await run('exec', 'hello-js', '--input-file', join(dir, 'in.json'))).stdout)).toEqual({ myField: 'Hello, File' });
   });
 
   it('exits 1 on input its schema refuses, showing InputError and why', async () => {

@@ -22,8 +22,11 @@ export const processStdin: Stdin = {
   piped: () => {
     if (process.stdin.isTTY) return false;
     try {
-      // /dev/null (a character device, as under cron or `< /dev/null`) holds no input.
-      return !fstatSync(0).isCharacterDevice();
+      // A shell's pipe (`|`) or redirect (`<`). Not /dev/null (cron, `< /dev/null`), and not the
+      // socket a program starting the CLI leaves open without writing to it (Node's execFile
+      // does): reading either would wait for an end that may never come. `--input -` reads any stdin.
+      const info = fstatSync(0);
+      return info.isFIFO() || info.isFile();
     } catch {
       return false;
     }
@@ -119,7 +122,7 @@ export function addExecCommand(program: Command, stdin: Stdin = processStdin): v
         "--async starts it and prints the run's id, to read later with dispatch get runs and dispatch logs. " +
         '-o json prints the whole run (its .output, .status, .error), as Dispatch printed it.\n\n' +
         'A failed run (InputError, FunctionError, SystemError, a timeout) prints its error type and message and exits 1.\n\n' +
-        'Input: --input \'{"name": "Jon"}\', --input-file in.json, or stdin: dispatch exec hello < in.json',
+        'Input: --input \'{"name": "Jon"}\', --input-file in.json, or piped stdin: dispatch exec hello < in.json (--input - reads stdin of any kind).',
     )
     .argument('<function>', 'the function to run')
     .option('--input <json>', "the run's input as JSON (- reads stdin)")
