@@ -116,6 +116,7 @@ export function outputText(output: unknown): string {
 export function addExecCommand(program: Command, stdin: Stdin = processStdin): void {
   program
     .command('exec')
+    .summary('run a function: blocking (its output printed) or --async (its run id printed)')
     .description(
       'run a function\n\n' +
         "By default the run blocks and its output is printed, as faas-cli invoke and kn func invoke do and as Dispatch's scripts asked with --wait (still accepted). " +

@@ -225,10 +225,13 @@ export function addFunctionCommands(program: Command): void {
   addFunctionFlags(
     resourceVerb(program, 'create')
       .command('function')
-      .description(
-        'create a function from source and wait until it serves (READY, exit 0) or fails (ERROR, exit 1 with the reason)\n\n' +
-          "Dispatch's shape: dispatch create function --image=nodejs hello ./hello.js\n" +
-          '               or: dispatch create function --runtime python3 hello ./src --handler hello.handle',
+      .description('create a function from source and wait until it serves (READY, exit 0) or fails (ERROR, exit 1 with the reason)')
+      .addHelpText(
+        'after',
+        '\nExamples:\n' +
+          "  dispatch create function --image=nodejs hello ./hello.js                 (Dispatch's shape)\n" +
+          '  dispatch create function --image=nodejs hello ./src --handler=./hello.js --schema-in in.json\n' +
+          '  dispatch create function --runtime python3 hello-py ./hello.py           (calls handle(ctx, payload))',
       )
       .argument('<name>', 'the function')
       .argument('[path]', 'its source: one file, or a directory (then --handler names the entry point)'),

@@ -52,6 +52,7 @@ export async function followRun(c: DispatchClient, id: string, sink: LogSink, in
 export function addLogsCommand(program: Command): void {
   program
     .command('logs')
+    .summary("what a run's function wrote; --follow until it ends")
     .description(
       "what a run's function wrote (console.log, print): its stdout lines on stdout, its stderr lines on stderr; " +
         'with --follow, waits while the run has not finished and prints each new line once',

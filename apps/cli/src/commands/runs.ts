@@ -122,7 +122,7 @@ export function addGetRunsCommand(program: Command): void {
     .argument('[function]', 'only the runs of this function (or a run id)')
     .argument('[run]', 'one run of the function, by its id')
     .option('--status <status>', `only runs in this status: ${RUN_STATUSES.join(', ')}`)
-    .option('--since <time>', 'only runs started at or after this time: ISO 8601 (2026-11-23T10:00:00Z) or ago (30s, 10m, 2h, 1d)')
+    .option('--since <time>', 'only runs created at or after this time: ISO 8601 (2026-11-23T10:00:00Z) or ago (30s, 10m, 2h, 1d)')
     .option('--last', 'only the newest run')
     .option('--limit <n>', 'at most this many runs (the newest)')
     .option(...OUTPUT)
