@@ -137,7 +137,7 @@ describe('dispatch function commands against a solo server', () => {
   });
 
   it('follows the logs of a slow run until it finishes', async () => {
-    const id = (await run('exec', 'hello-js', '--async', '--input', '{"name": "Slow", "wait": 2500}')).stdout.trim();
+    const id = (await run('exec', 'hello-js', '--async', '--input', '{"name": "Slow", "wait": 4000}')).stdout.trim();
     const began = Date.now();
     const followed = await run('logs', id, '--follow');
     expect(followed.code).toBe(0);
