@@ -1,7 +1,7 @@
 import type { DispatchClient } from '@dispatch/sdk';
 import { FakeApi, type Received } from '../test-support/fake-api';
 import { followRun, printNewLines } from './logs';
-import { durationText, runFailure, runQueryOf, sinceOf } from './runs';
+import { durationText, followedLine, followRuns, runFailure, runQueryOf, sinceOf } from './runs';
 
 const RUN_ID = '0b6c2c4e-7f7e-4a43-9a5e-3f1b0c6d2a11';
 const run = (over: Record<string, unknown> = {}) => ({
@@ -85,6 +85,45 @@ describe('dispatch get runs (against a fake API)', () => {
     expect(await api.cli('get', 'run', RUN_ID, '-o', 'json')).toBe(0);
     expect(await api.cli('get', 'runs', 'other', RUN_ID)).toBe(2);
     expect(api.err).toContain(`run ${RUN_ID} is a run of hello, not of other`);
+  });
+});
+
+describe('dispatch get runs --follow', () => {
+  it('prints each run once per status it reaches, oldest first, asking for the runs since the oldest unfinished one', async () => {
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    const at = (s: number) => new Date(now - s * 1000).toISOString();
+    const polls = [
+      [run({ id: 'new', status: 'RUNNING', createdTime: at(1) }), run({ id: 'old', status: 'RUNNING', createdTime: at(300) })],
+      [run({ id: 'new', status: 'SUCCEEDED', createdTime: at(1) }), run({ id: 'old', status: 'RUNNING', createdTime: at(300) })],
+    ];
+    const queries: Record<string, unknown>[] = [];
+    const abort = new AbortController();
+    const client = {
+      pages: async function* (_path: string, params: { query: Record<string, unknown> }) {
+        queries.push(params.query);
+        const page = polls[queries.length - 1] ?? [];
+        if (queries.length >= polls.length) abort.abort();
+        yield* page;
+      },
+    } as unknown as DispatchClient;
+    const seen = new Map([['old', run({ id: 'old', status: 'RUNNING', createdTime: at(300) })]]);
+    const printed: string[] = [];
+    await followRuns(client, 'hello', { status: 'RUNNING' }, seen, (r) => printed.push(`${String(r.id)} ${String(r.status)}`), {
+      intervalMs: 1,
+      signal: abort.signal,
+      now: () => now,
+    });
+    expect(printed).toEqual(['new RUNNING', 'new SUCCEEDED']);
+    // The run still going since 5 minutes ago keeps the window open that far back.
+    expect(queries[0]).toEqual({ status: 'RUNNING', since: at(300), pageSize: 100 });
+  });
+
+  it('prints a followed run as a line: columns for a table, one JSON object for json', () => {
+    const r = run();
+    expect(followedLine(r, 'table')).toBe(`${RUN_ID}  hello  SUCCEEDED  2026-12-07T10:00:00.100Z  1.2s\n`);
+    expect(JSON.parse(followedLine(r, 'json'))).toEqual(r);
+    expect(followedLine(r, 'json').trimEnd()).not.toContain('\n');
+    expect(followedLine(r, 'name')).toBe(`${RUN_ID}\n`);
   });
 });
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { DispatchClient } from '@dispatch/sdk';
 import { client, OUTPUT, resourceVerb, type Item } from '../command-kit';
-import { parseFormat, render, UsageError, type Column } from '../output';
+import { stringify } from 'yaml';
+import { parseFormat, render, UsageError, type Column, type OutputFormat } from '../output';
 
 /** A run's duration as a person reads it: 85ms, 1.2s, 3m4s. */
 export function durationText(ms: unknown): string {
@@ -59,6 +60,7 @@ export interface RunListFlags {
   since?: string;
   last?: boolean;
   limit?: string;
+  follow?: boolean;
 }
 
 /** The list's query: Dispatch's filters as the API names them. */
@@ -110,6 +112,62 @@ export async function getRun(c: DispatchClient, id: string, functionName?: strin
   return run;
 }
 
+/** How a followed run prints: a table's row as a line, JSON one object a line, YAML one document each. */
+export function followedLine(run: Item, format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(run)}\n`;
+    case 'yaml':
+      return `---\n${stringify(run)}`;
+    case 'name':
+      return `${String(run.id)}\n`;
+    case 'table':
+      return `${RUN_COLUMNS.map((c) => String(c.value(run) ?? '')).join('  ')}\n`;
+  }
+}
+
+/** Server and client clocks may differ: a followed window starts this much before the client's now. */
+const CLOCK_SLACK_MS = 60_000;
+
+export interface FollowOptions {
+  intervalMs: number;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+/**
+ * Dispatch's `get runs --follow`: polls the list and prints each run once per status it reaches
+ * (a run seen RUNNING prints again when it ends). `seen` holds the runs already printed and their
+ * status. Each poll asks for runs created since the oldest one still unfinished (or a minute ago).
+ */
+export async function followRuns(
+  c: DispatchClient,
+  functionName: string | undefined,
+  query: Record<string, string>,
+  seen: Map<string, Item>,
+  print: (run: Item) => void,
+  options: FollowOptions,
+): Promise<void> {
+  const now = options.now ?? Date.now;
+  const userSince = query.since ? Date.parse(query.since) : -Infinity;
+  while (!options.signal?.aborted) {
+    await new Promise((r) => setTimeout(r, options.intervalMs));
+    if (options.signal?.aborted) return;
+    const unfinished = [...seen.values()].filter((r) => !TERMINAL_RUN_STATUSES.includes(String(r.status)));
+    const since = Math.max(userSince, Math.min(now() - CLOCK_SLACK_MS, ...unfinished.map((r) => Date.parse(String(r.createdTime)))));
+    const runs = await listRuns(c, functionName, { ...query, since: new Date(since).toISOString() }, Infinity);
+    for (const run of runs.reverse()) {
+      const id = String(run.id);
+      if (seen.get(id)?.status === run.status) continue;
+      seen.set(id, run);
+      print(run);
+    }
+    // Finished runs older than the window are not asked for again: forget them.
+    for (const [id, run] of seen)
+      if (TERMINAL_RUN_STATUSES.includes(String(run.status)) && Date.parse(String(run.createdTime)) < since) seen.delete(id);
+  }
+}
+
 /** `dispatch get runs [FUNCTION [RUN]]`, Dispatch's shape: -o json is an array, one run the object. */
 export function addGetRunsCommand(program: Command): void {
   resourceVerb(program, 'get')
@@ -117,7 +175,8 @@ export function addGetRunsCommand(program: Command): void {
     .alias('run')
     .description(
       'runs, newest first: of every function, of one (FUNCTION), or one run (FUNCTION RUN, or the RUN id alone); ' +
-        'with -o json a list is a JSON array and one run the object (its .output, .error, .logs)',
+        'with -o json a list is a JSON array and one run the object (its .output, .error, .logs). ' +
+        'With --follow, runs go on printing as they start and end, oldest first, one a line (-o json: one object a line); Ctrl-C stops.',
     )
     .argument('[function]', 'only the runs of this function (or a run id)')
     .argument('[run]', 'one run of the function, by its id')
@@ -125,6 +184,7 @@ export function addGetRunsCommand(program: Command): void {
     .option('--since <time>', 'only runs created at or after this time: ISO 8601 (2026-11-23T10:00:00Z) or ago (30s, 10m, 2h, 1d)')
     .option('--last', 'only the newest run')
     .option('--limit <n>', 'at most this many runs (the newest)')
+    .option('-f, --follow', 'after the list, keep printing runs as they start and finish')
     .option(...OUTPUT)
     .action(async (fn: string | undefined, id: string | undefined, flags: RunListFlags & { output: string }, cmd: Command) => {
       const format = parseFormat(flags.output);
@@ -132,7 +192,21 @@ export function addGetRunsCommand(program: Command): void {
       const limit = limitOf(flags);
       const c = await client(cmd);
       const runId = id ?? (fn !== undefined && RUN_ID.test(fn) ? fn : undefined);
-      const data = runId !== undefined ? await getRun(c, runId, id !== undefined ? fn : undefined) : await listRuns(c, fn, query, limit);
-      process.stdout.write(render(data, format, RUN_COLUMNS, (r) => String(r.id)));
+      if (runId !== undefined && flags.follow)
+        throw new UsageError(`--follow follows a list of runs; for one run, follow its logs: dispatch logs ${runId} --follow`);
+      if (runId !== undefined) {
+        process.stdout.write(render(await getRun(c, runId, id !== undefined ? fn : undefined), format, RUN_COLUMNS, (r) => String(r.id)));
+        return;
+      }
+      const runs = await listRuns(c, fn, query, limit);
+      if (!flags.follow) {
+        process.stdout.write(render(runs, format, RUN_COLUMNS, (r) => String(r.id)));
+        return;
+      }
+      // A stream of JSON objects, one a line, from the first: an array could never be closed.
+      if (format === 'table') process.stdout.write(render(runs, format, RUN_COLUMNS, (r) => String(r.id)));
+      else for (const run of [...runs].reverse()) process.stdout.write(followedLine(run, format));
+      const seen = new Map(runs.map((r) => [String(r.id), r]));
+      await followRuns(c, fn, query, seen, (run) => process.stdout.write(followedLine(run, format)), { intervalMs: 2000 });
     });
 }
