@@ -86,7 +86,10 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
-/** Polls a function until it is READY or ERROR and gives it; a wait past the timeout throws. */
+/**
+ * Polls a function until it is READY or ERROR and gives it; a wait past the timeout, or a function
+ * deleted meanwhile, throws. READY does not mean the latest version serves: see {@link deployFailure}.
+ */
 export async function waitForFunction(client: DispatchClient, name: string, options: WaitOptions = {}): Promise<Item> {
   const deadline = Date.now() + (options.timeoutMs ?? DEPLOY_WAIT_MS);
   let last = '';
@@ -97,6 +100,8 @@ export async function waitForFunction(client: DispatchClient, name: string, opti
     if (status !== last) options.onStatus?.(status, fn);
     last = status;
     if (status === 'READY' || status === 'ERROR') return fn;
+    // It will never be READY: waiting on would only end at the timeout.
+    if (status === 'DELETING') throw new Error(`function ${name} is being deleted: its deploy will not finish`);
     if (Date.now() > deadline)
       throw new Error(
         `function ${name} is still ${status} after ${Math.round((options.timeoutMs ?? DEPLOY_WAIT_MS) / 1000)} s: see dispatch get function ${name}`,
@@ -109,4 +114,15 @@ export async function waitForFunction(client: DispatchClient, name: string, opti
 export function reasonOf(fn: Item): string {
   const reason = fn.reason;
   return Array.isArray(reason) && reason.length ? reason.join('; ') : 'no reason given';
+}
+
+/**
+ * Why the function's latest version does not serve, or undefined when it does. A function whose
+ * new version failed while an older one serves stays READY, with the failure in its `reason`.
+ */
+export function deployFailure(fn: Item): string | undefined {
+  if (fn.status === 'ERROR') return reasonOf(fn);
+  if (fn.status === 'READY' && fn.latestVersion !== undefined && fn.activeVersion !== fn.latestVersion)
+    return `the new version does not serve (version ${String(fn.activeVersion)} still does): ${reasonOf(fn)}`;
+  return undefined;
 }

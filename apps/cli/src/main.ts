@@ -7,6 +7,7 @@ import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
 import { addFunctionCommands } from './commands/function';
 import { addIamCommands } from './commands/iam';
+import { addRunCommands } from './commands/run';
 import { addSecretCommands } from './commands/secret';
 import { addVersion } from './commands/version';
 import { describeError } from './errors';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   addLogin(program);
   addContext(program);
   addFunctionCommands(program);
+  addRunCommands(program);
   addSecretCommands(program);
   addIamCommands(program);
   addApplyCommands(program);
