@@ -6,12 +6,6 @@ import { join, resolve } from 'node:path';
 import { cli, CLI, type Ran } from './run-cli';
 import { startSoloServer, type SoloServer } from '@dispatch/testing';
 
-/**
- * `dispatch exec` is not part of this suite's branch yet: until it is, the exec step of each
- * example is a pending test. Set to true once `dispatch exec NAME --input JSON --wait` is in the CLI.
- */
-const EXEC_LANDED = false;
-
 const EXAMPLES = resolve(__dirname, '../../examples');
 
 /** What each example's run answers, as its README says. */
@@ -36,7 +30,7 @@ function commandsOf(readme: string): string[] {
 const inputOf = (command: string): unknown => JSON.parse(/--input '([^']*)'/.exec(command)?.[1] ?? 'null');
 
 /** `dispatch exec …` commands the README shows inline, outside its block (e.g. an input a schema refuses). */
-const inlineExecsOf = (readme: string) => [...readme.matchAll(/`(dispatch exec [^`]+)`/g)].map((m) => m[1]);
+const inlineExecsOf = (readme: string) => [...readme.matchAll(/`(npx dispatch exec [^`]+)`/g)].map((m) => m[1]);
 
 const examples = readdirSync(EXAMPLES, { withFileTypes: true })
   .filter((e) => e.isDirectory())
@@ -48,10 +42,16 @@ describe('examples/ against a solo server, each README run as it is written', ()
   let dir: string;
   let env: Record<string, string>;
 
-  /** One README line in the example's directory, through a shell, `dispatch` being the built CLI. */
+  /**
+   * One README line in the example's directory, through a shell; `npx dispatch` (the repository's
+   * launcher of its built CLI) runs as the built CLI itself, without npx's install step.
+   */
   const sh = (command: string, cwd: string): Promise<Ran> =>
     new Promise((done, fail) => {
-      const child = spawn('sh', ['-c', command], { cwd, env: { ...env, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+      const child = spawn('sh', ['-c', command.replace(/^npx dispatch /, 'dispatch ')], {
+        cwd,
+        env: { ...env, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -76,7 +76,7 @@ describe('examples/ against a solo server, each README run as it is written', ()
     await mkdir(bin);
     await writeFile(join(bin, 'dispatch'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
     await chmod(join(bin, 'dispatch'), 0o755);
-    // The READMEs ask for `dispatch login` first.
+    // The READMEs ask for `npx dispatch login` first.
     expect((await cli(env, ['login'])).code).toBe(0);
   }, 180_000);
 
@@ -96,13 +96,13 @@ describe('examples/ against a solo server, each README run as it is written', ()
     const cwd = join(EXAMPLES, name);
     const readme = existsSync(join(cwd, 'README.md')) ? readFileSync(join(cwd, 'README.md'), 'utf8') : '';
     const commands = commandsOf(readme);
-    const functionName = commands.find((c) => c.startsWith('dispatch exec '))?.split(/\s+/)[2] ?? '';
+    const functionName = commands.find((c) => c.startsWith('npx dispatch exec '))?.split(/\s+/)[3] ?? '';
 
     it('has a README of three commands in one sh block: create -f, exec, delete -f', () => {
       expect(commands).toEqual([
-        'dispatch create -f seed.yaml',
-        expect.stringMatching(/^dispatch exec [a-z0-9-]+ .*--wait$/),
-        'dispatch delete -f seed.yaml',
+        'npx dispatch create -f seed.yaml',
+        expect.stringMatching(/^npx dispatch exec [a-z0-9-]+ .*--wait$/),
+        'npx dispatch delete -f seed.yaml',
       ]);
       expect(EXPECTED_OUTPUT[name]).toBeDefined();
       // The schemas example also shows an input its schema refuses.
@@ -133,20 +133,16 @@ describe('examples/ against a solo server, each README run as it is written', ()
         expect(await invoke(refused)).toMatchObject({ status: 'FAILED', error: { type: 'InputError' } });
     });
 
-    if (EXEC_LANDED) {
-      it(`runs: ${commands[1]}`, async () => {
-        const ran = await sh(commands[1], cwd);
-        expect(ran.code).toBe(0);
-        expect(ran.stdout).toContain(EXPECTED_OUTPUT[name]);
-        // An input the README shows being refused: the run fails with an InputError.
-        for (const refused of inlineExecsOf(readme).filter((c) => c !== commands[1])) {
-          const r = await sh(refused, cwd);
-          expect(`${r.stdout}${r.stderr}`).toContain('InputError');
-        }
-      });
-    } else {
-      it.todo(`runs: ${commands[1]} (needs dispatch exec: set EXEC_LANDED once it is merged)`);
-    }
+    it(`runs: ${commands[1]}`, async () => {
+      const ran = await sh(commands[1], cwd);
+      expect(ran.code).toBe(0);
+      expect(ran.stdout).toContain(EXPECTED_OUTPUT[name]);
+      // An input the README shows being refused: the run fails with an InputError.
+      for (const refused of inlineExecsOf(readme).filter((c) => c !== commands[1])) {
+        const r = await sh(refused, cwd);
+        expect(`${r.stdout}${r.stderr}`).toContain('InputError');
+      }
+    });
 
     it(`runs: ${commands[2]}`, async () => {
       const deleted = await sh(commands[2], cwd);
