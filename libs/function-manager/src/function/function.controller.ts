@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ErrorCode, type Page } from '@dispatch/contracts';
+import { EntityStatus, ErrorCode, type Page } from '@dispatch/contracts';
 import {
   ApiErrors,
   ApiPageQuery,
@@ -10,6 +10,7 @@ import {
   ApiZodResponse,
   Authorize,
   CurrentOrg,
+  exampleOf,
   PageQuery,
   type PageRequest,
   ZodPipe,
@@ -20,6 +21,13 @@ import { FunctionsService } from './function.service';
 import { functionFormData, isMultipart, readFunctionUpload } from './function-upload.dto';
 import { type FunctionView, functionViewSchema } from './function-view';
 import { type VersionView, versionViewSchema } from '../version/version-view';
+
+/** The example function as a write leaves it: in `status`, with `changes`. */
+const exampleIn = (status: EntityStatus, changes: Partial<FunctionView> = {}): FunctionView => ({
+  ...(exampleOf(functionViewSchema) as FunctionView),
+  status,
+  ...changes,
+});
 
 /** What a function's source can be refused for, however it is sent. */
 const SOURCE_ERRORS = [ErrorCode.INVALID_ARCHIVE, ErrorCode.HANDLER_NOT_FOUND, ErrorCode.UNKNOWN_RUNTIME, ErrorCode.INVALID_SCHEMA];
@@ -39,7 +47,10 @@ export class FunctionsController {
   @HttpCode(201)
   @Authorize('function', 'create')
   @ApiZodBody(createFunctionBody, { formData: functionFormData(createFunctionBody) })
-  @ApiZodResponse(201, functionViewSchema, { description: 'The function, CREATING: READY once its first version serves.' })
+  @ApiZodResponse(201, functionViewSchema, {
+    description: 'The function, CREATING: READY once its first version serves.',
+    example: exampleIn(EntityStatus.CREATING, { activeVersion: null }),
+  })
   @ApiErrors(ErrorCode.NAME_CONFLICT, ErrorCode.NOT_FOUND, ErrorCode.QUOTA_EXCEEDED, ...SOURCE_ERRORS)
   async create(@CurrentOrg() org: string, @Req() request: FastifyRequest): Promise<FunctionView> {
     const { spec, tree } = isMultipart(request) ? await readFunctionUpload(request) : { spec: request.body, tree: undefined };
@@ -66,7 +77,10 @@ export class FunctionsController {
   @Put(':name')
   @Authorize('function', 'update')
   @ApiZodBody(updateFunctionBody, { formData: functionFormData(updateFunctionBody) })
-  @ApiZodResponse(200, functionViewSchema, { description: 'The function, UPDATING: READY once the new version serves.' })
+  @ApiZodResponse(200, functionViewSchema, {
+    description: 'The function, UPDATING: READY once the new version serves.',
+    example: exampleIn(EntityStatus.UPDATING, { latestVersion: 2 }),
+  })
   @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.NOT_READY, ...SOURCE_ERRORS)
   async update(@CurrentOrg() org: string, @Param('name') name: string, @Req() request: FastifyRequest): Promise<FunctionView> {
     const { spec, tree } = isMultipart(request) ? await readFunctionUpload(request) : { spec: request.body, tree: undefined };
@@ -76,7 +90,10 @@ export class FunctionsController {
   @Delete(':name')
   @HttpCode(202)
   @Authorize('function', 'delete')
-  @ApiZodResponse(202, functionViewSchema, { description: 'The function, DELETING: gone once its versions are removed from the provider.' })
+  @ApiZodResponse(202, functionViewSchema, {
+    description: 'The function, DELETING: gone once its versions are removed from the provider.',
+    example: exampleIn(EntityStatus.DELETING),
+  })
   @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.NOT_READY)
   remove(@CurrentOrg() org: string, @Param('name') name: string): Promise<FunctionView> {
     return this.functions.delete(org, name);
@@ -96,6 +113,7 @@ export class FunctionsController {
   @ApiZodBody(rollbackBody)
   @ApiZodResponse(201, functionViewSchema, {
     description: "The function, UPDATING: the version's spec and source deploy again as a new version.",
+    example: exampleIn(EntityStatus.UPDATING, { latestVersion: 3 }),
   })
   @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.NOT_READY)
   rollback(

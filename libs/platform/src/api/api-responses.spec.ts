@@ -14,7 +14,7 @@ interface DocumentedResponse {
 }
 
 /** What @nestjs/swagger will write for a handler: its responses by status. */
-const responsesOf = (handler: unknown) => Reflect.getMetadata('swagger/apiResponse', handler) as Record<string, DocumentedResponse>;
+const responsesOf = (handler: object) => Reflect.getMetadata('swagger/apiResponse', handler) as Record<string, DocumentedResponse>;
 const codesOf = (response: DocumentedResponse) => Object.keys(response.examples ?? {}).sort();
 
 const widget = apiSchema('SpecWidget', z.object({ name: z.string(), size: z.number().int().default(1) }), { name: 'w', size: 1 });
@@ -78,7 +78,9 @@ describe('OpenAPI response decorators', () => {
       properties: { items: { type: 'array', items: { $ref: '#/components/schemas/SpecWidget' } }, nextPageToken: { type: 'string' } },
       required: ['items'],
     });
-    const document = withApiSchemaComponents({ components: { schemas: { Other: {} } } });
+    const document = withApiSchemaComponents<{ components: { schemas: Record<string, unknown> } }>({
+      components: { schemas: { Other: {} } },
+    });
     expect(document.components.schemas['Other']).toEqual({});
     expect(document.components.schemas['SpecWidget']).toMatchObject({
       type: 'object',

@@ -1503,7 +1503,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "activeVersion": 1,
+                     *       "activeVersion": null,
                      *       "createdTime": "2026-12-07T10:00:00.000Z",
                      *       "env": {},
                      *       "handler": "index.js",
@@ -1524,7 +1524,7 @@ export interface operations {
                      *       "secrets": [],
                      *       "services": [],
                      *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                     *       "status": "READY",
+                     *       "status": "CREATING",
                      *       "tags": [],
                      *       "timeoutSeconds": 30
                      *     }
@@ -1862,7 +1862,7 @@ export interface operations {
                      *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
                      *       "image": null,
                      *       "inputSchema": null,
-                     *       "latestVersion": 1,
+                     *       "latestVersion": 2,
                      *       "maxConcurrency": 1,
                      *       "maxReplicas": 5,
                      *       "memoryMb": 256,
@@ -1876,7 +1876,7 @@ export interface operations {
                      *       "secrets": [],
                      *       "services": [],
                      *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                     *       "status": "READY",
+                     *       "status": "UPDATING",
                      *       "tags": [],
                      *       "timeoutSeconds": 30
                      *     }
@@ -2036,7 +2036,7 @@ export interface operations {
                      *       "secrets": [],
                      *       "services": [],
                      *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                     *       "status": "READY",
+                     *       "status": "DELETING",
                      *       "tags": [],
                      *       "timeoutSeconds": 30
                      *     }
@@ -2158,7 +2158,7 @@ export interface operations {
                      *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
                      *       "image": null,
                      *       "inputSchema": null,
-                     *       "latestVersion": 1,
+                     *       "latestVersion": 3,
                      *       "maxConcurrency": 1,
                      *       "maxReplicas": 5,
                      *       "memoryMb": 256,
@@ -2172,7 +2172,7 @@ export interface operations {
                      *       "secrets": [],
                      *       "services": [],
                      *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                     *       "status": "READY",
+                     *       "status": "UPDATING",
                      *       "tags": [],
                      *       "timeoutSeconds": 30
                      *     }
