@@ -22,6 +22,8 @@ export * from './bus/bus-transport';
 export * from './api/zod-body';
 export * from './api/page-query';
 export * from './api/api-page-query';
+export * from './api/api-schemas';
+export * from './api/api-errors';
 export * from './auth/authorize/authorizer';
 export * from './auth/authorize/builtin-roles';
 export * from './auth/guard/authorize.decorator';

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { ErrorCode } from '@dispatch/contracts';
-import { assertStorable, DispatchError } from '@dispatch/platform';
+import { assertStorable, DispatchError, type ZodBodyOptions } from '@dispatch/platform';
 import {
   readArchive,
   SOURCE_ARCHIVE_MAX_BYTES,
@@ -88,6 +89,34 @@ export async function readFunctionUpload(request: FastifyRequest): Promise<{ spe
   if (archive) return { spec, tree: await readArchive(archive) };
   if (files.length) return { spec, tree: treeFromFiles(files) };
   return { spec };
+}
+
+/** How /docs describes the upload: the form readFunctionUpload reads, beside the JSON body. */
+export function functionFormData(spec: z.ZodType): NonNullable<ZodBodyOptions['formData']> {
+  return {
+    schema: {
+      type: 'object',
+      properties: {
+        function: {
+          ...z.toJSONSchema(spec, { io: 'input', unrepresentable: 'any' }),
+          description: 'The function spec as JSON, as the JSON body has it (the source goes in `source` or `files` instead).',
+        },
+        source: {
+          type: 'string',
+          format: 'binary',
+          description: `The source as one archive: tar.gz, tar or zip, at most ${SOURCE_ARCHIVE_MAX_BYTES / 1024 / 1024} MiB.`,
+        },
+        files: {
+          type: 'array',
+          items: { type: 'string', format: 'binary' },
+          description: `The source directory's files, each part's filename its path in the directory (lib/util.js); at most ${SOURCE_MAX_FILES} files.`,
+        },
+      },
+      required: ['function'],
+      additionalProperties: false,
+    },
+    encoding: { function: { contentType: 'application/json' } },
+  };
 }
 
 export function isMultipart(request: FastifyRequest): boolean {

@@ -1,10 +1,45 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, type Principal } from '@dispatch/contracts';
-import { ApiPageQuery, ApiZodBody, Authorize, CurrentPrincipal, DispatchError, parsePageQuery, ZodPipe } from '@dispatch/platform';
+import { ErrorCode, type Page, type Principal } from '@dispatch/contracts';
+import {
+  ApiErrors,
+  ApiPageQuery,
+  ApiPageResponse,
+  ApiZodBody,
+  ApiZodResponse,
+  Authorize,
+  CurrentPrincipal,
+  DispatchError,
+  exampleOf,
+  parsePageQuery,
+  ZodPipe,
+} from '@dispatch/platform';
 import { ApiRunFilters, RUN_FILTERS, runBody, type RunBody, runFilter } from './run.dto';
 import { RunsService } from './run.service';
+import { type RunView, runViewSchema } from './run-view';
+
+/** How a run is answered: at once when it ran (blocking), or accepted to run (async). */
+const ApiRunStarted = (): MethodDecorator =>
+  applyDecorators(
+    ApiZodResponse(200, runViewSchema, {
+      description: 'A blocking run, finished: SUCCEEDED, FAILED or TIMED_OUT, with its output or error.',
+    }),
+    ApiZodResponse(202, runViewSchema, {
+      description: 'An async run, accepted and queued (INITIALIZED): poll GET /v1/runs/{id}.',
+      example: {
+        ...(exampleOf(runViewSchema) as RunView),
+        blocking: false,
+        status: 'INITIALIZED',
+        output: null,
+        logs: { stdout: [], stderr: [] },
+        startedTime: null,
+        finishedTime: null,
+        durationMs: null,
+      },
+    }),
+    ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.FUNCTION_NOT_READY, ErrorCode.QUOTA_EXCEEDED),
+  );
 
 /**
  * Runs: `POST /v1/runs?functionName=F` (Dispatch's shape) and `POST /v1/function/{name}/runs`.
@@ -20,13 +55,14 @@ export class RunsController {
   @Authorize('function', 'execute')
   @ApiZodBody(runBody)
   @ApiQuery({ name: 'functionName', required: true, type: String, description: 'The function to run.' })
+  @ApiRunStarted()
   async runByQuery(
     @CurrentPrincipal() p: Principal,
     @Query('functionName') functionName: string | undefined,
     @Body(new ZodPipe(runBody)) body: RunBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RunView> {
     if (!functionName)
       throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'functionName: name the function to run, e.g. POST /v1/runs?functionName=hello');
     return this.start(p, functionName, body, request, reply);
@@ -35,13 +71,14 @@ export class RunsController {
   @Post('function/:name/runs')
   @Authorize('function', 'execute')
   @ApiZodBody(runBody)
+  @ApiRunStarted()
   async runByPath(
     @CurrentPrincipal() p: Principal,
     @Param('name') name: string,
     @Body(new ZodPipe(runBody)) body: RunBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RunView> {
     return this.start(p, name, body, request, reply);
   }
 
@@ -49,7 +86,9 @@ export class RunsController {
   @Authorize('run', 'list')
   @ApiRunFilters(true)
   @ApiPageQuery()
-  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>) {
+  @ApiPageResponse(runViewSchema, { description: 'Runs, newest first.' })
+  @ApiErrors()
+  list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>): Promise<Page<RunView>> {
     return this.runs.list(p.org, new ZodPipe(runFilter).transform(query), parsePageQuery(query, RUN_FILTERS));
   }
 
@@ -57,7 +96,13 @@ export class RunsController {
   @Authorize('run', 'list')
   @ApiRunFilters(false)
   @ApiPageQuery()
-  listOfFunction(@CurrentPrincipal() p: Principal, @Param('name') name: string, @Query() query: Record<string, string>) {
+  @ApiPageResponse(runViewSchema, { description: "The function's runs, newest first." })
+  @ApiErrors()
+  listOfFunction(
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+    @Query() query: Record<string, string>,
+  ): Promise<Page<RunView>> {
     return this.runs.list(
       p.org,
       { ...new ZodPipe(runFilter).transform(query), functionName: name },
@@ -71,11 +116,13 @@ export class RunsController {
   @Get('runs/:id')
   @HttpCode(200)
   @Authorize('run', 'get')
-  get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+  @ApiZodResponse(200, runViewSchema, { description: 'The run.' })
+  @ApiErrors(ErrorCode.NOT_FOUND)
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<RunView> {
     return this.runs.get(p.org, id);
   }
 
-  private async start(p: Principal, functionName: string, body: RunBody, request: FastifyRequest, reply: FastifyReply) {
+  private async start(p: Principal, functionName: string, body: RunBody, request: FastifyRequest, reply: FastifyReply): Promise<RunView> {
     const run = await this.runs.start(
       p.org,
       functionName,

@@ -1,10 +1,11 @@
 import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Page, Principal } from '@dispatch/contracts';
-import { Authorize, CurrentPrincipal } from '@dispatch/platform';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ErrorCode, type Page, type Principal } from '@dispatch/contracts';
+import { ApiErrors, ApiPageResponse, Authorize, CurrentPrincipal } from '@dispatch/platform';
 import type { AuditEventView } from './audit-query';
 import { parseAuditQuery } from './audit.dto';
 import { AuditService } from './audit.service';
+import { auditEventViewSchema } from './audit-view';
 
 const FILTERS: [name: string, description: string][] = [
   ['org', 'Platform admins only: another org to read (default: your own). Another org is answered 404 for anyone else.'],
@@ -28,7 +29,8 @@ export class AuditController {
 
   @Get()
   @Authorize('audit', 'list')
-  @ApiOkResponse({ description: '{ items: AuditEvent[], nextPageToken? }, newest first' })
+  @ApiPageResponse(auditEventViewSchema, { description: 'Audit events, newest first.' })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.INVALID_PAGE_TOKEN, ErrorCode.ORGANIZATION_NOT_FOUND)
   @applyDecorators(...FILTERS.map(([name, description]) => ApiQuery({ name, required: false, type: String, description })))
   async list(@CurrentPrincipal() principal: Principal, @Query() rawQuery: Record<string, unknown>): Promise<Page<AuditEventView>> {
     return this.audit.list(principal, parseAuditQuery(rawQuery));

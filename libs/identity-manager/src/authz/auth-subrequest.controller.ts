@@ -1,8 +1,10 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { ACTIONS, ErrorCode, RESOURCES, type Action, type Principal, type Resource } from '@dispatch/contracts';
-import { Authenticated, CurrentPrincipal, DispatchError, IdentitySnapshot } from '@dispatch/platform';
+import { ApiErrors, ApiZodResponse, Authenticated, CurrentPrincipal, DispatchError, IdentitySnapshot } from '@dispatch/platform';
+import { callerViewSchema } from './auth-subrequest-view';
 
 /**
  * For gateways that delegate authentication (an auth subrequest): 200 with who the caller is, or
@@ -19,12 +21,16 @@ export class AuthSubrequestController {
   @ApiOperation({ summary: 'Verify the caller; with resource and action, also its permission' })
   @ApiQuery({ name: 'resource', required: false, enum: RESOURCES })
   @ApiQuery({ name: 'action', required: false, enum: ACTIONS })
+  @ApiZodResponse(200, callerViewSchema, {
+    description: 'Who the caller is (also in X-Dispatch-Org and X-Dispatch-Subject); with resource and action, it may do it.',
+  })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED)
   async check(
     @CurrentPrincipal() principal: Principal,
     @Query('resource') resource: string | undefined,
     @Query('action') action: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ org: string; subject: string; kind: string; groups: string[] }> {
+  ): Promise<z.output<typeof callerViewSchema>> {
     if ((resource === undefined) !== (action === undefined)) {
       throw new DispatchError(ErrorCode.VALIDATION_FAILED, 'give both resource and action, or neither');
     }

@@ -1,9 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { FunctionUsage, OrgQuotas, Principal } from '@dispatch/contracts';
-import { Authorize, CurrentPrincipal, ZodPipe } from '@dispatch/platform';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ErrorCode, type Principal } from '@dispatch/contracts';
+import { ApiErrors, ApiZodResponse, Authorize, CurrentPrincipal, ZodPipe } from '@dispatch/platform';
 import { usageQuery } from './quota.dto';
 import { QuotaService } from './quota.service';
+import { usageViewSchema } from './quota-view';
 
 /**
  * `GET /v1/iam/usage?since=YYYY-MM-DD`: the caller's org's limits beside what it used since that
@@ -17,10 +19,16 @@ export class UsageController {
 
   @Get()
   @Authorize('quota', 'get')
-  async mine(
-    @CurrentPrincipal() p: Principal,
-    @Query() query: Record<string, string>,
-  ): Promise<{ org: string; limits: OrgQuotas; usage: FunctionUsage }> {
+  @ApiQuery({
+    name: 'since',
+    required: false,
+    type: String,
+    format: 'date',
+    description: 'A UTC day (YYYY-MM-DD); default: the first of this month.',
+  })
+  @ApiZodResponse(200, usageViewSchema, { description: "The org's limits beside its usage since the day." })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED)
+  async mine(@CurrentPrincipal() p: Principal, @Query() query: Record<string, string>): Promise<z.output<typeof usageViewSchema>> {
     const since = new ZodPipe(usageQuery).transform(query).since ?? `${new Date().toISOString().slice(0, 8)}01`;
     const [usage, limits] = await Promise.all([this.quotas.usage(p.org, since), this.quotas.of(p.org)]);
     return { org: p.org, limits, usage };

@@ -12,6 +12,7 @@ import { ErrorFilter } from '../errors/error-filter';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { Metrics } from '../metrics/metrics';
 import { useLeanAsyncResourceBind } from './async-resource-bind';
+import { withApiSchemaComponents } from '../api/api-schemas';
 import { registerClosingRefusal } from './closing';
 import { answerClientError, answerFrameworkError, PATH_PARAMETER_MAX_LENGTH } from './framework-errors';
 import { registerJsonBodyParser } from './json-body-parser';
@@ -94,13 +95,17 @@ export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, o
   });
   app.useGlobalFilters(new ErrorFilter(options.logger));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setVersion(options.version)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
+  // OpenAPI 3.1: its schemas are JSON Schema 2020-12, which is what the zod schemas are written as.
+  const document = withApiSchemaComponents(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setOpenAPIVersion('3.1.0')
+        .setTitle(options.title)
+        .setVersion(options.version)
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   // Bus handlers (@OnEvent/@OnRequest) ride the same app; hosts without a bus simply have none.

@@ -471,7 +471,706 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "expiresTime": "2027-03-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "ci",
+         *       "org": "default",
+         *       "prefix": "abcdefghijkl",
+         *       "reason": [],
+         *       "revokedTime": null,
+         *       "role": "invoker",
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        ApiKey: {
+            /** Format: date-time */
+            createdTime: string;
+            expiresTime: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description The part of the key that identifies it (dsp_<prefix>_…). */
+            prefix: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            revokedTime: string | null;
+            role: string;
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "action": "create",
+         *       "id": "2c5e8f1a-7b3d-4c9e-a1f0-3d5b7c9e1f2a",
+         *       "method": "POST",
+         *       "org": "default",
+         *       "requestId": "req-1",
+         *       "resource": "function",
+         *       "result": "allowed",
+         *       "route": "/v1/function",
+         *       "service": "dispatch",
+         *       "status": 201,
+         *       "subject": "admin",
+         *       "subjectKind": "serviceaccount",
+         *       "time": "2026-12-07T10:00:00.000Z"
+         *     }
+         */
+        AuditEvent: {
+            action: string | null;
+            /** Format: uuid */
+            id: string;
+            method: string;
+            org: string | null;
+            requestId: string;
+            resource: string | null;
+            result: string;
+            route: string;
+            service: string;
+            status: number;
+            subject: string | null;
+            subjectKind: string | null;
+            /** Format: date-time */
+            time: string;
+        };
+        /**
+         * @example {
+         *       "groups": [],
+         *       "kind": "serviceaccount",
+         *       "org": "default",
+         *       "subject": "admin"
+         *     }
+         */
+        Caller: {
+            groups: string[];
+            /** @enum {string} */
+            kind: "user" | "serviceaccount" | "apikey";
+            org: string;
+            subject: string;
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "expiresTime": "2027-03-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "key": "dsp_abcdefghijkl_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "ci",
+         *       "org": "default",
+         *       "prefix": "abcdefghijkl",
+         *       "reason": [],
+         *       "revokedTime": null,
+         *       "role": "invoker",
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        CreatedApiKey: {
+            /** Format: date-time */
+            createdTime: string;
+            expiresTime: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The key: shown only in this answer, never stored. */
+            key: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description The part of the key that identifies it (dsp_<prefix>_…). */
+            prefix: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            revokedTime: string | null;
+            role: string;
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @description Every error Dispatch answers has this body.
+         * @example {
+         *       "code": "NOT_FOUND",
+         *       "message": "function \"hello\" not found",
+         *       "requestId": "req-1"
+         *     }
+         */
+        DispatchError: {
+            /** @description Stable error code (libs/contracts/src/errors.ts); match on it, not on the message. */
+            code: string;
+            /** @description Structured detail, e.g. `problems` naming each bad field. */
+            details?: unknown;
+            /** @description What went wrong and what to do about it. */
+            message: string;
+            /** @description The X-Request-Id of the request: the server log has it. */
+            requestId: string;
+        };
+        /**
+         * @example {
+         *       "activeVersion": 1,
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "env": {},
+         *       "handler": "index.js",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "image": null,
+         *       "inputSchema": null,
+         *       "latestVersion": 1,
+         *       "maxConcurrency": 1,
+         *       "maxReplicas": 5,
+         *       "memoryMb": 256,
+         *       "minReplicas": 1,
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "hello",
+         *       "org": "default",
+         *       "outputSchema": null,
+         *       "reason": [],
+         *       "runtime": "nodejs",
+         *       "secrets": [],
+         *       "services": [],
+         *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "status": "READY",
+         *       "tags": [],
+         *       "timeoutSeconds": 30
+         *     }
+         */
+        Function: {
+            /** @description The version serving runs; null until one is ready. */
+            activeVersion: number | null;
+            /** Format: date-time */
+            createdTime: string;
+            env: {
+                [key: string]: string;
+            };
+            handler: string;
+            /** Format: uuid */
+            id: string;
+            /** @description A prebuilt image run instead of source. */
+            image: string | null;
+            inputSchema: {
+                [key: string]: unknown;
+            } | null;
+            latestVersion: number;
+            maxConcurrency: number;
+            maxReplicas: number;
+            memoryMb: number;
+            minReplicas: number;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            outputSchema: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            runtime: ("nodejs" | "python3") | null;
+            secrets: string[];
+            services: string[];
+            /** @description Digest of the source tree, when built from source. */
+            sourceDigest: string | null;
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+            timeoutSeconds: number;
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "image": "local/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "modifiedTime": "2026-12-07T10:00:05.000Z",
+         *       "providerName": "default-hello-v1",
+         *       "reason": [],
+         *       "spec": {
+         *         "env": {},
+         *         "handler": "index.js",
+         *         "image": null,
+         *         "inputSchema": null,
+         *         "maxConcurrency": 1,
+         *         "maxReplicas": 5,
+         *         "memoryMb": 256,
+         *         "minReplicas": 1,
+         *         "outputSchema": null,
+         *         "runtime": "nodejs",
+         *         "secrets": [],
+         *         "services": [],
+         *         "sourceDigest": null,
+         *         "timeoutSeconds": 30
+         *       },
+         *       "status": "READY",
+         *       "version": 1
+         *     }
+         */
+        FunctionVersion: {
+            /** Format: date-time */
+            createdTime: string;
+            image: string | null;
+            /** Format: date-time */
+            modifiedTime: string;
+            /** @description The name the version is deployed under on the provider. */
+            providerName: string;
+            reason: string[];
+            spec: {
+                env: {
+                    [key: string]: string;
+                };
+                handler: string;
+                /** @description A prebuilt image run instead of source. */
+                image: string | null;
+                inputSchema: {
+                    [key: string]: unknown;
+                } | null;
+                maxConcurrency: number;
+                maxReplicas: number;
+                memoryMb: number;
+                minReplicas: number;
+                outputSchema: {
+                    [key: string]: unknown;
+                } | null;
+                runtime: ("nodejs" | "python3") | null;
+                secrets: string[];
+                services: string[];
+                /** @description Digest of the source tree, when built from source. */
+                sourceDigest: string | null;
+                timeoutSeconds: number;
+            };
+            /** @enum {string} */
+            status: "CREATING" | "READY" | "RETIRING" | "RETIRED" | "ERROR";
+            version: number;
+        };
+        /**
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
+        Liveness: {
+            /** @constant */
+            status: "ok";
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "acme",
+         *       "org": "default",
+         *       "reason": [],
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        Organization: {
+            /** Format: date-time */
+            createdTime: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "ci-developers",
+         *       "org": "default",
+         *       "reason": [],
+         *       "role": "developer",
+         *       "status": "READY",
+         *       "subjects": [
+         *         {
+         *           "kind": "serviceaccount",
+         *           "name": "ci"
+         *         }
+         *       ],
+         *       "tags": []
+         *     }
+         */
+        Policy: {
+            /** Format: date-time */
+            createdTime: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            role: string;
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            subjects: {
+                /** @enum {string} */
+                kind: "user" | "group" | "serviceaccount" | "apikey";
+                name: string;
+            }[];
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "limits": {
+         *         "maxConcurrentRuns": 50,
+         *         "maxEventsPerSecond": 100,
+         *         "maxFunctions": 100
+         *       },
+         *       "org": "default"
+         *     }
+         */
+        Quotas: {
+            limits: {
+                maxConcurrentRuns: number;
+                maxEventsPerSecond: number;
+                maxFunctions: number;
+            };
+            org: string;
+        };
+        /**
+         * @example {
+         *       "checks": {
+         *         "bus": "ok",
+         *         "store": "ok"
+         *       },
+         *       "ready": true
+         *     }
+         */
+        Readiness: {
+            /** @description Each dependency checked (store, bus, …) and "ok". */
+            checks: {
+                [key: string]: string;
+            };
+            ready: boolean;
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "deployer",
+         *       "org": "default",
+         *       "reason": [],
+         *       "rules": [
+         *         {
+         *           "actions": [
+         *             "create",
+         *             "update",
+         *             "get",
+         *             "list"
+         *           ],
+         *           "resources": [
+         *             "function"
+         *           ]
+         *         }
+         *       ],
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        Role: {
+            /** Format: date-time */
+            createdTime: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            rules: {
+                actions: ("get" | "list" | "create" | "update" | "delete" | "execute" | "*")[];
+                resources: ("organization" | "issuer" | "serviceaccount" | "apikey" | "policy" | "secret" | "audit" | "quota" | "function" | "run" | "image" | "baseimage" | "event" | "subscription" | "eventdriver" | "api" | "broker" | "serviceclass" | "serviceinstance" | "servicebinding" | "*")[];
+            }[];
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "blocking": true,
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "durationMs": 3,
+         *       "error": null,
+         *       "finishedTime": "2026-12-07T10:00:00.004Z",
+         *       "functionName": "hello",
+         *       "functionVersion": 1,
+         *       "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+         *       "input": {
+         *         "name": "Ada"
+         *       },
+         *       "logs": {
+         *         "stderr": [],
+         *         "stdout": [
+         *           "greeting Ada"
+         *         ]
+         *       },
+         *       "org": "default",
+         *       "output": {
+         *         "greeting": "Hello, Ada"
+         *       },
+         *       "secrets": [],
+         *       "startedTime": "2026-12-07T10:00:00.001Z",
+         *       "status": "SUCCEEDED",
+         *       "trigger": {
+         *         "id": "req-1",
+         *         "kind": "api"
+         *       }
+         *     }
+         */
+        Run: {
+            blocking: boolean;
+            /** Format: date-time */
+            createdTime: string;
+            durationMs: number | null;
+            error: {
+                message: string;
+                stacktrace?: string[];
+                /** @enum {string} */
+                type: "InputError" | "FunctionError" | "SystemError";
+            } | null;
+            finishedTime: string | null;
+            functionName: string;
+            functionVersion: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The payload the function was given (null when none). */
+            input: unknown;
+            logs: {
+                stderr: string[];
+                stdout: string[];
+            };
+            org: string;
+            /** @description What the function answered; null until it has. */
+            output: unknown;
+            /** @description Secrets the run asked for on top of the function's (names only). */
+            secrets: string[];
+            startedTime: string | null;
+            /** @enum {string} */
+            status: "INITIALIZED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+            trigger: {
+                /** @description The request id, gateway request or event id that caused the run. */
+                id?: string;
+                /** @enum {string} */
+                kind: "api" | "gateway" | "event";
+                subject?: string;
+            };
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "db",
+         *       "org": "default",
+         *       "reason": [],
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        Secret: {
+            /** Format: date-time */
+            createdTime: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "db",
+         *       "org": "default",
+         *       "reason": [],
+         *       "secrets": {
+         *         "password": "s3cret",
+         *         "username": "me"
+         *       },
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        SecretWithValues: {
+            /** Format: date-time */
+            createdTime: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            secrets: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "ci",
+         *       "org": "default",
+         *       "publicKey": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----\n",
+         *       "reason": [],
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        ServiceAccount: {
+            /** Format: date-time */
+            createdTime: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description PEM of the RSA public key. */
+            publicKey: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "audience": "dispatch",
+         *       "claims": {
+         *         "groups": "groups",
+         *         "org": "org",
+         *         "subject": "sub"
+         *       },
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "issuer": "https://idp.example.com/realms/acme",
+         *       "jwksUri": null,
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "acme-idp",
+         *       "org": "default",
+         *       "reason": [],
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        TrustedIssuer: {
+            audience: string;
+            claims: {
+                groups: string;
+                org: string;
+                subject: string;
+            };
+            /** Format: date-time */
+            createdTime: string;
+            /** Format: uuid */
+            id: string;
+            issuer: string;
+            /** @description Null: found by OIDC discovery. */
+            jwksUri: string | null;
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "limits": {
+         *         "maxConcurrentRuns": 50,
+         *         "maxEventsPerSecond": 100,
+         *         "maxFunctions": 100
+         *       },
+         *       "org": "default",
+         *       "usage": {
+         *         "concurrentRuns": 2,
+         *         "gbSeconds": 42.5,
+         *         "org": "default",
+         *         "runs": 1200,
+         *         "since": "2026-12-01"
+         *       }
+         *     }
+         */
+        Usage: {
+            limits: {
+                maxConcurrentRuns: number;
+                maxEventsPerSecond: number;
+                maxFunctions: number;
+            };
+            org: string;
+            usage: {
+                /** @description Runs in progress now. */
+                concurrentRuns: number;
+                /** @description Duration × memory limit of the runs, in GB-seconds. */
+                gbSeconds: number;
+                org: string;
+                runs: number;
+                /** @description The UTC day counted from (YYYY-MM-DD). */
+                since: string;
+            };
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -489,11 +1188,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process serves HTTP. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -506,11 +1244,54 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every dependency answers. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "checks": {
+                     *         "bus": "ok",
+                     *         "store": "ok"
+                     *       },
+                     *       "ready": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -528,11 +1309,107 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The org's functions, by name. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "activeVersion": 1,
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "env": {},
+                     *           "handler": "index.js",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "image": null,
+                     *           "inputSchema": null,
+                     *           "latestVersion": 1,
+                     *           "maxConcurrency": 1,
+                     *           "maxReplicas": 5,
+                     *           "memoryMb": 256,
+                     *           "minReplicas": 1,
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "hello",
+                     *           "org": "default",
+                     *           "outputSchema": null,
+                     *           "reason": [],
+                     *           "runtime": "nodejs",
+                     *           "secrets": [],
+                     *           "services": [],
+                     *           "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *           "status": "READY",
+                     *           "tags": [],
+                     *           "timeoutSeconds": 30
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Function"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -575,14 +1452,195 @@ export interface operations {
                     }[];
                     timeoutSeconds?: number;
                 };
+                "multipart/form-data": {
+                    /** @description The source directory's files, each part's filename its path in the directory (lib/util.js); at most 5000 files. */
+                    files?: string[];
+                    /** @description The function spec as JSON, as the JSON body has it (the source goes in `source` or `files` instead). */
+                    function: {
+                        env?: {
+                            [key: string]: string;
+                        };
+                        handler?: string;
+                        image?: string;
+                        inputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
+                        maxConcurrency?: number;
+                        maxReplicas?: number;
+                        memoryMb?: number;
+                        minReplicas?: number;
+                        name: string;
+                        outputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        runtime?: "nodejs" | "python3";
+                        secrets?: string[];
+                        services?: string[];
+                        /** Format: base64 */
+                        source?: string;
+                        /** @default [] */
+                        tags?: {
+                            key: string;
+                            value: string;
+                        }[];
+                        timeoutSeconds?: number;
+                    };
+                    /**
+                     * Format: binary
+                     * @description The source as one archive: tar.gz, tar or zip, at most 10 MiB.
+                     */
+                    source?: string;
+                };
             };
         };
         responses: {
+            /** @description The function, CREATING: READY once its first version serves. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "activeVersion": null,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "env": {},
+                     *       "handler": "index.js",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "image": null,
+                     *       "inputSchema": null,
+                     *       "latestVersion": 1,
+                     *       "maxConcurrency": 1,
+                     *       "maxReplicas": 5,
+                     *       "memoryMb": 256,
+                     *       "minReplicas": 1,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "outputSchema": null,
+                     *       "reason": [],
+                     *       "runtime": "nodejs",
+                     *       "secrets": [],
+                     *       "services": [],
+                     *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "status": "CREATING",
+                     *       "tags": [],
+                     *       "timeoutSeconds": 30
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Function"];
+                };
+            };
+            /**
+             * @description `INVALID_ARCHIVE`: the source archive cannot be read, or holds a path it may not
+             *
+             *     `HANDLER_NOT_FOUND`: the handler is not in the source
+             *
+             *     `UNKNOWN_RUNTIME`: the handler does not fit the runtime
+             *
+             *     `INVALID_SCHEMA`: inputSchema or outputSchema is not an acceptable JSON Schema
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `QUOTA_EXCEEDED`: the org's quota is used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -597,11 +1655,113 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The function. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "activeVersion": 1,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "env": {},
+                     *       "handler": "index.js",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "image": null,
+                     *       "inputSchema": null,
+                     *       "latestVersion": 1,
+                     *       "maxConcurrency": 1,
+                     *       "maxReplicas": 5,
+                     *       "memoryMb": 256,
+                     *       "minReplicas": 1,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "outputSchema": null,
+                     *       "reason": [],
+                     *       "runtime": "nodejs",
+                     *       "secrets": [],
+                     *       "services": [],
+                     *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "status": "READY",
+                     *       "tags": [],
+                     *       "timeoutSeconds": 30
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Function"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -645,14 +1805,194 @@ export interface operations {
                     }[];
                     timeoutSeconds?: number;
                 };
+                "multipart/form-data": {
+                    /** @description The source directory's files, each part's filename its path in the directory (lib/util.js); at most 5000 files. */
+                    files?: string[];
+                    /** @description The function spec as JSON, as the JSON body has it (the source goes in `source` or `files` instead). */
+                    function: {
+                        env?: {
+                            [key: string]: string;
+                        };
+                        handler?: string;
+                        image?: string;
+                        inputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
+                        maxConcurrency?: number;
+                        maxReplicas?: number;
+                        memoryMb?: number;
+                        minReplicas?: number;
+                        outputSchema?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        runtime?: "nodejs" | "python3";
+                        secrets?: string[];
+                        services?: string[];
+                        /** Format: base64 */
+                        source?: string;
+                        /** @default [] */
+                        tags?: {
+                            key: string;
+                            value: string;
+                        }[];
+                        timeoutSeconds?: number;
+                    };
+                    /**
+                     * Format: binary
+                     * @description The source as one archive: tar.gz, tar or zip, at most 10 MiB.
+                     */
+                    source?: string;
+                };
             };
         };
         responses: {
+            /** @description The function, UPDATING: READY once the new version serves. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "activeVersion": 1,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "env": {},
+                     *       "handler": "index.js",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "image": null,
+                     *       "inputSchema": null,
+                     *       "latestVersion": 2,
+                     *       "maxConcurrency": 1,
+                     *       "maxReplicas": 5,
+                     *       "memoryMb": 256,
+                     *       "minReplicas": 1,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "outputSchema": null,
+                     *       "reason": [],
+                     *       "runtime": "nodejs",
+                     *       "secrets": [],
+                     *       "services": [],
+                     *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "status": "UPDATING",
+                     *       "tags": [],
+                     *       "timeoutSeconds": 30
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Function"];
+                };
+            };
+            /**
+             * @description `INVALID_ARCHIVE`: the source archive cannot be read, or holds a path it may not
+             *
+             *     `HANDLER_NOT_FOUND`: the handler is not in the source
+             *
+             *     `UNKNOWN_RUNTIME`: the handler does not fit the runtime
+             *
+             *     `INVALID_SCHEMA`: inputSchema or outputSchema is not an acceptable JSON Schema
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_READY`: the resource is being deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -667,11 +2007,122 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The function, DELETING: gone once its versions are removed from the provider. */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "activeVersion": 1,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "env": {},
+                     *       "handler": "index.js",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "image": null,
+                     *       "inputSchema": null,
+                     *       "latestVersion": 1,
+                     *       "maxConcurrency": 1,
+                     *       "maxReplicas": 5,
+                     *       "memoryMb": 256,
+                     *       "minReplicas": 1,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "outputSchema": null,
+                     *       "reason": [],
+                     *       "runtime": "nodejs",
+                     *       "secrets": [],
+                     *       "services": [],
+                     *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "status": "DELETING",
+                     *       "tags": [],
+                     *       "timeoutSeconds": 30
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Function"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_READY`: the resource is being deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -692,11 +2143,144 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The function, UPDATING: the version's spec and source deploy again as a new version. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "activeVersion": 1,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "env": {},
+                     *       "handler": "index.js",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "image": null,
+                     *       "inputSchema": null,
+                     *       "latestVersion": 3,
+                     *       "maxConcurrency": 1,
+                     *       "maxReplicas": 5,
+                     *       "memoryMb": 256,
+                     *       "minReplicas": 1,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "outputSchema": null,
+                     *       "reason": [],
+                     *       "runtime": "nodejs",
+                     *       "secrets": [],
+                     *       "services": [],
+                     *       "sourceDigest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "status": "UPDATING",
+                     *       "tags": [],
+                     *       "timeoutSeconds": 30
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Function"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_READY`: the resource is being deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -719,11 +2303,120 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The function's runs, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "blocking": true,
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "durationMs": 3,
+                     *           "error": null,
+                     *           "finishedTime": "2026-12-07T10:00:00.004Z",
+                     *           "functionName": "hello",
+                     *           "functionVersion": 1,
+                     *           "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                     *           "input": {
+                     *             "name": "Ada"
+                     *           },
+                     *           "logs": {
+                     *             "stderr": [],
+                     *             "stdout": [
+                     *               "greeting Ada"
+                     *             ]
+                     *           },
+                     *           "org": "default",
+                     *           "output": {
+                     *             "greeting": "Hello, Ada"
+                     *           },
+                     *           "secrets": [],
+                     *           "startedTime": "2026-12-07T10:00:00.001Z",
+                     *           "status": "SUCCEEDED",
+                     *           "trigger": {
+                     *             "id": "req-1",
+                     *             "kind": "api"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Run"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -748,11 +2441,194 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description A blocking run, finished: SUCCEEDED, FAILED or TIMED_OUT, with its output or error. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "blocking": true,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "durationMs": 3,
+                     *       "error": null,
+                     *       "finishedTime": "2026-12-07T10:00:00.004Z",
+                     *       "functionName": "hello",
+                     *       "functionVersion": 1,
+                     *       "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                     *       "input": {
+                     *         "name": "Ada"
+                     *       },
+                     *       "logs": {
+                     *         "stderr": [],
+                     *         "stdout": [
+                     *           "greeting Ada"
+                     *         ]
+                     *       },
+                     *       "org": "default",
+                     *       "output": {
+                     *         "greeting": "Hello, Ada"
+                     *       },
+                     *       "secrets": [],
+                     *       "startedTime": "2026-12-07T10:00:00.001Z",
+                     *       "status": "SUCCEEDED",
+                     *       "trigger": {
+                     *         "id": "req-1",
+                     *         "kind": "api"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description An async run, accepted and queued (INITIALIZED): poll GET /v1/runs/{id}. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "blocking": false,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "durationMs": null,
+                     *       "error": null,
+                     *       "finishedTime": null,
+                     *       "functionName": "hello",
+                     *       "functionVersion": 1,
+                     *       "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                     *       "input": {
+                     *         "name": "Ada"
+                     *       },
+                     *       "logs": {
+                     *         "stderr": [],
+                     *         "stdout": []
+                     *       },
+                     *       "org": "default",
+                     *       "output": null,
+                     *       "secrets": [],
+                     *       "startedTime": null,
+                     *       "status": "INITIALIZED",
+                     *       "trigger": {
+                     *         "id": "req-1",
+                     *         "kind": "api"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FUNCTION_NOT_READY`: the function has no version that can serve yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `QUOTA_EXCEEDED`: the org's quota is used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -772,11 +2648,124 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The function's versions, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "image": "local/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *           "modifiedTime": "2026-12-07T10:00:05.000Z",
+                     *           "providerName": "default-hello-v1",
+                     *           "reason": [],
+                     *           "spec": {
+                     *             "env": {},
+                     *             "handler": "index.js",
+                     *             "image": null,
+                     *             "inputSchema": null,
+                     *             "maxConcurrency": 1,
+                     *             "maxReplicas": 5,
+                     *             "memoryMb": 256,
+                     *             "minReplicas": 1,
+                     *             "outputSchema": null,
+                     *             "runtime": "nodejs",
+                     *             "secrets": [],
+                     *             "services": [],
+                     *             "sourceDigest": null,
+                     *             "timeoutSeconds": 30
+                     *           },
+                     *           "status": "READY",
+                     *           "version": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["FunctionVersion"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -794,11 +2783,95 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The org's API keys, by name. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "expiresTime": "2027-03-07T10:00:00.000Z",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "ci",
+                     *           "org": "default",
+                     *           "prefix": "abcdefghijkl",
+                     *           "reason": [],
+                     *           "revokedTime": null,
+                     *           "role": "invoker",
+                     *           "status": "READY",
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["ApiKey"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -825,11 +2898,117 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The API key, created, with the key itself: shown only this once. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "expiresTime": "2027-03-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "key": "dsp_abcdefghijkl_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci",
+                     *       "org": "default",
+                     *       "prefix": "abcdefghijkl",
+                     *       "reason": [],
+                     *       "revokedTime": null,
+                     *       "role": "invoker",
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /**
+             * @description `ROLE_NOT_FOUND`: the role named does not exist in the org
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -844,11 +3023,101 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The API key. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "expiresTime": "2027-03-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci",
+                     *       "org": "default",
+                     *       "prefix": "abcdefghijkl",
+                     *       "reason": [],
+                     *       "revokedTime": null,
+                     *       "role": "invoker",
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -863,11 +3132,83 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -882,11 +3223,101 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The API key, revoked: it no longer authenticates. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "expiresTime": "2027-03-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci",
+                     *       "org": "default",
+                     *       "prefix": "abcdefghijkl",
+                     *       "reason": [],
+                     *       "revokedTime": null,
+                     *       "role": "invoker",
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -922,12 +3353,105 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items: AuditEvent[], nextPageToken? }, newest first */
+            /** @description Audit events, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "action": "create",
+                     *           "id": "2c5e8f1a-7b3d-4c9e-a1f0-3d5b7c9e1f2a",
+                     *           "method": "POST",
+                     *           "org": "default",
+                     *           "requestId": "req-1",
+                     *           "resource": "function",
+                     *           "result": "allowed",
+                     *           "route": "/v1/function",
+                     *           "service": "dispatch",
+                     *           "status": 201,
+                     *           "subject": "admin",
+                     *           "subjectKind": "serviceaccount",
+                     *           "time": "2026-12-07T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["AuditEvent"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `ORGANIZATION_NOT_FOUND`: no such organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -943,11 +3467,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Who the caller is (also in X-Dispatch-Org and X-Dispatch-Subject); with resource and action, it may do it. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "groups": [],
+                     *       "kind": "serviceaccount",
+                     *       "org": "default",
+                     *       "subject": "admin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Caller"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -965,11 +3555,99 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The org's trusted issuers, by name. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "audience": "dispatch",
+                     *           "claims": {
+                     *             "groups": "groups",
+                     *             "org": "org",
+                     *             "subject": "sub"
+                     *           },
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "issuer": "https://idp.example.com/realms/acme",
+                     *           "jwksUri": null,
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "acme-idp",
+                     *           "org": "default",
+                     *           "reason": [],
+                     *           "status": "READY",
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["TrustedIssuer"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1010,11 +3688,118 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The trusted issuer, created. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "audience": "dispatch",
+                     *       "claims": {
+                     *         "groups": "groups",
+                     *         "org": "org",
+                     *         "subject": "sub"
+                     *       },
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "issuer": "https://idp.example.com/realms/acme",
+                     *       "jwksUri": null,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "acme-idp",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrustedIssuer"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1029,11 +3814,105 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The trusted issuer. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "audience": "dispatch",
+                     *       "claims": {
+                     *         "groups": "groups",
+                     *         "org": "org",
+                     *         "subject": "sub"
+                     *       },
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "issuer": "https://idp.example.com/realms/acme",
+                     *       "jwksUri": null,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "acme-idp",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrustedIssuer"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1075,11 +3954,127 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The trusted issuer, changed. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "audience": "dispatch",
+                     *       "claims": {
+                     *         "groups": "groups",
+                     *         "org": "org",
+                     *         "subject": "sub"
+                     *       },
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "issuer": "https://idp.example.com/realms/acme",
+                     *       "jwksUri": null,
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "acme-idp",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrustedIssuer"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1094,11 +4089,83 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1116,11 +4183,91 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every organization, by name (platform admins only). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "acme",
+                     *           "org": "default",
+                     *           "reason": [],
+                     *           "status": "READY",
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Organization"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1156,11 +4303,112 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The organization, with its first admins bound (and its first service account registered). */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "acme",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /**
+             * @description `INVALID_PUBLIC_KEY`: the public key is not an RSA key of at least 2048 bits in PEM
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1175,11 +4423,97 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The organization: the caller's own, or any for platform admins. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "acme",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `ORGANIZATION_NOT_FOUND`: no such organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1194,11 +4528,83 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted, with its roles and policies. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `ORGANIZATION_NOT_FOUND`: no such organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1216,11 +4622,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The org's policys, by name. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "ci-developers",
+                     *           "org": "default",
+                     *           "reason": [],
+                     *           "role": "developer",
+                     *           "status": "READY",
+                     *           "subjects": [
+                     *             {
+                     *               "kind": "serviceaccount",
+                     *               "name": "ci"
+                     *             }
+                     *           ],
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Policy"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1250,11 +4743,119 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The policy, created. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci-developers",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "role": "developer",
+                     *       "status": "READY",
+                     *       "subjects": [
+                     *         {
+                     *           "kind": "serviceaccount",
+                     *           "name": "ci"
+                     *         }
+                     *       ],
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /**
+             * @description `ROLE_NOT_FOUND`: the role named does not exist in the org
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1269,11 +4870,104 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The policy. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci-developers",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "role": "developer",
+                     *       "status": "READY",
+                     *       "subjects": [
+                     *         {
+                     *           "kind": "serviceaccount",
+                     *           "name": "ci"
+                     *         }
+                     *       ],
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1304,11 +4998,128 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The policy, changed. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci-developers",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "role": "developer",
+                     *       "status": "READY",
+                     *       "subjects": [
+                     *         {
+                     *           "kind": "serviceaccount",
+                     *           "name": "ci"
+                     *         }
+                     *       ],
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /**
+             * @description `ROLE_NOT_FOUND`: the role named does not exist in the org
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1323,11 +5134,83 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1340,11 +5223,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The caller's org's limits. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "limits": {
+                     *         "maxConcurrentRuns": 50,
+                     *         "maxEventsPerSecond": 100,
+                     *         "maxFunctions": 100
+                     *       },
+                     *       "org": "default"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Quotas"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1367,11 +5316,117 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The org's limits, as set. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "limits": {
+                     *         "maxConcurrentRuns": 50,
+                     *         "maxEventsPerSecond": 100,
+                     *         "maxFunctions": 100
+                     *       },
+                     *       "org": "default"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Quotas"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `ORGANIZATION_NOT_FOUND`: no such organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1389,11 +5444,104 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The org's roles, by name. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "deployer",
+                     *           "org": "default",
+                     *           "reason": [],
+                     *           "rules": [
+                     *             {
+                     *               "actions": [
+                     *                 "create",
+                     *                 "update",
+                     *                 "get",
+                     *                 "list"
+                     *               ],
+                     *               "resources": [
+                     *                 "function"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "status": "READY",
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Role"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1421,11 +5569,125 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The role, created. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "deployer",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "rules": [
+                     *         {
+                     *           "actions": [
+                     *             "create",
+                     *             "update",
+                     *             "get",
+                     *             "list"
+                     *           ],
+                     *           "resources": [
+                     *             "function"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /**
+             * @description `BUILTIN_ROLE`: built-in roles cannot be changed
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1440,11 +5702,110 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The role. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "deployer",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "rules": [
+                     *         {
+                     *           "actions": [
+                     *             "create",
+                     *             "update",
+                     *             "get",
+                     *             "list"
+                     *           ],
+                     *           "resources": [
+                     *             "function"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1473,11 +5834,134 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The role, changed. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "deployer",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "rules": [
+                     *         {
+                     *           "actions": [
+                     *             "create",
+                     *             "update",
+                     *             "get",
+                     *             "list"
+                     *           ],
+                     *           "resources": [
+                     *             "function"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /**
+             * @description `BUILTIN_ROLE`: built-in roles cannot be changed
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1492,11 +5976,92 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1514,11 +6079,92 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The org's service accounts, by name. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "ci",
+                     *           "org": "default",
+                     *           "publicKey": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----\n",
+                     *           "reason": [],
+                     *           "status": "READY",
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["ServiceAccount"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1544,11 +6190,122 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The service account, registered. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci",
+                     *       "org": "default",
+                     *       "publicKey": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----\n",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /**
+             * @description `INVALID_PUBLIC_KEY`: the public key is not an RSA key of at least 2048 bits in PEM
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `ORGANIZATION_NOT_FOUND`: no such organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1563,11 +6320,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The service account. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci",
+                     *       "org": "default",
+                     *       "publicKey": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----\n",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1593,11 +6437,122 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The service account, with its new key. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "ci",
+                     *       "org": "default",
+                     *       "publicKey": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----\n",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /**
+             * @description `INVALID_PUBLIC_KEY`: the public key is not an RSA key of at least 2048 bits in PEM
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1612,28 +6567,178 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted: its tokens no longer authenticate. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
         };
     };
     UsageController_mine: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A UTC day (YYYY-MM-DD); default: the first of this month. */
+                since?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The org's limits beside its usage since the day. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "limits": {
+                     *         "maxConcurrentRuns": 50,
+                     *         "maxEventsPerSecond": 100,
+                     *         "maxFunctions": 100
+                     *       },
+                     *       "org": "default",
+                     *       "usage": {
+                     *         "concurrentRuns": 2,
+                     *         "gbSeconds": 42.5,
+                     *         "org": "default",
+                     *         "runs": 1200,
+                     *         "since": "2026-12-01"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1656,11 +6761,111 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Runs, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "blocking": true,
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "durationMs": 3,
+                     *           "error": null,
+                     *           "finishedTime": "2026-12-07T10:00:00.004Z",
+                     *           "functionName": "hello",
+                     *           "functionVersion": 1,
+                     *           "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                     *           "input": {
+                     *             "name": "Ada"
+                     *           },
+                     *           "logs": {
+                     *             "stderr": [],
+                     *             "stdout": [
+                     *               "greeting Ada"
+                     *             ]
+                     *           },
+                     *           "org": "default",
+                     *           "output": {
+                     *             "greeting": "Hello, Ada"
+                     *           },
+                     *           "secrets": [],
+                     *           "startedTime": "2026-12-07T10:00:00.001Z",
+                     *           "status": "SUCCEEDED",
+                     *           "trigger": {
+                     *             "id": "req-1",
+                     *             "kind": "api"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Run"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1686,11 +6891,185 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description A blocking run, finished: SUCCEEDED, FAILED or TIMED_OUT, with its output or error. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "blocking": true,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "durationMs": 3,
+                     *       "error": null,
+                     *       "finishedTime": "2026-12-07T10:00:00.004Z",
+                     *       "functionName": "hello",
+                     *       "functionVersion": 1,
+                     *       "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                     *       "input": {
+                     *         "name": "Ada"
+                     *       },
+                     *       "logs": {
+                     *         "stderr": [],
+                     *         "stdout": [
+                     *           "greeting Ada"
+                     *         ]
+                     *       },
+                     *       "org": "default",
+                     *       "output": {
+                     *         "greeting": "Hello, Ada"
+                     *       },
+                     *       "secrets": [],
+                     *       "startedTime": "2026-12-07T10:00:00.001Z",
+                     *       "status": "SUCCEEDED",
+                     *       "trigger": {
+                     *         "id": "req-1",
+                     *         "kind": "api"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description An async run, accepted and queued (INITIALIZED): poll GET /v1/runs/{id}. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "blocking": false,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "durationMs": null,
+                     *       "error": null,
+                     *       "finishedTime": null,
+                     *       "functionName": "hello",
+                     *       "functionVersion": 1,
+                     *       "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                     *       "input": {
+                     *         "name": "Ada"
+                     *       },
+                     *       "logs": {
+                     *         "stderr": [],
+                     *         "stdout": []
+                     *       },
+                     *       "org": "default",
+                     *       "output": null,
+                     *       "secrets": [],
+                     *       "startedTime": null,
+                     *       "status": "INITIALIZED",
+                     *       "trigger": {
+                     *         "id": "req-1",
+                     *         "kind": "api"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FUNCTION_NOT_READY`: the function has no version that can serve yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `QUOTA_EXCEEDED`: the org's quota is used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1705,11 +7084,117 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The run. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "blocking": true,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "durationMs": 3,
+                     *       "error": null,
+                     *       "finishedTime": "2026-12-07T10:00:00.004Z",
+                     *       "functionName": "hello",
+                     *       "functionVersion": 1,
+                     *       "id": "0b9d7c5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                     *       "input": {
+                     *         "name": "Ada"
+                     *       },
+                     *       "logs": {
+                     *         "stderr": [],
+                     *         "stdout": [
+                     *           "greeting Ada"
+                     *         ]
+                     *       },
+                     *       "org": "default",
+                     *       "output": {
+                     *         "greeting": "Hello, Ada"
+                     *       },
+                     *       "secrets": [],
+                     *       "startedTime": "2026-12-07T10:00:00.001Z",
+                     *       "status": "SUCCEEDED",
+                     *       "trigger": {
+                     *         "id": "req-1",
+                     *         "kind": "api"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1727,11 +7212,91 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The org's secrets, by name. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "db",
+                     *           "org": "default",
+                     *           "reason": [],
+                     *           "status": "READY",
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Secret"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1758,11 +7323,110 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The secret, created. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "db",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NAME_CONFLICT`: the name is taken in the org */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1777,11 +7441,101 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The secret with its values (the only answer that has them). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "db",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "secrets": {
+                     *         "password": "s3cret",
+                     *         "username": "me"
+                     *       },
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecretWithValues"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1809,11 +7563,119 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The secret, changed. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "db",
+                     *       "org": "default",
+                     *       "reason": [],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
@@ -1828,11 +7690,83 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
             };
         };
     };
