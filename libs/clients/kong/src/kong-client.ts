@@ -125,15 +125,15 @@ export class KongAdminClient {
   // Services
 
   /** `PUT /services/{name}`: creates or replaces the service. */
-  upsertService(name: string, service: KongServiceInput): Promise<KongService> {
+  async upsertService(name: string, service: KongServiceInput): Promise<KongService> {
     return this.upsert(`service ${name}`, `/services/${segment('service', name)}`, service);
   }
 
-  getService(nameOrId: string): Promise<KongService | undefined> {
+  async getService(nameOrId: string): Promise<KongService | undefined> {
     return this.find(`service ${nameOrId}`, `/services/${segment('service', nameOrId)}`);
   }
 
-  deleteService(nameOrId: string): Promise<void> {
+  async deleteService(nameOrId: string): Promise<void> {
     return this.remove(`service ${nameOrId}`, `/services/${segment('service', nameOrId)}`);
   }
 
@@ -143,18 +143,18 @@ export class KongAdminClient {
    * `PUT /routes/{name}`, or `PUT /services/{service}/routes/{name}` to attach it to a service by
    * name (the body's `service` is then set by Kong). Spread KONG_ROUTE_DEFAULTS into `route`.
    */
-  upsertRoute(name: string, route: KongRouteInput, parent: { service?: string } = {}): Promise<KongRoute> {
+  async upsertRoute(name: string, route: KongRouteInput, parent: { service?: string } = {}): Promise<KongRoute> {
     const path = parent.service
       ? `/services/${segment('service', parent.service)}/routes/${segment('route', name)}`
       : `/routes/${segment('route', name)}`;
     return this.upsert(`route ${name}`, path, route);
   }
 
-  getRoute(nameOrId: string): Promise<KongRoute | undefined> {
+  async getRoute(nameOrId: string): Promise<KongRoute | undefined> {
     return this.find(`route ${nameOrId}`, `/routes/${segment('route', nameOrId)}`);
   }
 
-  deleteRoute(nameOrId: string): Promise<void> {
+  async deleteRoute(nameOrId: string): Promise<void> {
     return this.remove(`route ${nameOrId}`, `/routes/${segment('route', nameOrId)}`);
   }
 
@@ -166,7 +166,7 @@ export class KongAdminClient {
    * named `instanceName` (Kong's endpoint key of plugins). Its `config` is checked by Kong
    * against the plugin's schema.
    */
-  upsertPlugin(instanceName: string, plugin: KongPluginInput, scope: KongPluginScope = {}): Promise<KongPlugin> {
+  async upsertPlugin(instanceName: string, plugin: KongPluginInput, scope: KongPluginScope = {}): Promise<KongPlugin> {
     const name = segment('plugin', instanceName);
     const path =
       'service' in scope && scope.service
@@ -177,61 +177,61 @@ export class KongAdminClient {
     return this.upsert(`${plugin.name} plugin ${instanceName}`, path, { ...plugin, instance_name: instanceName });
   }
 
-  getPlugin(instanceNameOrId: string): Promise<KongPlugin | undefined> {
+  async getPlugin(instanceNameOrId: string): Promise<KongPlugin | undefined> {
     return this.find(`plugin ${instanceNameOrId}`, `/plugins/${segment('plugin', instanceNameOrId)}`);
   }
 
-  deletePlugin(instanceNameOrId: string): Promise<void> {
+  async deletePlugin(instanceNameOrId: string): Promise<void> {
     return this.remove(`plugin ${instanceNameOrId}`, `/plugins/${segment('plugin', instanceNameOrId)}`);
   }
 
   // Consumers
 
   /** `PUT /consumers/{username}`. */
-  upsertConsumer(username: string, consumer: KongConsumerInput): Promise<KongConsumer> {
+  async upsertConsumer(username: string, consumer: KongConsumerInput): Promise<KongConsumer> {
     return this.upsert(`consumer ${username}`, `/consumers/${segment('consumer', username)}`, { ...consumer, username });
   }
 
-  getConsumer(usernameOrId: string): Promise<KongConsumer | undefined> {
+  async getConsumer(usernameOrId: string): Promise<KongConsumer | undefined> {
     return this.find(`consumer ${usernameOrId}`, `/consumers/${segment('consumer', usernameOrId)}`);
   }
 
   /** Deletes the consumer and, by Kong's cascade, its credentials. */
-  deleteConsumer(usernameOrId: string): Promise<void> {
+  async deleteConsumer(usernameOrId: string): Promise<void> {
     return this.remove(`consumer ${usernameOrId}`, `/consumers/${segment('consumer', usernameOrId)}`);
   }
 
   // Credentials of consumers. The key is a secret: it is masked in logs and never in a message.
 
   /** `PUT /consumers/{consumer}/key-auth/{key}`: the consumer's API key `key`. */
-  upsertKeyAuth(consumer: string, key: string, credential: KongKeyAuthInput = {}): Promise<KongKeyAuth> {
+  async upsertKeyAuth(consumer: string, key: string, credential: KongKeyAuthInput = {}): Promise<KongKeyAuth> {
     const base = `/consumers/${segment('consumer', consumer)}/key-auth/`;
     return this.upsert(`a key-auth key of consumer ${consumer}`, base + segment('key', key), credential, `${base}…`);
   }
 
-  deleteKeyAuth(consumer: string, keyOrId: string): Promise<void> {
+  async deleteKeyAuth(consumer: string, keyOrId: string): Promise<void> {
     const base = `/consumers/${segment('consumer', consumer)}/key-auth/`;
     return this.remove(`a key-auth key of consumer ${consumer}`, base + segment('key', keyOrId), `${base}…`);
   }
 
   /** `PUT /consumers/{consumer}/jwt/{key}`: the consumer's JWT secret for tokens whose `iss` is `key`. */
-  upsertJwtSecret(consumer: string, key: string, credential: KongJwtSecretInput = {}): Promise<KongJwtSecret> {
+  async upsertJwtSecret(consumer: string, key: string, credential: KongJwtSecretInput = {}): Promise<KongJwtSecret> {
     const path = `/consumers/${segment('consumer', consumer)}/jwt/${segment('key', key)}`;
     return this.upsert(`jwt secret ${key} of consumer ${consumer}`, path, credential);
   }
 
-  deleteJwtSecret(consumer: string, keyOrId: string): Promise<void> {
+  async deleteJwtSecret(consumer: string, keyOrId: string): Promise<void> {
     const path = `/consumers/${segment('consumer', consumer)}/jwt/${segment('key', keyOrId)}`;
     return this.remove(`jwt secret ${keyOrId} of consumer ${consumer}`, path);
   }
 
   /** `PUT /consumers/{consumer}/acls/{group}`: puts the consumer in the ACL group. */
-  upsertAcl(consumer: string, group: string, acl: KongAclInput = {}): Promise<KongAcl> {
+  async upsertAcl(consumer: string, group: string, acl: KongAclInput = {}): Promise<KongAcl> {
     const path = `/consumers/${segment('consumer', consumer)}/acls/${segment('group', group)}`;
     return this.upsert(`acl group ${group} of consumer ${consumer}`, path, acl);
   }
 
-  deleteAcl(consumer: string, groupOrId: string): Promise<void> {
+  async deleteAcl(consumer: string, groupOrId: string): Promise<void> {
     const path = `/consumers/${segment('consumer', consumer)}/acls/${segment('group', groupOrId)}`;
     return this.remove(`acl group ${groupOrId} of consumer ${consumer}`, path);
   }
