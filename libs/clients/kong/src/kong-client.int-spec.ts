@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ErrorCode } from '@dispatch/contracts';
+import { useTempDir } from '@dispatch/testing/temp-dir';
 import {
   KONG_ROUTE_DEFAULTS,
   KongAdminClient,
@@ -183,6 +185,12 @@ describe('KongAdminClient against the spec-checked Kong Admin API', () => {
     expect(await c.listAll('key-auths', { consumer: 'acme-alice' })).toHaveLength(1);
     expect(await c.listAll('jwts', { consumer: 'acme-alice' })).toHaveLength(1);
     expect(await c.listAll('acls', { tags: ['api:hello'] })).toHaveLength(1);
+    // A key is unique across consumers; Kong's 409 quotes it, the client's error does not.
+    await c.upsertConsumer('acme-bob', { username: 'acme-bob', custom_id: 'acme/bob' });
+    const clash = await rejection(c.upsertKeyAuth('acme-bob', 'k-0a1b2c3d4e'));
+    expect(clash).toMatchObject({ status: 409, kong: { name: 'unique constraint violation', fields: { key: '(withheld)' } } });
+    expect(JSON.stringify({ m: clash.message, k: (clash as KongApiError).kong })).not.toContain('k-0a1b2c3d4e');
+    await c.deleteConsumer('acme-bob');
     await c.deleteKeyAuth('acme-alice', 'k-0a1b2c3d4e');
     expect(await c.listAll('key-auths')).toEqual([]);
     await c.deleteConsumer('acme-alice');
@@ -284,6 +292,26 @@ describe('KongAdminClient against the spec-checked Kong Admin API', () => {
 
     kong.failNext({ status: 503, body: '{"message":"An unexpected error occurred"}' });
     expect(await rejection(client().listAll('services'))).toMatchObject({ failure: 'unavailable', httpStatus: 503 });
+  });
+
+  describe('over a unix socket', () => {
+    const dir = useTempDir('kong-socket-', 'test');
+
+    it('talks to an Admin API that listens on a unix socket, and says so when the socket is missing', async () => {
+      const socketPath = join(dir.path, 'admin.sock');
+      const local = await startSpecKong({ socketPath });
+      try {
+        const c = client({ baseUrl: local.url, socketPath, adminToken: undefined });
+        await c.upsertService('hello', upstream);
+        expect(await c.listAll('services')).toEqual([expect.objectContaining({ name: 'hello' })]);
+        expect(local.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /services/hello', 'GET /services']);
+        expect(local.ownProblems).toEqual([]);
+      } finally {
+        await local.stop();
+      }
+      const gone = client({ baseUrl: 'http://localhost', socketPath: join(dir.path, 'none.sock') });
+      expect(await rejection(gone.info())).toMatchObject({ failure: 'unreachable', details: { cause: 'ENOENT' } });
+    });
   });
 
   it('never logs the admin token, bodies, or a key-auth key', async () => {

@@ -267,7 +267,11 @@ export class KongAdminClient {
   }
 
   private upsert<T>(what: string, path: string, body: unknown, logPath?: string): Promise<T> {
-    return this.object<T>({ action: `upsert ${what}` }, { method: 'PUT', path, logPath, body, ok: [200, 201] });
+    // A masked path is a credential's: Kong's errors about it are withheld too.
+    return this.object<T>(
+      { action: `upsert ${what}`, secret: logPath !== undefined },
+      { method: 'PUT', path, logPath, body, ok: [200, 201] },
+    );
   }
 
   private async find<T>(what: string, path: string): Promise<T | undefined> {
@@ -281,7 +285,7 @@ export class KongAdminClient {
 
   private async remove(what: string, path: string, logPath?: string): Promise<void> {
     // 404: the parent is gone, and with it what was to be deleted.
-    await this.call({ action: `delete ${what}` }, { method: 'DELETE', path, logPath, ok: [204, 200, 404] });
+    await this.call({ action: `delete ${what}`, secret: logPath !== undefined }, { method: 'DELETE', path, logPath, ok: [204, 200, 404] });
   }
 
   private async object<T>(op: KongOperation, call: Call): Promise<T> {

@@ -76,6 +76,19 @@ describe("Kong's error bodies, mapped in one place", () => {
     expect(JSON.stringify({ m: err.message, d: err.details, k: err.kong })).not.toContain('SECRET');
   });
 
+  it('withholds what Kong said about a credential, keeping its name, code and which fields', () => {
+    const body = json({
+      code: 5,
+      name: 'unique constraint violation',
+      message: `UNIQUE violation detected on '{key="k-SECRET"}'`,
+      fields: { key: 'k-SECRET' },
+    });
+    const err = errorForStatus({ action: 'upsert a key-auth key of consumer bob', secret: true }, 409, body, admin) as KongApiError;
+    expect(err).toMatchObject({ status: 409, kong: { code: 5, name: 'unique constraint violation', fields: { key: '(withheld)' } } });
+    expect(err.message).toMatch(/\(HTTP 409 unique constraint violation\): \(Kong's message is withheld: it may quote the credential\)/);
+    expect(JSON.stringify({ m: err.message, d: err.details, k: err.kong })).not.toContain('SECRET');
+  });
+
   it.each([502, 503, 504])('HTTP %i → KongUnavailableError (503): Kong is up, its database or upstream proxy is not', (status) => {
     const err = errorForStatus(op, status, json({ message: 'An unexpected error occurred' }), admin);
     expect(err).toBeInstanceOf(KongUnavailableError);

@@ -35,6 +35,8 @@ export interface KongErrorBody {
 /** What the client was doing, for messages: `upsert service dispatch-acme-hello`. */
 export interface KongOperation {
   readonly action: string;
+  /** The request names a credential (a key-auth key): Kong's message and fields, which may quote it, are withheld. */
+  readonly secret?: boolean;
 }
 
 /** Kong answered an error (or an answer that is not Kong's): status, Kong's name, message and fields. */
@@ -102,7 +104,7 @@ export function kongErrorBody(body: Buffer | string | undefined): KongErrorBody 
 
 /** The error for an HTTP answer the route does not accept as success. */
 export function errorForStatus(op: KongOperation, status: number, body: Buffer | string | undefined, admin: string): DispatchError {
-  const kong = kongErrorBody(body);
+  const kong = op.secret ? withheld(kongErrorBody(body)) : kongErrorBody(body);
   const said = kong.message ? `: ${kong.message}` : '';
   if (status === 401 || status === 403) {
     // Kong (or a proxy) may echo the token back: the message is not repeated.
@@ -192,6 +194,16 @@ export function errorForTransport(op: KongOperation, err: unknown, admin: string
     admin,
     code,
   );
+}
+
+/** Kong's error without what may quote a credential: its name and code, and the fields' names only. */
+function withheld(kong: KongErrorBody): KongErrorBody {
+  return {
+    ...(kong.code !== undefined ? { code: kong.code } : {}),
+    ...(kong.name !== undefined ? { name: kong.name } : {}),
+    message: "(Kong's message is withheld: it may quote the credential)",
+    ...(kong.fields ? { fields: Object.fromEntries(Object.keys(kong.fields).map((k) => [k, '(withheld)'])) } : {}),
+  };
 }
 
 function oneLine(text: string): string {

@@ -22,6 +22,7 @@ import { describeProblems, kongRequestProblems, kongResponseProblems, type KongP
  * Unset fields are left out of answers (Kong answers null): the document marks none nullable.
  */
 export interface SpecKong {
+  /** The Admin API URL; with a unix socket, `http://localhost` (the socket is the address). */
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly rejected: { method: string; path: string; problems: string[] }[];
@@ -94,7 +95,8 @@ const ROUTE_DEFAULTS = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PARENT_TABLE: Record<string, string> = { services: 'services', routes: 'routes', consumers: 'consumers' };
 
-export async function startSpecKong(options: { adminToken?: string } = {}): Promise<SpecKong> {
+/** `socketPath`: listen on this unix socket instead of a loopback port (as gateway-local will in solo mode). */
+export async function startSpecKong(options: { adminToken?: string; socketPath?: string } = {}): Promise<SpecKong> {
   const requests: RecordedRequest[] = [];
   const rejected: SpecKong['rejected'] = [];
   const ownProblems: string[] = [];
@@ -321,10 +323,10 @@ export async function startSpecKong(options: { adminToken?: string } = {}): Prom
     };
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const socketPath = options.socketPath;
+  await new Promise<void>((resolve) => (socketPath ? server.listen(socketPath, resolve) : server.listen(0, '127.0.0.1', resolve)));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: socketPath ? 'http://localhost' : `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     rejected,
     ownProblems,
