@@ -290,6 +290,11 @@ describe('KongAdminClient against the spec-checked Kong Admin API', () => {
     expect(timedOut).toMatchObject({ failure: 'timeout', httpStatus: 503 });
     expect(timedOut.message).toMatch(/did not answer within 200 ms when asked to read service hello/);
 
+    // A peer that keeps the socket busy but never finishes is cut at the deadline too.
+    kong.failNext({ drip: true });
+    const dripped = await rejection(client({ timeoutMs: 300 }).status());
+    expect(dripped).toMatchObject({ failure: 'timeout', httpStatus: 503 });
+
     kong.failNext({ status: 503, body: '{"message":"An unexpected error occurred"}' });
     expect(await rejection(client().listAll('services'))).toMatchObject({ failure: 'unavailable', httpStatus: 503 });
   });

@@ -311,10 +311,14 @@ export class KongAdminClient {
     const params = call.query && Object.fromEntries(Object.entries(call.query).filter(([, v]) => v !== undefined));
     const logged = { method: call.method, path: call.logPath ?? call.path };
     const started = Date.now();
+    // axios's `timeout` is the socket's idle time: a peer that drips bytes would never trip it.
+    // The signal bounds the whole call, connect to last byte.
+    const deadline = AbortSignal.timeout(this.target.timeoutMs);
     let res;
     try {
-      res = await this.http.request<Buffer>({ method: call.method, url: call.path, params, data, headers });
-    } catch (err) {
+      res = await this.http.request<Buffer>({ method: call.method, url: call.path, params, data, headers, signal: deadline });
+    } catch (caught) {
+      const err = deadline.aborted ? Object.assign(new Error('deadline passed'), { code: 'ETIMEDOUT', cause: caught }) : caught;
       this.logger?.debug({ ...logged, ms: Date.now() - started, err: (err as { code?: string }).code }, 'kong admin call failed');
       throw errorForTransport(op, err, this.target.baseUrl, this.target.timeoutMs) ?? err;
     }

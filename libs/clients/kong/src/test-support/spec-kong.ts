@@ -38,7 +38,8 @@ export interface RecordedRequest extends KongRequest {
 }
 
 export type Entity = Record<string, unknown> & { id: string };
-export type Fault = { path?: RegExp } & ({ status: number; body?: string } | { hang: true } | { reset: true });
+/** What `failNext` answers instead: a status, no answer, a reset connection, or a body dripped a byte every 50 ms, never ending. */
+export type Fault = { path?: RegExp } & ({ status: number; body?: string } | { hang: true } | { reset: true } | { drip: true });
 
 interface Kind {
   table: string;
@@ -131,6 +132,11 @@ export async function startSpecKong(options: { adminToken?: string; socketPath?:
         const [fault] = faults.splice(faultAt, 1);
         if ('hang' in fault) return;
         if ('reset' in fault) return void req.socket.destroy();
+        if ('drip' in fault) {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          const timer = setInterval(() => res.write(' '), 50);
+          return void res.on('close', () => clearInterval(timer));
+        }
         res.writeHead(fault.status, { 'Content-Type': 'application/json' });
         return void res.end(fault.body ?? '');
       }
