@@ -190,10 +190,19 @@ describe('KongAdminClient against the spec-checked Kong Admin API', () => {
     const clash = await rejection(c.upsertKeyAuth('acme-bob', 'k-0a1b2c3d4e'));
     expect(clash).toMatchObject({ status: 409, kong: { name: 'unique constraint violation', fields: { key: '(withheld)' } } });
     expect(JSON.stringify({ m: clash.message, k: (clash as KongApiError).kong })).not.toContain('k-0a1b2c3d4e');
+    expect((await c.listAll('consumers', { tags: ['org:acme'] })).map((x) => x.username)).toEqual(['acme-alice']);
     await c.deleteConsumer('acme-bob');
     await c.deleteKeyAuth('acme-alice', 'k-0a1b2c3d4e');
     expect(await c.listAll('key-auths')).toEqual([]);
+    await c.upsertAcl('acme-alice', 'acme-other');
+    await c.deleteAcl('acme-alice', 'acme-other');
+    expect((await c.listAll('acls', { consumer: 'acme-alice' })).map((x) => x.group)).toEqual(['acme-hello']);
+    await c.upsertJwtSecret('acme-alice', 'acme-issuer-2', { algorithm: 'HS256', secret: 'other-secret' });
+    await c.deleteJwtSecret('acme-alice', 'acme-issuer-2');
+    expect((await c.listAll('jwts', { consumer: 'acme-alice' })).map((x) => x.key)).toEqual(['acme-issuer']);
+    expect(await c.getConsumer('acme-alice')).toMatchObject({ id: alice.id, custom_id: 'acme/alice' });
     await c.deleteConsumer('acme-alice');
+    expect(await c.getConsumer('acme-alice')).toBeUndefined();
     expect(await c.listAll('acls')).toEqual([]);
     expect(await c.listAll('jwts')).toEqual([]);
     await c.deleteAcl('acme-alice', 'acme-hello'); // the consumer is gone (404 from Kong): nothing left to delete
