@@ -20,6 +20,7 @@ export default [
       'tools/lint/fixtures/**',
       '**/fixtures/functions/**',
       'libs/sdk/src/generated/**',
+      'libs/clients/kong/src/generated/**',
     ],
   },
   ...tseslint.configs.recommended,
