@@ -10,8 +10,8 @@ if (!existsSync(main)) {
   process.stderr.write(`error: the dispatch CLI is not built yet (${main} is missing): run npm run build, or npm start\n`);
   process.exit(1);
 }
-require(main)
-  .run(process.argv)
-  .then((code) => {
-    process.exitCode = code;
-  });
+const cli = require(main);
+cli.exitQuietlyOnClosedPipe();
+cli.run(process.argv).then((code) => {
+  process.exitCode = code;
+});

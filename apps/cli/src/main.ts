@@ -45,7 +45,16 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/** `dispatch get runs | head`: the reader left, which is no failure of the command. */
+export function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnClosedPipe();
   void run(process.argv).then((code) => {
     process.exitCode = code;
   });

@@ -69,8 +69,14 @@ describe('exec input', () => {
 describe('dispatch exec (against a fake API)', () => {
   let api: FakeApi;
   let run: Record<string, unknown>;
+  let timeoutSeconds: number;
+  /** The run requests, without the GET of the function exec makes first. */
+  const runRequests = () => api.requests.filter((r) => r.method === 'POST');
   beforeEach(async () => {
+    timeoutSeconds = 30;
     api = new FakeApi(async (req: Received) => {
+      if (req.method === 'GET' && req.url === '/v1/function/hello') return { status: 200, body: { name: 'hello', timeoutSeconds } };
+      if (req.method === 'GET') return { status: 200, body: run };
       const body = (await req.json()) as { blocking: boolean };
       return { status: body.blocking ? 200 : 202, body: { ...run, blocking: body.blocking } };
     });
@@ -84,7 +90,7 @@ describe('dispatch exec (against a fake API)', () => {
     expect(JSON.parse(api.out)).toEqual({ hello: 'Jon' });
     expect(await api.cli('exec', 'hello', '--wait', '--input', '{}', '--secret', 'a,b', '--secret', 'c')).toBe(0);
     expect(await api.cli('exec', 'hello', '--wait', '--input', '{}', '-o', 'json')).toBe(0);
-    const [first, second, third] = api.requests;
+    const [first, second, third] = runRequests();
     expect(first.url).toBe('/v1/function/hello/runs');
     expect(await first.json()).toEqual({ input: { name: 'Jon' }, blocking: true });
     expect(await second.json()).toEqual({ input: {}, blocking: true, secrets: ['a', 'b', 'c'] });
@@ -96,7 +102,15 @@ describe('dispatch exec (against a fake API)', () => {
     run = { ...run, status: 'INITIALIZED', output: null };
     expect(await api.cli('exec', 'hello', '--async', '--input', '{}')).toBe(0);
     expect(api.out).toBe('r-1\n');
-    expect(await api.requests[0].json()).toEqual({ input: {}, blocking: false });
+    expect(await runRequests()[0].json()).toEqual({ input: {}, blocking: false });
+  });
+
+  it('starts a run of a function allowed to outlast an HTTP answer async, and waits for it by polling', async () => {
+    timeoutSeconds = 600;
+    expect(await api.cli('exec', 'hello', '--input', '{"name": "Jon"}')).toBe(0);
+    expect(JSON.parse(api.out)).toEqual({ hello: 'Jon' });
+    expect(await runRequests()[0].json()).toEqual({ input: { name: 'Jon' }, blocking: false });
+    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toContain('GET /v1/runs/r-1');
   });
 
   it("exits 1 on a failed run with the error's type and message; -o json still prints the run", async () => {

@@ -3,7 +3,17 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { client, type Item } from '../command-kit';
 import { parseFormat, render, UsageError } from '../output';
+import { followRun } from './logs';
 import { RUN_COLUMNS, runFailure } from './runs';
+
+/**
+ * Node's fetch gives up on an answer whose headers take more than 300 s, and a blocking run answers
+ * only when it ends: a function allowed to run longer than this is started async and its run
+ * polled instead, with the same result printed.
+ */
+const LONGEST_BLOCKING_SECONDS = 240;
+
+const quiet = { stdout: () => undefined, stderr: () => undefined };
 
 /** Where a run's input comes from: `--input JSON`, `--input-file FILE`, or stdin (`-` for either). */
 export interface InputFlags {
@@ -112,6 +122,11 @@ export function outputText(output: unknown): string {
   return output === null || output === undefined ? '' : `${JSON.stringify(output, null, 2)}\n`;
 }
 
+async function timeoutSecondsOf(c: Awaited<ReturnType<typeof client>>, name: string): Promise<number> {
+  const fn = (await c.GET('/v1/function/{name}', { params: { path: { name } } })).data as unknown as Item;
+  return Number(fn.timeoutSeconds ?? 0);
+}
+
 /** `dispatch exec FUNCTION`. */
 export function addExecCommand(program: Command, stdin: Stdin = processStdin): void {
   program
@@ -138,8 +153,15 @@ export function addExecCommand(program: Command, stdin: Stdin = processStdin): v
       if (format === 'table') throw new UsageError('-o table: exec prints a run as json, yaml or name, or (without -o) its output');
       const body = await runRequestOf(flags, stdin);
       const c = await client(cmd);
-      const { data } = await c.POST('/v1/function/{name}/runs', { params: { path: { name: functionName } }, body: body as never });
-      const run = data as unknown as Item;
+      const params = { path: { name: functionName } };
+      let run: Item;
+      if (body.blocking && (await timeoutSecondsOf(c, functionName)) > LONGEST_BLOCKING_SECONDS) {
+        const started = (await c.POST('/v1/function/{name}/runs', { params, body: { ...body, blocking: false } as never }))
+          .data as unknown as Item;
+        run = await followRun(c, String(started.id), quiet, 1000);
+      } else {
+        run = (await c.POST('/v1/function/{name}/runs', { params, body: body as never })).data as unknown as Item;
+      }
       if (!printsOutput) process.stdout.write(render(run, format, RUN_COLUMNS, (r) => String(r.id)));
       if (!body.blocking) {
         if (printsOutput) process.stdout.write(`${String(run.id)}\n`);
