@@ -51,9 +51,13 @@ export function forward(request: ForwardRequest, agents: { http: http.Agent; htt
       upstream.destroy();
     };
     upstream.on('socket', (socket) => {
+      // The request may be fully handed to the socket before it even connects.
       const startTimers = () => {
-        socket.setTimeout(writeTimeout);
-        upstream.once('finish', () => socket.setTimeout(readTimeout));
+        if (upstream.writableFinished) upstream.setTimeout(readTimeout);
+        else {
+          upstream.setTimeout(writeTimeout);
+          upstream.once('finish', () => upstream.setTimeout(readTimeout));
+        }
       };
       if (socket.connecting) {
         const connectTimer = setTimeout(() => fail(504), connectTimeout);
