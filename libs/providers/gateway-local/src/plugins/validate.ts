@@ -37,6 +37,17 @@ function fieldOf(error: ErrorObject): string {
   return [path, missing].filter(Boolean).join('.') || '@entity';
 }
 
+/** Kong's Admin API returns unset fields as null: they are absent, and take their defaults. */
+function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field === null) continue;
+    copy[key] =
+      field && typeof field === 'object' && !Array.isArray(field) ? withoutNulls(field as Record<string, unknown>) : structuredClone(field);
+  }
+  return copy;
+}
+
 export interface ValidatedPlugin<Config = Record<string, unknown>> {
   config: Config;
   protocols: string[];
@@ -48,15 +59,14 @@ export interface ValidatedPlugin<Config = Record<string, unknown>> {
  * refused, as Kong does.
  */
 export function validatePlugin<Config>(entity: KongPlugin, plugin: GatewayPlugin<Config>): ValidatedPlugin<Config> {
-  const candidate: Record<string, unknown> = { config: structuredClone(entity.config ?? {}) };
+  const candidate: Record<string, unknown> = { config: withoutNulls(entity.config ?? {}) };
   if (entity.protocols) candidate['protocols'] = [...entity.protocols];
   const validate = validatorFor(plugin.schema);
   const fields: Record<string, string> = {};
   if (!validate(candidate)) for (const error of validate.errors ?? []) fields[fieldOf(error)] ??= error.message ?? 'invalid';
   const known = Object.keys((plugin.schema as { properties: { config: { properties: object } } }).properties.config.properties);
   for (const field of Object.keys(candidate['config'] as object)) if (!known.includes(field)) fields[`config.${field}`] = 'unknown field';
-  // Kong stores an unset field as null; the plugins read it as absent.
-  const config = Object.fromEntries(Object.entries(candidate['config'] as object).filter(([, value]) => value !== null)) as Config;
+  const config = candidate['config'] as Config;
   if (Object.keys(fields).length === 0 && plugin.entityChecks) Object.assign(fields, plugin.entityChecks(config));
   if (Object.keys(fields).length > 0) throw new PluginConfigError(entity.id, fields);
   return { config, protocols: (candidate['protocols'] as string[] | undefined) ?? [] };
