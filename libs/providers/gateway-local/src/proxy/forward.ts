@@ -75,7 +75,10 @@ export function forward(request: ForwardRequest, agents: { http: http.Agent; htt
     upstream.on('error', () => fail(502));
     upstream.on('response', (response) => settle({ kind: 'response', response, sentAt }));
     if (Buffer.isBuffer(request.body)) upstream.end(request.body);
-    else if (request.body) request.body.pipe(upstream);
-    else upstream.end();
+    else if (request.body) {
+      // A client that goes away mid-body takes the upstream request with it.
+      request.body.once('error', () => upstream.destroy());
+      request.body.pipe(upstream);
+    } else upstream.end();
   });
 }

@@ -55,6 +55,8 @@ describe('gateway-local proxy (a real upstream on loopback)', () => {
         plugin('p-key', 'key-auth', 'private', { hide_credentials: true }),
         plugin('p-key-admins', 'key-auth', 'admins', {}),
         plugin('p-acl', 'acl', 'admins', { allow: ['admin'] }),
+        { ...plugin('p-bob-rl', 'rate-limiting', 'private', { minute: 5 }), consumer: { id: 'c-bob' } },
+        plugin('p-cors-private', 'cors', 'private', { origins: ['https://app.example.com'] }),
       ],
       consumers: [
         { id: 'c-alice', username: 'alice' },
@@ -232,6 +234,20 @@ describe('gateway-local proxy (a real upstream on loopback)', () => {
       const byQuery = await echoed('/private/x?apikey=bob-key&keep=1');
       expect(byQuery.echo.url).toBe('/base/x?keep=1');
       expect(byQuery.echo.headers['x-consumer-username']).toBe('bob');
+    });
+
+    it('adds CORS headers to the 401 of key-auth, since header_filter runs on plugin exits too', async () => {
+      const missing = await call('/private', { headers: { origin: 'https://app.example.com' } });
+      expect(missing.res.status).toBe(401);
+      expect(missing.res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    });
+
+    it('applies a plugin configured for a consumer once key-auth has identified them', async () => {
+      const bob = await call('/private', { headers: { apikey: 'bob-key' } });
+      expect(bob.res.headers.get('x-ratelimit-limit-minute')).toBe('5');
+      const alice = await call('/private', { headers: { apikey: 'alice-key' } });
+      expect(alice.res.status).toBe(200);
+      expect(alice.res.headers.get('x-ratelimit-limit-minute')).toBeNull();
     });
 
     it('lets members of an allowed group through with their groups, and refuses others with 403', async () => {

@@ -180,11 +180,18 @@ describe('Router (Kong traditional_compatible)', () => {
       ['/s/', '/fv0', true, '/fv0req', '/s/req'],
       ['/s/', '/fv0', false, '/fv0/req', '/s/fv0/req'],
       ['/s', '/fv0/', true, '/fv0/req', '/s/req'],
+      ['/s', '/fv0/', false, '/fv0/req', '/s/fv0/req'],
       [null, '/fn', true, '/fn/hello', '/hello'],
       [null, '/fn', true, '/fn', '/'],
       [null, '/fn', false, '/fn/hello', '/fn/hello'],
     ])('service %s, route %s, strip_path %s: %s → %s', (servicePath, routePath, strip, target, expected) => {
       expect(upstream({ paths: [routePath], strip_path: strip }, servicePath, target)?.upstreamTarget).toBe(expected);
+    });
+
+    it('strips the whole regex match (the documented /version/\\d+/service example)', () => {
+      expect(
+        upstream({ paths: ['~/version/\\d+/service'], strip_path: true }, null, '/version/1/service/path/to/resource')?.upstreamTarget,
+      ).toBe('/path/to/resource');
     });
 
     it('strips the regex match and keeps the query string', () => {
