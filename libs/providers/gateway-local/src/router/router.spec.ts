@@ -107,6 +107,19 @@ describe('Router (Kong traditional_compatible)', () => {
       expect(matchedId(router, req('GET', '/status/2'))).toBe('status');
     });
 
+    it('ignores regex_priority on plain paths, whatever other routes exist', () => {
+      const router = new Router(
+        [
+          route('root', { hosts: ['foo.com'], paths: ['/'], regex_priority: 1 }),
+          route('v1', { hosts: ['foo.com'], paths: ['/v1'], regex_priority: 0 }),
+          route('other', { hosts: ['bar.com'], paths: ['~/.*'] }),
+        ],
+        [service],
+      );
+      expect(matchedId(router, req('GET', '/v1/x', 'foo.com'))).toBe('v1');
+      expect(matchedId(router, req('GET', '/x', 'foo.com'))).toBe('root');
+    });
+
     it('lets the higher regex_priority win between two matching regexes', () => {
       const router = new Router(
         [route('low', { paths: ['~/a/.*'], regex_priority: 1 }), route('high', { paths: ['~/a/b.*'], regex_priority: 5 })],
