@@ -42,6 +42,10 @@ describe('gateway-local proxy (a real upstream on loopback)', () => {
         route('admins', { paths: ['/admins'] }),
         route('down', { paths: ['/down'], service: { id: 'down' } }),
         route('slow', { paths: ['/slow'], strip_path: false, service: { id: 'slow' } }),
+        route('secure', { paths: ['/secure'], protocols: ['https'] }),
+        route('stream', { paths: ['/stream-route'] }),
+        route('stalling', { paths: ['/stalling'], service: { id: 'slow' } }),
+        { id: 'orphan', paths: ['/orphan'], service: null },
       ],
       plugins: [
         plugin('p-cors', 'cors', 'cors', {
@@ -124,6 +128,30 @@ describe('gateway-local proxy (a real upstream on loopback)', () => {
     expect(echo.url).toBe('/base/keep/a');
     expect(echo.body).toBe('hello body');
     expect(echo.method).toBe('POST');
+  });
+
+  it('streams the response as the upstream sends it', async () => {
+    const started = Date.now();
+    const res = await fetch(`${proxy.url}/stream-route/stream`);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('first\n');
+    expect(Date.now() - started).toBeLessThan(350);
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toBe('second\n');
+  });
+
+  it('cuts a response whose next chunk comes later than read_timeout', async () => {
+    const res = await fetch(`${proxy.url}/stalling/stream`);
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+  });
+
+  it('streams a large request body through', async () => {
+    const body = 'x'.repeat(3 * 1024 * 1024);
+    const { echo } = await echoed('/keep/big', { method: 'PUT', body });
+    expect(echo.body.length).toBe(body.length);
   });
 
   it('sends the client Host with preserve_host, matching by host', async () => {
@@ -257,6 +285,15 @@ describe('gateway-local proxy (a real upstream on loopback)', () => {
       expect(bob.res.status).toBe(403);
       expect(bob.json()['message']).toBe('You cannot consume this service');
     });
+  });
+
+  it('answers 426 on a route for HTTPS only, and 503 on a route without a service', async () => {
+    const secure = await call('/secure');
+    expect(secure.res.status).toBe(426);
+    expect(secure.json()['message']).toBe('Please use HTTPS protocol');
+    const orphan = await call('/orphan');
+    expect(orphan.res.status).toBe(503);
+    expect(orphan.json()['message']).toBe('no Service found with those values');
   });
 
   it('answers 502 when the upstream is down and 504 when it is too slow', async () => {

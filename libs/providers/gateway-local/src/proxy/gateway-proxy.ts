@@ -197,6 +197,7 @@ class ProxyRequestHandler {
     res.writeHead(response.status, response.headers);
     upstream.pipe(res);
     upstream.on('error', () => res.destroy());
+    upstream.on('aborted', () => res.destroy());
     res.on('close', () => upstream.destroy());
   }
 

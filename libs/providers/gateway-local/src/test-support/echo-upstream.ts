@@ -15,7 +15,7 @@ export interface EchoUpstream {
 
 /**
  * A loopback upstream that answers every request with it as JSON; `/slow` answers after 2 s, for
- * the proxy's read timeout.
+ * the proxy's read timeout; a path with `/stream` sends a line, and another 400 ms later.
  */
 export async function startEchoUpstream(): Promise<EchoUpstream> {
   const server = http.createServer((req, res) => {
@@ -32,7 +32,11 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
         res.writeHead(200, { 'content-type': 'application/json', via: '1.1 upstream-cache' });
         res.end(JSON.stringify(echoed));
       };
-      if (req.url?.startsWith('/slow')) setTimeout(send, 2000).unref();
+      if (req.url?.includes('/stream')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('first\n');
+        setTimeout(() => res.end('second\n'), 400).unref();
+      } else if (req.url?.startsWith('/slow')) setTimeout(send, 2000).unref();
       else send();
     });
   });
