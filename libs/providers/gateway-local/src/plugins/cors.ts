@@ -129,12 +129,12 @@ export const corsPlugin: GatewayPlugin<CorsConfig> = {
   name: 'cors',
   priority: 2000,
   schema: corsSchema,
-  access(config, ctx, state) {
+  access(config, ctx, run) {
     const { request } = ctx;
     const origin = getHeader(request.headers, 'origin');
     if (request.method !== 'OPTIONS' || !origin || !getHeader(request.headers, 'access-control-request-method')) return;
     // A preflight: answered here, or left to the upstream; either way header_filter adds nothing.
-    state['skipResponseHeaders'] = true;
+    run.ctx['skipResponseHeaders'] = true;
     if (config.preflight_continue) return;
     const headers: Record<string, string | string[]> = {};
     const allowAll = configureOrigin(config, headers, origin, false);
@@ -148,8 +148,8 @@ export const corsPlugin: GatewayPlugin<CorsConfig> = {
     }
     return kongEmptyExit(200, headers as Record<string, string>);
   },
-  headerFilter(config, ctx, response: FilteredResponse, state) {
-    if (state['skipResponseHeaders']) return;
+  headerFilter(config, ctx, response: FilteredResponse, run) {
+    if (run.ctx['skipResponseHeaders']) return;
     const origin = getHeader(ctx.request.headers, 'origin');
     if (!origin) return;
     const allowAll = configureOrigin(config, response.headers, origin, true);

@@ -53,6 +53,18 @@ export interface FilteredResponse {
   headers: Record<string, string | string[]>;
 }
 
+/**
+ * One plugin's run on one request: the scope of the plugin entity (Kong injects it into the conf as
+ * route_id, service_id, consumer_id) and its per-request storage (Kong's kong.ctx.plugin).
+ */
+export interface PluginRun {
+  pluginId: string;
+  routeId: string | undefined;
+  serviceId: string | undefined;
+  consumerId: string | undefined;
+  ctx: Record<string, unknown>;
+}
+
 export interface GatewayPlugin<Config = Record<string, unknown>> {
   name: string;
   /** Kong's handler PRIORITY: higher runs first. */
@@ -61,8 +73,8 @@ export interface GatewayPlugin<Config = Record<string, unknown>> {
   schema: object;
   /** Checks Kong makes beyond the JSON schema (its entity_checks); returns field → message. */
   entityChecks?(config: Config): Record<string, string>;
-  access?(config: Config, ctx: AccessContext, state: Record<string, unknown>): KongExit | void | Promise<KongExit | void>;
-  headerFilter?(config: Config, ctx: AccessContext, response: FilteredResponse, state: Record<string, unknown>): void;
+  access?(config: Config, ctx: AccessContext, run: PluginRun): KongExit | void | Promise<KongExit | void>;
+  headerFilter?(config: Config, ctx: AccessContext, response: FilteredResponse, run: PluginRun): void;
 }
 
 /** Sets a header on a response header map whatever the case it was first set in. */

@@ -55,6 +55,19 @@ describe('rate-limiting plugin (local policy)', () => {
     expect((await call(header, { headers: { 'x-tenant': 'a' }, clientIp: '198.51.100.8' })).exit?.status).toBe(429);
   });
 
+  it("counts in the plugin's scope: a global limit across routes, a route's limit on its own", async () => {
+    const plugin = rateLimitingPlugin(new RateLimitCounters());
+    const onRoute = (routeId: string, scope: { routeId?: string }) =>
+      runPlugin(plugin, { minute: 1 }, accessContext({ now: T0, route: { id: routeId } }).ctx, undefined, scope).then(
+        ({ exit }) => exit?.status,
+      );
+    expect(await onRoute('a', {})).toBeUndefined();
+    expect(await onRoute('b', {})).toBe(429);
+    expect(await onRoute('a', { routeId: 'a' })).toBeUndefined();
+    expect(await onRoute('a', { routeId: 'a' })).toBe(429);
+    expect(await onRoute('b', { routeId: 'b' })).toBeUndefined();
+  });
+
   it('hides the headers with hide_client_headers and uses the custom error code and message', async () => {
     const call = limiter();
     const config = { minute: 1, hide_client_headers: true, error_code: 503, error_message: 'slow down' };

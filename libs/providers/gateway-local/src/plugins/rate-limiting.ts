@@ -104,10 +104,11 @@ export function rateLimitingPlugin(counters: RateLimitCounters): GatewayPlugin<R
         errors['config.policy'] = `policy '${config.policy}' is not available in the embedded gateway: use 'local'`;
       return errors;
     },
-    access(config, ctx) {
+    access(config, ctx, run) {
       const now = ctx.now();
       const identifier = identifierOf(config, ctx);
-      const scope = `${ctx.match.route.id ?? EMPTY_UUID}:${ctx.match.service?.id ?? EMPTY_UUID}`;
+      // Counters belong to the plugin's scope, not the request's: a global limit counts across routes.
+      const scope = `${run.routeId ?? EMPTY_UUID}:${run.serviceId ?? EMPTY_UUID}`;
       const starts = windowStarts(now);
       const keys = new Map<Period, string>();
       const usage: { period: Period; limit: number; remaining: number }[] = [];

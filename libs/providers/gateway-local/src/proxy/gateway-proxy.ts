@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { GatewayState } from '../kong-entities';
 import { KONG_SERVER, kongError, type KongExit } from '../kong-error';
-import type { AccessContext, FilteredResponse } from '../plugins/plugin';
+import type { AccessContext, FilteredResponse, PluginRun } from '../plugins/plugin';
 import { getHeader, setHeader } from '../plugins/plugin';
 import { RateLimitCounters } from '../plugins/rate-limiting';
 import { type AnyPlugin, bundledPlugins } from '../plugins/registry';
@@ -55,7 +55,7 @@ export function validateGatewayState(state: GatewayState): void {
 
 interface Ran {
   configured: ConfiguredPlugin;
-  state: Record<string, unknown>;
+  run: PluginRun;
 }
 
 class ProxyRequestHandler {
@@ -133,9 +133,16 @@ class ProxyRequestHandler {
     for (const plugin of this.compiled.pluginOrder) {
       const configured = this.pluginFor(plugin, ctx);
       if (!configured) continue;
-      const entry: Ran = { configured, state: {} };
-      ran.push(entry);
-      const exit = await plugin.access?.(configured.config, ctx, entry.state);
+      const { entity } = configured;
+      const run: PluginRun = {
+        pluginId: entity.id,
+        routeId: entity.route?.id,
+        serviceId: entity.service?.id,
+        consumerId: entity.consumer?.id,
+        ctx: {},
+      };
+      ran.push({ configured, run });
+      const exit = await plugin.access?.(configured.config, ctx, run);
       if (exit) {
         const response: FilteredResponse = { status: exit.status, headers: { ...exit.headers, ...ctx.responseHeaders } };
         this.headerFilter(ran, ctx, response);
@@ -210,7 +217,7 @@ class ProxyRequestHandler {
   }
 
   private headerFilter(ran: Ran[], ctx: AccessContext, response: FilteredResponse): void {
-    for (const { configured, state } of ran) configured.plugin.headerFilter?.(configured.config, ctx, response, state);
+    for (const { configured, run } of ran) configured.plugin.headerFilter?.(configured.config, ctx, response, run);
   }
 
   /** A response Kong makes itself: its body, Server, latency and request id headers. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayState, KongRoute } from '../kong-entities';
 import { emptyGatewayState } from '../kong-entities';
-import type { AccessContext, FilteredResponse, GatewayPlugin } from '../plugins/plugin';
+import type { AccessContext, FilteredResponse, GatewayPlugin, PluginRun } from '../plugins/plugin';
 import { validatePlugin } from '../plugins/validate';
 import { CompiledState } from '../proxy/compiled-state';
 import { bundledPlugins } from '../plugins/registry';
@@ -77,11 +77,12 @@ export async function runPlugin<Config>(
   config: Record<string, unknown>,
   ctx: AccessContext,
   response: FilteredResponse = { status: 200, headers: {} },
+  scope: Partial<Pick<PluginRun, 'routeId' | 'serviceId' | 'consumerId'>> = {},
 ) {
   const { config: validated } = validatePlugin({ id: 'plugin-1', name: plugin.name, config }, plugin);
-  const state: Record<string, unknown> = {};
-  const exit = await plugin.access?.(validated, ctx, state);
+  const run: PluginRun = { pluginId: 'plugin-1', routeId: undefined, serviceId: undefined, consumerId: undefined, ...scope, ctx: {} };
+  const exit = await plugin.access?.(validated, ctx, run);
   const filtered = exit ? { status: exit.status, headers: { ...exit.headers } } : response;
-  plugin.headerFilter?.(validated, ctx, filtered, state);
+  plugin.headerFilter?.(validated, ctx, filtered, run);
   return { exit, response: filtered, body: exit?.body ? (JSON.parse(exit.body) as Record<string, unknown>) : undefined };
 }
