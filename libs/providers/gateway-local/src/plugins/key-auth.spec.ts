@@ -32,6 +32,8 @@ describe('key-auth plugin', () => {
     );
     const twice = await runPlugin(keyAuthPlugin, {}, accessContext({ state, query: 'apikey=a&apikey=b' }).ctx);
     expect(twice.body?.['message']).toBe('Duplicate API key found');
+    const twiceInHeaders = await runPlugin(keyAuthPlugin, {}, accessContext({ state, headers: { apikey: ['secret-1', 'secret-1'] } }).ctx);
+    expect(twiceInHeaders.body?.['message']).toBe('Duplicate API key found');
   });
 
   it('authenticates from the header and sets the consumer headers upstream, keeping the key unless hide_credentials', async () => {
@@ -58,6 +60,10 @@ describe('key-auth plugin', () => {
     expect((await runPlugin(keyAuthPlugin, config, accessContext({ state, query: 'x-api-key=secret-1' }).ctx)).exit?.status).toBe(401);
     expect(
       (await runPlugin(keyAuthPlugin, config, accessContext({ state, headers: { 'x-api-key': 'secret-1' } }).ctx)).exit,
+    ).toBeUndefined();
+    const underscored = { key_names: ['api_key'] };
+    expect(
+      (await runPlugin(keyAuthPlugin, underscored, accessContext({ state, headers: { 'api-key': 'secret-1' } }).ctx)).exit,
     ).toBeUndefined();
   });
 

@@ -76,7 +76,11 @@ async function authenticate(config: KeyAuthConfig, ctx: AccessContext, now: numb
   let key: string | undefined;
   for (const name of config.key_names) {
     let value: unknown;
-    if (config.key_in_header) value = request.headers[name.toLowerCase()];
+    if (config.key_in_header) {
+      // Kong's header lookup is case-insensitive and reads `_` as `-`; a repeated header is a duplicate key.
+      const values = request.headersDistinct[name.toLowerCase().replace(/_/g, '-')];
+      value = values && values.length > 1 ? values : values?.[0];
+    }
     if (value === undefined && config.key_in_query) {
       const all = request.query.getAll(name);
       value = all.length > 1 ? all : all[0];

@@ -9,8 +9,10 @@ export interface PluginRequest {
   /** The normalized path the router matched. */
   path: string;
   query: URLSearchParams;
-  /** As received, lower-case names. */
+  /** As received, lower-case names (repeated ones joined as node:http does). */
   headers: IncomingHttpHeaders;
+  /** Every value of each header, in order. */
+  headersDistinct: Record<string, string[] | undefined>;
   /** The client address (Kong's get_forwarded_ip with no trusted proxies). */
   clientIp: string;
   /** The whole body, read once and kept for the upstream; `maxBytes` stops reading past it. */

@@ -8,6 +8,7 @@ import type { PluginRequest } from '../plugins/plugin';
 export class DownstreamRequest implements PluginRequest {
   readonly method: string;
   readonly headers: IncomingMessage['headers'];
+  readonly headersDistinct: IncomingMessage['headersDistinct'];
   readonly query: URLSearchParams;
   readonly clientIp: string;
   body: Buffer | undefined;
@@ -19,6 +20,7 @@ export class DownstreamRequest implements PluginRequest {
   ) {
     this.method = raw.method ?? 'GET';
     this.headers = raw.headers;
+    this.headersDistinct = raw.headersDistinct;
     const target = raw.url ?? '/';
     const query = target.indexOf('?');
     this.query = new URLSearchParams(query === -1 ? '' : target.slice(query + 1));

@@ -114,8 +114,9 @@ class ProxyRequestHandler {
       responseHeaders: {},
       lookups: this.compiled,
       upstream: {
-        setHeader: (name, value) => setHeader(upstreamHeaders, name.toLowerCase(), value),
-        clearHeader: (name) => setHeader(upstreamHeaders, name.toLowerCase(), undefined),
+        // As ngx.req.set_header and clear_header: names case-insensitive, `_` read as `-`.
+        setHeader: (name, value) => setHeader(upstreamHeaders, name.toLowerCase().replace(/_/g, '-'), value),
+        clearHeader: (name) => setHeader(upstreamHeaders, name.toLowerCase().replace(/_/g, '-'), undefined),
         clearQueryArg: (name) => {
           if (!upstreamQuery.has(name)) return;
           upstreamQuery.delete(name);

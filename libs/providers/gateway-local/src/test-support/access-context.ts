@@ -48,6 +48,9 @@ export function accessContext(fake: FakeRequest = {}): { ctx: AccessContext; ups
       path: fake.path ?? '/',
       query: new URLSearchParams(fake.query ?? ''),
       headers: fake.headers ?? {},
+      headersDistinct: Object.fromEntries(
+        Object.entries(fake.headers ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : [String(value)]]),
+      ),
       clientIp: fake.clientIp ?? '192.0.2.1',
       readBody: async (maxBytes = Infinity) => {
         reads += 1;
