@@ -46,6 +46,13 @@ describe('plugin config validation', () => {
     }
   });
 
+  it('refuses a consumer scope on plugins that cannot have one', () => {
+    expect(() => validatePlugin({ id: 'p', name: 'key-auth', config: {}, consumer: { id: 'c' } }, keyAuthPlugin)).toThrow(
+      /consumer: value must be null/,
+    );
+    expect(() => validatePlugin({ id: 'p', name: 'key-auth', config: {}, route: { id: 'r' } }, keyAuthPlugin)).not.toThrow();
+  });
+
   it('reads null fields, as the Admin API returns unset ones, as absent', () => {
     const { config } = validatePlugin({ id: 'p', name: 'cors', config: { max_age: null, origins: null } }, corsPlugin);
     expect(config).not.toHaveProperty('max_age');

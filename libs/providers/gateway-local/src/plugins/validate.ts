@@ -64,6 +64,10 @@ export function validatePlugin<Config>(entity: KongPlugin, plugin: GatewayPlugin
   const validate = validatorFor(plugin.schema);
   const fields: Record<string, string> = {};
   if (!validate(candidate)) for (const error of validate.errors ?? []) fields[fieldOf(error)] ??= error.message ?? 'invalid';
+  // A plugin whose schema has no `consumer` (cors, key-auth, acl) cannot be scoped to one.
+  const scopes = (plugin.schema as { properties: Record<string, unknown> }).properties;
+  for (const scope of ['consumer', 'route', 'service'] as const)
+    if (entity[scope]?.id && !(scope in scopes)) fields[scope] = 'value must be null';
   const known = Object.keys((plugin.schema as { properties: { config: { properties: object } } }).properties.config.properties);
   for (const field of Object.keys(candidate['config'] as object)) if (!known.includes(field)) fields[`config.${field}`] = 'unknown field';
   const config = candidate['config'] as Config;

@@ -15,25 +15,25 @@ function stateWith(plugins: KongPlugin[]): GatewayState {
   };
 }
 
-function cors(id: string, scope: Partial<Pick<KongPlugin, 'route' | 'service' | 'consumer' | 'enabled' | 'protocols'>>): KongPlugin {
-  return { id, name: 'cors', config: {}, ...scope };
+function limit(id: string, scope: Partial<Pick<KongPlugin, 'route' | 'service' | 'consumer' | 'enabled' | 'protocols'>>): KongPlugin {
+  return { id, name: 'rate-limiting', config: { minute: 1 }, ...scope };
 }
 
 describe('CompiledState', () => {
   it('picks the most specific plugin configuration, as Kong ranks them', () => {
     const compiled = new CompiledState(
       stateWith([
-        cors('global', {}),
-        cors('service', { service: { id: 's1' } }),
-        cors('route', { route: { id: 'r1' } }),
-        cors('route+service', { route: { id: 'r1' }, service: { id: 's1' } }),
-        cors('consumer', { consumer: { id: 'c1' } }),
-        cors('consumer+route', { consumer: { id: 'c1' }, route: { id: 'r1' } }),
+        limit('global', {}),
+        limit('service', { service: { id: 's1' } }),
+        limit('route', { route: { id: 'r1' } }),
+        limit('route+service', { route: { id: 'r1' }, service: { id: 's1' } }),
+        limit('consumer', { consumer: { id: 'c1' } }),
+        limit('consumer+route', { consumer: { id: 'c1' }, route: { id: 'r1' } }),
       ]),
       bundledPlugins(),
     );
     const pick = (route?: string, service?: string, consumer?: string) =>
-      compiled.pluginFor('cors', { route, service, consumer }, 'http')?.entity.id;
+      compiled.pluginFor('rate-limiting', { route, service, consumer }, 'http')?.entity.id;
     expect(pick('r1', 's1', 'c1')).toBe('consumer+route');
     expect(pick('r2', 's1', 'c1')).toBe('consumer');
     expect(pick('r1', 's1')).toBe('route+service');
@@ -45,23 +45,23 @@ describe('CompiledState', () => {
   it('skips disabled plugins and those not configured for the protocol', () => {
     const compiled = new CompiledState(
       stateWith([
-        cors('off', { route: { id: 'r1' }, enabled: false }),
-        cors('grpc-only', { service: { id: 's1' }, protocols: ['grpc'] }),
-        cors('global', {}),
+        limit('off', { route: { id: 'r1' }, enabled: false }),
+        limit('grpc-only', { service: { id: 's1' }, protocols: ['grpc'] }),
+        limit('global', {}),
       ]),
       bundledPlugins(),
     );
-    expect(compiled.pluginFor('cors', { route: 'r1', service: 's1', consumer: undefined }, 'http')?.entity.id).toBe('global');
+    expect(compiled.pluginFor('rate-limiting', { route: 'r1', service: 's1', consumer: undefined }, 'http')?.entity.id).toBe('global');
   });
 
   it("orders plugins by Kong's priorities", () => {
     const compiled = new CompiledState(
       stateWith([
         { id: 'a', name: 'acl', config: { allow: ['x'] } },
-        { id: 'b', name: 'rate-limiting', config: { minute: 1 } },
+        limit('b', {}),
         { id: 'c', name: 'key-auth', config: {} },
         { id: 'd', name: 'request-size-limiting', config: {} },
-        cors('e', {}),
+        { id: 'e', name: 'cors', config: {} },
       ]),
       bundledPlugins(),
     );
