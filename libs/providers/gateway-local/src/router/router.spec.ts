@@ -166,12 +166,68 @@ describe('Router (Kong traditional_compatible)', () => {
       expect(matchedId(router, req('GET', '/a/x'))).toBe('split');
     });
 
-    it('breaks ties by created_at', () => {
+    it('breaks ties by the greater route id, as the ATC router does', () => {
       const router = new Router(
-        [route('newer', { paths: ['/same'], created_at: 20 }), route('older', { paths: ['/same'], created_at: 10 })],
+        [route('e8fb37f1-0002', { paths: ['/same'], created_at: 10 }), route('e8fb37f1-0001', { paths: ['/same'], created_at: 20 })],
         [service],
       );
-      expect(matchedId(router, req('GET', '/same'))).toBe('older');
+      expect(matchedId(router, req('GET', '/same'))).toBe('e8fb37f1-0002');
+    });
+
+    // Cases of Kong's own router spec (spec/01-unit/08-router_spec.lua) that its compat flavor runs.
+    it('[method] does not supersede [wildcard host] or [uri prefix]', () => {
+      const hostCase = new Router([route('r-8101', { methods: ['GET'] }), route('r-8102', { hosts: ['domain.*'] })], [service]);
+      expect(matchedId(hostCase, req('GET', '/', 'nothing.com'))).toBe('r-8101');
+      expect(matchedId(hostCase, req('GET', '/', 'domain.com'))).toBe('r-8102');
+      const uriCase = new Router([route('r-8101', { methods: ['GET'] }), route('r-8102', { paths: ['/example'] })], [service]);
+      expect(matchedId(uriCase, req('GET', '/example', 'domain.org'))).toBe('r-8102');
+      expect(matchedId(uriCase, req('GET', '/example/status/200', 'domain.org'))).toBe('r-8102');
+    });
+
+    it('[host] and [uri] have higher priority than [method]', () => {
+      const router = new Router(
+        [
+          route('r-1', { hosts: ['domain-1.org', 'domain-2.org'] }),
+          route('r-2', { methods: ['TRACE'] }),
+          route('r-3', { paths: ['/my-route'] }),
+        ],
+        [service],
+      );
+      expect(matchedId(router, req('TRACE', '/', 'domain-2.org'))).toBe('r-1');
+      expect(matchedId(router, req('TRACE', '/my-route', 'domain.org'))).toBe('r-3');
+    });
+
+    it('half [uri regex] and [method] match does not supersede another route', () => {
+      const router = new Router(
+        [
+          route('r-8101', { methods: ['GET'], paths: ['~/users/\\d+/profile'] }),
+          route('r-8102', { methods: ['POST'], paths: ['~/users/\\d*/profile'] }),
+        ],
+        [service],
+      );
+      expect(matchedId(router, req('GET', '/users/123/profile'))).toBe('r-8101');
+      expect(matchedId(router, req('POST', '/users/123/profile'))).toBe('r-8102');
+    });
+
+    it('matches a [wildcard host + port] even if a [wildcard host] matched', () => {
+      const router = new Router(
+        [route('r-8101', { hosts: ['route.*'] }), route('r-8102', { hosts: ['route.*:123'] }), route('r-8103', { hosts: ['route.*:80'] })],
+        [service],
+      );
+      expect(matchedId(router, req('GET', '/', 'route.org:123'))).toBe('r-8102');
+      expect(matchedId(router, req('GET', '/', 'route.org:80'))).toBe('r-8103');
+    });
+
+    it('matches [wildcard host + path] even if a similar [plain host] exists, and the plain one on its path', () => {
+      const router = new Router(
+        [
+          route('r-8101', { hosts: ['*.route.com'], paths: ['/path1'] }),
+          route('r-8102', { hosts: ['plain.route.com'], paths: ['/path2'] }),
+        ],
+        [service],
+      );
+      expect(matchedId(router, req('GET', '/path1', 'plain.route.com'))).toBe('r-8101');
+      expect(matchedId(router, req('GET', '/path2', 'plain.route.com'))).toBe('r-8102');
     });
   });
 

@@ -129,7 +129,7 @@ function matchPath(paths: PathMatcher[], path: string): { matched: string; captu
 
 /**
  * Routes compiled into Kong 3.x's `traditional_compatible` matching order: every route (one entry
- * per path group) sorted by its priority (see routePriority), ties by created_at then id; a request
+ * per path group) sorted by its priority (see routePriority), ties by the greater id; a request
  * takes the first whose every configured field matches (any one value of each field).
  */
 export class Router {
@@ -161,11 +161,12 @@ export class Router {
         });
       }
     }
+    // Kong's ATC router keeps matchers ordered by (priority, route id) and walks them from the top, so
+    // equal priorities go to the greater id (not created_at, as the pre-3.0 router did).
     candidates.sort(
       (a, b) =>
         (a.priority === b.priority ? 0 : a.priority > b.priority ? -1 : 1) ||
-        (a.route.created_at ?? 0) - (b.route.created_at ?? 0) ||
-        a.route.id.localeCompare(b.route.id),
+        (a.route.id < b.route.id ? 1 : a.route.id > b.route.id ? -1 : 0),
     );
     this.candidates = candidates;
   }
