@@ -263,6 +263,25 @@ describe('Router (Kong traditional_compatible)', () => {
       ).toBe('/path/to/resource');
     });
 
+    it('strips url-encoded paths, leaving reserved escapes encoded (Kong router spec)', () => {
+      const match = upstream({ paths: ['/endel%2Fst'], strip_path: true }, null, '/endel%2fst');
+      expect(match?.strippedPrefix).toBe('/endel%2Fst');
+      expect(match?.upstreamTarget).toBe('/');
+    });
+
+    it('strips a [uri regex] with a capture group (Kong router spec)', () => {
+      const match = upstream({ paths: ['~/users/(\\d+)/profile'], strip_path: true }, null, '/users/123/profile/hello/world');
+      expect(match?.strippedPrefix).toBe('/users/123/profile');
+      expect(match?.upstreamTarget).toBe('/hello/world');
+      expect(match?.uriCaptures?.unnamed).toEqual(['123']);
+    });
+
+    it('escapes again what normalizing decoded and a request line cannot carry', () => {
+      expect(upstream({ paths: ['/fn'], strip_path: true }, null, '/fn/a%20b/caf%C3%A9/%2F?q=%20')?.upstreamTarget).toBe(
+        '/a%20b/caf%C3%A9/%2F?q=%20',
+      );
+    });
+
     it('strips the regex match and keeps the query string', () => {
       const match = upstream({ paths: ['~/fn/[a-z]+'], strip_path: true }, '/base', '/fn/hello/rest?x=1&y=2');
       expect(match?.upstreamTarget).toBe('/base/rest?x=1&y=2');
@@ -281,7 +300,9 @@ describe('Router (Kong traditional_compatible)', () => {
 
   it('matches the normalized path', () => {
     expect(normalizeRequestPath('/a/./b//c/%7Ed/../e?q=1')).toBe('/a/b/c/e');
-    expect(normalizeRequestPath('/a%2Fb')).toBe('/a%2Fb');
+    expect(normalizeRequestPath('/a%2fb')).toBe('/a%2Fb');
+    expect(normalizeRequestPath('/caf%C3%A9/a%20b/%2e%2e/c')).toBe('/café/c');
+    expect(normalizeRequestPath('/bad%FF')).toBe('/bad%FF');
     const router = new Router([route('r', { paths: ['/a/b'] })], [service]);
     expect(matchedId(router, req('GET', '/a//./b'))).toBe('r');
   });

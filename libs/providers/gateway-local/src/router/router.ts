@@ -1,5 +1,5 @@
 import type { KongRoute, KongService } from '../kong-entities';
-import { normalizeRequestPath, queryOf } from './normalize-path';
+import { escapeUpstreamPath, normalizeRequestPath, queryOf } from './normalize-path';
 import { groupPaths, isRegexPath, routePriority } from './priority';
 import { sanitizePostfix, upstreamPathV0 } from './upstream-path';
 
@@ -211,7 +211,7 @@ export class Router {
       strippedPrefix: strip && matched.matched !== '/' ? matched.matched : undefined,
       path,
       uriCaptures: matched.captures,
-      upstreamTarget: upstreamPath + queryOf(request.target),
+      upstreamTarget: escapeUpstreamPath(upstreamPath) + queryOf(request.target),
       upstreamHost: route.preserve_host ? request.host : undefined,
     };
   }
