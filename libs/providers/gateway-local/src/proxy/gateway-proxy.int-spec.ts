@@ -131,12 +131,11 @@ describe('gateway-local proxy (a real upstream on loopback)', () => {
   });
 
   it('streams the response as the upstream sends it', async () => {
-    const started = Date.now();
+    // The upstream sends its second line 400 ms after the first: a buffering proxy would deliver both at once.
     const res = await fetch(`${proxy.url}/stream-route/stream`);
     const reader = res.body!.getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe('first\n');
-    expect(Date.now() - started).toBeLessThan(350);
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toBe('second\n');
