@@ -1,0 +1,6 @@
+export * from './kong-entities';
+export { KONG_VERSION, kongError, type KongExit } from './kong-error';
+export { Router, RouteConfigError, type RouteMatch, type RouterRequest, type UriCaptures } from './router';
+export { PluginConfigError, validatePlugin } from './plugins/validate';
+export { bundledPlugins } from './plugins/registry';
+export { startGatewayProxy, validateGatewayState, type GatewayProxy, type GatewayProxyOptions } from './proxy/gateway-proxy';
