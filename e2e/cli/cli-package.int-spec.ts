@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +43,25 @@ describe('the dispatch CLI as an npm package', () => {
     // Nothing of the server side comes along.
     expect(Object.keys(manifest.dependencies)).not.toEqual(expect.arrayContaining(['@nestjs/core']));
     expect(Object.keys(manifest.dependencies)).not.toContain('typeorm');
+  });
+
+  it('resolves every package any of its files requires, lazily required ones included, from where it is installed', async () => {
+    const installed = join(dir, 'global', 'lib', 'node_modules', 'dispatch-cli');
+    const files = (await readdir(installed, { recursive: true })).filter((f) => f.endsWith('.js') && !f.startsWith('node_modules'));
+    expect(files).toContain(join('apps', 'cli', 'src', 'main.js'));
+    const unresolved: string[] = [];
+    for (const file of files) {
+      const code = await readFile(join(installed, file), 'utf8');
+      const resolveFrom = createRequire(join(installed, file));
+      for (const [, , spec] of code.matchAll(/require\((['"])([^'"]+)\1\)/g)) {
+        try {
+          resolveFrom.resolve(spec);
+        } catch {
+          unresolved.push(`${file}: ${spec}`);
+        }
+      }
+    }
+    expect(unresolved).toEqual([]);
   });
 
   it('installs a dispatch command that works against a server', async () => {

@@ -28,7 +28,8 @@ async function closure() {
     if (files.has(file)) continue;
     files.add(file);
     const code = await readFile(file, 'utf8');
-    for (const [, spec] of code.matchAll(/require\("([^"]+)"\)/g)) {
+    // Both quote styles: SWC writes "…" for imports, hand-written lazy requires keep their '…'.
+    for (const [, , spec] of code.matchAll(/require\((['"])([^'"]+)\1\)/g)) {
       if (spec.startsWith('.')) pending.push(require.resolve(path.resolve(path.dirname(file), spec)));
       else if (!builtins.has(spec)) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
     }
