@@ -161,7 +161,21 @@ describe('dispatch create -f and delete -f against a solo server', () => {
     const failed = await run('create', '-f', file);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^Created function: seed-broken \(ERROR: .+\)$/m);
-    expect(failed.stderr).toMatch(/a function ended in ERROR:\n {2}function seed-broken: .*syntax error/);
+    expect(failed.stderr).toMatch(/a function did not deploy:\n {2}function seed-broken: .*syntax error/);
+    expect((await run('delete', '-f', file)).code).toBe(0);
+  }, 120_000);
+
+  it('fails an update whose new version does not serve, though the old one keeps the function READY', async () => {
+    await writeFile(join(seedDir, 'flaky.py'), 'def handle(context, payload):\n    return {"v": 1}\n');
+    const file = join(seedDir, 'flaky.yaml');
+    await writeFile(file, 'kind: Function\nname: seed-flaky\nsourcePath: flaky.py\nimage: python3\n');
+    expect((await run('create', '-f', file)).code).toBe(0);
+    await writeFile(join(seedDir, 'flaky.py'), 'def handle(context, payload:\n    return {}\n');
+    const failed = await run('create', '-f', file);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^Updated function: seed-flaky \(FAILED: the new version does not serve \(version 1 still does\)/m);
+    expect(failed.stderr).toMatch(/a function did not deploy:\n {2}function seed-flaky: /);
+    expect((await getFunction('seed-flaky'))?.status).toBe('READY');
     expect((await run('delete', '-f', file)).code).toBe(0);
   }, 120_000);
 

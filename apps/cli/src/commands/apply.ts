@@ -81,7 +81,7 @@ async function runFile(cmd: Command, opts: FileOptions, mode: 'apply' | 'delete'
   print(outcome, format);
   if (failed.length)
     throw new Error(
-      `${failed.length === 1 ? 'a function' : `${failed.length} functions`} ended in ERROR:\n` +
+      `${failed.length === 1 ? 'a function' : `${failed.length} functions`} did not deploy:\n` +
         failed.map((f) => `  function ${f.name}: ${f.reason}`).join('\n') +
         '\nfix the source or settings and apply the seed again',
     );

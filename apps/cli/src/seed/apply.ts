@@ -1,6 +1,6 @@
 import { DispatchApiError, type DispatchClient } from '@dispatch/sdk';
 import type { Item } from '../command-kit';
-import { createFunction, reasonOf, updateFunction, waitForFunction } from '../function-deploy';
+import { createFunction, deployFailure, updateFunction, waitForFunction } from '../function-deploy';
 import type { SeedPlan } from './plan';
 import { labelOf, type SeedResource } from './resources';
 
@@ -18,7 +18,7 @@ export interface SeedRunOptions {
   intervalMs?: number;
 }
 
-/** A function that ended in ERROR: the apply exits 1 naming each. */
+/** A function whose deploy failed (ERROR, or a new version that does not serve): the apply exits 1 naming each. */
 export interface FailedFunction {
   name: string;
   reason: string;
@@ -68,8 +68,11 @@ export async function applySeed(
   const waits = started.map(async ({ name, verb, r }) => {
     try {
       const fn = await waitForFunction(client, name, { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs });
-      const status = String(fn.status);
-      options.log(`${verb} function: ${name} (${status === 'ERROR' ? `ERROR: ${reasonOf(fn)}` : status})`);
+      // An update whose new version fails leaves the function READY on the old one: a failure all the same.
+      const failure = deployFailure(fn);
+      options.log(
+        `${verb} function: ${name} (${failure ? `${fn.status === 'ERROR' ? 'ERROR' : 'FAILED'}: ${failure}` : String(fn.status)})`,
+      );
       return fn;
     } catch (e) {
       throw onResource(r, e);
@@ -82,7 +85,8 @@ export async function applySeed(
   for (const s of settled) {
     const fn = (s as PromiseFulfilledResult<Item>).value;
     outcome.functions.push(fn);
-    if (fn.status === 'ERROR') outcome.failed.push({ name: String(fn.name), reason: reasonOf(fn) });
+    const failure = deployFailure(fn);
+    if (failure) outcome.failed.push({ name: String(fn.name), reason: failure });
   }
   return outcome;
 }
