@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { soloCredentialsOf } from '@dispatch/contracts';
-import { soloAdminToken, startSoloServer, startTestIdp, type SoloServer, type TestIdp } from '@dispatch/testing';
+import { freePort, soloAdminToken, startSoloServer, startTestIdp, type SoloServer, type TestIdp } from '@dispatch/testing';
 import { cli, CLI, type Ran } from './run-cli';
 
 /** The built CLI, with its stderr watched while it runs: the device flow prints its link and waits. */
@@ -107,8 +107,9 @@ describe('dispatch login with the OIDC device flow of a real IdP', () => {
     const noAudience = await cli(env, ['login', '--server', solo.api, '--issuer', idp.issuer, '--context', 'x']);
     expect(noAudience.code).toBe(2);
     expect(noAudience.stderr).toContain('--audience');
-    const down = await cli(env, ['login', '--server', solo.api, '--issuer', 'http://127.0.0.1:9', '--audience', 'a', '--context', 'x']);
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const down = await cli(env, ['login', '--server', solo.api, '--issuer', nobody, '--audience', 'a', '--context', 'x']);
     expect(down.code).toBe(1);
-    expect(down.stderr).toContain('the identity provider http://127.0.0.1:9 does not answer');
+    expect(down.stderr).toContain(`the identity provider ${nobody} does not answer`);
   });
 });

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { DispatchApiError } from '@dispatch/sdk';
 import { describeError, isConnectionFailure, ServerDownError } from './errors';
 import { UsageError } from './output';
@@ -22,6 +24,20 @@ describe('errors', () => {
     expect(exitCode).toBe(1);
     expect(isConnectionFailure(new TypeError('fetch failed'))).toBe(true);
     expect(isConnectionFailure(new Error('other'))).toBe(false);
+  });
+
+  it('tells a refused connection from a server that is slow to answer', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    server.close();
+    await once(server, 'close');
+    const refused = await fetch(`http://127.0.0.1:${port}`).catch((e: unknown) => e);
+    expect(isConnectionFailure(refused)).toBe(true);
+    const slow = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+    });
+    expect(isConnectionFailure(slow)).toBe(false);
   });
 
   it('exits 2 on usage mistakes', () => {

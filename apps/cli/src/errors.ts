@@ -19,9 +19,30 @@ export class NotLoggedInError extends Error {
   override readonly name = 'NotLoggedInError';
 }
 
-/** True when a fetch failed before any answer (refused, reset, unknown host, timeout). */
+/** What a fetch failed with when nothing answers: a refused, reset or unreachable connection, an unknown host. */
+const NO_ANSWER = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+/**
+ * True when a fetch failed because the server is not there. A server that took too long to answer
+ * (undici's headers or body timeout) is there, and is not reported as down.
+ */
 export function isConnectionFailure(e: unknown): boolean {
-  return e instanceof TypeError && /fetch failed/i.test(e.message);
+  // By name: the fetch's TypeError may come from another realm (a vm context, jest).
+  const error = e as { name?: unknown; message?: unknown } | null;
+  if (typeof error !== 'object' || error?.name !== 'TypeError' || !/fetch failed/i.test(String(error.message))) return false;
+  const cause = (e as { cause?: unknown }).cause as { code?: string; cause?: { code?: string } } | undefined;
+  const code = cause?.code ?? cause?.cause?.code;
+  // Without a code (an older Node), "fetch failed" is most often a refused connection.
+  return code === undefined || NO_ANSWER.has(code);
 }
 
 /** What to print on stderr for an error and the exit code: 2 for usage mistakes, 1 otherwise. */

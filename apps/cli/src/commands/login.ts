@@ -71,6 +71,8 @@ export function addLogin(program: Command): void {
         if (!audience) throw new UsageError("--audience: name the audience the server expects in your IdP's tokens");
         apiUrl ??= previous?.apiUrl ?? solo?.apiUrl;
         org ??= previous?.org;
+        // Asked before the device flow, so nobody approves a sign-in that cannot be used.
+        if (!apiUrl) throw new UsageError('which server? use --server URL');
         auth = await oidcAuth({ issuer, clientId: opts.clientId ?? previousOidc?.clientId ?? DEFAULT_OIDC_CLIENT_ID, audience });
       } else if (opts.keyFile) {
         const key = await readKeyFile(opts.keyFile);

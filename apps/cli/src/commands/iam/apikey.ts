@@ -48,13 +48,18 @@ export function addApiKeyCommands(verbs: Verbs): void {
     )
     .argument('<name>', 'the key')
     .requiredOption('--role <role>', 'the role it acts with: admin, developer, viewer, invoker or a custom role')
-    .option('--expires-in-days <days>', 'days until it expires, 1 to 365 (default 90)', count('--expires-in-days'))
+    .option('--expires-in-days <days>', 'days until it expires, 1 to 365 (default 90)', count('--expires-in-days', 1))
     .option(...TAG)
     .option(...OUTPUT)
     .action(async (name: string, opts: CreateOptions, cmd: Command) => {
       const format = parseFormat(opts.output);
       const c = await client(cmd);
-      const request = { name, role: opts.role, tags: opts.tag ?? [], ...(opts.expiresInDays ? { expiresInDays: opts.expiresInDays } : {}) };
+      const request = {
+        name,
+        role: opts.role,
+        tags: opts.tag ?? [],
+        ...(opts.expiresInDays !== undefined ? { expiresInDays: opts.expiresInDays } : {}),
+      };
       const created = body(await c.POST('/v1/iam/apikeys', { body: request }));
       if (format !== 'table') {
         process.stdout.write(render(created, format, COLUMNS, (k) => String(k.name)));

@@ -42,11 +42,11 @@ export function list(value: string, previous: string[] = []): string[] {
   ];
 }
 
-/** A positive integer option. */
-export function count(flag: string) {
+/** A whole-number option of at least `min`. */
+export function count(flag: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, not "${value}"`);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, not "${value}"`);
     return n;
   };
 }

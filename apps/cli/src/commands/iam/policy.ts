@@ -115,7 +115,14 @@ export function addPolicyCommands(verbs: Verbs): void {
       const { role, policy } = policyRequests(name, opts);
       const c = await client(cmd);
       if (role) await c.POST('/v1/iam/roles', { body: role as never });
-      const { data } = await c.POST('/v1/iam/policies', { body: policy as never });
+      let data: unknown;
+      try {
+        ({ data } = await c.POST('/v1/iam/policies', { body: policy as never }));
+      } catch (e) {
+        // The role made for this policy alone would block a retry (409): it goes with the refusal.
+        if (role) await c.DELETE('/v1/iam/roles/{name}', { params: { path: { name: role.name } } }).catch(() => undefined);
+        throw e;
+      }
       printChanged('Created', 'policy', (data ?? { name }) as Item, format, columns({}));
     });
 
