@@ -98,6 +98,13 @@ describe('dispatch exec (against a fake API)', () => {
     expect(api.out.slice(api.out.indexOf('{\n  "id"'))).toContain('"output": {');
   });
 
+  it("takes Dispatch's -c/-a for JSON, and refuses other content types before running", async () => {
+    expect(await api.cli('exec', 'hello', '-c', 'application/json', '-a', 'application/json', '--input', '{}')).toBe(0);
+    expect(await api.cli('exec', 'hello', '--content-type', 'text/plain', '--input', '{}')).toBe(2);
+    expect(api.err).toContain("--content-type text/plain: a run's input and output are JSON here");
+    expect(runRequests()).toHaveLength(1);
+  });
+
   it('prints the run id with --async', async () => {
     run = { ...run, status: 'INITIALIZED', output: null };
     expect(await api.cli('exec', 'hello', '--async', '--input', '{}')).toBe(0);

@@ -127,6 +127,15 @@ async function timeoutSecondsOf(c: Awaited<ReturnType<typeof client>>, name: str
   return Number(fn.timeoutSeconds ?? 0);
 }
 
+/** Dispatch's exec took content types for its HTTP context; a run's input and output here are JSON. */
+function jsonOnly(flag: string) {
+  return (value: string): string => {
+    if (!/^application\/json\s*(;.*)?$/i.test(value.trim()))
+      throw new UsageError(`${flag} ${value}: a run's input and output are JSON here; leave it out or give application/json`);
+    return value;
+  };
+}
+
 /** `dispatch exec FUNCTION`. */
 export function addExecCommand(program: Command, stdin: Stdin = processStdin): void {
   program
@@ -146,6 +155,8 @@ export function addExecCommand(program: Command, stdin: Stdin = processStdin): v
     .option('--wait', 'block until the run ends and print its output (the default)')
     .option('--async', 'start the run and print its id without waiting (the server answers 202)')
     .option('--secret <names>', "secrets for this run besides the function's own; repeat it or separate names with commas", names)
+    .option('-c, --content-type <type>', "Dispatch's input Content-Type: only application/json (the default)", jsonOnly('--content-type'))
+    .option('-a, --accept <type>', "Dispatch's output Content-Type: only application/json (the default)", jsonOnly('--accept'))
     .option('-o, --output <format>', "json, yaml or name print the run (name: its id); without it, the run's output as JSON")
     .action(async (functionName: string, flags: ExecFlags, cmd: Command) => {
       const printsOutput = flags.output === undefined;

@@ -44,6 +44,7 @@ schema:
     properties:
       myField: { type: string }
 secrets: [open-sesame]
+services: [orders-db]
 timeout: 1500
 tags:
   - key: role
@@ -83,11 +84,16 @@ tags:
           inputSchema: { properties: { name: { type: 'string' } }, required: ['name'] },
           outputSchema: { properties: { myField: { type: 'string' } } },
           secrets: ['open-sesame'],
+          services: ['orders-db'],
           timeoutSeconds: 2,
           tags: [{ key: 'role', value: 'test' }],
         },
       ],
-      ['hello-py', 2, { runtime: 'python3', handler: 'hello.py', inputSchema: null, outputSchema: null, secrets: [], tags: [] }],
+      [
+        'hello-py',
+        2,
+        { runtime: 'python3', handler: 'hello.py', inputSchema: null, outputSchema: null, secrets: [], services: [], tags: [] },
+      ],
     ]);
     expect(functions[0].source).toEqual([{ path: 'hello.js', content: Buffer.from('module.exports = () => ({ ok: true });\n') }]);
   });

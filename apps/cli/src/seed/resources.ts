@@ -100,6 +100,7 @@ function dispatchFunctionOf(doc: DispatchFunctionDoc): Pick<FunctionResource, 'f
     inputSchema: doc.schema?.in ?? null,
     outputSchema: doc.schema?.out ?? null,
     secrets: doc.secrets ?? [],
+    services: doc.services ?? [],
     tags: doc.tags ?? [],
   };
   // Dispatch's 0 is no timeout; here every function has one, so 0 keeps the platform's default.

@@ -68,6 +68,8 @@ export const dispatchFunction = z
       .strict()
       .optional(),
     secrets: names.optional(),
+    // The service instances whose bindings the function gets (Dispatch's `services`).
+    services: names.optional(),
     timeout: count(' of milliseconds').min(0, 'must not be negative').optional(),
     tags,
   })
