@@ -101,6 +101,16 @@ describe('dispatch login with the OIDC device flow of a real IdP', () => {
     expect(listed.code).toBe(0);
     const after = await saved();
     expect(after.token).not.toBe(before.token);
+
+    // Commands at once take turns at the refresh: each uses the refresh token the previous one
+    // saved, since the IdP revokes the whole grant when a used one comes back.
+    const together = await Promise.all([1, 2, 3].map(() => cli(env, ['get', 'function'])));
+    expect(together.map((r) => [r.code, r.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+      [0, ''],
+    ]);
+    expect((await cli(env, ['get', 'function'])).code).toBe(0);
   }, 90_000);
 
   it('names the IdP when it does not answer, and asks for the audience', async () => {

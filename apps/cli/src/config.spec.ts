@@ -1,7 +1,7 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, configPath, currentContext, loadConfig, saveConfig, upsertContext, type Context } from './config';
+import { ConfigError, configPath, currentContext, loadConfig, saveConfig, upsertContext, withConfigLock, type Context } from './config';
 
 const ctx = (name: string): Context => ({ name, apiUrl: 'http://127.0.0.1:8080', org: 'default', auth: { token: `t-${name}` } });
 
@@ -72,5 +72,24 @@ describe('config file', () => {
     expect(loaded.contexts).toEqual([]);
     await saveConfig(upsertContext(loaded, ctx('a')), path);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ ...soloFields, current: 'a', contexts: [ctx('a')] });
+  });
+
+  it('lets one process at a time hold the config lock, and takes over a stale one', async () => {
+    const path = join(dir, 'locked', 'config.json');
+    const order: string[] = [];
+    const hold = (name: string) =>
+      withConfigLock(async () => {
+        order.push(`${name} in`);
+        await new Promise((r) => setTimeout(r, 30));
+        order.push(`${name} out`);
+      }, path);
+    await Promise.all([hold('a'), hold('b')]);
+    expect(order).toEqual(['a in', 'a out', 'b in', 'b out']);
+
+    await writeFile(`${path}.lock`, '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${path}.lock`, old, old);
+    await expect(withConfigLock(async () => 'taken over', path)).resolves.toBe('taken over');
+    await expect(stat(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

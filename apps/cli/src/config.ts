@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -101,4 +101,39 @@ export function upsertContext(config: CliConfigFile, context: Context): CliConfi
 export function currentContext(config: CliConfigFile, name?: string): Context | undefined {
   const wanted = name ?? config.current;
   return config.contexts.find((c) => c.name === wanted);
+}
+
+/** A lock older than this was left by a process that died holding it. */
+const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 15_000;
+
+/**
+ * Runs `work` while holding `<config>.lock` (created exclusively), so CLI processes sharing the
+ * file take turns at a read-change-write of it. A lock left by a dead process is taken over once stale.
+ */
+export async function withConfigLock<T>(work: () => Promise<T>, path = configPath()): Promise<T> {
+  const lock = `${path}.lock`;
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await (await open(lock, 'wx', 0o600)).close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > LOCK_STALE_MS) await unlink(lock).catch(() => undefined);
+      else if (Date.now() > deadline)
+        throw new ConfigError(`${lock} is held by another dispatch command: wait for it, or remove the file if none runs`);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await unlink(lock).catch(() => undefined);
+  }
 }

@@ -1,5 +1,12 @@
-import { createDispatchClient, oidcTokenProvider, serviceAccountTokenProvider, type DispatchClient, type OidcTokens } from '@dispatch/sdk';
-import { configPath, currentContext, loadConfig, saveConfig, type Context, type OidcSession } from './config';
+import {
+  createDispatchClient,
+  oidcTokenProvider,
+  refreshOidcTokens,
+  serviceAccountTokenProvider,
+  type DispatchClient,
+  type OidcTokens,
+} from '@dispatch/sdk';
+import { configPath, currentContext, loadConfig, saveConfig, withConfigLock, type Context, type OidcSession } from './config';
 import { isConnectionFailure, NotLoggedInError, ServerDownError } from './errors';
 
 /** A fetch that turns "no answer" into a ServerDownError naming the server. */
@@ -14,15 +21,33 @@ function fetchFor(apiUrl: string): typeof globalThis.fetch {
   };
 }
 
-/** Keeps a refreshed IdP token in the context it belongs to, so the next command starts with it. */
-async function saveRefreshed(name: string, session: OidcSession, tokens: OidcTokens): Promise<void> {
-  const config = await loadConfig();
-  const contexts = config.contexts.map((c) =>
-    c.name === name
-      ? { ...c, auth: { token: tokens.accessToken, oidc: { ...session, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt } } }
-      : c,
-  );
-  await saveConfig({ ...config, contexts });
+/** Refresh when fewer than this many seconds are left, here and in the SDK's provider. */
+const REFRESH_BEFORE_SECONDS = 30;
+
+/**
+ * New tokens for a context's IdP session, taking turns with other CLI processes: under the config
+ * lock, tokens another process saved since this one read them are used as they are; otherwise
+ * this one refreshes with the saved refresh token and saves the result before the lock is let go.
+ */
+function refreshShared(name: string | undefined, session: OidcSession) {
+  return (current: OidcTokens): Promise<OidcTokens> => {
+    const refresh = (from: OidcTokens) => refreshOidcTokens(session, from.refreshToken!);
+    if (!name) return refresh(current);
+    return withConfigLock(async () => {
+      const config = await loadConfig();
+      const saved = config.contexts.find((c) => c.name === name);
+      const auth = saved && 'token' in saved.auth ? saved.auth : undefined;
+      const onDisk: OidcTokens | undefined = auth?.oidc
+        ? { accessToken: auth.token, refreshToken: auth.oidc.refreshToken, expiresAt: auth.oidc.expiresAt }
+        : undefined;
+      const fresh = (t: OidcTokens) => t.expiresAt === undefined || t.expiresAt - REFRESH_BEFORE_SECONDS * 1000 > Date.now();
+      if (onDisk && onDisk.accessToken !== current.accessToken && fresh(onDisk)) return onDisk;
+      const tokens = await refresh(onDisk?.refreshToken ? onDisk : current);
+      const refreshed = { token: tokens.accessToken, oidc: { ...session, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt } };
+      await saveConfig({ ...config, contexts: config.contexts.map((c) => (c.name === name ? { ...c, auth: refreshed } : c)) });
+      return tokens;
+    });
+  };
 }
 
 /** A client of a context's server with its credentials; a saved context's refreshed IdP tokens are written back to it. */
@@ -37,7 +62,7 @@ export function clientFor(context: Pick<Context, 'apiUrl' | 'org' | 'auth'> & { 
       tokenProvider: oidcTokenProvider(
         session,
         { accessToken: auth.token, refreshToken: session.refreshToken, expiresAt: session.expiresAt },
-        { onRefresh: name ? (tokens) => saveRefreshed(name, session, tokens) : undefined },
+        { refresh: refreshShared(name, session), refreshBeforeSeconds: REFRESH_BEFORE_SECONDS },
       ),
     });
   }

@@ -169,6 +169,12 @@ export async function refreshOidcTokens(
 export interface OidcTokenProviderOptions {
   /** Called with each refreshed set, e.g. to save it. */
   onRefresh?: (tokens: OidcTokens) => void | Promise<void>;
+  /**
+   * How new tokens are got for stale ones (default: the refresh grant with `current.refreshToken`).
+   * Processes that share saved tokens replace it, so that one of them refreshes and the others
+   * take its result: IdPs that rotate refresh tokens revoke the grant when a used one comes back.
+   */
+  refresh?: (current: OidcTokens) => Promise<OidcTokens>;
   /** Refresh when fewer than this many seconds are left. Default 30. */
   refreshBeforeSeconds?: number;
   now?: () => number;
@@ -188,7 +194,8 @@ export function oidcTokenProvider(client: OidcClient, initial: OidcTokens, optio
   return async () => {
     const stale = current.expiresAt !== undefined && current.expiresAt - marginMs <= now();
     if (!stale || !current.refreshToken) return current.accessToken;
-    refreshing ??= refreshOidcTokens(client, current.refreshToken, options.fetch)
+    const refresh = options.refresh ?? ((c: OidcTokens) => refreshOidcTokens(client, c.refreshToken!, options.fetch));
+    refreshing ??= refresh(current)
       .then(async (tokens) => {
         current = tokens;
         await options.onRefresh?.(tokens);
