@@ -45,3 +45,21 @@ export const VERB_DESCRIPTIONS = {
 export function resourceVerb(program: Command, name: keyof typeof VERB_DESCRIPTIONS): Command {
   return verb(program, name, VERB_DESCRIPTIONS[name]);
 }
+
+/** An option taking names, repeated or comma-separated (`--secret a,b --secret c`): all of them, in order. */
+export function commaList(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+/** Everything on stdin, as text. */
+export async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { soloCredentialsOf, type SoloCredentials } from '@dispatch/contracts';
 import type { ContextAuth } from './config';
+import { readAllStdin } from './command-kit';
 import { UsageError } from './output';
 
 /**
@@ -51,7 +52,5 @@ export function serviceAccountAuth(name: string, privateKeyPem: string): Context
 /** Reads a token pasted on stdin (`--token -`). */
 export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Paste the token, then press Enter and Ctrl-D:\n');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').trim();
+  return (await readAllStdin()).trim();
 }

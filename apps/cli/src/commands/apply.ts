@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { client, OUTPUT, resourceVerb } from '../command-kit';
+import { client, OUTPUT, readAllStdin, resourceVerb } from '../command-kit';
 import { parseFormat, render, UsageError, type OutputFormat } from '../output';
 import { applySeed, deleteSeed, type SeedOutcome } from '../seed/apply';
 import { readSeedDocuments } from '../seed/documents';
@@ -68,7 +68,7 @@ async function runFile(cmd: Command, opts: FileOptions, mode: 'apply' | 'delete'
   }
   if (opts.file === undefined) cmd.help({ error: true });
   const format = parseFormat(opts.output);
-  const docs = await readSeedDocuments({ file: opts.file, workDir: opts.workDir, readStdin });
+  const docs = await readSeedDocuments({ file: opts.file, workDir: opts.workDir, readStdin: readAllStdin });
   const plan = await planSeed(docs, { readSources: mode === 'apply' });
   const c = await client(cmd);
   // Progress goes to stderr when stdout carries the resources, so `-o json` stays one JSON value.
@@ -95,10 +95,4 @@ function print(outcome: SeedOutcome, format: OutputFormat): void {
     return;
   }
   process.stdout.write(render(outcome, format, [], () => ''));
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,7 +1,7 @@
 import { fstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { client, type Item } from '../command-kit';
+import { client, commaList, readAllStdin, type Item } from '../command-kit';
 import { parseFormat, render, UsageError } from '../output';
 import { followRun } from './logs';
 import { RUN_COLUMNS, runFailure } from './runs';
@@ -41,11 +41,7 @@ export const processStdin: Stdin = {
       return false;
     }
   },
-  read: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
+  read: readAllStdin,
 };
 
 /**
@@ -95,13 +91,6 @@ interface ExecFlags extends InputFlags {
 }
 
 /** Dispatch's `--secret a,b --secret c`. */
-const names = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean),
-];
 
 /** The run request the flags make: `{input, blocking, secrets}`, Dispatch's run body. */
 export async function runRequestOf(flags: ExecFlags, stdin: Stdin): Promise<{ input?: unknown; blocking: boolean; secrets?: string[] }> {
@@ -154,7 +143,7 @@ export function addExecCommand(program: Command, stdin: Stdin = processStdin): v
     .option('--input-file <file>', "a file holding the run's input as JSON (- reads stdin)")
     .option('--wait', 'block until the run ends and print its output (the default)')
     .option('--async', 'start the run and print its id without waiting (the server answers 202)')
-    .option('--secret <names>', "secrets for this run besides the function's own; repeat it or separate names with commas", names)
+    .option('--secret <names>', "secrets for this run besides the function's own; repeat it or separate names with commas", commaList)
     .option('-c, --content-type <type>', "Dispatch's input Content-Type: only application/json (the default)", jsonOnly('--content-type'))
     .option('-a, --accept <type>', "Dispatch's output Content-Type: only application/json (the default)", jsonOnly('--accept'))
     .option('-o, --output <format>', "json, yaml or name print the run (name: its id); without it, the run's output as JSON")

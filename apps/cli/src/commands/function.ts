@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { DispatchClient } from '@dispatch/sdk';
-import { client, collect, nameOf, OUTPUT, resourceVerb, verb, type Item } from '../command-kit';
+import { client, collect, commaList, nameOf, OUTPUT, resourceVerb, verb, type Item } from '../command-kit';
 import { createFunction, deployFailure, readSource, updateFunction, waitForFunction, type FunctionFields } from '../function-deploy';
 import { parseFormat, render, UsageError, type Column, type OutputFormat } from '../output';
 import { startProgress } from '../progress';
@@ -46,13 +46,6 @@ export interface FunctionFlags {
 }
 
 /** Repeatable and comma-separated, as Dispatch's `--secret a,b --secret c`. */
-const names = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean),
-];
 const repeated = (value: string, previous: string[] = []) => [...previous, value];
 
 function addFunctionFlags(cmd: Command): Command {
@@ -68,8 +61,8 @@ function addFunctionFlags(cmd: Command): Command {
     )
     .option('--schema-in <file>', 'a JSON Schema file the input of every run must match (else the run fails with InputError)')
     .option('--schema-out <file>', 'a JSON Schema file the output must match')
-    .option('--secret <names>', 'secrets the function reads; repeat it or separate names with commas', names)
-    .option('--service <names>', 'service instances the function uses; repeat it or separate names with commas', names)
+    .option('--secret <names>', 'secrets the function reads; repeat it or separate names with commas', commaList)
+    .option('--service <names>', 'service instances the function uses; repeat it or separate names with commas', commaList)
     .option('--env <KEY=VALUE>', 'an environment variable; repeat it for more (on update, the given ones replace all)', repeated)
     .option('--timeout <duration>', 'longest run: milliseconds as Dispatch took them (30000), or 30s, 5m; 1 s to 15 min')
     .option('--memory <MB>', 'memory limit in MB (64-4096)')

@@ -1,7 +1,8 @@
 import type { DispatchClient } from '@dispatch/sdk';
 import { FakeApi, type Received } from '../test-support/fake-api';
 import { followRun, printNewLines } from './logs';
-import { durationText, followedLine, followRuns, runFailure, runQueryOf, sinceOf } from './runs';
+import { timeFlag } from '../time-flag';
+import { durationText, followedLine, followRuns, runFailure, runQueryOf } from './runs';
 
 const RUN_ID = '0b6c2c4e-7f7e-4a43-9a5e-3f1b0c6d2a11';
 const run = (over: Record<string, unknown> = {}) => ({
@@ -18,12 +19,12 @@ const run = (over: Record<string, unknown> = {}) => ({
 describe('run filters and columns', () => {
   it('takes --since as an ISO time or as how long ago', () => {
     const now = Date.parse('2026-12-07T12:00:00Z');
-    expect(sinceOf('10m', now)).toBe('2026-12-07T11:50:00.000Z');
-    expect(sinceOf('2h', now)).toBe('2026-12-07T10:00:00.000Z');
-    expect(sinceOf('1d', now)).toBe('2026-12-06T12:00:00.000Z');
-    expect(sinceOf('2026-11-23T10:00:00Z')).toBe('2026-11-23T10:00:00Z');
-    expect(sinceOf('2026-11-23T10:00:00+01:00')).toBe('2026-11-23T10:00:00+01:00');
-    expect(() => sinceOf('yesterday')).toThrow('--since yesterday: give a time such as');
+    expect(timeFlag('--since', '10m', now)).toBe('2026-12-07T11:50:00.000Z');
+    expect(timeFlag('--since', '2h', now)).toBe('2026-12-07T10:00:00.000Z');
+    expect(timeFlag('--since', '1d', now)).toBe('2026-12-06T12:00:00.000Z');
+    expect(timeFlag('--since', '2026-11-23T10:00:00Z')).toBe('2026-11-23T10:00:00Z');
+    expect(timeFlag('--since', '2026-11-23T10:00:00+01:00')).toBe('2026-11-23T10:00:00+01:00');
+    expect(() => timeFlag('--since', 'yesterday')).toThrow('--since yesterday: give a time such as');
   });
 
   it('names a status as the API does, whatever its case, and refuses an unknown one', () => {
@@ -36,6 +37,8 @@ describe('run filters and columns', () => {
     expect(durationText(85)).toBe('85ms');
     expect(durationText(1234)).toBe('1.2s');
     expect(durationText(184_000)).toBe('3m4s');
+    expect(durationText(59_960)).toBe('1m0s');
+    expect(durationText(119_600)).toBe('2m0s');
     expect(durationText(null)).toBe('');
   });
 

@@ -2,14 +2,18 @@ import type { Command } from 'commander';
 import type { DispatchClient } from '@dispatch/sdk';
 import { client, OUTPUT, resourceVerb, type Item } from '../command-kit';
 import { stringify } from 'yaml';
+import { timeFlag } from '../time-flag';
 import { parseFormat, render, UsageError, type Column, type OutputFormat } from '../output';
 
 /** A run's duration as a person reads it: 85ms, 1.2s, 3m4s. */
 export function durationText(ms: unknown): string {
   if (typeof ms !== 'number') return '';
   if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  // Rounded first, so 59.96 s reads 1m0s rather than 60.0s, and 119.6 s 2m0s rather than 1m60s.
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
 }
 
 export const RUN_COLUMNS: Column<Item>[] = [
@@ -39,22 +43,6 @@ export function runFailure(run: Item): string | undefined {
   return `run ${String(run.id)} of ${String(run.functionName)} ${String(run.status)}: ${what}${stack}`;
 }
 
-/**
- * `--since`: an ISO 8601 time as the API takes it, or how long ago (30s, 10m, 2h, 1d), which is
- * turned into one.
- */
-export function sinceOf(value: string, now = Date.now()): string {
-  const ago = /^(\d+)(s|m|h|d)$/.exec(value.trim());
-  if (ago) {
-    const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 's' | 'm' | 'h' | 'd'];
-    return new Date(now - Number(ago[1]) * unit).toISOString();
-  }
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value)))
-    throw new UsageError(`--since ${value}: give a time such as 2026-11-23T10:00:00Z, or how long ago: 30s, 10m, 2h, 1d`);
-  // The API wants a zone; a time without one is the user's local time.
-  return /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : new Date(value).toISOString();
-}
-
 export interface RunListFlags {
   status?: string;
   since?: string;
@@ -71,7 +59,7 @@ export function runQueryOf(flags: RunListFlags): Record<string, string> {
     if (!RUN_STATUSES.includes(status)) throw new UsageError(`--status ${flags.status}: use one of ${RUN_STATUSES.join(', ')}`);
     query.status = status;
   }
-  if (flags.since !== undefined) query.since = sinceOf(flags.since);
+  if (flags.since !== undefined) query.since = timeFlag('--since', flags.since);
   return query;
 }
 

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { DispatchClient } from '@dispatch/sdk';
 import type { Item } from '../../command-kit';
-import { UsageError, type Column } from '../../output';
+import type { Column } from '../../output';
 import { addGet, count, type Verbs } from './iam-kit';
+import { timeFlag } from '../../time-flag';
 
 const COLUMNS: Column<Item>[] = [
   { header: 'TIME', value: (e) => e.time },
@@ -29,18 +30,6 @@ export interface AuditOptions {
   limit?: number;
 }
 
-const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** An ISO timestamp as given, or a duration back from now (`90s`, `10m`, `2h`, `7d`) as the timestamp then. */
-export function auditTime(flag: string, value: string, now = Date.now()): string {
-  const ago = /^(\d+)([smhd])$/.exec(value);
-  if (ago) return new Date(now - Number(ago[1]) * UNITS[ago[2]]).toISOString();
-  if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) return value;
-  throw new UsageError(
-    `${flag} ${value}: give an ISO 8601 time with a zone (2026-01-31T12:00:00Z) or a duration back from now (10m, 2h, 7d)`,
-  );
-}
-
 /** The API's query for a set of flags. */
 export function auditQuery(opts: AuditOptions, now = Date.now()): Record<string, string> {
   const query: Record<string, string | undefined> = {
@@ -51,8 +40,8 @@ export function auditQuery(opts: AuditOptions, now = Date.now()): Record<string,
     requestId: opts.requestId,
     org: opts.org,
     anonymous: opts.anonymous ? 'true' : undefined,
-    since: opts.since === undefined ? undefined : auditTime('--since', opts.since, now),
-    until: opts.until === undefined ? undefined : auditTime('--until', opts.until, now),
+    since: opts.since === undefined ? undefined : timeFlag('--since', opts.since, now),
+    until: opts.until === undefined ? undefined : timeFlag('--until', opts.until, now),
     pageSize: String(Math.min(opts.limit ?? DEFAULT_AUDIT_LIMIT, 500)),
   };
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>;

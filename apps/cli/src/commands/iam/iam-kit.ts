@@ -31,17 +31,6 @@ function collectTags(value: string, previous: Tag[] = []): Tag[] {
   return [...previous, { key: value.slice(0, at), value: value.slice(at + 1) }];
 }
 
-/** Collects a repeatable option, each use possibly a comma-separated list (Dispatch's `--subject a,b --subject c`). */
-export function list(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  ];
-}
-
 /** A whole-number option of at least `min`. */
 export function count(flag: string, min = 0) {
   return (value: string): number => {

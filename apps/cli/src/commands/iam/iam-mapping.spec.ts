@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../output';
 import { apiKeyState } from './apikey';
-import { auditQuery, auditTime } from './audit';
-import { list } from './iam-kit';
+import { timeFlag } from '../../time-flag';
+import { auditQuery } from './audit';
+import { commaList as list } from '../../command-kit';
 import { claimsOf } from './issuer';
 import { organizationBody } from './organization';
 import { parseSubject, POLICY_ROLE_TAG, policyRequests } from './policy';
@@ -115,8 +116,8 @@ describe('audit query', () => {
   });
 
   it('refuses a time it cannot read', () => {
-    expect(auditTime('--since', '2d', now)).toBe('2026-12-05T12:00:00.000Z');
-    expect(() => auditTime('--since', 'yesterday', now)).toThrow('--since yesterday: give an ISO 8601 time');
+    expect(timeFlag('--since', '2d', now)).toBe('2026-12-05T12:00:00.000Z');
+    expect(() => timeFlag('--until', 'yesterday', now)).toThrow('--until yesterday: give a time such as');
   });
 });
 

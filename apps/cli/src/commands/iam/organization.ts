@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { client, collect, OUTPUT, type Item } from '../../command-kit';
+import { client, collect, commaList, OUTPUT, type Item } from '../../command-kit';
 import { parseFormat, UsageError, type Column } from '../../output';
 import { parseSubject, type Subject } from './policy';
-import { addDelete, addGet, body, CREATED, list, NAME, printChanged, readTextFile, TAG, type Tag, type Verbs } from './iam-kit';
+import { addDelete, addGet, body, CREATED, NAME, printChanged, readTextFile, TAG, type Tag, type Verbs } from './iam-kit';
 
 const COLUMNS: Column<Item>[] = [NAME, { header: 'STATUS', value: (o) => o.status }, CREATED];
 const ALIASES = ['organizations', 'org', 'orgs'];
@@ -46,7 +46,7 @@ export function addOrganizationCommands(verbs: Verbs): void {
         'organizations have no update: their name is all they hold',
     )
     .argument('<name>', 'the organization')
-    .option('--admin <kind:name>', 'a first admin, user:NAME, group:NAME or serviceaccount:NAME (repeatable, comma-separated)', list)
+    .option('--admin <kind:name>', 'a first admin, user:NAME, group:NAME or serviceaccount:NAME (repeatable, comma-separated)', commaList)
     .option('--admin-serviceaccount <name>', 'a first service account of the org, made an admin (with --public-key)')
     .option('--public-key <file>', "a PEM file of that service account's RSA public key (2048 bits or more)")
     .option(...TAG)

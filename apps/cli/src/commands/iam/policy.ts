@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { DispatchClient } from '@dispatch/sdk';
-import { client, collect, OUTPUT, type Item } from '../../command-kit';
+import { client, collect, commaList, OUTPUT, type Item } from '../../command-kit';
 import { parseFormat, UsageError, type Column } from '../../output';
-import { addDelete, addGet, body, CREATED, list, NAME, printChanged, TAG, type Tag, type Verbs } from './iam-kit';
+import { addDelete, addGet, body, CREATED, NAME, printChanged, TAG, type Tag, type Verbs } from './iam-kit';
 import { parseActions, parseResources, rulesText, type Rule } from './role';
 
 export interface Subject {
@@ -103,10 +103,10 @@ export function addPolicyCommands(verbs: Verbs): void {
     .option(
       '-s, --subject <subjects>',
       'user:NAME, group:NAME or serviceaccount:NAME; a bare name is a user (repeatable, comma-separated)',
-      list,
+      commaList,
     )
-    .option('-a, --action <actions>', 'Dispatch style: actions of its rule, e.g. get,create (get includes list)', list)
-    .option('-r, --resource <resources>', 'Dispatch style: resources of its rule, e.g. function,secret or *', list)
+    .option('-a, --action <actions>', 'Dispatch style: actions of its rule, e.g. get,create (get includes list)', commaList)
+    .option('-r, --resource <resources>', 'Dispatch style: resources of its rule, e.g. function,secret or *', commaList)
     .option('--global', "Dispatch's global policies: not supported (policies belong to one org)")
     .option(...TAG)
     .option(...OUTPUT)
@@ -133,7 +133,7 @@ export function addPolicyCommands(verbs: Verbs): void {
     .description('change the role or the subjects of a policy (the subjects given replace the old ones)')
     .argument('<name>', 'the policy')
     .option('--role <role>', 'the role it grants')
-    .option('-s, --subject <subjects>', 'user:NAME, group:NAME or serviceaccount:NAME (repeatable, comma-separated)', list)
+    .option('-s, --subject <subjects>', 'user:NAME, group:NAME or serviceaccount:NAME (repeatable, comma-separated)', commaList)
     .option(...TAG)
     .option(...OUTPUT)
     .action(async (name: string, opts: PolicyOptions & { output: string }, cmd: Command) => {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ACTIONS, RESOURCES } from '@dispatch/contracts';
-import { client, collect, OUTPUT, type Item } from '../../command-kit';
+import { client, collect, commaList, OUTPUT, type Item } from '../../command-kit';
 import { parseFormat, UsageError, type Column } from '../../output';
-import { addDelete, addGet, body, CREATED, list, NAME, printChanged, TAG, type Tag, type Verbs } from './iam-kit';
+import { addDelete, addGet, body, CREATED, NAME, printChanged, TAG, type Tag, type Verbs } from './iam-kit';
 
 /** What a role allows: these actions on these resources (`*` for all). */
 export interface Rule {
@@ -39,7 +39,7 @@ export function parseRule(text: string): Rule {
   const [resources, actions, ...rest] = text.split(':');
   if (!resources || !actions || rest.length)
     throw new UsageError(`--rule ${text}: write it as RESOURCES:ACTIONS, e.g. function,secret:get,list or *:*`);
-  return { resources: parseResources(list(resources)), actions: parseActions(list(actions)) };
+  return { resources: parseResources(commaList(resources)), actions: parseActions(commaList(actions)) };
 }
 
 export const rulesText = (rules: unknown): string =>

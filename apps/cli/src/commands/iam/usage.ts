@@ -32,9 +32,7 @@ export function addUsageCommand(verbs: Verbs): void {
     nameOf: (u) => String(u.org),
     list: async (c, opts) => {
       const since = usageSince(opts.since as string | undefined);
-      // The served OpenAPI document does not declare `since` yet; the server reads it.
-      const params = { query: since ? { since } : {} } as never;
-      return body(await c.GET('/v1/iam/usage', { params }));
+      return body(await c.GET('/v1/iam/usage', { params: { query: since ? { since } : {} } }));
     },
     options: (cmd) => cmd.option('--since <day>', 'count from this UTC day, e.g. 2026-11-01'),
   });
