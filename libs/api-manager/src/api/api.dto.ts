@@ -4,7 +4,7 @@ import { API_AUTHENTICATIONS, API_METHODS, API_PROTOCOLS, type ApiSpec } from '.
 
 /** A literal path prefix: Kong's regex paths (`~…`) and anything a URL would escape are refused. */
 const PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/;
-const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 /** An origin as browsers send it (`https://app.example.com:8443`), or `*` for any. */
 const ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$/;
 const HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
@@ -74,9 +74,9 @@ const apiFields = {
   protocols: z.array(z.enum(API_PROTOCOLS, 'http or https')).min(1).max(2).optional(),
   'https-only': z.boolean().optional().meta({ description: "Dispatch's switch: true serves https only (protocols [https])." }),
   authentication: z.enum(API_AUTHENTICATIONS, `one of ${API_AUTHENTICATIONS.join(', ')}`).default('public'),
+  // Dispatch's `cors: true` is any origin. Read before the object (not as a union), so a bad field is named.
   cors: z
-    .union([z.boolean(), cors])
-    .optional()
+    .preprocess((v) => (v === true ? { origins: ['*'] } : v === false ? undefined : v), cors.optional())
     .meta({ description: 'true allows any origin; an object lists what is allowed; false or absent: no CORS headers.' }),
   rateLimit: rateLimit.optional().meta({ description: 'Requests allowed per second, minute, hour and/or day (counted per client IP).' }),
   requestSizeLimit: z.number().int('a whole number of bytes').min(1).max(MAX_REQUEST_SIZE).optional().meta({
@@ -96,8 +96,6 @@ function specOf(f: Fields, ctx: z.RefinementCtx): ApiSpec {
   if (f['https-only'] !== undefined && f.protocols && f['https-only'] !== (f.protocols.join() === 'https'))
     ctx.addIssue({ code: 'custom', path: ['https-only'], message: 'contradicts protocols: give one or the other' });
   const protocols = f.protocols ?? (f['https-only'] ? ['https' as const] : ['http' as const, 'https' as const]);
-  const cors =
-    f.cors === true ? { origins: ['*'], methods: [...API_METHODS], headers: [], exposedHeaders: [], credentials: false } : f.cors || null;
   return {
     function: f.function,
     methods: [...new Set(f.methods)],
@@ -105,7 +103,7 @@ function specOf(f: Fields, ctx: z.RefinementCtx): ApiSpec {
     hosts: [...new Set(f.hosts.map((h) => h.toLowerCase()))],
     protocols: [...new Set(protocols)],
     authentication: f.authentication,
-    cors,
+    cors: f.cors ?? null,
     rateLimit: f.rateLimit ?? null,
     requestSizeLimit: f.requestSizeLimit ?? null,
     enabled: f.enabled,
