@@ -1,6 +1,6 @@
 import { kongPluginProblems } from '@dispatch/kong-client/contract-checks';
 import type { ApiSpec } from '../api/api-spec';
-import { apiOfTags, differs, kongName, wantedEntities } from './kong-mapping';
+import { differs, kongName, wantedEntities } from './kong-mapping';
 
 const spec = (over: Partial<ApiSpec> = {}): ApiSpec => ({
   function: 'hello-fn',
@@ -81,8 +81,6 @@ describe('wantedEntities', () => {
 
   it('names entities so that no two (org, API) pairs share one', () => {
     expect(kongName('a-b', 'c')).not.toBe(kongName('a', 'b-c'));
-    expect(apiOfTags(['dispatch', 'org:acme', 'api:hello'])).toEqual({ org: 'acme', name: 'hello' });
-    expect(apiOfTags(['org:acme', 'api:hello'])).toBeUndefined();
   });
 });
 

@@ -46,14 +46,6 @@ export function kongTags(org: string, api: string): string[] {
   return [DISPATCH_TAG, `org:${org}`, `api:${api}`];
 }
 
-/** The org and API an entity was written for, read back from its tags; undefined for an entity that is not an API's. */
-export function apiOfTags(tags: readonly string[] | null | undefined): { org: string; name: string } | undefined {
-  if (!tags?.includes(DISPATCH_TAG)) return undefined;
-  const org = tags.find((t) => t.startsWith('org:'))?.slice(4);
-  const name = tags.find((t) => t.startsWith('api:'))?.slice(4);
-  return org && name ? { org, name } : undefined;
-}
-
 /**
  * The wanted Kong entities of an API: one service whose upstream is function-manager's invoke
  * route of the API's function, one route matching its paths (under `/<org>` without hosts),

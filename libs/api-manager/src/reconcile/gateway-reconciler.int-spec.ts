@@ -27,7 +27,7 @@ describe('ApisService and GatewayReconciler', () => {
 
   beforeAll(async () => {
     kong = await startSpecKong();
-    client = new KongAdminClient({ baseUrl: kong.url, timeoutMs: 2000 });
+    client = new KongAdminClient({ baseUrl: kong.url });
     const config = apiConfigSchema.parse({ KONG_ADMIN_URL: kong.url, FUNCTION_MANAGER_URL: 'http://fm:8080' });
     store = new ApiStore(db.ds);
     reconciler = new GatewayReconciler(client, config, store, log);
@@ -119,6 +119,23 @@ describe('ApisService and GatewayReconciler', () => {
         .map((r) => `${r.method} ${r.path}`),
     ).toEqual(['PUT /services/acme.a/routes/acme.a']);
     expect([...kong.store.get('routes')!.values()].find((r) => r.name === 'acme.a')!.paths).toEqual(['/acme/hello']);
+  });
+
+  it("writes a changed API whole, so what its new spec leaves out goes back to Kong's default", async () => {
+    const { spec } = apiCreateBody.parse({ name: 'h', function: 'hello', paths: ['/p'], cors: { origins: ['*'], maxAgeSeconds: 60 } });
+    await apis.update('acme', 'h', { spec, tags: [] });
+    await reconciler.passes();
+    const route = () => [...kong.store.get('routes')!.values()].find((r) => r.name === 'acme.h')!;
+    const cors = () => [...kong.store.get('plugins')!.values()].find((p) => p.instance_name === 'acme.h.cors')!;
+    expect(route().hosts).toBeUndefined();
+    expect(route().paths).toEqual(['/acme/p']);
+    expect((cors().config as { max_age?: number }).max_age).toBe(60);
+
+    await apis.update('acme', 'h', { spec: { ...spec, cors: { ...spec.cors!, maxAgeSeconds: undefined } }, tags: [] });
+    expect((await apis.get('acme', 'h')).status).toBe('UPDATING');
+    await reconciler.passes();
+    expect((await apis.get('acme', 'h')).status).toBe('READY');
+    expect((cors().config as { max_age?: number }).max_age).toBeUndefined();
   });
 
   it('deletes what no API wants: entities of a deleted API, and stray ones tagged dispatch', async () => {

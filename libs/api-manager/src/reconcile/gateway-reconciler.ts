@@ -111,7 +111,9 @@ export class GatewayReconciler implements OnModuleInit, OnApplicationShutdown {
       wanted.add(`service ${entities.name}`).add(`route ${entities.name}`);
       for (const p of entities.plugins) wanted.add(`plugin ${p.instanceName}`);
       try {
-        await this.apply(kong, entities, state);
+        // A spec changed since the gateway last served it is written whole: a PUT replaces, so a
+        // field it no longer sets goes back to Kong's default, which a field-by-field look would miss.
+        await this.apply(kong, entities, state, api.status !== EntityStatus.READY);
       } catch (err) {
         if (err instanceof KongUnavailableError) {
           this.logger.warn({ err: err.message }, 'Kong Admin API unavailable; API statuses kept, retrying on the next pass');
@@ -146,17 +148,17 @@ export class GatewayReconciler implements OnModuleInit, OnApplicationShutdown {
     return { services: byName(services), routes: byName(routes), plugins: byName(plugins) };
   }
 
-  /** Writes each of the API's entities that Kong lacks or holds otherwise. */
-  private async apply(kong: KongAdminClient, wanted: WantedEntities, state: GatewayState): Promise<void> {
+  /** Writes each of the API's entities that Kong lacks or holds otherwise; all of them when `all`. */
+  private async apply(kong: KongAdminClient, wanted: WantedEntities, state: GatewayState, all: boolean): Promise<void> {
     const service = state.services.get(wanted.name);
-    if (!service || differs(wanted.service, service)) await kong.upsertService(wanted.name, wanted.service);
+    if (all || !service || differs(wanted.service, service)) await kong.upsertService(wanted.name, wanted.service);
     const route = state.routes.get(wanted.name);
-    if (!route || differs(wanted.route, route) || route.service?.id !== (service?.id ?? route.service?.id)) {
-      await kong.upsertRoute(wanted.name, wanted.route, { service: wanted.name });
-    }
+    // Hosts are sent only when the API has some: none must read back as none.
+    const routeDrifted = route && (differs({ hosts: [], ...wanted.route }, { hosts: [], ...route }) || route.service?.id !== service?.id);
+    if (all || !route || routeDrifted) await kong.upsertRoute(wanted.name, wanted.route, { service: wanted.name });
     for (const { instanceName, plugin } of wanted.plugins) {
       const actual = state.plugins.get(instanceName);
-      if (!actual || differs(plugin, actual)) await kong.upsertPlugin(instanceName, plugin, { service: wanted.name });
+      if (all || !actual || differs(plugin, actual)) await kong.upsertPlugin(instanceName, plugin, { service: wanted.name });
     }
   }
 
