@@ -379,6 +379,18 @@ describe('the OpenAPI document describes what the server answers (the built solo
       path: '/v1/function/conf-fn/rollback',
       body: { version: 99 },
     });
+    // APIs name a function that exists: conf-fn, READY above.
+    const api = { function: 'conf-fn', paths: ['/conf'], cors: { origins: ['https://app.example.com'] }, rateLimit: { minute: 60 } };
+    await call({ operation: 'POST /v1/api', expect: 'success', body: { name: 'conf-api', ...api } });
+    await call({ operation: 'POST /v1/api', expect: 'error', body: { name: 'conf-api-2', ...api } });
+    await call({ operation: 'GET /v1/api', expect: 'success', path: '/v1/api?pageSize=1' });
+    await call({ operation: 'GET /v1/api', expect: 'error', path: '/v1/api?pageSize=0' });
+    await call({ operation: 'GET /v1/api/{name}', expect: 'success', path: '/v1/api/conf-api' });
+    await call({ operation: 'GET /v1/api/{name}', expect: 'error', path: '/v1/api/conf-none' });
+    await call({ operation: 'PUT /v1/api/{name}', expect: 'success', path: '/v1/api/conf-api', body: { ...api, paths: ['/conf2'] } });
+    await call({ operation: 'PUT /v1/api/{name}', expect: 'error', path: '/v1/api/conf-api', body: { ...api, function: 'conf-none' } });
+    await call({ operation: 'DELETE /v1/api/{name}', expect: 'success', path: '/v1/api/conf-api' });
+    await call({ operation: 'DELETE /v1/api/{name}', expect: 'error', path: '/v1/api/conf-api' });
     await call({ operation: 'DELETE /v1/function/{name}', expect: 'success', path: '/v1/function/conf-upload' });
     await call({ operation: 'DELETE /v1/function/{name}', expect: 'error', path: '/v1/function/conf-none' });
     expectNoProblems();

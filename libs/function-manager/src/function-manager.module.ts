@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { OpenFaasClient } from '@dispatch/openfaas-client';
 import { LOGGER, StoreModule } from '@dispatch/platform';
 import { FunctionsController } from './function/function.controller';
+import { FunctionExistsHandler } from './function/function.handlers';
 import { FunctionsService } from './function/function.service';
 import { FUNCTION_CONFIG, type FunctionConfig } from './function-config';
 import { FunctionStore } from './persistence/function-store';
@@ -53,7 +54,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
     return {
       module: FunctionManagerModule,
       imports: [StoreModule.forSchema(FUNCTIONS_SCHEMA)],
-      controllers: [FunctionsController, RunsController, RunRequestedHandler, UsageHandler],
+      controllers: [FunctionsController, RunsController, RunRequestedHandler, UsageHandler, FunctionExistsHandler],
       providers: [
         { provide: FUNCTION_CONFIG, useValue: config },
         {

@@ -20,8 +20,11 @@ export const functionSubjects = {
   'function.run.requested.v1': runRequestedEventSchema,
   /** An org's function usage since a UTC day (YYYY-MM-DD), for identity-manager's usage report. */
   'function.usage.get.v1': z.object({ org: z.string(), since: z.string() }),
+  /** For api-manager: whether `org` has a function of this name (an API must name one that exists). */
+  'function.function.exists.v1': z.object({ org: z.string().min(1), name: z.string().min(1) }),
 } satisfies Record<SubjectName<'function'>, z.ZodType>;
 
 export interface FunctionReplies {
   'function.usage.get.v1': FunctionUsage;
+  'function.function.exists.v1': { exists: boolean };
 }

@@ -33,6 +33,7 @@ const MEANING: Partial<Record<ErrorCode, string>> = {
   FORBIDDEN: "the caller's roles do not allow this",
   NOT_FOUND: "no such resource in the caller's org",
   NAME_CONFLICT: 'the name is taken in the org',
+  ROUTE_CONFLICT: 'another API already serves this path on the same host',
   ROLE_NOT_FOUND: 'the role named does not exist in the org',
   ORGANIZATION_NOT_FOUND: 'no such organization',
   ORGANIZATION_NOT_EMPTY: 'the organization still holds resources',

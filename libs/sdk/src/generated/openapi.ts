@@ -35,6 +35,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApisController_list"];
+        put?: never;
+        post: operations["ApisController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApisController_get"];
+        put: operations["ApisController_update"];
+        post?: never;
+        delete: operations["ApisController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/function": {
         parameters: {
             query?: never;
@@ -472,6 +504,84 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "authentication": "public",
+         *       "cors": null,
+         *       "createdTime": "2026-12-07T10:00:00.000Z",
+         *       "enabled": true,
+         *       "function": "hello",
+         *       "hosts": [],
+         *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+         *       "methods": [
+         *         "GET",
+         *         "POST"
+         *       ],
+         *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+         *       "name": "hello",
+         *       "org": "default",
+         *       "paths": [
+         *         "/hello"
+         *       ],
+         *       "protocols": [
+         *         "http",
+         *         "https"
+         *       ],
+         *       "rateLimit": {
+         *         "minute": 600
+         *       },
+         *       "reason": [],
+         *       "requestSizeLimit": null,
+         *       "servedPaths": [
+         *         "/default/hello"
+         *       ],
+         *       "status": "READY",
+         *       "tags": []
+         *     }
+         */
+        Api: {
+            /** @enum {string} */
+            authentication: "public" | "idp-token" | "api-key";
+            cors: {
+                credentials: boolean;
+                exposedHeaders: string[];
+                headers: string[];
+                maxAgeSeconds?: number;
+                methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+                origins: string[];
+            } | null;
+            /** Format: date-time */
+            createdTime: string;
+            enabled: boolean;
+            function: string;
+            hosts: string[];
+            /** Format: uuid */
+            id: string;
+            methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+            /** Format: date-time */
+            modifiedTime: string;
+            name: string;
+            org: string;
+            paths: string[];
+            protocols: ("http" | "https")[];
+            rateLimit: {
+                day?: number;
+                hour?: number;
+                minute?: number;
+                second?: number;
+            } | null;
+            /** @description Why the entity is in its status (e.g. what failed), newest last. */
+            reason: string[];
+            requestSizeLimit: number | null;
+            /** @description The paths the gateway matches: under /<org> unless hosts are given. */
+            servedPaths: string[];
+            /** @enum {string} */
+            status: "INITIALIZED" | "CREATING" | "READY" | "UPDATING" | "DELETING" | "ERROR";
+            tags: {
+                key: string;
+                value: string;
+            }[];
+        };
         /**
          * @example {
          *       "createdTime": "2026-12-07T10:00:00.000Z",
@@ -1285,6 +1395,800 @@ export interface operations {
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+        };
+    };
+    ApisController_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                pageSize?: number;
+                /** @description nextPageToken of the previous page. */
+                pageToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The org's APIs, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "authentication": "public",
+                     *           "cors": null,
+                     *           "createdTime": "2026-12-07T10:00:00.000Z",
+                     *           "enabled": true,
+                     *           "function": "hello",
+                     *           "hosts": [],
+                     *           "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "methods": [
+                     *             "GET",
+                     *             "POST"
+                     *           ],
+                     *           "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *           "name": "hello",
+                     *           "org": "default",
+                     *           "paths": [
+                     *             "/hello"
+                     *           ],
+                     *           "protocols": [
+                     *             "http",
+                     *             "https"
+                     *           ],
+                     *           "rateLimit": {
+                     *             "minute": 600
+                     *           },
+                     *           "reason": [],
+                     *           "requestSizeLimit": null,
+                     *           "servedPaths": [
+                     *             "/default/hello"
+                     *           ],
+                     *           "status": "READY",
+                     *           "tags": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Api"][];
+                        /** @description Absent on the last page; give it as pageToken to get the next one. */
+                        nextPageToken?: string;
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_PAGE_TOKEN`: pageToken is not one this API returned
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+        };
+    };
+    ApisController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default public
+                     * @enum {string}
+                     */
+                    authentication?: "public" | "idp-token" | "api-key";
+                    /** @description true allows any origin; an object lists what is allowed; false or absent: no CORS headers. */
+                    cors?: {
+                        /** @default false */
+                        credentials?: boolean;
+                        /** @default [] */
+                        exposedHeaders?: string[];
+                        /** @default [] */
+                        headers?: string[];
+                        maxAgeSeconds?: number;
+                        /**
+                         * @default [
+                         *       "GET",
+                         *       "HEAD",
+                         *       "POST",
+                         *       "PUT",
+                         *       "PATCH",
+                         *       "DELETE",
+                         *       "OPTIONS"
+                         *     ]
+                         */
+                        methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+                        origins: string[];
+                    };
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description The function of the org that serves the API. */
+                    function: string;
+                    /** @default [] */
+                    hosts?: string[];
+                    /** @description Dispatch's switch: true serves https only (protocols [https]). */
+                    "https-only"?: boolean;
+                    /**
+                     * @default [
+                     *       "GET",
+                     *       "POST"
+                     *     ]
+                     */
+                    methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+                    name: string;
+                    /** @description Path prefixes served; under /<org> unless hosts are given. */
+                    paths?: string[];
+                    protocols?: ("http" | "https")[];
+                    /** @description Requests allowed per second, minute, hour and/or day (counted per client IP). */
+                    rateLimit?: {
+                        day?: number;
+                        hour?: number;
+                        minute?: number;
+                        second?: number;
+                    };
+                    /** @description Largest request body accepted, in bytes. */
+                    requestSizeLimit?: number;
+                    /** @default [] */
+                    tags?: {
+                        key: string;
+                        value: string;
+                    }[];
+                    /** @description Dispatch's name of paths; give one or the other. */
+                    uris?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The API, stored CREATING: READY once the gateway serves it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authentication": "public",
+                     *       "cors": null,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "enabled": true,
+                     *       "function": "hello",
+                     *       "hosts": [],
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "methods": [
+                     *         "GET",
+                     *         "POST"
+                     *       ],
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "paths": [
+                     *         "/hello"
+                     *       ],
+                     *       "protocols": [
+                     *         "http",
+                     *         "https"
+                     *       ],
+                     *       "rateLimit": {
+                     *         "minute": 600
+                     *       },
+                     *       "reason": [],
+                     *       "requestSizeLimit": null,
+                     *       "servedPaths": [
+                     *         "/default/hello"
+                     *       ],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Api"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `NAME_CONFLICT`: the name is taken in the org
+             *
+             *     `ROUTE_CONFLICT`: another API already serves this path on the same host
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+        };
+    };
+    ApisController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authentication": "public",
+                     *       "cors": null,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "enabled": true,
+                     *       "function": "hello",
+                     *       "hosts": [],
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "methods": [
+                     *         "GET",
+                     *         "POST"
+                     *       ],
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "paths": [
+                     *         "/hello"
+                     *       ],
+                     *       "protocols": [
+                     *         "http",
+                     *         "https"
+                     *       ],
+                     *       "rateLimit": {
+                     *         "minute": 600
+                     *       },
+                     *       "reason": [],
+                     *       "requestSizeLimit": null,
+                     *       "servedPaths": [
+                     *         "/default/hello"
+                     *       ],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Api"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+        };
+    };
+    ApisController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default public
+                     * @enum {string}
+                     */
+                    authentication?: "public" | "idp-token" | "api-key";
+                    /** @description true allows any origin; an object lists what is allowed; false or absent: no CORS headers. */
+                    cors?: {
+                        /** @default false */
+                        credentials?: boolean;
+                        /** @default [] */
+                        exposedHeaders?: string[];
+                        /** @default [] */
+                        headers?: string[];
+                        maxAgeSeconds?: number;
+                        /**
+                         * @default [
+                         *       "GET",
+                         *       "HEAD",
+                         *       "POST",
+                         *       "PUT",
+                         *       "PATCH",
+                         *       "DELETE",
+                         *       "OPTIONS"
+                         *     ]
+                         */
+                        methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+                        origins: string[];
+                    };
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description The function of the org that serves the API. */
+                    function: string;
+                    /** @default [] */
+                    hosts?: string[];
+                    /** @description Dispatch's switch: true serves https only (protocols [https]). */
+                    "https-only"?: boolean;
+                    /**
+                     * @default [
+                     *       "GET",
+                     *       "POST"
+                     *     ]
+                     */
+                    methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+                    /** @description Path prefixes served; under /<org> unless hosts are given. */
+                    paths?: string[];
+                    protocols?: ("http" | "https")[];
+                    /** @description Requests allowed per second, minute, hour and/or day (counted per client IP). */
+                    rateLimit?: {
+                        day?: number;
+                        hour?: number;
+                        minute?: number;
+                        second?: number;
+                    };
+                    /** @description Largest request body accepted, in bytes. */
+                    requestSizeLimit?: number;
+                    /** @default [] */
+                    tags?: {
+                        key: string;
+                        value: string;
+                    }[];
+                    /** @description Dispatch's name of paths; give one or the other. */
+                    uris?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The API with its new spec: UPDATING until the gateway serves it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authentication": "public",
+                     *       "cors": null,
+                     *       "createdTime": "2026-12-07T10:00:00.000Z",
+                     *       "enabled": true,
+                     *       "function": "hello",
+                     *       "hosts": [],
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "methods": [
+                     *         "GET",
+                     *         "POST"
+                     *       ],
+                     *       "modifiedTime": "2026-12-07T10:00:00.000Z",
+                     *       "name": "hello",
+                     *       "org": "default",
+                     *       "paths": [
+                     *         "/hello"
+                     *       ],
+                     *       "protocols": [
+                     *         "http",
+                     *         "https"
+                     *       ],
+                     *       "rateLimit": {
+                     *         "minute": 600
+                     *       },
+                     *       "reason": [],
+                     *       "requestSizeLimit": null,
+                     *       "servedPaths": [
+                     *         "/default/hello"
+                     *       ],
+                     *       "status": "READY",
+                     *       "tags": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Api"];
+                };
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             *
+             *     `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_JSON`: the body is not JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `ROUTE_CONFLICT`: another API already serves this path on the same host
+             *
+             *     `NOT_READY`: the resource is being deleted
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+        };
+    };
+    ApisController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: the gateway stops serving it on its next pass, and the API is gone then. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such resource in the caller's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ErrorCode, type Page } from '@dispatch/contracts';
+import {
+  ApiErrors,
+  ApiNoContentResponse,
+  ApiPageQuery,
+  ApiPageResponse,
+  ApiZodBody,
+  ApiZodResponse,
+  Authorize,
+  CurrentOrg,
+  PageQuery,
+  type PageRequest,
+  ZodPipe,
+} from '@dispatch/platform';
+import { apiCreateBody, type ApiCreateBody, apiUpdateBody, type ApiUpdateBody } from './api.dto';
+import { ApisService } from './api.service';
+import { type ApiView, apiViewSchema } from './api-view';
+
+/** APIs of the caller's org: a function served by the gateway on paths, hosts and methods. */
+@ApiTags('api')
+@Controller('v1/api')
+export class ApisController {
+  constructor(private readonly apis: ApisService) {}
+
+  @Post()
+  @Authorize('api', 'create')
+  @ApiZodBody(apiCreateBody)
+  @ApiZodResponse(201, apiViewSchema, { description: 'The API, stored CREATING: READY once the gateway serves it.' })
+  @ApiErrors(ErrorCode.NAME_CONFLICT, ErrorCode.ROUTE_CONFLICT, ErrorCode.NOT_FOUND)
+  create(@CurrentOrg() org: string, @Body(new ZodPipe(apiCreateBody)) body: ApiCreateBody): Promise<ApiView> {
+    return this.apis.create(org, body);
+  }
+
+  @Get()
+  @Authorize('api', 'list')
+  @ApiPageQuery()
+  @ApiPageResponse(apiViewSchema, { description: "The org's APIs, by name." })
+  @ApiErrors()
+  list(@CurrentOrg() org: string, @PageQuery() page: PageRequest): Promise<Page<ApiView>> {
+    return this.apis.list(org, page);
+  }
+
+  @Get(':name')
+  @Authorize('api', 'get')
+  @ApiZodResponse(200, apiViewSchema, { description: 'The API.' })
+  @ApiErrors(ErrorCode.NOT_FOUND)
+  get(@CurrentOrg() org: string, @Param('name') name: string): Promise<ApiView> {
+    return this.apis.get(org, name);
+  }
+
+  @Put(':name')
+  @Authorize('api', 'update')
+  @ApiZodBody(apiUpdateBody)
+  @ApiZodResponse(200, apiViewSchema, { description: 'The API with its new spec: UPDATING until the gateway serves it.' })
+  @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.ROUTE_CONFLICT, ErrorCode.NOT_READY)
+  update(@CurrentOrg() org: string, @Param('name') name: string, @Body(new ZodPipe(apiUpdateBody)) body: ApiUpdateBody): Promise<ApiView> {
+    return this.apis.update(org, name, body);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @Authorize('api', 'delete')
+  @ApiNoContentResponse('Deleted: the gateway stops serving it on its next pass, and the API is gone then.')
+  @ApiErrors(ErrorCode.NOT_FOUND)
+  async remove(@CurrentOrg() org: string, @Param('name') name: string): Promise<void> {
+    await this.apis.delete(org, name);
+  }
+}
