@@ -29,7 +29,7 @@ function record(e: AdminExchange): void {
 }
 
 function client(options: Partial<KongClientOptions> = {}): KongAdminClient {
-  const c = new KongAdminClient({ baseUrl: gateway.admin.url, timeoutMs: 2000, ...options });
+  const c = new KongAdminClient({ baseUrl: gateway.admin.url, timeoutMs: 10_000, ...options });
   clients.push(c);
   return c;
 }
@@ -54,6 +54,10 @@ const service = (port: number): KongServiceInput => ({
 
 beforeAll(async () => {
   upstream = await startEchoUpstream();
+  // The checks compile the whole Kong document on first use, blocking this process (and so the
+  // client's timers) for seconds on a busy machine: compile it before any client waits.
+  kongResponseProblems({ method: 'GET', path: '/', query: {} }, 200, {});
+  kongRequestProblems({ method: 'GET', path: '/services', query: {} });
 });
 
 afterAll(async () => {

@@ -99,27 +99,22 @@ export async function startGatewayAdmin(options: GatewayAdminOptions): Promise<G
     const parts = r.path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts.length === 0) return only(r, 'GET', () => info(options.store));
     if (parts[0] === 'status' && parts.length === 1) return only(r, 'GET', () => status(total, started));
-    if (parts[0] === 'schemas') return only(r, ['GET', 'POST'], () => schema(parts.slice(1), r.body));
     if ((EMPTY_COLLECTIONS as readonly string[]).includes(parts[0])) {
       if (parts.length === 1 && r.method === 'GET') return [200, { data: [], next: null }];
       if (r.method === 'DELETE') return [204];
       throw notFound();
     }
-    let parent: Parent | undefined;
-    let rest = parts;
+    // /{collection}[/{id or key}] or /{parents}/{id or key}/{collection}[/{id or key}]
     const nesting = NESTED[parts[0]];
     if (parts.length >= 3 && nesting) {
       const owner = options.store.get(COLLECTIONS[parts[0]], parts[1]);
-      if (!owner) throw notFound();
       const child = nesting.children[parts[2]];
-      if (!child) throw notFound();
-      parent = { field: nesting.field, id: owner.id };
-      return entityOrCollection(r, child, parts.slice(3), parent);
+      if (!owner || !child) throw notFound();
+      return entityOrCollection(r, child, parts.slice(3), { field: nesting.field, id: owner.id });
     }
-    const table = COLLECTIONS[rest[0]];
+    const table = COLLECTIONS[parts[0]];
     if (!table) throw notFound();
-    rest = rest.slice(1);
-    return entityOrCollection(r, table, rest, parent);
+    return entityOrCollection(r, table, parts.slice(1));
   }
 
   function entityOrCollection(r: AdminExchange, table: Table, rest: string[], parent?: Parent): [number, unknown?] {
@@ -167,8 +162,8 @@ export async function startGatewayAdmin(options: GatewayAdminOptions): Promise<G
   };
 }
 
-function only(r: AdminExchange, methods: string | string[], answer: () => unknown): [number, unknown] {
-  if (![methods].flat().includes(r.method)) throw methodNotAllowed();
+function only(r: AdminExchange, method: string, answer: () => unknown): [number, unknown] {
+  if (r.method !== method) throw methodNotAllowed();
   return [200, answer()];
 }
 
@@ -254,10 +249,4 @@ function status(total: number, started: number): Record<string, unknown> {
     },
     uptime_seconds: Math.floor((Date.now() - started) / 1000),
   };
-}
-
-/** `/schemas/...`: not served (decK fills no defaults from it here); a validate call answers as valid when the store would take it. */
-function schema(parts: string[], _body: unknown): unknown {
-  void parts;
-  throw notFound();
 }

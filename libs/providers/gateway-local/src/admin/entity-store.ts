@@ -154,7 +154,7 @@ export class EntityStore {
     for (const field of kind.required ?? []) if (entity[field] === undefined) problems[field] = 'required field missing';
     if (entity['tags'] !== undefined && !(Array.isArray(entity['tags']) && entity['tags'].every((t) => typeof t === 'string')))
       problems['tags'] = 'expected an array of strings';
-    Object.assign(problems, entityChecks(kind, entity));
+    for (const [field, problem] of Object.entries(entityChecks(kind, entity))) problems[field] ??= problem;
     if (Object.keys(problems).length > 0) throw schemaViolation(problems);
     for (const [field, ref] of Object.entries(kind.references)) {
       const value = entity[field];
