@@ -173,6 +173,12 @@ describe('decK against the embedded gateway', () => {
     );
   });
 
+  it('resets everything it synced', async () => {
+    await ok('reset', '--force');
+    expect(gateway.store.state()).toEqual({ services: [], routes: [], plugins: [], consumers: [], keyauth_credentials: [], acls: [] });
+    expect((await fetch(`${gateway.proxy.url}/acme/hi`)).status).toBe(404);
+  });
+
   it('found every endpoint it asked for: each kind it dumps, each write it made', () => {
     const asked = new Set(exchanges.map((e) => `${e.method} ${e.path.replace(/[0-9a-f-]{36}/g, '{id}')}`));
     expect([...asked]).toEqual(
