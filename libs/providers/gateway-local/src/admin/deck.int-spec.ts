@@ -29,10 +29,14 @@ const exchanges: AdminExchange[] = [];
 let gateway: Gateway;
 let upstream: EchoUpstream;
 
+// decK 1.4 reports each command over the network unless told not to: nothing leaves this machine.
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(deck, [...args, '--kong-addr', gateway.admin.url, '--no-color'], { timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      deck,
+      [...args, '--kong-addr', gateway.admin.url, '--no-color'],
+      { timeout: 20_000, env: { ...process.env, DECK_ANALYTICS: 'off' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
