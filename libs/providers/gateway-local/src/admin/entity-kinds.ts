@@ -20,9 +20,13 @@ export interface EntityKind {
   uniquePerConsumer?: boolean;
   /** Foreign keys: field → the table it references, and whether the reference is required. */
   references: Readonly<Record<string, { table: Table; required?: boolean }>>;
+  /** Field types Kong's schema declares, checked on every write (the data plane checks the rest). */
+  types?: Readonly<Record<string, FieldType>>;
   /** Kong keeps `updated_at` on these (credentials and consumers have `created_at` only in 3.9's OSS DAOs but consumers). */
   updatedAt: boolean;
 }
+
+export type FieldType = 'string' | 'integer' | 'boolean' | 'strings' | 'record';
 
 const COMMON = ['id', 'created_at', 'tags'];
 
@@ -49,6 +53,21 @@ export const KINDS: Record<Table, EntityKind> = {
       'enabled',
     ],
     required: ['host'],
+    types: {
+      name: 'string',
+      retries: 'integer',
+      protocol: 'string',
+      host: 'string',
+      port: 'integer',
+      path: 'string',
+      connect_timeout: 'integer',
+      write_timeout: 'integer',
+      read_timeout: 'integer',
+      tls_verify: 'boolean',
+      tls_verify_depth: 'integer',
+      ca_certificates: 'strings',
+      enabled: 'boolean',
+    },
     defaults: () => ({
       protocol: 'http',
       port: 80,
@@ -95,6 +114,21 @@ export const KINDS: Record<Table, EntityKind> = {
       request_buffering: true,
       response_buffering: true,
     }),
+    types: {
+      name: 'string',
+      protocols: 'strings',
+      methods: 'strings',
+      hosts: 'strings',
+      paths: 'strings',
+      headers: 'record',
+      https_redirect_status_code: 'integer',
+      regex_priority: 'integer',
+      strip_path: 'boolean',
+      path_handling: 'string',
+      preserve_host: 'boolean',
+      request_buffering: 'boolean',
+      response_buffering: 'boolean',
+    },
     references: { service: { table: 'services' } },
     updatedAt: true,
   },
@@ -103,6 +137,7 @@ export const KINDS: Record<Table, EntityKind> = {
     key: 'instance_name',
     fields: [...COMMON, 'updated_at', 'name', 'instance_name', 'config', 'protocols', 'enabled', 'service', 'route', 'consumer'],
     required: ['name'],
+    types: { name: 'string', instance_name: 'string', config: 'record', protocols: 'strings', enabled: 'boolean' },
     defaults: () => ({ enabled: true, protocols: ['grpc', 'grpcs', 'http', 'https'] }),
     references: { service: { table: 'services' }, route: { table: 'routes' }, consumer: { table: 'consumers' } },
     updatedAt: true,
@@ -111,6 +146,7 @@ export const KINDS: Record<Table, EntityKind> = {
     table: 'consumers',
     key: 'username',
     fields: [...COMMON, 'updated_at', 'username', 'custom_id'],
+    types: { username: 'string', custom_id: 'string' },
     defaults: () => ({}),
     unique: ['custom_id'],
     references: {},
@@ -120,6 +156,7 @@ export const KINDS: Record<Table, EntityKind> = {
     table: 'keyauth_credentials',
     key: 'key',
     fields: [...COMMON, 'consumer', 'key', 'ttl'],
+    types: { key: 'string', ttl: 'integer' },
     defaults: () => ({ key: randomBytes(24).toString('base64url') }),
     references: { consumer: { table: 'consumers', required: true } },
     updatedAt: false,
@@ -128,6 +165,7 @@ export const KINDS: Record<Table, EntityKind> = {
     table: 'acls',
     key: 'group',
     fields: [...COMMON, 'consumer', 'group'],
+    types: { group: 'string' },
     required: ['group'],
     defaults: () => ({}),
     uniquePerConsumer: true,
@@ -138,6 +176,7 @@ export const KINDS: Record<Table, EntityKind> = {
     table: 'jwt_secrets',
     key: 'key',
     fields: [...COMMON, 'consumer', 'key', 'secret', 'rsa_public_key', 'algorithm'],
+    types: { key: 'string', secret: 'string', rsa_public_key: 'string', algorithm: 'string' },
     defaults: () => ({ key: randomBytes(16).toString('hex'), secret: randomBytes(16).toString('hex'), algorithm: 'HS256' }),
     references: { consumer: { table: 'consumers', required: true } },
     updatedAt: false,

@@ -60,6 +60,21 @@ describe('EntityStore (Kong DAO semantics)', () => {
       code: 2,
       fields: { '@entity': ["at least one of these fields must be non-empty: 'custom_id', 'username'"] },
     });
+    expect(refusal(() => store.create('services', { host: 'a', port: '80', retries: 1.5, enabled: 'yes' })).body['fields']).toEqual({
+      port: 'expected an integer',
+      retries: 'expected an integer',
+      enabled: 'expected a boolean',
+    });
+    expect(refusal(() => store.create('services', { host: 'a', read_timeout: 0 })).body['fields']).toEqual({
+      read_timeout: 'value should be between 1 and 2147483646',
+    });
+    expect(refusal(() => store.create('routes', { paths: 'x' })).body['fields']).toEqual({ paths: 'expected a set' });
+    expect(refusal(() => store.create('routes', { paths: ['x'] })).body['fields']).toEqual({
+      paths: 'should start with: / (fixed path) or ~/ (regex path)',
+    });
+    expect(refusal(() => store.create('routes', { paths: ['/x'], protocols: ['gopher'] })).body['fields']).toMatchObject({
+      protocols: expect.stringMatching(/^expected one of: grpc/),
+    });
     store.create('services', { name: 'hello', host: 'a' });
     expect(refusal(() => store.create('services', { name: 'hello', host: 'b' }))).toMatchObject({
       status: 409,

@@ -16,7 +16,7 @@ import {
   stateViolation,
   uniqueViolation,
 } from './admin-errors';
-import { KINDS, type Entity, type EntityKind, type Table } from './entity-kinds';
+import { KINDS, type Entity, type EntityKind, type FieldType, type Table } from './entity-kinds';
 
 /** The parent an endpoint is nested under (`/services/{s}/routes` → `{field: 'service', id}`). */
 export interface Parent {
@@ -30,6 +30,14 @@ export interface Page {
   nextStart?: string;
 }
 
+// Kong's messages for a value of the wrong type (kong/db/schema/init.lua).
+const TYPE_CHECKS: Record<FieldType, { test: (v: unknown) => boolean; message: string }> = {
+  string: { test: (v) => typeof v === 'string' && v !== '', message: 'expected a string' },
+  integer: { test: (v) => Number.isInteger(v), message: 'expected an integer' },
+  boolean: { test: (v) => typeof v === 'boolean', message: 'expected a boolean' },
+  strings: { test: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), message: 'expected a set' },
+  record: { test: (v) => !!v && typeof v === 'object' && !Array.isArray(v), message: 'expected a record' },
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TABLES = Object.keys(KINDS) as Table[];
 // Only the plugin list is read from this: rate-limiting counters live with the proxy.
@@ -152,9 +160,11 @@ export class EntityStore {
     const entity: Entity = { ...kind.defaults(), ...given, id, created_at: (existing?.['created_at'] as number | undefined) ?? nowSeconds };
     if (kind.updatedAt) entity['updated_at'] = nowSeconds;
     for (const field of kind.required ?? []) if (entity[field] === undefined) problems[field] = 'required field missing';
-    if (entity['tags'] !== undefined && !(Array.isArray(entity['tags']) && entity['tags'].every((t) => typeof t === 'string')))
-      problems['tags'] = 'expected an array of strings';
-    for (const [field, problem] of Object.entries(entityChecks(kind, entity))) problems[field] ??= problem;
+    for (const [field, type] of Object.entries({ tags: 'strings' as const, ...kind.types }))
+      if (entity[field] !== undefined && !problems[field] && !TYPE_CHECKS[type].test(entity[field]))
+        problems[field] = TYPE_CHECKS[type].message;
+    // Kong runs its entity checks only on fields that passed their own.
+    if (Object.keys(problems).length === 0) Object.assign(problems, entityChecks(kind, entity));
     if (Object.keys(problems).length > 0) throw schemaViolation(problems);
     for (const [field, ref] of Object.entries(kind.references)) {
       const value = entity[field];
@@ -268,6 +278,8 @@ function expandUrl(body: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+const ROUTE_PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp', 'ws', 'wss'];
+
 /** Kong's entity checks that the data plane does not make itself. */
 function entityChecks(kind: EntityKind, entity: Entity): Record<string, unknown> {
   switch (kind.table) {
@@ -278,12 +290,23 @@ function entityChecks(kind: EntityKind, entity: Entity): Record<string, unknown>
       const port = entity['port'];
       if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535)
         problems['port'] = 'value should be between 0 and 65535';
+      if (!Number.isInteger(entity['retries']) || (entity['retries'] as number) < 0 || (entity['retries'] as number) > 32767)
+        problems['retries'] = 'value should be between 0 and 32767';
+      for (const timeout of ['connect_timeout', 'write_timeout', 'read_timeout']) {
+        const ms = entity[timeout] as number;
+        if (!Number.isInteger(ms) || ms < 1 || ms > 2147483646) problems[timeout] = 'value should be between 1 and 2147483646';
+      }
       if (entity['path'] !== undefined && (typeof entity['path'] !== 'string' || !entity['path'].startsWith('/')))
         problems['path'] = 'should start with: / (fixed path)';
       return problems;
     }
     case 'routes': {
       const protocols = (entity['protocols'] as string[] | undefined) ?? [];
+      const badProtocol = protocols.find((p) => !ROUTE_PROTOCOLS.includes(p));
+      if (badProtocol !== undefined) return { protocols: `expected one of: ${ROUTE_PROTOCOLS.join(', ')}` };
+      const badPath = ((entity['paths'] as string[] | undefined) ?? []).find((p) => !p.startsWith('/') && !p.startsWith('~/'));
+      if (badPath !== undefined) return { paths: 'should start with: / (fixed path) or ~/ (regex path)' };
+      if (!['v0', 'v1'].includes(String(entity['path_handling']))) return { path_handling: 'expected one of: v0, v1' };
       const matching = ['methods', 'hosts', 'headers', 'paths'].some((f) => {
         const v = entity[f];
         return Array.isArray(v) ? v.length > 0 : v && typeof v === 'object' && Object.keys(v).length > 0;
