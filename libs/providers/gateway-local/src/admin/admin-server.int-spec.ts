@@ -36,6 +36,7 @@ describe('the gateway’s Admin API over HTTP', () => {
     expect(await call('GET', '/nothing-here')).toMatchObject({ status: 404, body: { message: 'Not found' } });
     expect(await call('DELETE', '/services')).toMatchObject({ status: 405, body: { message: 'Method not allowed' } });
     expect(await call('GET', '/services/missing/routes')).toMatchObject({ status: 404 });
+    expect(await call('GET', '/services/%E0%A4%A')).toMatchObject({ status: 404, body: { message: 'Not found' } });
   });
 
   it('takes url-encoded forms as Kong does, and answers an unparsable JSON body with 400', async () => {

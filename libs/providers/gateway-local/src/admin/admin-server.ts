@@ -96,7 +96,7 @@ export async function startGatewayAdmin(options: GatewayAdminOptions): Promise<G
   }
 
   function route(r: AdminExchange): [number, unknown?] {
-    const parts = r.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = r.path.split('/').filter(Boolean).map(decodeSegment);
     if (parts.length === 0) return only(r, 'GET', () => info(options.store));
     if (parts[0] === 'status' && parts.length === 1) return only(r, 'GET', () => status(total, started));
     if ((EMPTY_COLLECTIONS as readonly string[]).includes(parts[0])) {
@@ -160,6 +160,15 @@ export async function startGatewayAdmin(options: GatewayAdminOptions): Promise<G
         server.closeAllConnections();
       }),
   };
+}
+
+/** A path segment as Kong's router reads it; one that is not valid percent-encoding names nothing here. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw notFound();
+  }
 }
 
 function only(r: AdminExchange, method: string, answer: () => unknown): [number, unknown] {
