@@ -4,3 +4,13 @@ export { Router, RouteConfigError, type RouteMatch, type RouterRequest, type Uri
 export { PluginConfigError, validatePlugin } from './plugins/validate';
 export { bundledPlugins } from './plugins/registry';
 export { startGatewayProxy, validateGatewayState, type GatewayProxy, type GatewayProxyOptions } from './proxy/gateway-proxy';
+export {
+  startGatewayAdmin,
+  assertLoopback,
+  EntityStore,
+  AdminError,
+  type GatewayAdmin,
+  type GatewayAdminOptions,
+  type AdminExchange,
+} from './admin';
+export { startGateway, type Gateway, type GatewayOptions } from './gateway';
