@@ -12,6 +12,7 @@ import {
   type KongClientOptions,
   type KongServiceInput,
 } from './index';
+import { kongRequestProblems, kongResponseProblems } from './test-support/contract-checks';
 import { startSpecKong, type SpecKong } from './test-support/spec-kong';
 
 const TOKEN = 'kong-admin-7f3a9c';
@@ -52,6 +53,13 @@ async function closedPort(): Promise<number> {
 }
 
 const last = () => kong.requests[kong.requests.length - 1];
+
+beforeAll(() => {
+  // The checks compile the whole Kong document on first use, blocking this process (and so the
+  // client's timers) for seconds on a busy machine: compile it before any client waits.
+  kongResponseProblems({ method: 'GET', path: '/', query: {} }, 200, {});
+  kongRequestProblems({ method: 'GET', path: '/services', query: {} });
+});
 
 beforeEach(async () => {
   kong = await startSpecKong({ adminToken: TOKEN });
