@@ -6,6 +6,11 @@ import { LOGGER, StoreModule } from '@dispatch/platform';
 import { FunctionsController } from './function/function.controller';
 import { FunctionsService } from './function/function.service';
 import { FUNCTION_CONFIG, type FunctionConfig } from './function-config';
+import { GatewayCaller } from './invoke/gateway-caller';
+import { IdempotencyKeyRepository } from './invoke/idempotency-key.repository';
+import { IdempotentRuns } from './invoke/idempotent-runs';
+import { InvokeBodyParser } from './invoke/invoke-body-parser';
+import { InvokeController } from './invoke/invoke.controller';
 import { FunctionStore } from './persistence/function-store';
 import { FUNCTIONS_SCHEMA } from './persistence/schema';
 import { FUNCTION_PROVIDER } from './provider/function-provider';
@@ -53,7 +58,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
     return {
       module: FunctionManagerModule,
       imports: [StoreModule.forSchema(FUNCTIONS_SCHEMA)],
-      controllers: [FunctionsController, RunsController, RunRequestedHandler, UsageHandler],
+      controllers: [FunctionsController, RunsController, InvokeController, RunRequestedHandler, UsageHandler],
       providers: [
         { provide: FUNCTION_CONFIG, useValue: config },
         {
@@ -94,6 +99,10 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         ServiceBindingInjector,
         SecretReferences,
         UsageMeter,
+        GatewayCaller,
+        IdempotencyKeyRepository,
+        IdempotentRuns,
+        InvokeBodyParser,
       ],
     };
   }

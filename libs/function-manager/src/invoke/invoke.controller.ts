@@ -1,0 +1,128 @@
+import { All, Controller, Param, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '@dispatch/contracts';
+import { ApiErrors, DispatchError, SelfAuthenticated } from '@dispatch/platform';
+import { RunsService } from '../run/run.service';
+import type { RunView } from '../run/run-view';
+import { GatewayCaller } from './gateway-caller';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRuns } from './idempotent-runs';
+import { GATEWAY_API_HEADER, GATEWAY_AUTH_HEADER, GATEWAY_SECRET_HEADER, httpContextOf, inputOf } from './invoke-request';
+import { responseOf } from './invoke-response';
+
+/** How long a caller is told to wait while the function is being deployed or scaled. */
+export const NOT_READY_RETRY_AFTER_SECONDS = 5;
+/** The run an invocation started (or repeated), on every answer of the invoke route. */
+export const RUN_ID_HEADER = 'x-dispatch-run-id';
+
+/**
+ * Invocation through the gateway: `ANY /v1/invoke/{org}/{function}/{path…}` turns the HTTP request
+ * into a blocking run and the run into the HTTP answer. Only the gateway calls it (GatewayCaller);
+ * a tenant runs functions with POST /v1/runs.
+ */
+@ApiTags('invoke')
+@Controller('v1/invoke')
+export class InvokeController {
+  constructor(
+    private readonly runs: RunsService,
+    private readonly gateway: GatewayCaller,
+    private readonly idempotent: IdempotentRuns,
+  ) {}
+
+  @All([':org/:function', ':org/:function/*'])
+  @SelfAuthenticated()
+  @ApiOperation({
+    summary: 'Invoke a function through the API gateway',
+    description:
+      'Called by the gateway, not by tenants: the request becomes a blocking run (context.httpContext, payload from the body) and ' +
+      "the function's output the answer: its own {statusCode, headers, body}, or 200 with its output as JSON. " +
+      'The run id is in X-Dispatch-Run-Id.',
+  })
+  @ApiHeader({ name: GATEWAY_SECRET_HEADER, required: true, description: 'The secret shared by the gateway and function-manager.' })
+  @ApiHeader({
+    name: GATEWAY_AUTH_HEADER,
+    required: false,
+    description: "The API's authentication: public (default), api-key or idp-token.",
+  })
+  @ApiHeader({ name: GATEWAY_API_HEADER, required: false, description: 'The API whose route matched: the run names it as its trigger.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat within the window answers with the first run.' })
+  @ApiResponse({ status: 200, description: "The function's answer: its statusCode, headers and body, or its output as JSON." })
+  @ApiErrors(
+    ErrorCode.NOT_FOUND,
+    ErrorCode.INVALID_JSON,
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.VALIDATION_FAILED,
+    ErrorCode.INPUT_REJECTED,
+    ErrorCode.FUNCTION_FAILED,
+    ErrorCode.PROVIDER_ERROR,
+    ErrorCode.FUNCTION_TIMED_OUT,
+    ErrorCode.FUNCTION_STARTING,
+    ErrorCode.QUOTA_EXCEEDED,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  )
+  async invoke(
+    @Param('org') org: string,
+    @Param('function') functionName: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const subject = await this.gateway.subjectOf(org, request.headers);
+    const [pathname, rawQuery = ''] = splitUrl(request.url);
+    // ['', 'v1', 'invoke', org, function, ...the function's own path]
+    const path = `/${pathname.split('/').slice(5).join('/')}`;
+    const body = request.body;
+    const input = Buffer.isBuffer(body) || body === undefined ? inputOf(body, request.headers['content-type'], rawQuery) : body;
+    const httpContext = httpContextOf({
+      method: request.method,
+      path,
+      rawQuery,
+      headers: request.headers,
+      subject,
+      scheme: headerOf(request, 'x-forwarded-proto') ?? request.protocol,
+    });
+    const apiName = headerOf(request, GATEWAY_API_HEADER);
+    const trigger = { kind: 'api' as const, id: apiName ?? `${org}/${functionName}`, ...(subject ? { subject } : {}) };
+    const { run, replayed } = await this.idempotent.once(
+      { org, functionName },
+      request.headers[IDEMPOTENCY_KEY_HEADER],
+      { method: httpContext.method, path, query: httpContext.query, input },
+      () => this.start(org, functionName, { input, httpContext, trigger }, reply),
+    );
+    void reply.header(RUN_ID_HEADER, run.id);
+    if (replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    const answer = responseOf(run);
+    void reply.status(answer.statusCode).headers(answer.headers).send(answer.body);
+  }
+
+  private async start(
+    org: string,
+    functionName: string,
+    request: { input: unknown; httpContext: ReturnType<typeof httpContextOf>; trigger: { kind: 'api'; id: string; subject?: string } },
+    reply: FastifyReply,
+  ): Promise<RunView> {
+    try {
+      return await this.runs.start(
+        org,
+        functionName,
+        { input: request.input, blocking: true, secrets: [], httpContext: request.httpContext },
+        request.trigger,
+      );
+    } catch (err) {
+      if (err instanceof DispatchError && err.code === ErrorCode.FUNCTION_NOT_READY) {
+        void reply.header('retry-after', String(NOT_READY_RETRY_AFTER_SECONDS));
+        throw new DispatchError(ErrorCode.FUNCTION_STARTING, `${err.message}; retry in ${NOT_READY_RETRY_AFTER_SECONDS} s`);
+      }
+      throw err;
+    }
+  }
+}
+
+function splitUrl(url: string): [string, string?] {
+  const at = url.indexOf('?');
+  return at < 0 ? [url] : [url.slice(0, at), url.slice(at + 1)];
+}
+
+function headerOf(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
