@@ -90,14 +90,12 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 /**
  * The run's input from the request body by its content type: JSON parsed; a form as an object of
  * its fields and text as a string (both as Dispatch's gateway plugin gave them); anything else as
- * `{contentType, base64}`. A request without a body gives its query as the input (Dispatch's GET
- * APIs read their parameters from the payload), or null when it has none.
+ * `{contentType, base64}`. A request without a body gives its query as the input, an empty object
+ * when it has none: Dispatch's GET APIs read their parameters from the payload, and its functions
+ * count on an object.
  */
 export function inputOf(body: Buffer | undefined, contentType: string | undefined, rawQuery: string): unknown {
-  if (!body || body.length === 0) {
-    const query = queryObject(rawQuery);
-    return Object.keys(query).length ? query : null;
-  }
+  if (!body || body.length === 0) return queryObject(rawQuery);
   const mediaType = (contentType ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
   if (JSON_TYPE.test(mediaType)) {
     try {
