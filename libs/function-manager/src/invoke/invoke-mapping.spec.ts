@@ -56,8 +56,11 @@ describe('invoke request mapping', () => {
 });
 
 describe('invoke response mapping', () => {
-  const finished = (output: unknown, status = RunStatus.SUCCEEDED, error: { type: RunErrorType; message: string } | null = null) =>
-    runViewOf(Object.assign(runOf(), { status, output, error }));
+  const finished = (
+    output: unknown,
+    status: RunStatus = RunStatus.SUCCEEDED,
+    error: { type: RunErrorType; message: string } | null = null,
+  ) => runViewOf(Object.assign(runOf(), { status, output, error }));
 
   it("answers the function's {statusCode, headers, body}, dropping framing headers", () => {
     const r = responseOf(finished({ statusCode: 404, headers: { 'X-A': 1, 'Content-Length': '9' }, body: 'nope' }));

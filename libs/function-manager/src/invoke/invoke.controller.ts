@@ -1,13 +1,13 @@
 import { All, Controller, Param, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '@dispatch/contracts';
-import { ApiErrors, DispatchError, SelfAuthenticated } from '@dispatch/platform';
+import { DispatchError, SelfAuthenticated } from '@dispatch/platform';
 import { RunsService } from '../run/run.service';
 import type { RunView } from '../run/run-view';
 import { GatewayCaller } from './gateway-caller';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRuns } from './idempotent-runs';
-import { GATEWAY_API_HEADER, GATEWAY_AUTH_HEADER, GATEWAY_SECRET_HEADER, httpContextOf, inputOf } from './invoke-request';
+import { GATEWAY_API_HEADER, httpContextOf, inputOf } from './invoke-request';
 import { responseOf } from './invoke-response';
 
 /** How long a caller is told to wait while the function is being deployed or scaled. */
@@ -20,7 +20,6 @@ export const RUN_ID_HEADER = 'x-dispatch-run-id';
  * into a blocking run and the run into the HTTP answer. Only the gateway calls it (GatewayCaller);
  * a tenant runs functions with POST /v1/runs.
  */
-@ApiTags('invoke')
 @Controller('v1/invoke')
 export class InvokeController {
   constructor(
@@ -31,35 +30,9 @@ export class InvokeController {
 
   @All([':org/:function', ':org/:function/*'])
   @SelfAuthenticated()
-  @ApiOperation({
-    summary: 'Invoke a function through the API gateway',
-    description:
-      'Called by the gateway, not by tenants: the request becomes a blocking run (context.httpContext, payload from the body) and ' +
-      "the function's output the answer: its own {statusCode, headers, body}, or 200 with its output as JSON. " +
-      'The run id is in X-Dispatch-Run-Id.',
-  })
-  @ApiHeader({ name: GATEWAY_SECRET_HEADER, required: true, description: 'The secret shared by the gateway and function-manager.' })
-  @ApiHeader({
-    name: GATEWAY_AUTH_HEADER,
-    required: false,
-    description: "The API's authentication: public (default), api-key or idp-token.",
-  })
-  @ApiHeader({ name: GATEWAY_API_HEADER, required: false, description: 'The API whose route matched: the run names it as its trigger.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat within the window answers with the first run.' })
-  @ApiResponse({ status: 200, description: "The function's answer: its statusCode, headers and body, or its output as JSON." })
-  @ApiErrors(
-    ErrorCode.NOT_FOUND,
-    ErrorCode.INVALID_JSON,
-    ErrorCode.PAYLOAD_TOO_LARGE,
-    ErrorCode.VALIDATION_FAILED,
-    ErrorCode.INPUT_REJECTED,
-    ErrorCode.FUNCTION_FAILED,
-    ErrorCode.PROVIDER_ERROR,
-    ErrorCode.FUNCTION_TIMED_OUT,
-    ErrorCode.FUNCTION_STARTING,
-    ErrorCode.QUOTA_EXCEEDED,
-    ErrorCode.IDEMPOTENCY_KEY_REUSED,
-  )
+  // Not in the tenants' OpenAPI (nor the SDK): only the gateway calls it, with a secret tenants never
+  // hold, and every method of every path is the same operation. The lib's README documents it.
+  @ApiExcludeEndpoint()
   async invoke(
     @Param('org') org: string,
     @Param('function') functionName: string,
