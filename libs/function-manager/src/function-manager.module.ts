@@ -9,7 +9,6 @@ import { FUNCTION_CONFIG, type FunctionConfig } from './function-config';
 import { GatewayCaller } from './invoke/gateway-caller';
 import { IdempotencyKeyRepository } from './invoke/idempotency-key.repository';
 import { IdempotentRuns } from './invoke/idempotent-runs';
-import { InvokeBodyParser } from './invoke/invoke-body-parser';
 import { InvokeController } from './invoke/invoke.controller';
 import { FunctionStore } from './persistence/function-store';
 import { FUNCTIONS_SCHEMA } from './persistence/schema';
@@ -102,7 +101,6 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         GatewayCaller,
         IdempotencyKeyRepository,
         IdempotentRuns,
-        InvokeBodyParser,
       ],
     };
   }

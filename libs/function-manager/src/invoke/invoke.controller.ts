@@ -1,19 +1,25 @@
-import { All, Controller, Param, Req, Res } from '@nestjs/common';
+import { All, Controller, Inject, type OnModuleInit, Param, Req, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { ErrorCode } from '@dispatch/contracts';
 import { DispatchError, SelfAuthenticated } from '@dispatch/platform';
+import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import { RunsService } from '../run/run.service';
 import type { RunView } from '../run/run-view';
 import { GatewayCaller } from './gateway-caller';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRuns } from './idempotent-runs';
 import { GATEWAY_API_HEADER, httpContextOf, inputOf } from './invoke-request';
 import { responseOf } from './invoke-response';
+import { readLimited } from './read-limited';
 
 /** How long a caller is told to wait while the function is being deployed or scaled. */
 export const NOT_READY_RETRY_AFTER_SECONDS = 5;
 /** The run an invocation started (or repeated), on every answer of the invoke route. */
 export const RUN_ID_HEADER = 'x-dispatch-run-id';
+/** Where invocations arrive: the only routes that take a body of any content type. */
+export const INVOKE_PREFIX = '/v1/invoke/';
 
 /**
  * Invocation through the gateway: `ANY /v1/invoke/{org}/{function}/{path…}` turns the HTTP request
@@ -21,12 +27,35 @@ export const RUN_ID_HEADER = 'x-dispatch-run-id';
  * a tenant runs functions with POST /v1/runs.
  */
 @Controller('v1/invoke')
-export class InvokeController {
+export class InvokeController implements OnModuleInit {
   constructor(
     private readonly runs: RunsService,
     private readonly gateway: GatewayCaller,
     private readonly idempotent: IdempotentRuns,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
   ) {}
+
+  /**
+   * Lets the invoke route read bodies of any content type, as raw bytes up to
+   * INVOKE_BODY_LIMIT_BYTES (JSON keeps the platform's parser). Every other route still refuses them
+   * with 415, as the platform's parsers do: only JSON is read there.
+   */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (!fastify || fastify.hasContentTypeParser('*')) return;
+    const limit = this.config.INVOKE_BODY_LIMIT_BYTES;
+    fastify.addContentTypeParser('*', (request: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void) => {
+      if (!request.url.startsWith(INVOKE_PREFIX)) {
+        done(new DispatchError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'unsupported Content-Type; send application/json'));
+        return;
+      }
+      readLimited(payload, limit).then(
+        (body) => done(null, body),
+        (err: Error) => done(err),
+      );
+    });
+  }
 
   @All([':org/:function', ':org/:function/*'])
   @SelfAuthenticated()
