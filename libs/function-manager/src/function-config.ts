@@ -34,8 +34,11 @@ export const functionConfigSchema = z.object({
    * is configured on the gateway. Unset: /v1/invoke refuses every request.
    */
   GATEWAY_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Largest request body an invocation through the gateway may carry. */
-  INVOKE_BODY_LIMIT_BYTES: intFrom(1, 6 * 1024 * 1024),
+  /**
+   * Largest request body an invocation through the gateway may carry. A JSON body is read by the
+   * platform's JSON parser, so BODY_LIMIT_BYTES bounds it too.
+   */
+  INVOKE_BODY_LIMIT_BYTES: intFrom(1, 1024 * 1024),
   /** How long an Idempotency-Key answers repeats with its first run. */
   IDEMPOTENCY_WINDOW_SECONDS: intFrom(1, 24 * 60 * 60),
 });

@@ -35,7 +35,11 @@ describe('ANY /v1/invoke/{org}/{function}/*', () => {
   beforeAll(async () => {
     idp = await startTestIdp();
     s = await startSoloServer({
-      env: { GATEWAY_SHARED_SECRET: SECRET, DISPATCH_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]) },
+      env: {
+        GATEWAY_SHARED_SECRET: SECRET,
+        INVOKE_BODY_LIMIT_BYTES: '65536',
+        DISPATCH_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]),
+      },
     });
     await Promise.all([
       createNodeFunction(s, 'echo', await readFile(`${DISPATCH_HTTP}/echo.js`, 'utf8')),
@@ -118,6 +122,21 @@ describe('ANY /v1/invoke/{org}/{function}/*', () => {
     const bad = await invoke('raw', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe('INVALID_JSON');
+  });
+
+  it('refuses a body over INVOKE_BODY_LIMIT_BYTES, and other routes still refuse bodies that are not JSON', async () => {
+    const under = await invoke('raw', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'a'.repeat(65_000) });
+    expect(under.status).toBe(200);
+    const over = await invoke('raw', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'a'.repeat(70_000) });
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
+    const elsewhere = await fetch(`${s.api}/v1/function/raw/runs`, {
+      method: 'POST',
+      headers: { ...s.admin, 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(elsewhere.status).toBe(415);
+    expect(((await elsewhere.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it("answers with the function's {statusCode, headers, body}", async () => {
