@@ -39,6 +39,16 @@ export const ErrorCode = {
   NOT_READY: 'NOT_READY',
   /** A run asked of a function that cannot serve yet (not READY). */
   FUNCTION_NOT_READY: 'FUNCTION_NOT_READY',
+  /** Invocation through the gateway: the function cannot serve yet (deploying or scaling); retry after Retry-After. */
+  FUNCTION_STARTING: 'FUNCTION_STARTING',
+  /** Invocation through the gateway: the function refused its input (an InputError). */
+  INPUT_REJECTED: 'INPUT_REJECTED',
+  /** Invocation through the gateway: the function failed (a FunctionError). */
+  FUNCTION_FAILED: 'FUNCTION_FAILED',
+  /** Invocation through the gateway: the function ran past its timeout. */
+  FUNCTION_TIMED_OUT: 'FUNCTION_TIMED_OUT',
+  /** An Idempotency-Key already answered a different request within its window. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** An uploaded function source that is not a readable tar.gz/tar/zip, or breaks its limits. */
   INVALID_ARCHIVE: 'INVALID_ARCHIVE',
   /** The function's handler is not in its source. */

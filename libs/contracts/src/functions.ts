@@ -42,7 +42,23 @@ export interface FunctionContext {
   /** The CloudEvent that triggered the run, without its data (data is the payload). */
   event?: Record<string, unknown>;
   /** The HTTP request that triggered the run through the gateway. */
-  httpContext?: { method: string; path: string; headers: Record<string, string>; query: Record<string, string> };
+  httpContext?: HttpContext;
+}
+
+/**
+ * An HTTP request as a function sees it: the structured fields, plus Dispatch's flat shape (each
+ * request header by its lower-case name, and `uri`, `args`, `request-uri`, `scheme`) so functions
+ * written for Dispatch read it unchanged. Credentials are never in it; `subject` is who called.
+ */
+export interface HttpContext {
+  method: string;
+  /** The path after the function's, starting with '/' ('/' when none). */
+  path: string;
+  headers: Record<string, string>;
+  query: Record<string, string | string[]>;
+  /** The verified caller (the token's subject, or the API key's consumer); null for a public API. */
+  subject?: string | null;
+  [dispatchField: string]: unknown;
 }
 
 export interface FunctionLogs {

@@ -29,6 +29,18 @@ export const functionConfigSchema = z.object({
   DEPLOY_TIMEOUT_MS: intFrom(1000, 120_000),
   /** How long a replaced version keeps serving runs already routed to it before it is removed. */
   RETIRE_DELAY_MS: intFrom(0, 5000),
+  /**
+   * The secret the gateway sends in X-Dispatch-Gateway-Secret on every invocation; the same value
+   * is configured on the gateway. Unset: /v1/invoke refuses every request.
+   */
+  GATEWAY_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Largest request body an invocation through the gateway may carry. A JSON body is read by the
+   * platform's JSON parser, so BODY_LIMIT_BYTES bounds it too.
+   */
+  INVOKE_BODY_LIMIT_BYTES: intFrom(1, 1024 * 1024),
+  /** How long an Idempotency-Key answers repeats with its first run. */
+  IDEMPOTENCY_WINDOW_SECONDS: intFrom(1, 24 * 60 * 60),
 });
 export type FunctionConfig = z.infer<typeof functionConfigSchema>;
 

@@ -7,6 +7,10 @@ import { FunctionsController } from './function/function.controller';
 import { FunctionExistsHandler } from './function/function.handlers';
 import { FunctionsService } from './function/function.service';
 import { FUNCTION_CONFIG, type FunctionConfig } from './function-config';
+import { GatewayCaller } from './invoke/gateway-caller';
+import { IdempotencyKeyRepository } from './invoke/idempotency-key.repository';
+import { IdempotentRuns } from './invoke/idempotent-runs';
+import { InvokeController } from './invoke/invoke.controller';
 import { FunctionStore } from './persistence/function-store';
 import { FUNCTIONS_SCHEMA } from './persistence/schema';
 import { FUNCTION_PROVIDER } from './provider/function-provider';
@@ -54,7 +58,7 @@ export class FunctionManagerModule implements OnApplicationShutdown {
     return {
       module: FunctionManagerModule,
       imports: [StoreModule.forSchema(FUNCTIONS_SCHEMA)],
-      controllers: [FunctionsController, RunsController, RunRequestedHandler, UsageHandler, FunctionExistsHandler],
+      controllers: [FunctionsController, RunsController, InvokeController, RunRequestedHandler, UsageHandler, FunctionExistsHandler],
       providers: [
         { provide: FUNCTION_CONFIG, useValue: config },
         {
@@ -95,6 +99,9 @@ export class FunctionManagerModule implements OnApplicationShutdown {
         ServiceBindingInjector,
         SecretReferences,
         UsageMeter,
+        GatewayCaller,
+        IdempotencyKeyRepository,
+        IdempotentRuns,
       ],
     };
   }

@@ -3,7 +3,7 @@ import type { RunOutcome } from './run-outcome';
 import type { Run } from './run.entity';
 import { UsageMeter } from '../usage/usage-meter';
 import type { ActiveFunction } from './active-function';
-import { RunExecutor } from './run-executor';
+import { RunExecutor, type RunInvocation } from './run-executor';
 import { RunMetrics } from './run-metrics';
 import { RunRecorder } from './run-recorder';
 
@@ -17,10 +17,13 @@ export class RunFinisher {
     private readonly metrics: RunMetrics,
   ) {}
 
-  /** Calls the function; `release` gives back the run's room once the function has answered, before the record is written. */
-  async call(run: Run, fn: ActiveFunction, release: () => void): Promise<RunOutcome> {
+  /**
+   * Calls the function; `release` gives back the run's room once the function has answered, before
+   * the record is written. `request` is the HTTP request of a run invoked through the gateway.
+   */
+  async call(run: Run, fn: ActiveFunction, release: () => void, request: Pick<RunInvocation, 'httpContext'> = {}): Promise<RunOutcome> {
     try {
-      return await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets });
+      return await this.executor.execute(fn, { runId: run.id, input: run.input, secrets: run.secrets, ...request });
     } finally {
       release();
     }

@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, type Page, type Principal } from '@dispatch/contracts';
 import {
@@ -15,6 +15,7 @@ import {
   parsePageQuery,
   ZodPipe,
 } from '@dispatch/platform';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRuns } from '../invoke/idempotent-runs';
 import { ApiRunFilters, RUN_FILTERS, runBody, type RunBody, runFilter } from './run.dto';
 import { RunsService } from './run.service';
 import { type RunView, runViewSchema } from './run-view';
@@ -38,7 +39,12 @@ const ApiRunStarted = (): MethodDecorator =>
         durationMs: null,
       },
     }),
-    ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.FUNCTION_NOT_READY, ErrorCode.QUOTA_EXCEEDED),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: "A repeat of the request with this key within the window answers with the first run's, instead of running again.",
+    }),
+    ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.FUNCTION_NOT_READY, ErrorCode.QUOTA_EXCEEDED, ErrorCode.IDEMPOTENCY_KEY_REUSED),
   );
 
 /**
@@ -49,7 +55,10 @@ const ApiRunStarted = (): MethodDecorator =>
 @ApiTags('runs')
 @Controller('v1')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly idempotent: IdempotentRuns,
+  ) {}
 
   @Post('runs')
   @Authorize('function', 'execute')
@@ -123,12 +132,15 @@ export class RunsController {
   }
 
   private async start(p: Principal, functionName: string, body: RunBody, request: FastifyRequest, reply: FastifyReply): Promise<RunView> {
-    const run = await this.runs.start(
-      p.org,
-      functionName,
-      { input: body.input, blocking: body.blocking, secrets: body.secrets },
-      { kind: 'api', id: String(request.id) },
+    const { run, replayed } = await this.idempotent.once({ org: p.org, functionName }, request.headers[IDEMPOTENCY_KEY_HEADER], body, () =>
+      this.runs.start(
+        p.org,
+        functionName,
+        { input: body.input, blocking: body.blocking, secrets: body.secrets },
+        { kind: 'api', id: String(request.id) },
+      ),
     );
+    if (replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     void reply.status(body.blocking ? 200 : 202);
     return run;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { EntityStatus, ErrorCode, type Page, RunStatus } from '@dispatch/contracts';
+import { EntityStatus, ErrorCode, type HttpContext, type Page, RunStatus } from '@dispatch/contracts';
 import { DispatchError, LOGGER, mapPage, STORE_UNAVAILABLE_MESSAGE, toPage, type PageRequest } from '@dispatch/platform';
 import { Run, type RunTrigger } from './run.entity';
 import { ConcurrencyLimiter } from './concurrency-limiter';
@@ -18,6 +18,8 @@ export interface RunRequest {
   input?: unknown;
   blocking: boolean;
   secrets: string[];
+  /** The HTTP request of a run invoked through the gateway (blocking runs only). */
+  httpContext?: HttpContext;
 }
 
 /**
@@ -80,7 +82,7 @@ export class RunsService {
     run.status = RunStatus.RUNNING;
     run.startedTime = now;
     this.recorder.recordIfLong(run);
-    const outcome = await this.finisher.call(run, fn, release);
+    const outcome = await this.finisher.call(run, fn, release, request.httpContext ? { httpContext: request.httpContext } : {});
     // The answer is the run itself: it does not wait for the record's commit (about half the
     // latency a run adds, measured in bench/invoke). This process reads the record meanwhile.
     this.finisher

@@ -3327,7 +3327,10 @@ export interface operations {
     RunsController_runByPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A repeat of the request with this key within the window answers with the first run's, instead of running again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 name: string;
             };
@@ -3496,6 +3499,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: IDEMPOTENCY_KEY_REUSED */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7779,7 +7791,10 @@ export interface operations {
                 /** @description The function to run. */
                 functionName: string;
             };
-            header?: never;
+            header?: {
+                /** @description A repeat of the request with this key within the window answers with the first run's, instead of running again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7937,6 +7952,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is neither JSON nor (where the route reads uploads) multipart form data */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: IDEMPOTENCY_KEY_REUSED */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,7 @@ export class AuthGuard implements CanActivate {
       throw new Error(`route ${request.routeOptions.url} declares no @Authorize`);
     }
     request.authzRequirement = requirement;
+    if (requirement.selfAuthenticated) return true;
     const credential = bearerTokenOf(request.headers.authorization);
     if (!credential) {
       throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'no credential: send "Authorization: Bearer <token or API key>"');

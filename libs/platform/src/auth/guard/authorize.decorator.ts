@@ -10,6 +10,8 @@ export interface AuthorizeRequirement {
   action?: Action;
   /** Also requires a platform admin: an admin of the platform org (organizations are platform-wide). */
   platform?: boolean;
+  /** The route proves its caller itself (the gateway's invoke route): no bearer token is required here. */
+  selfAuthenticated?: boolean;
 }
 
 /**
@@ -30,6 +32,14 @@ export function Authenticated() {
     SetMetadata(AUTHORIZE_KEY, {} satisfies AuthorizeRequirement)(target, key as string, descriptor as PropertyDescriptor);
     ApiBearerAuth()(target, key as string, descriptor as PropertyDescriptor);
   };
+}
+
+/**
+ * A `/v1` route that authenticates its caller itself, not with the caller's bearer token: the
+ * gateway's invoke route, which the gateway proves with a shared secret.
+ */
+export function SelfAuthenticated() {
+  return SetMetadata(AUTHORIZE_KEY, { selfAuthenticated: true } satisfies AuthorizeRequirement);
 }
 
 /** The principal the guard verified for this request. */
