@@ -2,9 +2,10 @@
 // the OpenAPI document it serves, stops it, and writes the SDK's types from that document.
 //   --api URL   read the document of a server already running instead of starting one
 //   --check     write nothing; exit 1 when the checked-in types differ from what the server serves
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { startSoloServer } from '@dispatch/testing';
+import { writeOrCheckGenerated } from '@dispatch/util';
 import { GENERATED_FILE, servedDocument, typesOf } from './openapi-types';
 
 async function main(): Promise<number> {
@@ -34,21 +35,10 @@ async function main(): Promise<number> {
     }
   }
 
-  if (check) {
-    const current = await readFile(file, 'utf8').catch(() => '');
-    if (current === types) return 0;
-    const [had, served] = [current.split('\n'), types.split('\n')];
-    const line = had.findIndex((l, i) => l !== served[i]);
-    console.error(
-      `${GENERATED_FILE} differs from the OpenAPI document the server serves (first at line ${line + 1}:\n` +
-        `  checked in: ${had[line] ?? '(end of file)'}\n  served:     ${served[line] ?? '(end of file)'})\n` +
-        'run `npm run sdk:generate` and commit the result',
-    );
-    return 1;
-  }
-  await writeFile(file, types);
-  console.log(`wrote ${GENERATED_FILE}`);
-  return 0;
+  return writeOrCheckGenerated(
+    { path: file, name: GENERATED_FILE, content: types, source: 'the OpenAPI document the server serves', command: 'npm run sdk:generate' },
+    check,
+  );
 }
 
 main().then(

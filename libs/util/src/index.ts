@@ -1,2 +1,3 @@
 export * from './line-splitter';
 export * from './proc-stat';
+export * from './generated-file';
