@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { DISPATCH_VERSION } from '@dispatch/contracts';
 import { addCompletion } from './commands/completion';
+import { addApiCommands } from './commands/api';
 import { addApplyCommands } from './commands/apply';
 import { addContext } from './commands/context';
 import { addLogin } from './commands/login';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   addRunCommands(program);
   addSecretCommands(program);
   addIamCommands(program);
+  addApiCommands(program);
   addApplyCommands(program);
   addVersion(program);
   addCompletion(program);

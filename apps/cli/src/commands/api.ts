@@ -1,0 +1,134 @@
+import type { Command } from 'commander';
+import { client, collect, commaList, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
+import { parseFormat, render, UsageError, type Column } from '../output';
+import { printWatched, watchable, type WatchOptions } from '../watch';
+
+const COLUMNS: Column<Item>[] = [
+  { header: 'NAME', value: (a) => a.name },
+  { header: 'FUNCTION', value: (a) => a.function },
+  { header: 'METHODS', value: (a) => a.methods },
+  { header: 'PATHS', value: (a) => a.servedPaths ?? a.paths },
+  { header: 'AUTH', value: (a) => a.authentication },
+  { header: 'STATUS', value: (a) => a.status },
+];
+
+const AUTHENTICATIONS = ['public', 'idp-token', 'api-key'];
+
+interface ApiFlags {
+  method?: string[];
+  path?: string[];
+  domain?: string[];
+  auth?: string;
+  httpsOnly?: boolean;
+  cors?: boolean;
+  disable?: boolean;
+  rateLimitMinute?: string;
+  maxBodyBytes?: string;
+  output: string;
+}
+
+function positive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`${flag} ${value}: give a whole number, 1 or more`);
+  return Number(value);
+}
+
+/** The API's body for Dispatch's flags (`-m`, `-p`, `-d`, `--auth`, `--https-only`, `--cors`, `--disable`) and ours. */
+export function apiBodyOf(fn: string, flags: ApiFlags): Record<string, unknown> {
+  if (flags.auth !== undefined && !AUTHENTICATIONS.includes(flags.auth))
+    throw new UsageError(`--auth ${flags.auth}: use one of ${AUTHENTICATIONS.join(', ')}`);
+  if (!flags.path?.length) throw new UsageError('-p/--path: give at least one path, e.g. -p /hello');
+  const perMinute = positive('--rate-limit-minute', flags.rateLimitMinute);
+  const maxBody = positive('--max-body-bytes', flags.maxBodyBytes);
+  return {
+    function: fn,
+    paths: flags.path,
+    ...(flags.method?.length ? { methods: flags.method.map((m) => m.toUpperCase()) } : {}),
+    ...(flags.domain?.length ? { hosts: flags.domain } : {}),
+    ...(flags.auth ? { authentication: flags.auth } : {}),
+    ...(flags.httpsOnly ? { protocols: ['https'] } : {}),
+    ...(flags.cors ? { cors: true } : {}),
+    ...(flags.disable ? { enabled: false } : {}),
+    ...(perMinute ? { rateLimit: { minute: perMinute } } : {}),
+    ...(maxBody ? { requestSizeLimit: maxBody } : {}),
+  };
+}
+
+function apiFlags(cmd: Command): Command {
+  return cmd
+    .option('-m, --method <methods>', 'HTTP methods served, repeated or comma-separated (default GET,POST)', commaList)
+    .option('-p, --path <paths>', 'path prefixes served (under /<org> unless a host is given), repeated or comma-separated', commaList)
+    .option('-d, --domain <hosts>', "host names it answers on (Dispatch's --domain), repeated or comma-separated", commaList)
+    .option('--auth <kind>', `who may call: ${AUTHENTICATIONS.join(', ')} (default public)`)
+    .option('--https-only', 'serve https only')
+    .option('--cors', 'answer CORS requests from any origin')
+    .option('--disable', 'keep the API but do not serve it')
+    .option('--rate-limit-minute <n>', 'requests allowed per minute and client IP')
+    .option('--max-body-bytes <n>', 'largest request body accepted')
+    .option(...OUTPUT);
+}
+
+function printChanged(verb: string, api: Item, format: string): void {
+  const f = parseFormat(format);
+  if (f === 'table') process.stdout.write(`${verb} api: ${String(api.name)} (${String(api.status)})\n`);
+  else process.stdout.write(render(api, f, COLUMNS, nameOf));
+}
+
+/**
+ * `dispatch create|get|update|delete api`, in Dispatch's shape
+ * (`dispatch create api NAME FUNCTION -m POST -p /hello --auth public --https-only`).
+ */
+export function addApiCommands(program: Command): void {
+  watchable(resourceVerb(program, 'get').command('api'))
+    .alias('apis')
+    .description('HTTP APIs that expose functions through the gateway; READY once the gateway serves them')
+    .argument('[name]', 'one API')
+    .option(...OUTPUT)
+    .action(async (name: string | undefined, opts: { output: string } & WatchOptions, cmd: Command) => {
+      const format = parseFormat(opts.output);
+      const c = await client(cmd);
+      const fetch = async () =>
+        name
+          ? ((await c.GET('/v1/api/{name}', { params: { path: { name } } })).data as unknown as Item)
+          : await collect(c.pages('/v1/api', { query: { pageSize: 100 } }));
+      await printWatched(opts, fetch, (data) => render(data, format, COLUMNS, nameOf));
+    });
+
+  apiFlags(
+    resourceVerb(program, 'create')
+      .command('api')
+      .description('expose a function as an HTTP API through the gateway')
+      .argument('<name>', 'the API')
+      .argument('<function>', 'the function it calls'),
+  ).action(async (name: string, fn: string, flags: ApiFlags, cmd: Command) => {
+    const body = { name, ...apiBodyOf(fn, flags) };
+    const c = await client(cmd);
+    printChanged('Created', (await c.POST('/v1/api', { body: body as never })).data as unknown as Item, flags.output);
+  });
+
+  apiFlags(
+    resourceVerb(program, 'update')
+      .command('api')
+      .description('replace an API: the flags given and the defaults for the rest, as PUT does')
+      .argument('<name>', 'the API')
+      .argument('<function>', 'the function it calls'),
+  ).action(async (name: string, fn: string, flags: ApiFlags, cmd: Command) => {
+    const c = await client(cmd);
+    const body = apiBodyOf(fn, flags);
+    printChanged(
+      'Updated',
+      (await c.PUT('/v1/api/{name}', { params: { path: { name } }, body: body as never })).data as unknown as Item,
+      flags.output,
+    );
+  });
+
+  resourceVerb(program, 'delete')
+    .command('api')
+    .description('stop serving an API and delete it')
+    .argument('<name>', 'the API')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const c = await client(cmd);
+      await c.DELETE('/v1/api/{name}', { params: { path: { name } } });
+      process.stdout.write(`Deleted api: ${name}\n`);
+    });
+}
