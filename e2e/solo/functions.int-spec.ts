@@ -442,6 +442,13 @@ describe('solo mode: functions and runs', () => {
     expect((usage.body['usage'] as Json)['gbSeconds']).toBeGreaterThan(0);
   });
 
+  it('keeps an API to its org: the org that made it reads it, another does not', async () => {
+    const created = await call('alice', 'POST', '/v1/api', { name: 'hello-api', function: 'hello', paths: ['/hello'] });
+    expect(created.status).toBe(201);
+    expect((await call('alice', 'GET', '/v1/api/hello-api')).body).toMatchObject({ name: 'hello-api', function: 'hello' });
+    expect((await call('bob', 'GET', '/v1/api/hello-api')).status).toBe(404);
+  });
+
   describeTenantProbes('functions and runs', () => probe, [
     { method: 'GET', path: '/v1/function' },
     { method: 'POST', path: '/v1/function', body: { name: 'probe', image: 'x' }, write: true },
@@ -454,6 +461,14 @@ describe('solo mode: functions and runs', () => {
     { method: 'POST', path: '/v1/function/hello/runs', body: { blocking: true }, write: true, otherOrgResource: true },
     { method: 'GET', path: '/v1/runs' },
     { method: 'GET', path: '/v1/function/hello/runs' },
+  ]);
+
+  describeTenantProbes('APIs', () => probe, [
+    { method: 'GET', path: '/v1/api' },
+    { method: 'POST', path: '/v1/api', body: { name: 'probe-api', function: 'hello', paths: ['/probe'] }, write: true },
+    { method: 'GET', path: '/v1/api/hello-api', otherOrgResource: true },
+    { method: 'PUT', path: '/v1/api/hello-api', body: { function: 'hello', paths: ['/moved'] }, write: true, otherOrgResource: true },
+    { method: 'DELETE', path: '/v1/api/hello-api', write: true, otherOrgResource: true },
   ]);
 
   it('keeps READY functions runnable across a restart, with no run left RUNNING', async () => {
