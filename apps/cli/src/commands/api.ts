@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { client, collect, commaList, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
 import { parseFormat, render, UsageError, type Column } from '../output';
-import { printWatched, watchable, type WatchOptions } from '../watch';
+import { addDelete, addGet } from '../resource-commands';
 
 const COLUMNS: Column<Item>[] = [
   { header: 'NAME', value: (a) => a.name },
@@ -79,20 +79,15 @@ function printChanged(verb: string, api: Item, format: string): void {
  * (`dispatch create api NAME FUNCTION -m POST -p /hello --auth public --https-only`).
  */
 export function addApiCommands(program: Command): void {
-  watchable(resourceVerb(program, 'get').command('api'))
-    .alias('apis')
-    .description('HTTP APIs that expose functions through the gateway; READY once the gateway serves them')
-    .argument('[name]', 'one API')
-    .option(...OUTPUT)
-    .action(async (name: string | undefined, opts: { output: string } & WatchOptions, cmd: Command) => {
-      const format = parseFormat(opts.output);
-      const c = await client(cmd);
-      const fetch = async () =>
-        name
-          ? ((await c.GET('/v1/api/{name}', { params: { path: { name } } })).data as unknown as Item)
-          : await collect(c.pages('/v1/api', { query: { pageSize: 100 } }));
-      await printWatched(opts, fetch, (data) => render(data, format, COLUMNS, nameOf));
-    });
+  const verbs = { verb: (name: 'get' | 'delete') => resourceVerb(program, name) };
+  addGet(verbs, {
+    noun: 'api',
+    aliases: ['apis'],
+    description: 'HTTP APIs that expose functions through the gateway; READY once the gateway serves them',
+    columns: COLUMNS,
+    list: (c) => collect(c.pages('/v1/api', { query: { pageSize: 100 } })),
+    one: async (c, name) => (await c.GET('/v1/api/{name}', { params: { path: { name } } })).data as unknown as Item,
+  });
 
   apiFlags(
     resourceVerb(program, 'create')
@@ -122,13 +117,5 @@ export function addApiCommands(program: Command): void {
     );
   });
 
-  resourceVerb(program, 'delete')
-    .command('api')
-    .description('stop serving an API and delete it')
-    .argument('<name>', 'the API')
-    .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const c = await client(cmd);
-      await c.DELETE('/v1/api/{name}', { params: { path: { name } } });
-      process.stdout.write(`Deleted api: ${name}\n`);
-    });
+  addDelete(verbs, 'api', [], (c, name) => c.DELETE('/v1/api/{name}', { params: { path: { name } } }), 'stop serving an API and delete it');
 }

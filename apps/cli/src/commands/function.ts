@@ -6,7 +6,7 @@ import { client, collect, commaList, nameOf, OUTPUT, resourceVerb, verb, type It
 import { createFunction, deployFailure, readSource, updateFunction, waitForFunction, type FunctionFields } from '../function-deploy';
 import { parseFormat, render, UsageError, type Column, type OutputFormat } from '../output';
 import { startProgress } from '../progress';
-import { printWatched, watchable, type WatchOptions } from '../watch';
+import { addDelete, addGet } from '../resource-commands';
 
 const FUNCTION_COLUMNS: Column<Item>[] = [
   { header: 'NAME', value: (f) => f.name },
@@ -200,21 +200,15 @@ async function finishDeploy(
 
 /** `dispatch get|create|update|delete function` and `dispatch function versions|rollback`, in Dispatch's shapes. */
 export function addFunctionCommands(program: Command): void {
-  const get = resourceVerb(program, 'get');
-  watchable(get.command('function'))
-    .alias('functions')
-    .description('functions; with -o json a list is a JSON array and one function the object (its .status reads READY)')
-    .argument('[name]', 'one function')
-    .option(...OUTPUT)
-    .action(async (name: string | undefined, opts: { output: string } & WatchOptions, cmd: Command) => {
-      const format = parseFormat(opts.output);
-      const c = await client(cmd);
-      const fetch = async () =>
-        name
-          ? ((await c.GET('/v1/function/{name}', { params: { path: { name } } })).data as unknown as Item)
-          : await collect(c.pages('/v1/function', { query: { pageSize: 100 } }));
-      await printWatched(opts, fetch, (data) => render(data, format, FUNCTION_COLUMNS, nameOf));
-    });
+  const verbs = { verb: (name: 'get' | 'delete') => resourceVerb(program, name) };
+  addGet(verbs, {
+    noun: 'function',
+    aliases: ['functions'],
+    description: 'functions; with -o json a list is a JSON array and one function the object (its .status reads READY)',
+    columns: FUNCTION_COLUMNS,
+    list: (c) => collect(c.pages('/v1/function', { query: { pageSize: 100 } })),
+    one: async (c, name) => (await c.GET('/v1/function/{name}', { params: { path: { name } } })).data as unknown as Item,
+  });
 
   addFunctionFlags(
     resourceVerb(program, 'create')
@@ -273,15 +267,7 @@ export function addFunctionCommands(program: Command): void {
       await finishDeploy(c, updated, 'Updated function', opts, format);
     });
 
-  resourceVerb(program, 'delete')
-    .command('function')
-    .description('delete a function')
-    .argument('<name>', 'the function')
-    .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const c = await client(cmd);
-      await c.DELETE('/v1/function/{name}', { params: { path: { name } } });
-      process.stdout.write(`Deleted function: ${name}\n`);
-    });
+  addDelete(verbs, 'function', [], (c, name) => c.DELETE('/v1/function/{name}', { params: { path: { name } } }));
 
   const fn = verb(program, 'function', "a function's versions: list them, or deploy an earlier one again");
   fn.command('versions')

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { client, collect, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
-import { printWatched, watchable, type WatchOptions } from '../watch';
+import { addDelete, addGet } from '../resource-commands';
 import { parseFormat, render, UsageError, type Column } from '../output';
 
 const SECRET_COLUMNS: Column<Item>[] = [
@@ -13,21 +13,15 @@ const SECRET_COLUMNS: Column<Item>[] = [
 
 /** `dispatch get|create|delete secret`, in Dispatch's shapes. */
 export function addSecretCommands(program: Command): void {
-  const get = resourceVerb(program, 'get');
-  watchable(get.command('secret'))
-    .alias('secrets')
-    .description('secrets; with -o json a list is a JSON array and one secret the object')
-    .argument('[name]', 'one secret')
-    .option(...OUTPUT)
-    .action(async (name: string | undefined, opts: { output: string } & WatchOptions, cmd: Command) => {
-      const format = parseFormat(opts.output);
-      const c = await client(cmd);
-      const fetch = async () =>
-        name
-          ? ((await c.GET('/v1/secret/{name}', { params: { path: { name } } })).data as unknown as Item)
-          : await collect(c.pages('/v1/secret', { query: { pageSize: 100 } }));
-      await printWatched(opts, fetch, (data) => render(data, format, SECRET_COLUMNS, nameOf));
-    });
+  const verbs = { verb: (name: 'get' | 'delete') => resourceVerb(program, name) };
+  addGet(verbs, {
+    noun: 'secret',
+    aliases: ['secrets'],
+    description: 'secrets; with -o json a list is a JSON array and one secret the object',
+    columns: SECRET_COLUMNS,
+    list: (c) => collect(c.pages('/v1/secret', { query: { pageSize: 100 } })),
+    one: async (c, name) => (await c.GET('/v1/secret/{name}', { params: { path: { name } } })).data as unknown as Item,
+  });
 
   const create = resourceVerb(program, 'create');
   create
@@ -45,15 +39,7 @@ export function addSecretCommands(program: Command): void {
       process.stdout.write(format === 'table' ? `Created secret: ${name}\n` : render(created, format, SECRET_COLUMNS, nameOf));
     });
 
-  resourceVerb(program, 'delete')
-    .command('secret')
-    .description('delete a secret')
-    .argument('<name>', 'the secret')
-    .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const c = await client(cmd);
-      await c.DELETE('/v1/secret/{name}', { params: { path: { name } } });
-      process.stdout.write(`Deleted secret: ${name}\n`);
-    });
+  addDelete(verbs, 'secret', [], (c, name) => c.DELETE('/v1/secret/{name}', { params: { path: { name } } }));
 }
 
 /** Dispatch's secret file: one JSON object whose values are strings. */
