@@ -5,7 +5,7 @@ import { type IdentityConfig, IdentityManagerModule, IDENTITY_SCHEMA } from '@di
 import type { ServiceSchema } from '@dispatch/persistence';
 import { ImageManagerModule, IMAGES_SCHEMA } from '@dispatch/image-manager';
 import { EventManagerModule, EVENTS_SCHEMA } from '@dispatch/event-manager';
-import { ApiManagerModule, APIS_SCHEMA } from '@dispatch/api-manager';
+import { type ApiConfig, ApiManagerModule, APIS_SCHEMA } from '@dispatch/api-manager';
 import { ServiceCatalogModule, CATALOG_SCHEMA } from '@dispatch/service-catalog';
 
 /** What solo mode started for the services: the embedded providers they are wired to. */
@@ -15,6 +15,8 @@ export interface SoloWiring {
   identity: IdentityConfig;
   /** Connections to the in-process faas-local. */
   openFaasAgent: Agent;
+  /** api-manager's settings, pointed at the embedded gateway. */
+  apis: ApiConfig;
 }
 
 /** Every service solo mode composes, with the schema each owns. */
@@ -26,6 +28,6 @@ export const SOLO_SERVICES: { module: (wiring: SoloWiring) => DynamicModule; sch
   },
   { module: () => ImageManagerModule.register(), schema: IMAGES_SCHEMA },
   { module: () => EventManagerModule.register(), schema: EVENTS_SCHEMA },
-  { module: () => ApiManagerModule.register(), schema: APIS_SCHEMA },
+  { module: (wiring) => ApiManagerModule.register(wiring.apis), schema: APIS_SCHEMA },
   { module: () => ServiceCatalogModule.register(), schema: CATALOG_SCHEMA },
 ];

@@ -33,8 +33,9 @@ import {
 } from '@dispatch/platform';
 import { startFaasLocal } from '@dispatch/faas-local';
 import { functionConfigSchema } from '@dispatch/function-manager';
+import { apiConfigSchema } from '@dispatch/api-manager';
 import { ensureCliCredentials } from './cli-credentials';
-import { reserveGatewayPort } from './gateway-port';
+import { choosePort, startEmbeddedGateway } from './embedded-gateway';
 import { SOLO_SERVICES } from './services';
 import type { SoloConfig } from './solo-config';
 
@@ -67,7 +68,10 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
   const lost = new Promise<StartupFailure>((resolve) => (reportLost = resolve));
   // function-manager's and identity-manager's own variables, checked before anything starts: a
   // mistake there must stop the start at once (exit 1 with the list), not after PostgreSQL and migrations.
+  // The gateway proves itself to the invoke route with this secret; it never leaves the process.
+  const gatewaySecret = process.env.GATEWAY_SHARED_SECRET || randomBytes(24).toString('base64url');
   loadConfigOrExit(functionConfigSchema);
+  loadConfigOrExit(apiConfigSchema, { ...process.env, GATEWAY_SHARED_SECRET: gatewaySecret });
   const identity = loadConfigOrExit(identityConfigSchema);
   try {
     await mkdir(config.DISPATCH_HOME, { recursive: true, mode: 0o700 }).catch((err: Error) => {
@@ -144,6 +148,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     undo.add(async () => openFaasAgent.destroy());
     const functions = loadConfigOrExit(functionConfigSchema, {
       ...process.env,
+      GATEWAY_SHARED_SECRET: gatewaySecret,
       OPENFAAS_URL: faas.url,
       OPENFAAS_SOCKET: faasSocket,
       OPENFAAS_USER: faasCredentials.user,
@@ -173,6 +178,20 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     }
     undo.add(() => bus.close());
 
+    const gateway = await startEmbeddedGateway(config.DISPATCH_HOME, config.GATEWAY_PORT, config.HOST).catch((err: unknown) => {
+      throw listenFailure(err, gatewayPortName, config.HOST);
+    });
+    undo.add(() => gateway.gateway.close());
+    const apiPort = config.PORT || (await choosePort(config.HOST));
+    const apiUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${apiPort}`;
+    // APIs are served by the embedded gateway, unless KONG_ADMIN_URL names a Kong to drive instead.
+    const apis = loadConfigOrExit(apiConfigSchema, {
+      ...process.env,
+      ...(process.env.KONG_ADMIN_URL ? {} : { KONG_ADMIN_URL: 'http://localhost', KONG_ADMIN_SOCKET: gateway.adminSocket }),
+      FUNCTION_MANAGER_URL: process.env.FUNCTION_MANAGER_URL || apiUrl,
+      GATEWAY_SHARED_SECRET: gatewaySecret,
+    });
+
     @Module({
       imports: [
         PlatformModule.forRoot({ serviceName: 'dispatch', config, logger }),
@@ -182,7 +201,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
           platformOrg: config.DISPATCH_PLATFORM_ORG,
           refreshMs: config.AUTHZ_REFRESH_MS,
         }),
-        ...SOLO_SERVICES.map((s) => s.module({ functions, openFaasAgent, identity })),
+        ...SOLO_SERVICES.map((s) => s.module({ functions, openFaasAgent, identity, apis })),
       ],
     })
     class SoloModule {}
@@ -190,17 +209,9 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     abortIfStopping();
     const app = await createHttpApp(SoloModule, { config, logger, title: 'Dispatch', version: DISPATCH_VERSION });
     undo.add(() => app.close());
-    await app.listen({ port: config.PORT, host: config.HOST }).catch((err: unknown) => {
+    await app.listen({ port: apiPort, host: config.HOST }).catch((err: unknown) => {
       throw listenFailure(err, apiPortName, config.HOST);
     });
-    const gateway = await reserveGatewayPort(config.GATEWAY_PORT, config.HOST).catch((err: unknown) => {
-      throw listenFailure(err, gatewayPortName, config.HOST);
-    });
-    undo.add(() => new Promise((resolve) => gateway.close(resolve)));
-
-    const apiPort = (app.getHttpServer().address() as { port: number }).port;
-    const gatewayPort = (gateway.address() as { port: number }).port;
-    const apiUrl = `http://${config.HOST}:${apiPort}`;
     const cliConfig = await ensureCliCredentials(
       app.get(ServiceAccountService),
       config.DISPATCH_HOME,
@@ -210,7 +221,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     return {
       apiUrl,
       cliConfig,
-      gatewayUrl: `http://${config.HOST}:${gatewayPort}`,
+      gatewayUrl: gateway.url,
       functions: `faas-local on ${faasSocket} (${faas.sandbox === 'bwrap' ? 'sandboxed with bubblewrap' : 'NOT sandboxed: install bubblewrap to isolate functions'})`,
       dataDir: config.DISPATCH_HOME,
       database,

@@ -32,6 +32,7 @@ export class ApiManagerModule {
               ? new KongAdminClient({
                   baseUrl: config.KONG_ADMIN_URL,
                   ...(config.KONG_ADMIN_TOKEN ? { adminToken: config.KONG_ADMIN_TOKEN } : {}),
+                  ...(config.KONG_ADMIN_SOCKET ? { socketPath: config.KONG_ADMIN_SOCKET } : {}),
                   logger: logger.child({ component: 'kong-admin' }),
                 })
               : null,

@@ -17,3 +17,4 @@ export * from './function/function-spec';
 export * from './function/subjects';
 export * from './image/subjects';
 export * from './catalog/subjects';
+export * from './api/gateway';

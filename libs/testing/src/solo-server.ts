@@ -18,6 +18,8 @@ function soloMain(): string {
 
 export interface SoloServer {
   api: string;
+  /** The embedded API gateway's proxy. */
+  gateway: string;
   home: string;
   process: Started;
   /** Headers of the bootstrap platform admin (service account default/admin), as the CLI signs them. */
@@ -38,11 +40,11 @@ export interface SoloOptions {
 export async function startSoloServer(options: SoloOptions = {}): Promise<SoloServer> {
   if (!existsSync(SOLO_MAIN)) throw new Error(`${SOLO_MAIN} is missing: run \`npm run build\` (npm test does it first)`);
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'dispatch-solo-')));
-  const port = await freePort();
+  const [port, gatewayPort] = [await freePort(), await freePort()];
   const api = `http://127.0.0.1:${port}`;
   const env = {
     PORT: String(port),
-    GATEWAY_PORT: '0',
+    GATEWAY_PORT: String(gatewayPort),
     DISPATCH_HOME: home,
     DATABASE_URL: '',
     NATS_URL: '',
@@ -50,7 +52,8 @@ export async function startSoloServer(options: SoloOptions = {}): Promise<SoloSe
     ...options.env,
   };
   const started = await startProcess([SOLO_MAIN], env, `${api}/readyz`, { timeoutMs: options.timeoutMs ?? 120_000, detached: true });
-  return { api, home, process: started, admin: { authorization: `Bearer ${await soloAdminToken(home)}` } };
+  const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+  return { api, gateway, home, process: started, admin: { authorization: `Bearer ${await soloAdminToken(home)}` } };
 }
 
 /** Function source files as the base64 tar.gz a JSON create (`source`) takes. */

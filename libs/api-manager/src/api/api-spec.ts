@@ -1,6 +1,4 @@
-/** How callers of an API prove who they are; Kong checks API keys, the invoke route checks IdP tokens. */
-export const API_AUTHENTICATIONS = ['public', 'idp-token', 'api-key'] as const;
-export type ApiAuthentication = (typeof API_AUTHENTICATIONS)[number];
+import type { ApiAuthentication } from '@dispatch/contracts';
 
 export const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type ApiMethod = (typeof API_METHODS)[number];

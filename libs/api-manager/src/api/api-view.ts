@@ -1,6 +1,7 @@
+import { API_AUTHENTICATIONS } from '@dispatch/contracts';
 import { z } from 'zod';
 import { apiSchema, ENTITY_EXAMPLE, entityViewSchema } from '@dispatch/platform';
-import { API_AUTHENTICATIONS, API_METHODS, API_PROTOCOLS } from './api-spec';
+import { API_METHODS, API_PROTOCOLS } from './api-spec';
 
 const method = z.enum(API_METHODS);
 

@@ -1,6 +1,7 @@
+import { API_AUTHENTICATIONS } from '@dispatch/contracts';
 import { z } from 'zod';
 import { entityNameSchema as name, tagsSchema as tags } from '@dispatch/platform';
-import { API_AUTHENTICATIONS, API_METHODS, API_PROTOCOLS, type ApiSpec } from './api-spec';
+import { API_METHODS, API_PROTOCOLS, type ApiSpec } from './api-spec';
 
 /** A literal path prefix: Kong's regex paths (`~…`) and anything a URL would escape are refused. */
 const PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/;

@@ -82,7 +82,7 @@ describe('/v1/api reconciled into Kong', () => {
     expect(routes[0]).toMatchObject({ name: 'default.greet', paths: ['/default/greet'], methods: ['GET', 'OPTIONS'], strip_path: true });
     expect((routes[0].service as { id: string }).id).toBe(service.id);
     expect(entities('plugins', 'greet').map((p) => p.name)).toEqual(
-      expect.arrayContaining(['cors', 'rate-limiting', 'request-size-limiting', 'key-auth']),
+      expect.arrayContaining(['cors', 'rate-limiting', 'request-size-limiting', 'request-transformer']),
     );
     expect(entities('plugins', 'greet')).toHaveLength(4);
   });
@@ -92,7 +92,9 @@ describe('/v1/api reconciled into Kong', () => {
     expect(updated.status).toBe(200);
     expect(updated.body.status).toBe('UPDATING');
     await untilStatus('greet', 'READY');
-    await waitFor(() => entities('plugins', 'greet').length === 0, { what: 'the plugins to go' });
+    // Only the request-transformer every API has (the gateway's headers to the invoke route) stays.
+    await waitFor(() => entities('plugins', 'greet').length === 1, { what: 'the plugins to go' });
+    expect(entities('plugins', 'greet')[0].name).toBe('request-transformer');
     const routes = entities('routes', 'greet');
     expect(routes).toHaveLength(1);
     expect(routes[0]).toMatchObject({ paths: ['/default/welcome'], methods: ['GET', 'POST'] });
@@ -159,34 +161,5 @@ describe('/v1/api reconciled into Kong', () => {
     // The path is free again.
     expect((await call('POST', '/v1/api', { name: 'again', function: 'hello', paths: ['/welcome'] })).status).toBe(201);
     await untilStatus('again', 'READY');
-  });
-});
-
-describe('/v1/api without a gateway', () => {
-  let solo: SoloServer;
-
-  beforeAll(async () => {
-    solo = await startSoloServer();
-    await createNodeFunction(solo, 'hello', 'module.exports = () => "hi";');
-  }, 180_000);
-
-  afterAll(async () => {
-    await solo?.process.stop();
-    if (solo) await rm(solo.home, { recursive: true, force: true });
-  });
-
-  it('keeps an API CREATING with a reason saying no gateway is configured, and deletes it at once', async () => {
-    const headers = { ...solo.admin, 'content-type': 'application/json' };
-    const res = await fetch(`${solo.api}/v1/api`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'a', function: 'hello', paths: ['/a'] }),
-    });
-    expect(res.status).toBe(201);
-    const api = (await res.json()) as ApiAnswer;
-    expect(api.status).toBe('CREATING');
-    expect(api.reason.join()).toMatch(/no gateway is configured/);
-    expect((await fetch(`${solo.api}/v1/api/a`, { method: 'DELETE', headers: solo.admin })).status).toBe(204);
-    expect((await fetch(`${solo.api}/v1/api/a`, { headers: solo.admin })).status).toBe(404);
   });
 });

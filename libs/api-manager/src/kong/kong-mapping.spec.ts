@@ -15,7 +15,8 @@ const spec = (over: Partial<ApiSpec> = {}): ApiSpec => ({
   enabled: true,
   ...over,
 });
-const upstream = { functionManagerUrl: 'http://function-manager:8080', timeoutMs: 300_000 };
+const SECRET = 'gateway-secret-0123456789';
+const upstream = { functionManagerUrl: 'http://function-manager:8080', timeoutMs: 300_000, gatewaySecret: SECRET };
 
 describe('wantedEntities', () => {
   it("points one service at function-manager's invoke route of the function, and routes the org's paths to it", () => {
@@ -30,14 +31,14 @@ describe('wantedEntities', () => {
     });
     expect(w.route).toMatchObject({ paths: ['/acme/hello'], methods: ['GET', 'POST'], protocols: ['http', 'https'], strip_path: true });
     expect(w.route.hosts).toBeUndefined();
-    expect(w.plugins).toEqual([]);
+    expect(w.plugins.map((p) => p.instanceName)).toEqual(['acme.hello.request-transformer']);
     for (const tags of [w.service.tags, w.route.tags]) expect(tags).toEqual(['dispatch', 'org:acme', 'api:hello']);
   });
 
   it('serves paths as given when hosts tell the orgs apart, and keeps a base path and https of the upstream', () => {
     const w = wantedEntities(
       { org: 'acme', name: 'hello', spec: spec({ hosts: ['api.example.com'], protocols: ['https'], enabled: false }) },
-      { functionManagerUrl: 'https://fm.internal/base/', timeoutMs: 1000 },
+      { functionManagerUrl: 'https://fm.internal/base/', timeoutMs: 1000, gatewaySecret: SECRET },
     );
     expect(w.route).toMatchObject({ paths: ['/hello'], hosts: ['api.example.com'], protocols: ['https'] });
     expect(w.service).toMatchObject({ protocol: 'https', port: 443, path: '/base/v1/invoke/acme/hello-fn', enabled: false });
@@ -69,7 +70,7 @@ describe('wantedEntities', () => {
       'acme.hello.cors',
       'acme.hello.rate-limiting',
       'acme.hello.request-size-limiting',
-      'acme.hello.key-auth',
+      'acme.hello.request-transformer',
     ]);
     expect(w.plugins[1].plugin.config).toEqual({ second: 5, minute: 100, policy: 'local', limit_by: 'ip' });
     expect(w.plugins[2].plugin.config).toEqual({ allowed_payload_size: 4096, size_unit: 'bytes' });
@@ -77,6 +78,16 @@ describe('wantedEntities', () => {
       expect(kongPluginProblems(plugin)).toEqual([]);
       expect(plugin.tags).toEqual(['dispatch', 'org:acme', 'api:hello']);
     }
+  });
+
+  it("sets the gateway's headers for the invoke route after removing any a client sent, so none can be forged", () => {
+    const w = wantedEntities({ org: 'acme', name: 'hello', spec: spec({ authentication: 'idp-token' }) }, upstream);
+    const transformer = w.plugins.find((p) => p.plugin.name === 'request-transformer');
+    expect(transformer?.plugin.config).toEqual({
+      remove: { headers: ['x-dispatch-gateway-secret', 'x-dispatch-auth', 'x-dispatch-api'] },
+      add: { headers: [`x-dispatch-gateway-secret:${SECRET}`, 'x-dispatch-auth:idp-token', 'x-dispatch-api:hello'] },
+    });
+    expect(kongPluginProblems(transformer!.plugin)).toEqual([]);
   });
 
   it('names entities so that no two (org, API) pairs share one', () => {

@@ -1,4 +1,5 @@
 import { KONG_ROUTE_DEFAULTS, type KongPluginInput, type KongRouteInput, type KongServiceInput } from '@dispatch/kong-client';
+import { GATEWAY_API_HEADER, GATEWAY_AUTH_HEADER, GATEWAY_SECRET_HEADER } from '@dispatch/contracts';
 import { servedPaths, type ApiSpec } from '../api/api-spec';
 
 /** Every entity the platform writes to Kong carries it: what the reconcile loop lists, and all it may delete. */
@@ -10,6 +11,8 @@ export interface UpstreamConfig {
   functionManagerUrl: string;
   /** How long Kong waits on the function, in ms. */
   timeoutMs: number;
+  /** What the gateway proves itself with to the invoke route (GATEWAY_SHARED_SECRET); a placeholder in exports. */
+  gatewaySecret: string;
 }
 
 /** What the mapping needs of an API. */
@@ -52,9 +55,12 @@ export function kongTags(org: string, api: string): string[] {
  * methods, hosts and protocols, with strip_path so what follows the matched prefix reaches the
  * function, and a plugin per feature the API asks for.
  *
- * Authentication: `api-key` is Kong's key-auth. `idp-token` is checked by the invoke route, not
- * here: Kong OSS's jwt plugin cannot require the token's org claim to be the API's org, and a
- * token of another org must not call the function. `public` adds nothing.
+ * Authentication is checked by the invoke route, with the verifier every platform route uses: Kong
+ * OSS's jwt plugin cannot require a token's org claim to be the API's org, and its key-auth would
+ * need every org's API keys in plaintext in Kong's store (the platform keeps only their hashes), and
+ * would see a revocation only at the next resync. Kong tells the invoke route which check the API
+ * wants, and proves it is Kong, with headers its request-transformer sets after removing any a
+ * client sent (remove runs before add).
  */
 export function wantedEntities(api: MappedApi, upstream: UpstreamConfig): WantedEntities {
   const { org, name, spec } = api;
@@ -85,10 +91,12 @@ export function wantedEntities(api: MappedApi, upstream: UpstreamConfig): Wanted
     strip_path: true,
     tags,
   };
-  return { name: id, service, route, plugins: wantedPlugins(id, spec, tags) };
+  return { name: id, service, route, plugins: wantedPlugins(api, upstream.gatewaySecret, tags) };
 }
 
-function wantedPlugins(id: string, spec: ApiSpec, tags: string[]): WantedPlugin[] {
+function wantedPlugins(api: MappedApi, gatewaySecret: string, tags: string[]): WantedPlugin[] {
+  const { spec } = api;
+  const id = kongName(api.org, api.name);
   const plugins: WantedPlugin[] = [];
   const add = (name: string, config: Record<string, unknown>) =>
     plugins.push({ instanceName: `${id}.${name}`, plugin: { name, config, tags } });
@@ -107,7 +115,17 @@ function wantedPlugins(id: string, spec: ApiSpec, tags: string[]): WantedPlugin[
     add('rate-limiting', { ...spec.rateLimit, policy: 'local', limit_by: 'ip' });
   }
   if (spec.requestSizeLimit !== null) add('request-size-limiting', { allowed_payload_size: spec.requestSizeLimit, size_unit: 'bytes' });
-  if (spec.authentication === 'api-key') add('key-auth', { key_names: ['apikey'], hide_credentials: true });
+  const gatewayHeaders = [GATEWAY_SECRET_HEADER, GATEWAY_AUTH_HEADER, GATEWAY_API_HEADER];
+  add('request-transformer', {
+    remove: { headers: gatewayHeaders },
+    add: {
+      headers: [
+        `${GATEWAY_SECRET_HEADER}:${gatewaySecret}`,
+        `${GATEWAY_AUTH_HEADER}:${spec.authentication}`,
+        `${GATEWAY_API_HEADER}:${api.name}`,
+      ],
+    },
+  });
   return plugins;
 }
 

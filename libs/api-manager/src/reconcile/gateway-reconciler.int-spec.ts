@@ -28,7 +28,11 @@ describe('ApisService and GatewayReconciler', () => {
   beforeAll(async () => {
     kong = await startSpecKong();
     client = new KongAdminClient({ baseUrl: kong.url });
-    const config = apiConfigSchema.parse({ KONG_ADMIN_URL: kong.url, FUNCTION_MANAGER_URL: 'http://fm:8080' });
+    const config = apiConfigSchema.parse({
+      KONG_ADMIN_URL: kong.url,
+      FUNCTION_MANAGER_URL: 'http://fm:8080',
+      GATEWAY_SHARED_SECRET: 'secret-of-this-suite-0123',
+    });
     store = new ApiStore(db.ds);
     reconciler = new GatewayReconciler(client, config, store, log);
     jest.spyOn(reconciler, 'kick').mockImplementation(() => undefined);

@@ -104,7 +104,11 @@ export class GatewayReconciler implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const wanted = new Set<string>();
-    const upstream = { functionManagerUrl: this.config.FUNCTION_MANAGER_URL, timeoutMs: this.config.API_UPSTREAM_TIMEOUT_MS };
+    const upstream = {
+      functionManagerUrl: this.config.FUNCTION_MANAGER_URL,
+      timeoutMs: this.config.API_UPSTREAM_TIMEOUT_MS,
+      gatewaySecret: this.config.GATEWAY_SHARED_SECRET ?? '',
+    };
     for (const api of apis) {
       if (api.status === EntityStatus.DELETING) continue;
       const entities = wantedEntities(api, upstream);

@@ -11,6 +11,7 @@ function callerWith(secret: string | undefined): GatewayCaller {
   return new GatewayCaller(config, {
     authenticate: async (credential: string): Promise<Principal> => {
       if (credential === 'good.jwt.token') return { org: 'acme', subject: 'ada', groups: [], kind: 'user' };
+      if (credential === 'dsp_shop_0123') return { org: 'acme', subject: 'shop', groups: [], kind: 'apikey' };
       throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'token does not verify');
     },
   });
@@ -40,14 +41,21 @@ describe('GatewayCaller', () => {
     );
   });
 
-  it('names no subject for a public API and the consumer for an api-key API', async () => {
+  it('names no subject for a public API and the key for an api-key API, whose key must verify and be of the org', async () => {
+    const keyed = { ...gateway, 'x-dispatch-auth': 'api-key' };
     expect(await callerWith(SECRET).subjectOf('acme', gateway)).toBeNull();
-    expect(await callerWith(SECRET).subjectOf('acme', { ...gateway, 'x-dispatch-auth': 'api-key', 'x-consumer-custom-id': 'shop' })).toBe(
-      'shop',
-    );
-    expect(await codeOf(callerWith(SECRET).subjectOf('acme', { ...gateway, 'x-dispatch-auth': 'api-key' }))).toBe(
+    expect(await callerWith(SECRET).subjectOf('acme', { ...keyed, apikey: 'dsp_shop_0123' })).toBe('shop');
+    expect(await callerWith(SECRET).subjectOf('acme', { ...keyed, 'x-api-key': 'dsp_shop_0123' })).toBe('shop');
+    expect(await callerWith(SECRET).subjectOf('acme', { ...keyed, authorization: 'Bearer dsp_shop_0123' })).toBe('shop');
+    // What Kong's key-auth would have said is not a credential: only a key that verifies here is.
+    expect(await codeOf(callerWith(SECRET).subjectOf('acme', { ...keyed, 'x-consumer-custom-id': 'shop' }))).toBe(
       ErrorCode.UNAUTHENTICATED,
     );
+    expect(await codeOf(callerWith(SECRET).subjectOf('acme', { ...keyed, apikey: 'dsp_revoked_1' }))).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(await codeOf(callerWith(SECRET).subjectOf('acme', { ...keyed, authorization: 'Bearer good.jwt.token' }))).toBe(
+      ErrorCode.UNAUTHENTICATED,
+    );
+    expect(await codeOf(callerWith(SECRET).subjectOf('beta', { ...keyed, apikey: 'dsp_shop_0123' }))).toBe(ErrorCode.FORBIDDEN);
     expect(await codeOf(callerWith(SECRET).subjectOf('acme', { ...gateway, 'x-dispatch-auth': 'basic' }))).toBe(
       ErrorCode.VALIDATION_FAILED,
     );

@@ -1,13 +1,11 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode } from '@dispatch/contracts';
+import { API_AUTHENTICATIONS, type ApiAuthentication, ErrorCode, GATEWAY_AUTH_HEADER, GATEWAY_SECRET_HEADER } from '@dispatch/contracts';
 import { AUTHENTICATOR, type Authenticator, bearerTokenOf, DispatchError } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
-import { GATEWAY_AUTH_HEADER, GATEWAY_SECRET_HEADER } from './invoke-request';
 
-/** How an API authenticates its callers, as the gateway's route config says. */
-export type ApiAuth = 'public' | 'api-key' | 'idp-token';
-const API_AUTHS: readonly ApiAuth[] = ['public', 'api-key', 'idp-token'];
+/** Where an api-key API's callers may put the key: Kong key-auth's default name, and the common one. */
+const API_KEY_HEADERS = ['apikey', 'x-api-key'];
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -23,10 +21,11 @@ function sameSecret(given: string, expected: string): boolean {
 
 /**
  * Who invoked, as far as function-manager can tell. Only the gateway may call the invoke route:
- * it proves itself with the shared secret (GATEWAY_SHARED_SECRET), and only then are its other
- * headers believed (the API's auth kind, Kong key-auth's consumer). For an idp-token API the
- * bearer token is verified here, by the platform's own verifier, and must belong to the path's
- * org: Kong OSS can check a JWT's signature but not its org claim.
+ * it proves itself with the shared secret (GATEWAY_SHARED_SECRET), and only then is its word on
+ * the API's kind of authentication believed. The caller's credential is then verified here, by the
+ * verifier every platform route uses (same issuers, keys, rotation and API-key revocations), and
+ * must belong to the path's org: Kong OSS can check a JWT's signature but not its org claim, and
+ * would need API keys in plaintext.
  */
 @Injectable()
 export class GatewayCaller {
@@ -51,29 +50,42 @@ export class GatewayCaller {
         `only the gateway may call /v1/invoke: send the request through the API gateway (it adds ${GATEWAY_SECRET_HEADER})`,
       );
     }
-    const auth = (single(headers, GATEWAY_AUTH_HEADER) ?? 'public') as ApiAuth;
-    if (!API_AUTHS.includes(auth)) {
-      throw new DispatchError(ErrorCode.VALIDATION_FAILED, `${GATEWAY_AUTH_HEADER} must be one of ${API_AUTHS.join(', ')}, not "${auth}"`);
-    }
-    if (auth === 'public') return null;
-    if (auth === 'api-key') {
-      // Kong's key-auth verified the key and named its consumer; the secret proves Kong said so.
-      const consumer = single(headers, 'x-consumer-username') ?? single(headers, 'x-consumer-custom-id');
-      if (!consumer) throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'this API needs an API key: send it in the apikey header');
-      return consumer;
-    }
-    const token = bearerTokenOf(single(headers, 'authorization'));
-    if (!token) throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'this API needs a token: send "Authorization: Bearer <token>"');
-    if (token.startsWith('dsp_')) {
+    const auth = (single(headers, GATEWAY_AUTH_HEADER) ?? 'public') as ApiAuthentication;
+    if (!API_AUTHENTICATIONS.includes(auth)) {
       throw new DispatchError(
-        ErrorCode.UNAUTHENTICATED,
-        'this API takes tokens of an identity provider or a service account, not an API key',
+        ErrorCode.VALIDATION_FAILED,
+        `${GATEWAY_AUTH_HEADER} must be one of ${API_AUTHENTICATIONS.join(', ')}, not "${auth}"`,
       );
     }
-    const principal = await this.authenticator.authenticate(token);
+    if (auth === 'public') return null;
+    const principal = await this.authenticator.authenticate(auth === 'api-key' ? apiKeyOf(headers) : idpTokenOf(headers));
     if (principal.org !== org) {
-      throw new DispatchError(ErrorCode.FORBIDDEN, `the token is of org "${principal.org}"; this API serves org "${org}" only`);
+      throw new DispatchError(ErrorCode.FORBIDDEN, `the credential is of org "${principal.org}"; this API serves org "${org}" only`);
     }
     return principal.subject;
   }
+}
+
+function apiKeyOf(headers: Headers): string {
+  const bearer = bearerTokenOf(single(headers, 'authorization'));
+  const key = API_KEY_HEADERS.map((name) => single(headers, name)).find(Boolean) ?? bearer;
+  if (!key) {
+    throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'this API needs an API key of its org: send it in the apikey header');
+  }
+  if (!key.startsWith('dsp_')) {
+    throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'this API takes an API key of its org (dsp_…), created at /v1/iam/apikeys');
+  }
+  return key;
+}
+
+function idpTokenOf(headers: Headers): string {
+  const token = bearerTokenOf(single(headers, 'authorization'));
+  if (!token) throw new DispatchError(ErrorCode.UNAUTHENTICATED, 'this API needs a token: send "Authorization: Bearer <token>"');
+  if (token.startsWith('dsp_')) {
+    throw new DispatchError(
+      ErrorCode.UNAUTHENTICATED,
+      'this API takes tokens of an identity provider or a service account, not an API key',
+    );
+  }
+  return token;
 }

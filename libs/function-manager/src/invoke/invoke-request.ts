@@ -1,12 +1,5 @@
-import { ErrorCode, type HttpContext } from '@dispatch/contracts';
+import { ErrorCode, GATEWAY_API_HEADER, GATEWAY_AUTH_HEADER, GATEWAY_SECRET_HEADER, type HttpContext } from '@dispatch/contracts';
 import { DispatchError } from '@dispatch/platform';
-
-/** The header carrying the secret the gateway and function-manager share: only the gateway may invoke. */
-export const GATEWAY_SECRET_HEADER = 'x-dispatch-gateway-secret';
-/** How the API authenticates its callers, set by the gateway from the route's config: public, api-key or idp-token. */
-export const GATEWAY_AUTH_HEADER = 'x-dispatch-auth';
-/** The name of the API whose route matched, set by the gateway. */
-export const GATEWAY_API_HEADER = 'x-dispatch-api';
 
 /**
  * Headers a function never sees: the caller's credentials (bearer tokens, Kong's default key

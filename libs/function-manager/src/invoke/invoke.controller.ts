@@ -3,14 +3,14 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { ErrorCode } from '@dispatch/contracts';
+import { ErrorCode, GATEWAY_API_HEADER } from '@dispatch/contracts';
 import { DispatchError, SelfAuthenticated } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import { RunsService } from '../run/run.service';
 import type { RunView } from '../run/run-view';
 import { GatewayCaller } from './gateway-caller';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRuns } from './idempotent-runs';
-import { GATEWAY_API_HEADER, httpContextOf, inputOf } from './invoke-request';
+import { httpContextOf, inputOf } from './invoke-request';
 import { responseOf } from './invoke-response';
 import { readLimited } from './read-limited';
 

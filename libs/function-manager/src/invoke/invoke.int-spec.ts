@@ -201,10 +201,29 @@ describe('ANY /v1/invoke/{org}/{function}/*', () => {
     expect((await invoke('echo', { headers: { ...idpToken, authorization: `Bearer ${theirs}` } })).status).toBe(403);
     expect((await invoke('echo', { headers: idpToken })).status).toBe(401);
     expect((await invoke('echo', { headers: { ...idpToken, authorization: 'Bearer a.b.c' } })).status).toBe(401);
-    // An api-key API: the consumer Kong's key-auth named is the subject, believed only with the secret.
-    const keyed = await invoke('echo', { headers: { 'x-dispatch-auth': 'api-key', 'x-consumer-username': 'shop' } });
-    expect(((await keyed.json()) as { context: { httpContext: { subject: string } } }).context.httpContext.subject).toBe('shop');
-    expect((await invoke('echo', { headers: { 'x-dispatch-auth': 'api-key' } })).status).toBe(401);
+  });
+
+  it("checks an api-key API's key against the org's keys, and stops a revoked one", async () => {
+    const created = await fetch(`${s.api}/v1/iam/apikeys`, {
+      method: 'POST',
+      headers: { ...s.admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'shop', role: 'viewer' }),
+    });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+    const keyed = { 'x-dispatch-auth': 'api-key' };
+    const ok = await invoke('echo', { headers: { ...keyed, apikey: key } });
+    expect(ok.status).toBe(200);
+    const http = ((await ok.json()) as { context: { httpContext: Record<string, unknown> } }).context.httpContext;
+    expect(http.subject).toBe('shop');
+    expect(http.apikey).toBeUndefined();
+    // What Kong's key-auth would have named is no credential here.
+    expect((await invoke('echo', { headers: { ...keyed, 'x-consumer-username': 'shop' } })).status).toBe(401);
+    expect((await fetch(`${s.api}/v1/iam/apikeys/shop`, { method: 'DELETE', headers: s.admin })).status).toBeLessThan(300);
+    await waitFor(async () => (await invoke('echo', { headers: { ...keyed, apikey: key } })).status === 401, {
+      timeoutMs: 10_000,
+      what: 'the revoked key to be refused',
+    });
   });
 
   it('runs a Dispatch http_func.py-style Python function unchanged', async () => {
