@@ -115,27 +115,18 @@ describe('request-transformer through the gateway', () => {
     expect(echoed).toMatchObject({ method: 'GET', url: '/function/orders?a=0&a=1&b=2', body: 'b=2&a=1' });
   });
 
-  it('refuses body transformations at the Admin API with a schema violation, changing nothing', async () => {
-    const before = gateway.store.state().plugins;
-    const refused = await admin('POST', '/services/orders/plugins', {
+  it("changes a JSON body's fields, sending the new body with its length", async () => {
+    const created = await admin('POST', '/services/orders/plugins', {
       name: 'request-transformer',
-      config: { add: { body: ['field:value'] } },
+      config: { remove: { body: ['owner'] }, add: { body: ['owner:acme'] }, append: { body: ['tags:gateway'] } },
     });
-    expect(refused).toEqual({
-      status: 400,
-      body: {
-        code: 2,
-        name: 'schema violation',
-        message:
-          'schema violation (config.add.body: gateway-local does not support body transformations: leave the body lists of request-transformer empty)',
-        fields: {
-          config: {
-            add: { body: 'gateway-local does not support body transformations: leave the body lists of request-transformer empty' },
-          },
-        },
-      },
-    });
-    expect(gateway.store.state().plugins).toEqual(before);
+    expect(created.status).toBe(201);
+    await admin('PUT', '/services/orders/routes/bodies', { paths: ['/acme/bodies'] });
+    const sent = JSON.stringify({ owner: 'mallory', tags: 'client', n: 1 });
+    const { echoed } = await proxied('POST', '/acme/bodies', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, sent);
+    expect(JSON.parse(echoed.body)).toEqual({ tags: ['client', 'gateway'], n: 1, owner: 'acme' });
+    expect(echoed.headers['content-length']).toBe(String(Buffer.byteLength(echoed.body)));
+    expect(echoed.headers['transfer-encoding']).toBeUndefined();
   });
 
   it('refuses templates, and headers Kong would refuse', async () => {

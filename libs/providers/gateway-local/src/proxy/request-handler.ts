@@ -106,6 +106,7 @@ export class ProxyRequestHandler {
         setPath: (path) => {
           upstreamPath = escapeUpstreamPath(path);
         },
+        body: () => replacedBody,
         setBody: (body) => {
           replacedBody = body;
         },
