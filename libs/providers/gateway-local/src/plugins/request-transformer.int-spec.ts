@@ -88,21 +88,21 @@ describe('request-transformer through the gateway', () => {
     expect(plain.echoed.headers).toMatchObject({ 'x-dispatch-auth': 'idp-token', 'x-dispatch-api': 'orders' });
   });
 
-  it('changes the method, path, query string and appended headers the upstream gets', async () => {
+  it('changes the method, path, Host, query string and appended headers the upstream gets', async () => {
     const plugins = (await admin('GET', '/routes/orders/plugins')).body.data as { id: string }[];
     const patched = await admin('PATCH', `/plugins/${plugins[0]!.id}`, {
       config: {
         http_method: 'PUT',
-        replace: { uri: '/v2/orders' },
         append: { headers: ['x-trace:gateway'], querystring: ['tag:b'] },
         rename: { querystring: ['q:search'] },
+        replace: { uri: '/v2/orders', headers: ['host:orders.internal'] },
       },
     });
     expect(patched).toMatchObject({ status: 200, body: { config: { http_method: 'PUT', replace: { uri: '/v2/orders' } } } });
 
     const { echoed } = await proxied('POST', '/acme/orders/42?tag=a&q=x+y', { 'x-trace': 'client', 'x-dispatch-auth': 'none' }, 'payload');
     expect(echoed).toMatchObject({ method: 'PUT', url: '/v2/orders?search=x%20y&tag=a&tag=b', body: 'payload' });
-    expect(echoed.headers).toMatchObject({ 'x-trace': 'client, gateway', 'x-dispatch-auth': 'idp-token' });
+    expect(echoed.headers).toMatchObject({ 'x-trace': 'client, gateway', 'x-dispatch-auth': 'idp-token', host: 'orders.internal' });
   });
 
   it('moves a url-encoded body to the query string when the method becomes GET', async () => {

@@ -70,6 +70,12 @@ describe('request-transformer headers', () => {
     expect(upstream.headers).toEqual({ 'x-a': 'added', 'x-b': ['replaced', 'appended'] });
   });
 
+  it('sets a replaced Host even when it is the one the client sent', async () => {
+    const { upstream, done } = run({ replace: { headers: ['host:api.test'] } }, { headers: { host: 'api.test' } });
+    await done;
+    expect(upstream.headers).toEqual({ host: 'api.test' });
+  });
+
   it('keeps values as written after the colons, and never adds a Host; replace sets it', async () => {
     const { upstream, done } = run({ add: { headers: ['x-spaced: v:1', 'host:evil.test'] }, replace: { headers: ['host:api.test'] } });
     await done;

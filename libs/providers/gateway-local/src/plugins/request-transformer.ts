@@ -129,12 +129,16 @@ async function transformBody(config: RequestTransformerConfig, ctx: AccessContex
   if (next !== undefined) ctx.upstream.setBody(Buffer.from(next, 'utf8'));
 }
 
-/** Sends the transformed headers: those gone are cleared, the changed or new ones set. */
+/**
+ * Sends the transformed headers: those gone are cleared, the changed or new ones set. A replaced Host
+ * is always set, even to the client's value: the upstream Host is otherwise the service's.
+ */
 function applyHeaders(config: RequestTransformerConfig, ctx: AccessContext): void {
   const current: HeaderMap = new Map(Object.entries(ctx.upstream.headers()));
   const next = transformHeaders(config, current);
   for (const name of current.keys()) if (name !== 'host' && !next.has(name)) ctx.upstream.clearHeader(name);
-  for (const [name, value] of next) if (JSON.stringify(current.get(name)) !== JSON.stringify(value)) ctx.upstream.setHeader(name, value);
+  for (const [name, value] of next)
+    if (name === 'host' || JSON.stringify(current.get(name)) !== JSON.stringify(value)) ctx.upstream.setHeader(name, value);
 }
 
 /**
