@@ -34,6 +34,8 @@ export interface UpstreamRequestChanges {
   setMethod(method: string): void;
   /** Replaces the upstream path (kong.service.request.set_path); the query string is kept. */
   setPath(path: string): void;
+  /** The body an earlier plugin set, if one did (else the client's, through PluginRequest.readBody). */
+  body(): Buffer | undefined;
   setBody(body: Buffer): void;
 }
 

@@ -70,6 +70,12 @@ describe('request-transformer headers', () => {
     expect(upstream.headers).toEqual({ 'x-a': 'added', 'x-b': ['replaced', 'appended'] });
   });
 
+  it('sets a replaced Host even when it is the one the client sent', async () => {
+    const { upstream, done } = run({ replace: { headers: ['host:api.test'] } }, { headers: { host: 'api.test' } });
+    await done;
+    expect(upstream.headers).toEqual({ host: 'api.test' });
+  });
+
   it('keeps values as written after the colons, and never adds a Host; replace sets it', async () => {
     const { upstream, done } = run({ add: { headers: ['x-spaced: v:1', 'host:evil.test'] }, replace: { headers: ['host:api.test'] } });
     await done;
@@ -116,6 +122,68 @@ describe('request-transformer query string', () => {
     ]);
     expect(encodeArgs(args)).toBe('a=1&a=2&empty=&flag&pct=%2F%25zz&sp=x%20y');
     expect(encodeArgs(new Map([['q', ["it's (ok)*!"]]]))).toBe('q=it%27s%20%28ok%29%2A%21');
+  });
+});
+
+describe('request-transformer body', () => {
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const ops = {
+    remove: { body: ['secret'] },
+    rename: { body: ['old:new'] },
+    replace: { body: ['mode:strict', 'off:on', 'absent:x'] },
+    add: { body: ['mode:loose', 'added:1'] },
+    append: { body: ['tags:b', 'count:2'] },
+  };
+
+  it("changes a JSON object's top-level fields, in Kong's order", async () => {
+    const body = JSON.stringify({ secret: 's', old: { deep: 1 }, mode: 'm', off: false, tags: 'a', count: 1, kept: null });
+    const { upstream, done } = run(ops, { method: 'POST', headers: json, body });
+    await done;
+    expect(JSON.parse(upstream.body!.toString())).toEqual({
+      new: { deep: 1 },
+      mode: 'strict',
+      // A JSON false is no value to Lua: replace skips it.
+      off: false,
+      tags: ['a', 'b'],
+      count: ['2'],
+      kept: null,
+      added: '1',
+    });
+  });
+
+  it("changes a url-encoded form's fields", async () => {
+    const { upstream, done } = run(ops, { method: 'POST', headers: form, body: 'secret=s&old=o&mode=m&tags=a&flag&count' });
+    await done;
+    expect(upstream.body!.toString()).toBe('added=1&count=2&flag&mode=strict&new=o&tags=a&tags=b');
+  });
+
+  it('makes a body from nothing with add and append only', async () => {
+    const empty = run(ops, { method: 'POST', headers: json, body: '' });
+    await empty.done;
+    expect(JSON.parse(empty.upstream.body!.toString())).toEqual({ mode: 'loose', added: '1', tags: ['b'], count: ['2'] });
+  });
+
+  it('leaves bodies it cannot read alone: not JSON objects, multipart, other types, or no body lists', async () => {
+    for (const [headers, body, config] of [
+      [json, '[1,2]', ops],
+      [json, '{broken', ops],
+      [{ 'content-type': 'multipart/form-data; boundary=x' }, '--x--', ops],
+      [{ 'content-type': 'text/plain' }, 'a=1', ops],
+      [json, '{"a":1}', { add: { headers: ['x:1'] } }],
+    ] as const) {
+      const { upstream, done } = run(config, { method: 'POST', headers, body });
+      await done;
+      expect(upstream.body).toBeUndefined();
+    }
+  });
+
+  it("reads the body an earlier plugin set rather than the client's", async () => {
+    const context = accessContext({ method: 'POST', headers: json, body: '{"apikey":"k","a":1}' });
+    context.ctx.upstream.setBody(Buffer.from('{"a":1}'));
+    await runPlugin(requestTransformerPlugin, { add: { body: ['b:2'] } }, context.ctx);
+    expect(JSON.parse(context.upstream.body!.toString())).toEqual({ a: 1, b: '2' });
+    expect(context.bodyReads()).toBe(0);
   });
 });
 
@@ -166,11 +234,10 @@ describe('request-transformer config', () => {
     expect(config).toEqual({ remove: empty, rename: empty, replace: empty, append: empty, add: { ...empty, headers: ['a:b'] } });
   });
 
-  it('refuses body transformations, saying gateway-local does not support them', () => {
-    const fields = refusal({ add: { body: ['a:1'] }, remove: { body: ['b'] } });
-    expect(fields).toEqual({
-      'config.add.body': expect.stringMatching(/^gateway-local does not support body transformations/),
-      'config.remove.body': expect.stringMatching(/^gateway-local does not support body transformations/),
+  it('refuses body entries without a value or with a template', () => {
+    expect(refusal({ add: { body: ['a'] }, append: { body: ['b:$(headers.b)'] }, remove: { body: ['c'] } })).toEqual({
+      'config.add.body.0': "key 'a' has no value",
+      'config.append.body.0': expect.stringMatching(/is a template/),
     });
   });
 

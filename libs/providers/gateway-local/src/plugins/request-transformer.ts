@@ -1,5 +1,6 @@
 import { type AccessContext, type GatewayPlugin, getHeader } from './plugin';
 import { encodeArgs, parseArgs } from './request-transformer-args';
+import { bodyKind, transformFormBody, transformJsonBody, transformsBody } from './request-transformer-body';
 import {
   type HeaderMap,
   type TransformLists,
@@ -70,9 +71,6 @@ function entityChecks(config: RequestTransformerConfig): Record<string, string> 
     for (const field of Object.keys(record))
       if (!(LISTS as readonly string[]).includes(field) && !(op === 'replace' && field === 'uri'))
         errors[`config.${op}.${field}`] = 'unknown field';
-    if (config[op].body.length > 0)
-      errors[`config.${op}.body`] =
-        'gateway-local does not support body transformations: leave the body lists of request-transformer empty';
     config[op].headers.forEach((entry, i) => {
       const at = `config.${op}.headers.${i}`;
       const { name, value } = splitEntry(entry);
@@ -84,12 +82,13 @@ function entityChecks(config: RequestTransformerConfig): Record<string, string> 
         errors[at] = 'a request has one Host header: replace it rather than append to it';
     });
     if (op !== 'remove')
-      config[op].querystring.forEach((entry, i) => {
-        const at = `config.${op}.querystring.${i}`;
-        const { name, value } = splitEntry(entry);
-        if (value === '') errors[at] = `key '${name}' has no value`;
-        else if (isTemplate(value)) errors[at] = templateRefused(value);
-      });
+      for (const list of ['querystring', 'body'] as const)
+        config[op][list].forEach((entry, i) => {
+          const at = `config.${op}.${list}.${i}`;
+          const { name, value } = splitEntry(entry);
+          if (value === '') errors[at] = `key '${name}' has no value`;
+          else if (isTemplate(value)) errors[at] = templateRefused(value);
+        });
   }
   const { uri } = config.replace;
   if (uri !== undefined && uri !== '') {
@@ -107,7 +106,7 @@ async function transformMethod(method: string, ctx: AccessContext): Promise<void
   ctx.upstream.setMethod(method);
   if (!BODILESS.has(method)) return;
   if (!getHeader(ctx.request.headers, 'content-type')?.toLowerCase().includes('application/x-www-form-urlencoded')) return;
-  const body = await ctx.request.readBody();
+  const body = ctx.upstream.body() ?? (await ctx.request.readBody());
   if (body === 'too-large') return;
   const fields = parseArgs(body.toString('utf8'));
   if (fields.size === 0) return;
@@ -116,18 +115,36 @@ async function transformMethod(method: string, ctx: AccessContext): Promise<void
   ctx.upstream.setQuery(encodeArgs(args));
 }
 
-/** Sends the transformed headers: those gone are cleared, the changed or new ones set. */
+/**
+ * Kong's transform_body: a JSON object's top-level fields or a url-encoded form's, by the client's
+ * Content-Type; the body goes upstream re-encoded with its new Content-Length. Multipart bodies pass
+ * unchanged.
+ */
+async function transformBody(config: RequestTransformerConfig, ctx: AccessContext): Promise<void> {
+  const kind = bodyKind(getHeader(ctx.request.headers, 'content-type'));
+  if ((kind !== 'json' && kind !== 'form') || !transformsBody(config)) return;
+  const raw = ctx.upstream.body() ?? (await ctx.request.readBody());
+  if (raw === 'too-large') return;
+  const next = kind === 'json' ? transformJsonBody(config, raw) : transformFormBody(config, raw);
+  if (next !== undefined) ctx.upstream.setBody(Buffer.from(next, 'utf8'));
+}
+
+/**
+ * Sends the transformed headers: those gone are cleared, the changed or new ones set. A replaced Host
+ * is always set, even to the client's value: the upstream Host is otherwise the service's.
+ */
 function applyHeaders(config: RequestTransformerConfig, ctx: AccessContext): void {
   const current: HeaderMap = new Map(Object.entries(ctx.upstream.headers()));
   const next = transformHeaders(config, current);
   for (const name of current.keys()) if (name !== 'host' && !next.has(name)) ctx.upstream.clearHeader(name);
-  for (const [name, value] of next) if (JSON.stringify(current.get(name)) !== JSON.stringify(value)) ctx.upstream.setHeader(name, value);
+  for (const [name, value] of next)
+    if (name === 'host' || JSON.stringify(current.get(name)) !== JSON.stringify(value)) ctx.upstream.setHeader(name, value);
 }
 
 /**
  * Kong's request-transformer (kong/plugins/request-transformer), priority 801: changes the request
- * before it goes upstream, in Kong's order: path (replace.uri), method (http_method), headers, query
- * string; within each, remove, rename, replace, add (only when absent), append (always).
+ * before it goes upstream, in Kong's order: path (replace.uri), method (http_method), headers, body,
+ * query string; within each, remove, rename, replace, add (only when absent), append (always).
  */
 export const requestTransformerPlugin: GatewayPlugin<RequestTransformerConfig> = {
   name: 'request-transformer',
@@ -139,6 +156,7 @@ export const requestTransformerPlugin: GatewayPlugin<RequestTransformerConfig> =
     if (config.replace.uri) ctx.upstream.setPath(config.replace.uri);
     if (config.http_method) await transformMethod(config.http_method, ctx);
     applyHeaders(config, ctx);
+    await transformBody(config, ctx);
     if (transformsQuery(config)) ctx.upstream.setQuery(encodeArgs(transformQuery(config, parseArgs(ctx.upstream.query()))));
   },
 };

@@ -6,10 +6,10 @@ import { KONG_SERVER, kongError, type KongExit } from '../kong-error';
 import type { AccessContext, FilteredResponse, PluginRun } from '../plugins/plugin';
 import { getHeader, setHeader } from '../plugins/plugin';
 import type { AnyPlugin } from '../plugins/registry';
+import { escapeUpstreamPath } from '../router/normalize-path';
 import type { CompiledState, ConfiguredPlugin } from './compiled-state';
 import { DownstreamRequest } from './downstream-request';
 import { forward } from './forward';
-import { escapeUpstreamPath } from '../router/normalize-path';
 import { passedRequestHeaders, proxiedResponseHeaders, setForwardingHeaders } from './kong-headers';
 
 function requestId(): string {
@@ -106,6 +106,7 @@ export class ProxyRequestHandler {
         setPath: (path) => {
           upstreamPath = escapeUpstreamPath(path);
         },
+        body: () => replacedBody,
         setBody: (body) => {
           replacedBody = body;
         },

@@ -83,6 +83,7 @@ export function accessContext(fake: FakeRequest = {}): { ctx: AccessContext; ups
       setQuery: (query) => (upstream.query = query),
       setMethod: (method) => (upstream.method = method),
       setPath: (path) => (upstream.path = path),
+      body: () => upstream.body,
       setBody: (replaced) => (upstream.body = replaced),
     },
   };
