@@ -15,6 +15,8 @@ export interface ClusterBacking {
   faas: FaasLocal;
   /** A database of the suite's own, migrated. */
   db: TestDatabase;
+  /** Where faas-local reads images: function-manager builds functions from source there (FUNCTION_IMAGES_DIR). */
+  imagesRoot: string;
   /** The variables that point a service at the gateway. */
   openFaasEnv: { OPENFAAS_URL: string; OPENFAAS_USER: string; OPENFAAS_PASSWORD: string };
   stop(): Promise<void>;
@@ -44,5 +46,5 @@ export async function startClusterBacking(name: string): Promise<ClusterBacking>
     await stop();
     throw err;
   }
-  return { faas, db, openFaasEnv: { OPENFAAS_URL: faas.url, OPENFAAS_USER: 'admin', OPENFAAS_PASSWORD: password }, stop };
+  return { faas, db, imagesRoot, openFaasEnv: { OPENFAAS_URL: faas.url, OPENFAAS_USER: 'admin', OPENFAAS_PASSWORD: password }, stop };
 }
