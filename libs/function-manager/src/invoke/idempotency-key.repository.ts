@@ -65,4 +65,15 @@ export class IdempotencyKeyRepository {
       [ref.org, ref.functionName, ref.key],
     );
   }
+
+  /** Deletes the keys past their window (and claims a dead process abandoned): they answer nothing any more. */
+  async forgetExpiredAcrossOrgs(windowSeconds: number): Promise<number> {
+    const [, count] = (await this.dataSource.query(
+      `DELETE FROM "functions"."idempotency_key"
+        WHERE "created_time" < now() - make_interval(secs => $1)
+           OR ("run_id" IS NULL AND "created_time" < now() - make_interval(secs => $2))`,
+      [windowSeconds, STALE_CLAIM_SECONDS],
+    )) as [unknown, number];
+    return count;
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@dispatch/platform';
 import { functionConfigSchema } from '../function-config';
+import { IdempotencyKeyRepository } from '../invoke/idempotency-key.repository';
 import { Run } from '../run/run.entity';
 import { RunRecorder } from '../run/run-recorder';
 import { RunRepository } from '../run/run.repository';
@@ -29,6 +30,9 @@ describe('run janitor', () => {
     return lease;
   }
 
+  const janitorOf = (config: ReturnType<typeof functionConfigSchema.parse>, lease: RunnerLease) =>
+    new RunJanitor(new RunSweepRepository(db.ds), new RunnerRepository(db.ds), config, log, lease, new IdempotencyKeyRepository(db.ds));
+
   const runner = async (heartbeatAgoMs: number): Promise<string> => {
     const id = randomUUID();
     await db.ds.query(
@@ -45,7 +49,7 @@ describe('run janitor', () => {
     const lease = new RunnerLease(new RunnerRepository(db.ds), config, log);
     await lease.onModuleInit();
     try {
-      const janitor = new RunJanitor(new RunSweepRepository(db.ds), new RunnerRepository(db.ds), config, log, lease);
+      const janitor = janitorOf(config, lease);
       const [gone, live] = [await runner(60_000), await runner(0)];
       const past = new Date(Date.now() - 60_000);
       const ofGone = runOf({ status: 'RUNNING', finishedTime: null, runnerId: gone });
@@ -88,7 +92,7 @@ describe('run janitor', () => {
     try {
       const forgotten = await runner(25 * HOUR);
       const recent = await runner(HOUR);
-      await new RunJanitor(new RunSweepRepository(db.ds), new RunnerRepository(db.ds), config, log, lease).sweep();
+      await janitorOf(config, lease).sweep();
       const ids = ((await db.ds.query(`SELECT "id" FROM "functions"."runner"`)) as { id: string }[]).map((r) => r.id);
       expect(ids).toEqual(expect.arrayContaining([lease.id, recent]));
       expect(ids).not.toContain(forgotten);
@@ -125,7 +129,7 @@ describe('run janitor', () => {
     const config = functionConfigSchema.parse({ RUN_RETENTION_DAYS: '7', RUN_RETENTION_PER_FUNCTION: '3', RUN_LEASE_MS: '1000' });
     const lease = await judgingLease(config);
     try {
-      const janitor = new RunJanitor(new RunSweepRepository(db.ds), new RunnerRepository(db.ds), config, log, lease);
+      const janitor = janitorOf(config, lease);
       expect(await janitor.sweep()).toEqual({ lost: 1, pruned: 3 });
     } finally {
       await lease.onApplicationShutdown();
@@ -139,5 +143,20 @@ describe('run janitor', () => {
     expect(left.some((r) => r.id === old.id)).toBe(false);
     const busy = left.filter((r) => r.functionName === 'busy').map((r) => r.id);
     expect(busy.sort()).toEqual([...many.slice(0, 3), queuedLong, ...queuedNew].map((r) => r.id).sort());
+  });
+
+  it('forgets idempotency keys past their window, and keeps those within it', async () => {
+    const keys = new IdempotencyKeyRepository(db.ds);
+    const config = functionConfigSchema.parse({ IDEMPOTENCY_WINDOW_SECONDS: '60', RUN_LEASE_MS: '1000' });
+    const fresh = { org: 'acme', functionName: 'f', key: 'fresh' };
+    const old = { org: 'acme', functionName: 'f', key: 'old' };
+    expect(await keys.claim(fresh, 'h1', 60)).toBe(true);
+    expect(await keys.claim(old, 'h2', 60)).toBe(true);
+    await keys.settle(old, randomUUID());
+    await db.ds.query(`UPDATE "functions"."idempotency_key" SET "created_time" = now() - interval '2 minutes' WHERE "key" = 'old'`);
+    const lease = new RunnerLease(new RunnerRepository(db.ds), config, log);
+    await janitorOf(config, lease).sweep();
+    const left = (await db.ds.query(`SELECT "key" FROM "functions"."idempotency_key" WHERE "org" = 'acme'`)) as { key: string }[];
+    expect(left.map((k) => k.key)).toEqual(['fresh']);
   });
 });

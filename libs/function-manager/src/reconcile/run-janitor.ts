@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { Logger } from 'pino';
 import { LOGGER, PeriodicTask } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
+import { IdempotencyKeyRepository } from '../invoke/idempotency-key.repository';
 import { RunSweepRepository } from '../run/run-sweep.repository';
 import { RunnerRepository } from '../run/runner.repository';
 import { RunnerLease } from '../run/runner-lease';
@@ -24,7 +25,8 @@ const FORGET_RUNNERS_AFTER_DAYS = 1;
  *   stays RUNNING. So is one still RUNNING a lease past its deadline on a live runner (its end
  *   could not be recorded). Queued runs (INITIALIZED) are never given up: they wait for room;
  * - finished runs older than RUN_RETENTION_DAYS, and all but the newest RUN_RETENTION_PER_FUNCTION
- *   of each function, are deleted (usage is kept apart, in `usage`). Unfinished runs are kept.
+ *   of each function, are deleted (usage is kept apart, in `usage`). Unfinished runs are kept;
+ * - idempotency keys past IDEMPOTENCY_WINDOW_SECONDS are deleted.
  */
 @Injectable()
 export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
@@ -36,6 +38,7 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
     @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly lease: RunnerLease,
+    private readonly idempotencyKeys: IdempotencyKeyRepository,
   ) {
     this.task = new PeriodicTask(
       () => this.sweep(),
@@ -59,6 +62,7 @@ export class RunJanitor implements OnModuleInit, OnApplicationShutdown {
     const old = await this.runs.pruneOlderThanAcrossOrgs(this.config.RUN_RETENTION_DAYS);
     const excess = await this.runs.pruneBeyondPerFunctionAcrossOrgs(this.config.RUN_RETENTION_PER_FUNCTION);
     await this.runners.forgetSilentFor(FORGET_RUNNERS_AFTER_DAYS);
+    await this.idempotencyKeys.forgetExpiredAcrossOrgs(this.config.IDEMPOTENCY_WINDOW_SECONDS);
     if (lost) this.logger.warn({ lost }, 'runs lost by a stopped process marked FAILED');
     return { lost, pruned: old + excess };
   }
