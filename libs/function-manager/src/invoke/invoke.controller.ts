@@ -4,7 +4,7 @@ import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ErrorCode, GATEWAY_API_HEADER } from '@dispatch/contracts';
-import { DispatchError, SelfAuthenticated } from '@dispatch/platform';
+import { type AuthorizedRequest, DispatchError, SelfAuthenticated } from '@dispatch/platform';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
 import { RunsService } from '../run/run.service';
 import type { RunView } from '../run/run-view';
@@ -69,6 +69,9 @@ export class InvokeController implements OnModuleInit {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const subject = await this.gateway.subjectOf(org, request.headers);
+    // An invocation is a run of the function, as POST /v1/runs is: its record is the run, so the
+    // audit log skips it once allowed (refused ones, answered above, are audited like any request).
+    (request as AuthorizedRequest).authzRequirement = { resource: 'function', action: 'execute' };
     const [pathname, rawQuery = ''] = splitUrl(request.url);
     // ['', 'v1', 'invoke', org, function, ...the function's own path]
     const path = `/${pathname.split('/').slice(5).join('/')}`;

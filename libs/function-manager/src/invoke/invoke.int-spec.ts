@@ -189,6 +189,27 @@ describe('ANY /v1/invoke/{org}/{function}/*', () => {
     expect(await runsOf('echo')).toHaveLength(1);
   });
 
+  it('audits refused invocations but not allowed ones, whose record is their run', async () => {
+    expect((await invoke('echo', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const refused = await fetch(`${s.api}/v1/invoke/default/echo`, { method: 'POST', headers: { 'x-request-id': 'refused-invoke' } });
+    expect(refused.status).toBe(401);
+    type Page = { items: { route: string; result: string }[] };
+    const audit = async (query: string) =>
+      ((await (await fetch(`${s.api}/v1/iam/audit?${query}`, { headers: s.admin })).json()) as Page).items.filter((e) =>
+        e.route.startsWith('/v1/invoke'),
+      );
+    // The refused one arrives (the log is written over the bus); the allowed one, before it, never does.
+    await waitFor(async () => (await audit('anonymous=true')).length > 0, {
+      timeoutMs: 10_000,
+      what: 'the refused invocation to be audited',
+    });
+    // An allowed invocation has no principal of the platform's (its caller is the API's): it would be among these.
+    const results = (await audit('anonymous=true&pageSize=100')).map((e) => e.result);
+    expect(results).toContain('UNAUTHENTICATED');
+    expect(results).not.toContain('allowed');
+    expect(await audit('pageSize=100')).toEqual([]);
+  });
+
   it("checks an idp-token API's token with the platform's verifier and its org", async () => {
     const idpToken = { 'x-dispatch-auth': 'idp-token' };
     const mine = await idp.issueToken({ subject: 'ada', org: 'default', groups: [] });
