@@ -88,6 +88,7 @@ describe('KongAdminClient against the embedded gateway’s Admin API', () => {
       'key-auth',
       'rate-limiting',
       'request-size-limiting',
+      'request-transformer',
     ]);
     expect(await c.status()).toMatchObject({ database: { reachable: true } });
     expect(clientProblems).toEqual([]);

@@ -62,6 +62,13 @@ services:
       config:
         key_names: [apikey]
       tags: [dispatch]
+    - name: request-transformer
+      config:
+        remove:
+          headers: [x-dispatch-auth]
+        add:
+          headers: ["x-dispatch-auth:idp-token"]
+      tags: [dispatch]
   plugins:
   - name: rate-limiting
     config:
@@ -105,17 +112,20 @@ describe('decK against the embedded gateway', () => {
     expect(out).toMatch(/Created: \d+/);
     const state = gateway.store.state();
     expect(state.services.map((s) => s.name)).toEqual(['hello']);
-    expect(state.plugins.map((p) => p.name).sort()).toEqual(['cors', 'key-auth', 'rate-limiting']);
+    expect(state.plugins.map((p) => p.name).sort()).toEqual(['cors', 'key-auth', 'rate-limiting', 'request-transformer']);
     expect(state.keyauth_credentials.map((k) => k.key)).toEqual(['alice-secret-key']);
 
     const denied = await fetch(`${gateway.proxy.url}/acme/hello`);
     expect(denied.status).toBe(401);
     const served = await fetch(`${gateway.proxy.url}/acme/hello/there`, {
-      headers: { apikey: 'alice-secret-key', origin: 'http://app.example' },
+      headers: { apikey: 'alice-secret-key', origin: 'http://app.example', 'x-dispatch-auth': 'spoofed' },
     });
     expect(served.status).toBe(200);
     // decK 1.4 sends strip_path false for a route that leaves it unset (its own default, not Kong's).
-    expect(await served.json()).toMatchObject({ url: '/function/hello/acme/hello/there', headers: { 'x-consumer-username': 'alice' } });
+    expect(await served.json()).toMatchObject({
+      url: '/function/hello/acme/hello/there',
+      headers: { 'x-consumer-username': 'alice', 'x-dispatch-auth': 'idp-token' },
+    });
     expect(served.headers.get('access-control-allow-origin')).toBe('*');
     expect(served.headers.get('x-ratelimit-limit-minute')).toBe('100');
   });
@@ -134,7 +144,16 @@ describe('decK against the embedded gateway', () => {
       protocol: 'http',
     });
     expect(dumped.services[0].routes[0]).toMatchObject({ name: 'hello-get', paths: ['/acme/hello'], methods: ['GET', 'OPTIONS'] });
-    expect(dumped.services[0].routes[0].plugins[0]).toMatchObject({ name: 'key-auth', config: { key_names: ['apikey'] } });
+    const routePlugins = [...dumped.services[0].routes[0].plugins].sort((a: { name: string }, b: { name: string }) =>
+      a.name.localeCompare(b.name),
+    );
+    expect(routePlugins).toEqual([
+      expect.objectContaining({ name: 'key-auth', config: expect.objectContaining({ key_names: ['apikey'] }) }),
+      expect.objectContaining({
+        name: 'request-transformer',
+        config: expect.objectContaining({ remove: { body: [], headers: ['x-dispatch-auth'], querystring: [] } }),
+      }),
+    ]);
     expect(dumped.services[0].plugins[0]).toMatchObject({ name: 'rate-limiting', config: { minute: 100, policy: 'local' } });
     expect(dumped.plugins[0]).toMatchObject({ name: 'cors', config: { origins: ['*'] } });
     expect(dumped.consumers[0]).toMatchObject({

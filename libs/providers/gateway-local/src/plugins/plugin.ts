@@ -21,9 +21,19 @@ export interface PluginRequest {
 
 /** What the request sends upstream, which plugins may change (Kong's kong.service.request). */
 export interface UpstreamRequestChanges {
-  setHeader(name: string, value: string): void;
+  /** The headers as they go upstream so far (lower-case names), with earlier plugins' changes. */
+  headers(): Readonly<Record<string, string | string[]>>;
+  /** An array sends the header once per value. */
+  setHeader(name: string, value: string | string[]): void;
   clearHeader(name: string): void;
   clearQueryArg(name: string): void;
+  /** The raw query string as it goes upstream so far, without its `?`. */
+  query(): string;
+  /** Replaces the raw query string (already encoded, without `?`; empty drops it). */
+  setQuery(query: string): void;
+  setMethod(method: string): void;
+  /** Replaces the upstream path (kong.service.request.set_path); the query string is kept. */
+  setPath(path: string): void;
   setBody(body: Buffer): void;
 }
 
@@ -80,7 +90,7 @@ export interface GatewayPlugin<Config = Record<string, unknown>> {
 }
 
 /** Sets a header on a response header map whatever the case it was first set in. */
-export function setHeader(headers: Record<string, string | string[]>, name: string, value: string | undefined): void {
+export function setHeader(headers: Record<string, string | string[]>, name: string, value: string | string[] | undefined): void {
   for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
   if (value !== undefined) headers[name] = value;
 }

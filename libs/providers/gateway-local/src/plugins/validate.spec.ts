@@ -6,6 +6,7 @@ import { corsSchema } from './schemas/cors.schema';
 import { keyAuthSchema } from './schemas/key-auth.schema';
 import { rateLimitingSchema } from './schemas/rate-limiting.schema';
 import { requestSizeLimitingSchema } from './schemas/request-size-limiting.schema';
+import { requestTransformerSchema } from './schemas/request-transformer.schema';
 import { keyAuthPlugin } from './key-auth';
 import { PluginConfigError, validatePlugin } from './validate';
 
@@ -16,6 +17,7 @@ describe('plugin config validation', () => {
     ['RequestSizeLimiting.json', requestSizeLimitingSchema],
     ['KeyAuth.json', keyAuthSchema],
     ['Acl.json', aclSchema],
+    ['RequestTransformer.json', requestTransformerSchema],
   ])('carries the same schema as ../shared/specs/kong/plugins/%s', (file, schema) => {
     expect(schema).toEqual(JSON.parse(readFileSync(sharedSpecPath('kong', 'plugins', file), 'utf8')));
   });

@@ -9,6 +9,7 @@ import type { AnyPlugin } from '../plugins/registry';
 import type { CompiledState, ConfiguredPlugin } from './compiled-state';
 import { DownstreamRequest } from './downstream-request';
 import { forward } from './forward';
+import { escapeUpstreamPath } from '../router/normalize-path';
 import { passedRequestHeaders, proxiedResponseHeaders, setForwardingHeaders } from './kong-headers';
 
 function requestId(): string {
@@ -62,8 +63,14 @@ export class ProxyRequestHandler {
     }
     const request = new DownstreamRequest(req, match.path);
     const upstreamHeaders = passedRequestHeaders(req);
-    const upstreamQuery = new URLSearchParams(request.query);
-    let queryChanged = false;
+    const queryStart = match.upstreamTarget.indexOf('?');
+    let upstreamPath = queryStart === -1 ? match.upstreamTarget : match.upstreamTarget.slice(0, queryStart);
+    // Undefined while no plugin changed it: then the query goes upstream exactly as received.
+    let upstreamQuery: string | undefined;
+    const receivedQuery = queryStart === -1 ? '' : match.upstreamTarget.slice(queryStart + 1);
+    let upstreamMethod = req.method ?? 'GET';
+    // A Host a plugin sets (kong.service.request.set_header sets upstream_host) wins over the service's.
+    let upstreamHost: string | undefined;
     let replacedBody: Buffer | undefined;
     const ctx: AccessContext = {
       request,
@@ -75,13 +82,29 @@ export class ProxyRequestHandler {
       responseHeaders: {},
       lookups: this.compiled,
       upstream: {
+        headers: () => upstreamHeaders,
         // As ngx.req.set_header and clear_header: names case-insensitive, `_` read as `-`.
-        setHeader: (name, value) => setHeader(upstreamHeaders, name.toLowerCase().replace(/_/g, '-'), value),
+        setHeader: (name, value) => {
+          const normalized = name.toLowerCase().replace(/_/g, '-');
+          if (normalized === 'host') upstreamHost = Array.isArray(value) ? value[0] : value;
+          setHeader(upstreamHeaders, normalized, value);
+        },
         clearHeader: (name) => setHeader(upstreamHeaders, name.toLowerCase().replace(/_/g, '-'), undefined),
         clearQueryArg: (name) => {
-          if (!upstreamQuery.has(name)) return;
-          upstreamQuery.delete(name);
-          queryChanged = true;
+          const query = new URLSearchParams(upstreamQuery ?? receivedQuery);
+          if (!query.has(name)) return;
+          query.delete(name);
+          upstreamQuery = query.toString();
+        },
+        query: () => upstreamQuery ?? receivedQuery,
+        setQuery: (query) => {
+          upstreamQuery = query;
+        },
+        setMethod: (method) => {
+          upstreamMethod = method;
+        },
+        setPath: (path) => {
+          upstreamPath = escapeUpstreamPath(path);
         },
         setBody: (body) => {
           replacedBody = body;
@@ -113,12 +136,11 @@ export class ProxyRequestHandler {
     }
 
     setForwardingHeaders(upstreamHeaders, req, { ...match, service: match.service }, request.clientIp, this.localPort);
+    if (upstreamHost !== undefined) upstreamHeaders['host'] = upstreamHost;
 
-    let upstreamTarget = match.upstreamTarget;
-    if (queryChanged) {
-      const query = upstreamQuery.toString();
-      upstreamTarget = upstreamTarget.split('?')[0]! + (query ? `?${query}` : '');
-    }
+    let upstreamTarget = upstreamPath;
+    if (upstreamQuery === undefined) upstreamTarget += queryStart === -1 ? '' : `?${receivedQuery}`;
+    else if (upstreamQuery) upstreamTarget += `?${upstreamQuery}`;
     let body: Buffer | IncomingMessage | undefined = replacedBody ?? request.body;
     if (replacedBody || request.body) upstreamHeaders['content-length'] = String((body as Buffer).length);
     else if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) body = req;
@@ -126,7 +148,7 @@ export class ProxyRequestHandler {
     const outcome = await forward(
       {
         service: match.service,
-        method: req.method ?? 'GET',
+        method: upstreamMethod,
         target: upstreamTarget,
         headers: upstreamHeaders as OutgoingHttpHeaders,
         body,

@@ -21,15 +21,20 @@ export interface FakeRequest {
 
 /** What a plugin did to the upstream request, for assertions. */
 export interface UpstreamRecord {
-  headers: Record<string, string | undefined>;
+  /** Headers set (undefined: cleared) by the plugin, over the request's own. */
+  headers: Record<string, string | string[] | undefined>;
   clearedQuery: string[];
+  /** The query string the plugin set, if it did. */
+  query: string | undefined;
+  method: string | undefined;
+  path: string | undefined;
   body: Buffer | undefined;
 }
 
 /** An AccessContext over a made-up request, recording what plugins change upstream. */
 export function accessContext(fake: FakeRequest = {}): { ctx: AccessContext; upstream: UpstreamRecord; bodyReads: () => number } {
   const lookups = new CompiledState({ ...emptyGatewayState(), ...fake.state }, bundledPlugins());
-  const upstream: UpstreamRecord = { headers: {}, clearedQuery: [], body: undefined };
+  const upstream: UpstreamRecord = { headers: {}, clearedQuery: [], query: undefined, method: undefined, path: undefined, body: undefined };
   let reads = 0;
   const body = Buffer.from(fake.body ?? '');
   const route: KongRoute = { id: 'route-1', ...fake.route };
@@ -65,9 +70,19 @@ export function accessContext(fake: FakeRequest = {}): { ctx: AccessContext; ups
     responseHeaders: {},
     lookups,
     upstream: {
+      headers: () => {
+        const current: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries({ ...fake.headers, ...upstream.headers }))
+          if (value !== undefined) current[name.toLowerCase()] = value;
+        return current;
+      },
       setHeader: (name, value) => (upstream.headers[name.toLowerCase()] = value),
       clearHeader: (name) => (upstream.headers[name.toLowerCase()] = undefined),
       clearQueryArg: (name) => upstream.clearedQuery.push(name),
+      query: () => upstream.query ?? fake.query ?? '',
+      setQuery: (query) => (upstream.query = query),
+      setMethod: (method) => (upstream.method = method),
+      setPath: (path) => (upstream.path = path),
       setBody: (replaced) => (upstream.body = replaced),
     },
   };
