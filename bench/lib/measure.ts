@@ -33,7 +33,7 @@ export interface Measurements {
  * what it cost each part of the server's process tree per call (from /proc). Any failed call fails
  * the benchmark: a figure made of error answers says nothing.
  */
-async function measure(serverPid: number, target: Target, seconds: number, clients: number): Promise<Measured> {
+export async function measure(serverPid: number, target: Target, seconds: number, clients: number): Promise<Measured> {
   const options = {
     connections: clients,
     method: 'POST' as const,
