@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { createNodeFunction, startSoloServer, waitFor } from '@dispatch/testing';
-import { load } from './lib/load';
+import { measure, splitCpu } from './lib/measure';
 import { cpuPerRequestUs, treeCpu } from './lib/process-cpu';
 import { printTable } from './lib/report';
 
@@ -24,14 +24,12 @@ export async function benchBacklog(seconds: number): Promise<void> {
   try {
     await createNodeFunction(solo, 'sleeper', SOURCE, { minReplicas: REPLICAS, maxReplicas: REPLICAS, maxConcurrency: CALLS_PER_REPLICA });
 
-    const blockingUrl = `${solo.api}/v1/runs?functionName=sleeper`;
-    const blockingBody = JSON.stringify({ blocking: true });
-    await load(blockingUrl, { seconds: Math.min(2, seconds), connections: CAPACITY, method: 'POST', headers: json, body: blockingBody });
-    const before = treeCpu(pid);
-    const blocking = await load(blockingUrl, { seconds, connections: CAPACITY, method: 'POST', headers: json, body: blockingBody });
-    const blockingCpu = cpuPerRequestUs(before, treeCpu(pid), blocking.requests);
-    if (blocking.errors + blocking.non2xx > 0)
-      throw new Error(`blocking runs: ${blocking.errors} errors, ${blocking.non2xx} non-2xx answers`);
+    const blocking = await measure(
+      pid,
+      { url: `${solo.api}/v1/runs?functionName=sleeper`, body: JSON.stringify({ blocking: true }), headers: json },
+      seconds,
+      CAPACITY,
+    );
 
     const cpuBefore = treeCpu(pid);
     const t0 = performance.now();
@@ -58,14 +56,13 @@ export async function benchBacklog(seconds: number): Promise<void> {
       what: 'the backlog to drain',
     });
     const drainMs = performance.now() - t0;
-    const asyncCpu = cpuPerRequestUs(cpuBefore, treeCpu(pid), BACKLOG);
+    const asyncCpu = splitCpu(cpuPerRequestUs(cpuBefore, treeCpu(pid), BACKLOG));
     const failedRuns = (
       (await (await fetch(`${solo.api}/v1/function/sleeper/runs?status=FAILED&pageSize=500`, { headers: solo.admin })).json()) as {
         items: unknown[];
       }
     ).items.length;
 
-    const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
     printTable(
       `${BACKLOG} async runs queued at once vs blocking runs from ${CAPACITY} clients (a 50 ms function taking ${CAPACITY} calls at once; ${failedRuns} runs failed)`,
       [
@@ -77,15 +74,9 @@ export async function benchBacklog(seconds: number): Promise<void> {
           higherIsBetter: true,
           goal: `capacity ${CAPACITY / 0.05} runs/s; queued in ${(queuedMs / 1000).toFixed(1)} s`,
         },
-        { name: 'server CPU per run', value: asyncCpu['server'], baseline: blockingCpu['server'], unit: 'µs', higherIsBetter: false },
-        {
-          name: 'PostgreSQL CPU per run',
-          value: asyncCpu['postgres'] ?? 0,
-          baseline: blockingCpu['postgres'] ?? 0,
-          unit: 'µs',
-          higherIsBetter: false,
-        },
-        { name: 'all CPU per run', value: total(asyncCpu), baseline: total(blockingCpu), unit: 'µs', higherIsBetter: false },
+        { name: 'server CPU per run', value: asyncCpu.server, baseline: blocking.cpu.server, unit: 'µs', higherIsBetter: false },
+        { name: 'PostgreSQL CPU per run', value: asyncCpu.postgres, baseline: blocking.cpu.postgres, unit: 'µs', higherIsBetter: false },
+        { name: 'all CPU per run', value: asyncCpu.total, baseline: blocking.cpu.total, unit: 'µs', higherIsBetter: false },
       ],
     );
   } finally {

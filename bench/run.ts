@@ -1,5 +1,6 @@
 import { benchAuth } from './auth';
 import { benchBacklog } from './backlog';
+import { benchGateway } from './gateway';
 import { benchHealthz } from './healthz';
 import { benchInvoke } from './invoke';
 
@@ -11,6 +12,7 @@ const benchmarks: Record<string, (seconds: number, connections: number) => Promi
   healthz: benchHealthz,
   auth: benchAuth,
   invoke: benchInvoke,
+  gateway: benchGateway,
   backlog: benchBacklog,
 };
 

@@ -30,6 +30,8 @@ export interface SoloOptions {
   /** An existing DISPATCH_HOME to start on again; a fresh temp dir when absent. */
   home?: string;
   env?: NodeJS.ProcessEnv;
+  /** Node's own options before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -51,7 +53,10 @@ export async function startSoloServer(options: SoloOptions = {}): Promise<SoloSe
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const started = await startProcess([SOLO_MAIN], env, `${api}/readyz`, { timeoutMs: options.timeoutMs ?? 120_000, detached: true });
+  const started = await startProcess([...(options.nodeArgs ?? []), SOLO_MAIN], env, `${api}/readyz`, {
+    timeoutMs: options.timeoutMs ?? 120_000,
+    detached: true,
+  });
   const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
   return { api, gateway, home, process: started, admin: { authorization: `Bearer ${await soloAdminToken(home)}` } };
 }

@@ -1,0 +1,79 @@
+import type { CpuSplit, Measurements } from './measure';
+import type { Row } from './report';
+
+/** Goals of a comparison, printed beside its figures. */
+export interface LatencyGoals {
+  throughput?: string;
+  /** The most ms one call may add to the baseline's, one call at a time. */
+  addedMs?: number;
+}
+
+/** Throughput and latency of a kind of call beside its baseline's. */
+export function latencyRows(measured: Measurements, baseline: Measurements, connections: number, goals: LatencyGoals = {}): Row[] {
+  // One call at a time, the mean latency is the inverse of the throughput (autocannon's own
+  // latency figures are whole milliseconds, too coarse here).
+  const meanMs = (m: Measurements) => 1000 / m.alone.requestsPerSec;
+  const added = `added ${(meanMs(measured) - meanMs(baseline)).toFixed(2)} ms`;
+  return [
+    {
+      name: 'throughput',
+      value: measured.loaded.requestsPerSec,
+      baseline: baseline.loaded.requestsPerSec,
+      unit: 'req/s',
+      higherIsBetter: true,
+      goal: goals.throughput,
+    },
+    {
+      name: `p50 latency, ${connections} connections`,
+      value: measured.loaded.p50Ms,
+      baseline: baseline.loaded.p50Ms,
+      unit: 'ms',
+      higherIsBetter: false,
+    },
+    {
+      name: `p99 latency, ${connections} connections`,
+      value: measured.loaded.p99Ms,
+      baseline: baseline.loaded.p99Ms,
+      unit: 'ms',
+      higherIsBetter: false,
+    },
+    // Added latency is read one call at a time: under load both sides mostly measure their queue.
+    {
+      name: 'mean latency, one call at a time',
+      value: meanMs(measured),
+      baseline: meanMs(baseline),
+      unit: 'ms',
+      higherIsBetter: false,
+      goal: goals.addedMs === undefined ? added : `${added} (<= ${goals.addedMs} ms)`,
+    },
+    {
+      name: 'throughput, one call at a time',
+      value: measured.alone.requestsPerSec,
+      baseline: baseline.alone.requestsPerSec,
+      unit: 'req/s',
+      higherIsBetter: true,
+    },
+  ];
+}
+
+/**
+ * CPU per call of each part of the server beside the baseline's. It says where the time goes
+ * whatever else the machine runs: when the cores are saturated, the throughput ratio cannot
+ * exceed the ratio of the totals.
+ */
+export function cpuRows(measured: CpuSplit, baseline: CpuSplit, totalGoal?: string): Row[] {
+  const row = (name: string, part: keyof CpuSplit, goal?: string): Row => ({
+    name,
+    value: measured[part],
+    baseline: baseline[part],
+    unit: 'µs',
+    higherIsBetter: false,
+    goal,
+  });
+  return [
+    row('server process (API, gateway, faas-local)', 'server'),
+    row('function workers', 'workers'),
+    row('PostgreSQL', 'postgres'),
+    row('all of them', 'total', totalGoal),
+  ];
+}
