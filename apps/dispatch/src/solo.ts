@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { Agent } from 'node:http';
+import { Agent, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -178,11 +178,15 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     }
     undo.add(() => bus.close());
 
-    const gateway = await startEmbeddedGateway(config.DISPATCH_HOME, config.GATEWAY_PORT, config.HOST).catch((err: unknown) => {
+    const apiPort = config.PORT || (await choosePort(config.HOST));
+    let apiServer: Server | undefined;
+    const gateway = await startEmbeddedGateway(config.DISPATCH_HOME, config.GATEWAY_PORT, config.HOST, {
+      port: apiPort,
+      server: () => apiServer,
+    }).catch((err: unknown) => {
       throw listenFailure(err, gatewayPortName, config.HOST);
     });
     undo.add(() => gateway.gateway.close());
-    const apiPort = config.PORT || (await choosePort(config.HOST));
     const apiUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${apiPort}`;
     // APIs are served by the embedded gateway, unless KONG_ADMIN_URL names a Kong to drive instead.
     const apis = loadConfigOrExit(apiConfigSchema, {
@@ -209,6 +213,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     abortIfStopping();
     const app = await createHttpApp(SoloModule, { config, logger, title: 'Dispatch', version: DISPATCH_VERSION });
     undo.add(() => app.close());
+    apiServer = app.getHttpServer() as Server;
     await app.listen({ port: apiPort, host: config.HOST }).catch((err: unknown) => {
       throw listenFailure(err, apiPortName, config.HOST);
     });

@@ -1,3 +1,4 @@
 export * from './line-splitter';
 export * from './proc-stat';
 export * from './generated-file';
+export * from './in-memory-connection';

@@ -1,11 +1,12 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { type Duplex, duplexPair } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { arch, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DISPATCH_VERSION, type OpenFaasGatewayInfo, type RuntimeShim } from '@dispatch/contracts';
 import pino, { type Logger } from 'pino';
+import { inMemoryConnection } from '@dispatch/util';
 import { defaultRuntimes } from './default-runtimes';
 import type { DeploymentRules } from './deployment';
 import type { BasicAuthCredentials } from './http/basic-auth';
@@ -270,24 +271,4 @@ export async function startFaasLocal(options: FaasLocalOptions): Promise<FaasLoc
     connect: () => inMemoryConnection(server),
     stop: () => (stopping ??= stop()),
   };
-}
-
-/**
- * One end of an in-memory stream pair, the other end handed to `server` as a new connection. The
- * few net.Socket methods HTTP calls on its sockets are no-ops here: nothing to tune, nothing to time out.
- */
-function inMemoryConnection(server: http.Server): Duplex {
-  const [client, serverSide] = duplexPair();
-  for (const end of [client, serverSide]) {
-    Object.assign(end, {
-      remoteAddress: '127.0.0.1',
-      setKeepAlive: () => end,
-      setNoDelay: () => end,
-      setTimeout: () => end,
-      ref: () => end,
-      unref: () => end,
-    });
-  }
-  server.emit('connection', serverSide);
-  return client;
 }

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import { startGatewayAdmin, type AdminExchange, type GatewayAdmin } from './admin/admin-server';
 import { EntityStore } from './admin/entity-store';
 import { emptyGatewayState } from './kong-entities';
@@ -15,6 +16,8 @@ export interface GatewayOptions {
   onAdminExchange?: (exchange: AdminExchange) => void;
   /** Milliseconds since the epoch, for rate-limiting windows and entity timestamps. */
   now?: () => number;
+  /** Connections to http services; the proxy's own keep-alive agent when absent. */
+  httpAgent?: http.Agent;
 }
 
 export interface Gateway {
@@ -31,7 +34,13 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (options.adminPort === undefined && !options.adminSocket)
     throw new Error('startGateway needs adminPort or adminSocket for its Admin API');
-  const proxy = await startGatewayProxy({ port: options.proxyPort, host: options.host, state: emptyGatewayState(), now: options.now });
+  const proxy = await startGatewayProxy({
+    port: options.proxyPort,
+    host: options.host,
+    state: emptyGatewayState(),
+    now: options.now,
+    httpAgent: options.httpAgent,
+  });
   const store = new EntityStore((state) => proxy.setState(state), options.now);
   let admin: GatewayAdmin;
   try {

@@ -14,6 +14,8 @@ export interface GatewayProxyOptions {
   state: GatewayState;
   /** Milliseconds since the epoch; rate-limiting windows follow it (tests move it). */
   now?: () => number;
+  /** Connections to http services (the caller's to destroy): e.g. in-process ones to a server of the same process. */
+  httpAgent?: http.Agent;
 }
 
 export interface GatewayProxy {
@@ -40,7 +42,7 @@ export async function startGatewayProxy(options: GatewayProxyOptions): Promise<G
   const available = bundledPlugins(new RateLimitCounters());
   let compiled = new CompiledState(options.state, available);
   const now = options.now ?? Date.now;
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const agents = { http: options.httpAgent ?? new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const server = http.createServer((req, res) => {
     const handler = new ProxyRequestHandler(compiled, now, agents, (server.address() as AddressInfo).port);
     handler.handle(req, res).catch(() => {
@@ -65,7 +67,7 @@ export async function startGatewayProxy(options: GatewayProxyOptions): Promise<G
     },
     close: () =>
       new Promise<void>((resolve) => {
-        agents.http.destroy();
+        if (!options.httpAgent) agents.http.destroy();
         agents.https.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
