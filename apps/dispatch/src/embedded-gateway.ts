@@ -48,7 +48,7 @@ export interface ApiServer {
  * route, every API's upstream) in memory, like function-manager's to faas-local, so a call through
  * the gateway pays no loopback round trip for that hop; to anything else, TCP as usual.
  */
-function upstreamAgent(api: ApiServer): Agent {
+export function upstreamAgent(api: ApiServer): Agent {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const tcp = agent.createConnection.bind(agent);
   agent.createConnection = (options, onCreate) => {
