@@ -28,13 +28,13 @@ describe("the embedded gateway's upstream connections", () => {
     const apiPort = await choosePort('127.0.0.1');
     const other = serve('from another service');
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    const agent = upstreamAgent({ port: apiPort, server: () => api });
+    const agent = upstreamAgent({ port: apiPort, server: api });
     try {
       expect(await get(`http://127.0.0.1:${apiPort}/v1/invoke/x`, agent)).toBe('from the API in memory');
       expect(await get(`http://localhost:${apiPort}/`, agent)).toBe('from the API in memory');
       expect(await get(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`, agent)).toBe('from another service');
       // Before the API exists, its port is only a port: nothing listens there yet.
-      const early = upstreamAgent({ port: apiPort, server: () => undefined });
+      const early = upstreamAgent({ port: apiPort });
       await expect(get(`http://127.0.0.1:${apiPort}/`, early)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       early.destroy();
     } finally {

@@ -40,7 +40,7 @@ export async function startEmbeddedGateway(home: string, port: number, host: str
 /** The API server of this process, as the gateway's services name it; its server once it exists. */
 export interface ApiServer {
   port: number;
-  server(): Server | undefined;
+  server?: Server;
 }
 
 /**
@@ -52,7 +52,7 @@ export function upstreamAgent(api: ApiServer): Agent {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const tcp = agent.createConnection.bind(agent);
   agent.createConnection = (options, onCreate) => {
-    const server = api.server();
+    const { server } = api;
     const { host, port } = options as NetConnectOpts & { host?: string; port?: number };
     if (server && Number(port) === api.port && isLoopback(host)) return inMemoryConnection(server) as ReturnType<typeof createConnection>;
     return tcp(options, onCreate);

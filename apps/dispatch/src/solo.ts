@@ -35,7 +35,7 @@ import { startFaasLocal } from '@dispatch/faas-local';
 import { functionConfigSchema } from '@dispatch/function-manager';
 import { apiConfigSchema } from '@dispatch/api-manager';
 import { ensureCliCredentials } from './cli-credentials';
-import { choosePort, startEmbeddedGateway } from './embedded-gateway';
+import { type ApiServer, choosePort, startEmbeddedGateway } from './embedded-gateway';
 import { SOLO_SERVICES } from './services';
 import type { SoloConfig } from './solo-config';
 
@@ -179,11 +179,9 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     undo.add(() => bus.close());
 
     const apiPort = config.PORT || (await choosePort(config.HOST));
-    let apiServer: Server | undefined;
-    const gateway = await startEmbeddedGateway(config.DISPATCH_HOME, config.GATEWAY_PORT, config.HOST, {
-      port: apiPort,
-      server: () => apiServer,
-    }).catch((err: unknown) => {
+    // The API's server exists once the app is made, after the gateway: the gateway reaches it from then on.
+    const apiServer: ApiServer = { port: apiPort };
+    const gateway = await startEmbeddedGateway(config.DISPATCH_HOME, config.GATEWAY_PORT, config.HOST, apiServer).catch((err: unknown) => {
       throw listenFailure(err, gatewayPortName, config.HOST);
     });
     undo.add(() => gateway.gateway.close());
@@ -213,7 +211,7 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     abortIfStopping();
     const app = await createHttpApp(SoloModule, { config, logger, title: 'Dispatch', version: DISPATCH_VERSION });
     undo.add(() => app.close());
-    apiServer = app.getHttpServer() as Server;
+    apiServer.server = app.getHttpServer() as Server;
     await app.listen({ port: apiPort, host: config.HOST }).catch((err: unknown) => {
       throw listenFailure(err, apiPortName, config.HOST);
     });
