@@ -160,4 +160,19 @@ describe("an org's APIs exported as a Kong declarative config, synced by decK", 
     expect((await call('/globex/greet')).status).toBe(404);
     expect((await call('/acme/shop', { method: 'GET' })).status).toBe(404);
   });
+
+  it("takes the secret from the README's sed line, which the next sync puts in every request-transformer", async () => {
+    const real = join(dir.path, 'kong.real.yml');
+    // libs/api-manager/README.md, word for word.
+    execFileSync('sh', ['-c', `sed "s|\\\${{ env \\"DECK_GATEWAY_SHARED_SECRET\\" }}|$GATEWAY_SHARED_SECRET|" kong.yml > kong.real.yml`], {
+      cwd: dir.path,
+      env: { ...process.env, GATEWAY_SHARED_SECRET: DECK_SECRET },
+    });
+    expect(await ok('sync', '--state', real)).toMatch(/Created: 0\s+Updated: 3\s+Deleted: 0/);
+    for (const t of gateway.store.state().plugins.filter((p) => p.name === 'request-transformer'))
+      expect((t.config as { add: { headers: string[] } }).add.headers).toContain(`x-dispatch-gateway-secret:${DECK_SECRET}`);
+    const res = await fetch(`${gateway.proxy.url}/acme/greet`);
+    expect(((await res.json()) as Echoed).headers['x-dispatch-gateway-secret']).toBe(DECK_SECRET);
+    expect(await ok('diff', '--state', real)).toMatch(NO_CHANGES);
+  });
 });
