@@ -1,7 +1,10 @@
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describeProblems, kongDeclarativeProblems } from '@dispatch/kong-client/contract-checks';
 import { createNodeFunction, startSoloServer, type SoloServer } from '@dispatch/testing';
 import { cli, CLI } from './run-cli';
 
@@ -98,5 +101,43 @@ describe('dispatch create|get|update|delete api against a solo server', () => {
     expect(noPath.code).toBe(2);
     expect(noPath.stderr).toContain('-p/--path');
     expect(JSON.parse((await run('get', 'api', '-o', 'json')).stdout)).toEqual([expect.objectContaining({ name: 'first' })]);
+  });
+
+  it('prints the APIs as a kong.yml with -o kong, which a shell redirect writes and decK reads', async () => {
+    const printed = await run('get', 'api', '--output', 'kong');
+    expect(printed).toMatchObject({ code: 0, stderr: '' });
+    expect(printed.stdout).toMatch(/^_format_version: "3\.0"\nservices:\n/);
+    const config = parse(printed.stdout) as { services: { name: string; routes: { paths: string[] }[]; tags: string[] }[] };
+    expect(config.services.map((s) => s.name)).toEqual([`${org}.first`]);
+    expect(config.services[0].routes[0].paths).toEqual([`/${org}/taken`]);
+    expect(config.services[0].tags).toEqual(['dispatch', `org:${org}`, 'api:first']);
+    expect(describeProblems(kongDeclarativeProblems(config))).toEqual([]);
+    expect(printed.stdout).toContain('${{ env "DECK_GATEWAY_SHARED_SECRET" }}');
+
+    const file = join(dir, 'kong.yml');
+    const redirected = await new Promise<number | null>((resolve) => {
+      const child = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" get api -o kong > "${file}"`], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: 'ignore',
+      });
+      child.once('close', resolve);
+    });
+    expect(redirected).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(printed.stdout);
+    // decK's offline check of the file (its own schema, and that entities are well formed).
+    const validated = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile(
+        'deck',
+        ['validate', '--state', file, '--no-color'],
+        { env: { ...process.env, DECK_ANALYTICS: 'off' } },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      );
+    });
+    expect(validated).toEqual({ code: 0, out: '' });
+
+    const named = await run('get', 'api', 'first', '-o', 'kong');
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('-o kong prints every API of the org as one kong.yml');
+    expect((await run('get', 'api', '--help')).stdout).toContain('table, json, yaml, name or kong');
   });
 });

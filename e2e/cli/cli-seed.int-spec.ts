@@ -209,6 +209,55 @@ describe('dispatch create -f and delete -f against a solo server', () => {
     expect(deleted.stderr).toBe('Deleted function: seed-stdin-fn\nDeleted secret: seed-stdin\n');
   }, 120_000);
 
+  it("applies Dispatch's kind: API after the function it names, serves it through the gateway, and deletes it first", async () => {
+    const file = join(seedDir, 'api.yaml');
+    // The API comes first in the file, though it names the function after it.
+    await writeFile(
+      file,
+      [
+        'kind: API\nname: seed-api\nfunction: seed-api-fn\nuris: [/seed-hello]\nmethods: [get, POST]\nprotocols: [http]\n' +
+          'authentication: public\nenabled: true\ncors: true\ntags:\n  - key: role\n    value: test',
+        'kind: Function\nname: seed-api-fn\nsourcePath: hello.py\nimage: python3',
+      ].join('\n---\n'),
+    );
+    const created = await run('create', '-f', file);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toBe('Created function: seed-api-fn (READY)\nCreated api: seed-api (READY)\n');
+    const api = JSON.parse((await run('get', 'api', 'seed-api', '-o', 'json')).stdout) as Record<string, unknown>;
+    expect(api).toMatchObject({
+      function: 'seed-api-fn',
+      paths: ['/seed-hello'],
+      servedPaths: ['/default/seed-hello'],
+      methods: ['GET', 'POST'],
+      protocols: ['http'],
+      authentication: 'public',
+      cors: expect.objectContaining({ origins: ['*'] }),
+      enabled: true,
+      tags: [{ key: 'role', value: 'test' }],
+    });
+    const served = await fetch(`${solo.gateway}/default/seed-hello`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Gateway' }),
+    });
+    expect(served.status).toBe(200);
+    expect(await served.json()).toMatchObject({ greeting: 'Hello, Gateway' });
+
+    // Applied again, the API is replaced, not refused as taken.
+    const again = await run('create', '-f', file, '-o', 'json');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Updated api: seed-api (READY)');
+    expect((JSON.parse(again.stdout) as { apis: { name: string }[] }).apis.map((a) => a.name)).toEqual(['seed-api']);
+
+    const deleted = await run('delete', '-f', file);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toBe('Deleted api: seed-api\nDeleted function: seed-api-fn\n');
+    expect((await run('get', 'api', 'seed-api')).code).toBe(1);
+    expect((await fetch(`${solo.gateway}/default/seed-hello`)).status).toBe(404);
+    expect((await run('delete', '-f', file)).stdout).toBe('Skipped api: seed-api (not found)\nSkipped function: seed-api-fn (not found)\n');
+  }, 120_000);
+
   it('deletes what the seed file declares, functions before the secret, and skips what is already gone', async () => {
     const deleted = await run('delete', '-f', join(seedDir, 'seed.yaml'));
     expect(deleted.code).toBe(0);

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { cli, CLI, type Ran } from './run-cli';
 import { startSoloServer, type SoloServer } from '@dispatch/testing';
 
@@ -14,7 +15,16 @@ const EXPECTED_OUTPUT: Record<string, string> = {
   'hello-python': 'Hello, Jon from Winterfell',
   secret: 'Ali, the password is OpenSesame',
   schemas: 'Hello, Jon from Winterfell',
+  'http-api': 'Hello, Jon',
 };
+
+/** What an API example's curl answers, as its README says. */
+const EXPECTED_ANSWER: Record<string, unknown> = {
+  'http-api': { greeting: 'Hello, Jon', method: 'GET', uri: '/there', args: 'name=Jon' },
+};
+
+/** Solo mode's gateway as the READMEs name it (GATEWAY_PORT's default). */
+const README_GATEWAY = 'http://127.0.0.1:8081';
 
 /** The commands of a README's one ```sh block, one a line. */
 function commandsOf(readme: string): string[] {
@@ -96,12 +106,21 @@ describe('examples/ against a solo server, each README run as it is written', ()
     const cwd = join(EXAMPLES, name);
     const readme = existsSync(join(cwd, 'README.md')) ? readFileSync(join(cwd, 'README.md'), 'utf8') : '';
     const commands = commandsOf(readme);
-    const functionName = commands.find((c) => c.startsWith('npx dispatch exec '))?.split(/\s+/)[3] ?? '';
+    const seed = existsSync(join(cwd, 'seed.yaml'))
+      ? parseAllDocuments(readFileSync(join(cwd, 'seed.yaml'), 'utf8')).map((d) => d.toJS() as { kind?: string; name?: string } | null)
+      : [];
+    const functionName = seed.find((d) => d?.kind === 'Function')?.name ?? '';
+    const apiNames = seed.filter((d) => d?.kind === 'API').map((d) => d!.name!);
+    // An API's example calls it through solo mode's gateway, at the address the README gives.
+    const isCurl = commands[1]?.startsWith('curl ') ?? false;
+    const onGateway = (command: string) => command.replaceAll(README_GATEWAY, solo.gateway);
 
-    it('has a README of three commands in one sh block: create -f, exec, delete -f', () => {
+    it('has a README of three commands in one sh block: create -f, exec (or curl of its API), delete -f', () => {
       expect(commands).toEqual([
         'npx dispatch create -f seed.yaml',
-        expect.stringMatching(/^npx dispatch exec [a-z0-9-]+ .*--wait$/),
+        apiNames.length
+          ? expect.stringMatching(new RegExp(`^curl -s '${README_GATEWAY}/default/\\S+'$`))
+          : expect.stringMatching(new RegExp(`^npx dispatch exec ${functionName} .*--wait$`)),
         'npx dispatch delete -f seed.yaml',
       ]);
       expect(EXPECTED_OUTPUT[name]).toBeDefined();
@@ -114,10 +133,19 @@ describe('examples/ against a solo server, each README run as it is written', ()
       expect(created.stderr).toBe('');
       expect(created.code).toBe(0);
       expect(created.stdout).toContain(`Created function: ${functionName} (READY)`);
+      for (const api of apiNames) expect(created.stdout).toContain(`Created api: ${api} (READY)`);
     });
 
     // Whatever the CLI does, the function must answer what the README says.
     it('answers the README’s input as it says, and an input it shows refused with an InputError (through the API)', async () => {
+      if (isCurl) {
+        // Through the gateway without curl: the same URL, from this process.
+        const url = /'([^']+)'/.exec(commands[1])![1];
+        const res = await fetch(onGateway(url));
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject(EXPECTED_ANSWER[name] as object);
+        return;
+      }
       const invoke = async (command: string) => {
         const res = await fetch(`${solo.api}/v1/function/${functionName}/runs`, {
           method: 'POST',
@@ -134,9 +162,11 @@ describe('examples/ against a solo server, each README run as it is written', ()
     });
 
     it(`runs: ${commands[1]}`, async () => {
-      const ran = await sh(commands[1], cwd);
+      const ran = await sh(onGateway(commands[1]), cwd);
       expect(ran.code).toBe(0);
       expect(ran.stdout).toContain(EXPECTED_OUTPUT[name]);
+      if (isCurl)
+        expect(JSON.parse(ran.stdout)).toMatchObject({ ...(EXPECTED_ANSWER[name] as object), agent: expect.stringMatching(/^curl\//) });
       // An input the README shows being refused: the run fails with an InputError.
       for (const refused of inlineExecsOf(readme).filter((c) => c !== commands[1])) {
         const r = await sh(refused, cwd);
@@ -148,6 +178,10 @@ describe('examples/ against a solo server, each README run as it is written', ()
       const deleted = await sh(commands[2], cwd);
       expect(deleted.code).toBe(0);
       expect(deleted.stdout).toContain(`Deleted function: ${functionName}`);
+      for (const api of apiNames) {
+        expect(deleted.stdout).toContain(`Deleted api: ${api}`);
+        expect((await cli(env, ['get', 'api', api])).code).toBe(1);
+      }
       expect((await cli(env, ['get', 'function', functionName])).code).toBe(1);
     });
   });

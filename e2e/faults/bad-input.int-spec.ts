@@ -136,6 +136,10 @@ describe('bad input, generated from the OpenAPI document (the built solo server)
     expect(bareRefusals).toEqual([]);
     // Sanity: the probe reached the API's routes, not only its 404 handler.
     expect(operations.size).toBeGreaterThan(40);
+    // Routes answering other than JSON are probed too: the export's format query among them.
+    expect(probes.filter((p) => p.operation === 'GET /v1/api/export').map((p) => p.what)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^query parameter format/)]),
+    );
     expect(byStatus[400]).toBeGreaterThan(probes.length / 2);
   }, 110_000);
 

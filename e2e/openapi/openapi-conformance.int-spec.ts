@@ -389,8 +389,11 @@ describe('the OpenAPI document describes what the server answers (the built solo
     await call({ operation: 'GET /v1/api/{name}', expect: 'error', path: '/v1/api/conf-none' });
     await call({ operation: 'PUT /v1/api/{name}', expect: 'success', path: '/v1/api/conf-api', body: { ...api, paths: ['/conf2'] } });
     await call({ operation: 'PUT /v1/api/{name}', expect: 'error', path: '/v1/api/conf-api', body: { ...api, function: 'conf-none' } });
+    await call({ operation: 'GET /v1/api/export', expect: 'success' });
+    await call({ operation: 'GET /v1/api/export', expect: 'error', path: '/v1/api/export?format=xml' });
     await call({ operation: 'DELETE /v1/api/{name}', expect: 'success', path: '/v1/api/conf-api' });
-    await call({ operation: 'DELETE /v1/api/{name}', expect: 'error', path: '/v1/api/conf-api' });
+    // Not conf-api again: solo mode drives its gateway, and a second delete before the API is gone is still accepted.
+    await call({ operation: 'DELETE /v1/api/{name}', expect: 'error', path: '/v1/api/conf-none' });
     await call({ operation: 'DELETE /v1/function/{name}', expect: 'success', path: '/v1/function/conf-upload' });
     await call({ operation: 'DELETE /v1/function/{name}', expect: 'error', path: '/v1/function/conf-none' });
     expectNoProblems();

@@ -447,6 +447,11 @@ describe('solo mode: functions and runs', () => {
     expect(created.status).toBe(201);
     expect((await call('alice', 'GET', '/v1/api/hello-api')).body).toMatchObject({ name: 'hello-api', function: 'hello' });
     expect((await call('bob', 'GET', '/v1/api/hello-api')).status).toBe(404);
+    // The export is the caller's org's APIs only.
+    const names = async (user: string) =>
+      ((await call(user, 'GET', '/v1/api/export')).body['services'] as Json[]).map((s) => String(s['name']));
+    expect(await names('alice')).toContain('acme.hello-api');
+    expect((await names('bob')).some((n) => n.endsWith('.hello-api'))).toBe(false);
   });
 
   describeTenantProbes('functions and runs', () => probe, [
@@ -465,6 +470,7 @@ describe('solo mode: functions and runs', () => {
 
   describeTenantProbes('APIs', () => probe, [
     { method: 'GET', path: '/v1/api' },
+    { method: 'GET', path: '/v1/api/export' },
     { method: 'POST', path: '/v1/api', body: { name: 'probe-api', function: 'hello', paths: ['/probe'] }, write: true },
     { method: 'GET', path: '/v1/api/hello-api', otherOrgResource: true },
     { method: 'PUT', path: '/v1/api/hello-api', body: { function: 'hello', paths: ['/moved'] }, write: true, otherOrgResource: true },

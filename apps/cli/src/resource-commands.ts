@@ -23,6 +23,8 @@ export interface Readable {
   nameOf?: (i: Item) => string;
   /** Adds the command's own options (filters). */
   options?: (cmd: Command) => void;
+  /** The noun's own output formats besides table, json, yaml and name, each printing what it answers as is (`-o kong`). */
+  textFormats?: Record<string, (c: DispatchClient, name: string | undefined) => Promise<string>>;
   /** False where `-w` means something else than --watch. */
   watchShortFlag?: boolean;
 }
@@ -32,11 +34,19 @@ export function addGet(verbs: VerbSource, r: Readable): Command {
   const cmd = verbs.verb('get').command(r.noun).aliases(r.aliases).description(r.description);
   if (r.one) cmd.argument('[name]', `one ${r.noun}`);
   r.options?.(cmd);
-  watchable(cmd.option(...OUTPUT), { shortFlag: r.watchShortFlag ?? true });
+  const [flags, help, fallback] = OUTPUT;
+  const own = Object.keys(r.textFormats ?? {});
+  const output = own.length ? ([flags, `${help.replace(' or ', ', ')} or ${own.join(', ')}`, fallback] as const) : OUTPUT;
+  watchable(cmd.option(...output), { shortFlag: r.watchShortFlag ?? true });
   return cmd.action(async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
     const opts = args.at(-2) as Record<string, unknown> & WatchOptions & { output: string };
     const name = r.one ? (args[0] as string | undefined) : undefined;
+    const text = r.textFormats?.[opts.output];
+    if (text) {
+      process.stdout.write(await text(await client(command), name));
+      return;
+    }
     const format = parseFormat(opts.output);
     const c = await client(command);
     await printWatched(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DispatchClient } from '@dispatch/sdk';
 import { client, collect, commaList, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
 import { parseFormat, render, UsageError, type Column } from '../output';
 import { addDelete, addGet } from '../resource-commands';
@@ -75,6 +76,16 @@ function printChanged(verb: string, api: Item, format: string): void {
 }
 
 /**
+ * `get api -o kong`: every API of the org as one kong.yml (the server's YAML as it wrote it), for
+ * `deck sync` or a DB-less Kong. The gateway's shared secret is decK's placeholder in it.
+ */
+async function kongExport(c: DispatchClient, name: string | undefined): Promise<string> {
+  if (name) throw new UsageError(`-o kong prints every API of the org as one kong.yml: leave out the name "${name}"`);
+  const { data } = await c.GET('/v1/api/export', { params: { query: { format: 'yaml' } }, parseAs: 'text' });
+  return data ?? '';
+}
+
+/**
  * `dispatch create|get|update|delete api`, in Dispatch's shape
  * (`dispatch create api NAME FUNCTION -m POST -p /hello --auth public --https-only`).
  */
@@ -87,6 +98,7 @@ export function addApiCommands(program: Command): void {
     columns: COLUMNS,
     list: (c) => collect(c.pages('/v1/api', { query: { pageSize: 100 } })),
     one: async (c, name) => (await c.GET('/v1/api/{name}', { params: { path: { name } } })).data as unknown as Item,
+    textFormats: { kong: kongExport },
   });
 
   apiFlags(

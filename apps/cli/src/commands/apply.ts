@@ -18,11 +18,11 @@ interface FileOptions {
 export function addApplyCommands(program: Command): void {
   fileVerb(
     resourceVerb(program, 'create'),
-    'With -f, creates the resources of seed files, or updates those that exist: secrets, then functions, waiting until each function is READY or ERROR (exit 1 if any is ERROR).',
+    'With -f, creates the resources of seed files, or updates those that exist: secrets, then functions, waiting until each function is READY or ERROR, then APIs, waiting until the gateway serves each (exit 1 if any is ERROR).',
   ).action((_nouns: string[], opts: FileOptions, cmd: Command) => runFile(cmd, opts, 'apply'));
   fileVerb(
     resourceVerb(program, 'delete'),
-    'With -f, deletes the resources of seed files: functions (each until it is gone), then secrets; those that do not exist are skipped.',
+    'With -f, deletes the resources of seed files: APIs, then functions (each until it is gone), then secrets; those that do not exist are skipped.',
   ).action((_nouns: string[], opts: FileOptions, cmd: Command) => runFile(cmd, opts, 'delete'));
 }
 
@@ -39,7 +39,8 @@ function fileVerb(verb: Command, what: string): Command {
       .addHelpText(
         'after',
         `\n${what}\nA seed file holds YAML documents apart by ---, in Dispatch's seed format (kind: Function with sourcePath, ` +
-          `image nodejs or python3, handler, schema {in, out}, secrets, tags; kind: Secret with secrets) or this platform's ` +
+          `image nodejs or python3, handler, schema {in, out}, secrets, tags; kind: Secret with secrets; kind: API with function, ` +
+          `uris, methods, protocols, hosts, authentication, cors, enabled) or this platform's ` +
           `(apiVersion: dispatch/v1, kind, name, tags, spec with the API's fields). A relative sourcePath is relative to the ` +
           `seed file (stdin: the current directory). The formats: examples/README.md.`,
       )
@@ -81,8 +82,8 @@ async function runFile(cmd: Command, opts: FileOptions, mode: 'apply' | 'delete'
   print(outcome, format);
   if (failed.length)
     throw new Error(
-      `${failed.length === 1 ? 'a function' : `${failed.length} functions`} did not deploy:\n` +
-        failed.map((f) => `  function ${f.name}: ${f.reason}`).join('\n') +
+      `${failed.length === 1 ? `a${failed[0].kind === 'api' ? 'n' : ''} ${failed[0].kind}` : `${failed.length} resources`} did not deploy:\n` +
+        failed.map((f) => `  ${f.kind} ${f.name}: ${f.reason}`).join('\n') +
         '\nfix the source or settings and apply the seed again',
     );
 }
@@ -90,7 +91,7 @@ async function runFile(cmd: Command, opts: FileOptions, mode: 'apply' | 'delete'
 function print(outcome: SeedOutcome, format: OutputFormat): void {
   if (format === 'table') return;
   if (format === 'name') {
-    const names = [...outcome.secrets, ...outcome.functions].map((i) => String(i.name));
+    const names = [...outcome.secrets, ...outcome.functions, ...outcome.apis].map((i) => String(i.name));
     process.stdout.write(names.map((n) => `${n}\n`).join(''));
     return;
   }

@@ -8,6 +8,7 @@ import { labelOf, type SeedResource } from './resources';
 export interface SeedOutcome {
   secrets: Item[];
   functions: Item[];
+  apis: Item[];
 }
 
 export interface SeedRunOptions {
@@ -18,8 +19,12 @@ export interface SeedRunOptions {
   intervalMs?: number;
 }
 
-/** A function whose deploy failed (ERROR, or a new version that does not serve): the apply exits 1 naming each. */
-export interface FailedFunction {
+/**
+ * A function whose deploy failed (ERROR, or a new version that does not serve), or an API the
+ * gateway refused (ERROR): the apply exits 1 naming each.
+ */
+export interface FailedResource {
+  kind: 'function' | 'api';
   name: string;
   reason: string;
 }
@@ -39,14 +44,16 @@ function onResource(r: SeedResource, e: unknown): Error {
 /**
  * Creates each resource, or updates it when it exists (saying which): secrets first, since
  * functions name them, then functions, whose deploys are then awaited together until each is
- * READY or ERROR. An API error stops the apply there; what was applied before it stays.
+ * READY or ERROR, then APIs, which name functions, each awaited until the gateway serves it (or
+ * refuses it, or says why it will not). An API error stops the apply there; what was applied
+ * before it stays.
  */
 export async function applySeed(
   client: DispatchClient,
   plan: SeedPlan,
   options: SeedRunOptions,
-): Promise<SeedOutcome & { failed: FailedFunction[] }> {
-  const outcome: SeedOutcome & { failed: FailedFunction[] } = { secrets: [], functions: [], failed: [] };
+): Promise<SeedOutcome & { failed: FailedResource[] }> {
+  const outcome: SeedOutcome & { failed: FailedResource[] } = { secrets: [], functions: [], apis: [], failed: [] };
   for (const s of plan.secrets) {
     try {
       outcome.secrets.push(await putSecret(client, s.name, { secrets: s.secrets, tags: s.tags }, options.log));
@@ -86,10 +93,63 @@ export async function applySeed(
     const fn = (s as PromiseFulfilledResult<Item>).value;
     outcome.functions.push(fn);
     const failure = deployFailure(fn);
-    if (failure) outcome.failed.push({ name: String(fn.name), reason: failure });
+    if (failure) outcome.failed.push({ kind: 'function', name: String(fn.name), reason: failure });
+  }
+  for (const a of plan.apis) {
+    try {
+      const { api, verb } = await putApi(client, a.name, a.body, options);
+      const settled = await waitForApi(client, a.name, api, options);
+      const reason = settled.reason as string[] | undefined;
+      const pending = settled.status === 'READY' ? '' : reason?.length ? `: ${reason.join('; ')}` : '';
+      options.log(`${verb} api: ${a.name} (${String(settled.status)}${pending})`);
+      outcome.apis.push(settled);
+      if (settled.status === 'ERROR') outcome.failed.push({ kind: 'api', name: a.name, reason: reason?.join('; ') || 'ERROR' });
+    } catch (e) {
+      throw onResource(a, e);
+    }
   }
   return outcome;
 }
+
+/**
+ * Creates the API, or replaces it when one of that name exists (a 409 for another reason, a taken
+ * path, is told as is); one being deleted is awaited, so it can be created anew.
+ */
+async function putApi(
+  client: DispatchClient,
+  name: string,
+  body: Record<string, unknown>,
+  options: SeedRunOptions,
+): Promise<{ api: Item; verb: string }> {
+  if ((await readApi(client, name))?.status === 'DELETING') await untilGone(client, 'api', name, options);
+  try {
+    const { data } = await client.POST('/v1/api', { body: { name, ...body } as never });
+    return { api: data as unknown as Item, verb: 'Created' };
+  } catch (e) {
+    if (!(e instanceof DispatchApiError && e.code === 'NAME_CONFLICT')) throw e;
+  }
+  const { data } = await client.PUT('/v1/api/{name}', { params: { path: { name } }, body: body as never });
+  return { api: data as unknown as Item, verb: 'Updated' };
+}
+
+/**
+ * Polls until the API is READY or ERROR, or is pending with a reason (no gateway is configured:
+ * it would wait forever), so the seed's output says where each API stands.
+ */
+async function waitForApi(client: DispatchClient, name: string, api: Item, options: SeedRunOptions): Promise<Item> {
+  const timeoutMs = options.timeoutMs ?? API_WAIT_MS;
+  const deadline = Date.now() + timeoutMs;
+  let current = api;
+  const settled = (a: Item) => a.status === 'READY' || a.status === 'ERROR' || ((a.reason as string[] | undefined)?.length ?? 0) > 0;
+  while (!settled(current)) {
+    if (Date.now() > deadline) throw new Error(`api ${name} is still ${String(current.status)} after ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+    current = (await client.GET('/v1/api/{name}', { params: { path: { name } } })).data as unknown as Item;
+  }
+  return current;
+}
+
+const API_WAIT_MS = 60_000;
 
 async function putSecret(
   client: DispatchClient,
@@ -113,7 +173,7 @@ async function putSecret(
 async function liveFunction(client: DispatchClient, name: string, options: SeedRunOptions): Promise<Item | undefined> {
   const fn = await readFunction(client, name);
   if (fn?.status !== 'DELETING') return fn;
-  await untilGone(client, name, options);
+  await untilGone(client, 'function', name, options);
   return undefined;
 }
 
@@ -128,23 +188,53 @@ async function readFunction(client: DispatchClient, name: string): Promise<Item 
 
 const DELETE_WAIT_MS = 2 * 60_000;
 
-/** Polls until the function is gone: a deletion answers at once and finishes when its versions are off the provider. */
-async function untilGone(client: DispatchClient, name: string, options: SeedRunOptions): Promise<void> {
+async function readApi(client: DispatchClient, name: string): Promise<Item | undefined> {
+  try {
+    return (await client.GET('/v1/api/{name}', { params: { path: { name } } })).data as unknown as Item;
+  } catch (e) {
+    if (isStatus(e, 404)) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Polls until the function or API is gone: a deletion answers at once, and finishes when a
+ * function's versions are off the provider, an API's entities out of the gateway.
+ */
+async function untilGone(client: DispatchClient, kind: 'function' | 'api', name: string, options: SeedRunOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? DELETE_WAIT_MS;
   const deadline = Date.now() + timeoutMs;
-  while (await readFunction(client, name)) {
-    if (Date.now() > deadline) throw new Error(`function ${name} is still being deleted after ${Math.round(timeoutMs / 1000)} s`);
+  const read = kind === 'api' ? readApi : readFunction;
+  while (await read(client, name)) {
+    if (Date.now() > deadline) throw new Error(`${kind} ${name} is still being deleted after ${Math.round(timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
   }
 }
 
 /**
- * Deletes the resources in the reverse order of an apply (functions, then the secrets they name),
- * each function until it is gone, so the same seed can be applied again at once. A resource that
- * does not exist is skipped, and said so.
+ * Deletes the resources in the reverse order of an apply (APIs, then the functions they name, then
+ * the secrets those name), each API and function until it is gone, so the same seed can be applied
+ * again at once. A resource that does not exist is skipped, and said so.
  */
 export async function deleteSeed(client: DispatchClient, plan: SeedPlan, options: SeedRunOptions): Promise<SeedOutcome> {
-  const outcome: SeedOutcome = { secrets: [], functions: [] };
+  const outcome: SeedOutcome = { secrets: [], functions: [], apis: [] };
+  for (const a of [...plan.apis].reverse()) {
+    try {
+      await client.DELETE('/v1/api/{name}', { params: { path: { name: a.name } } });
+    } catch (e) {
+      if (!isStatus(e, 404)) throw onResource(a, e);
+      options.log(`Skipped api: ${a.name} (not found)`);
+      continue;
+    }
+    try {
+      // The gateway lets go of it on its next pass, and the API is gone then.
+      await untilGone(client, 'api', a.name, options);
+    } catch (e) {
+      throw onResource(a, e);
+    }
+    outcome.apis.push({ name: a.name });
+    options.log(`Deleted api: ${a.name}`);
+  }
   const deleting: { name: string; r: SeedResource }[] = [];
   for (const f of [...plan.functions].reverse()) {
     try {
@@ -158,7 +248,7 @@ export async function deleteSeed(client: DispatchClient, plan: SeedPlan, options
   }
   for (const { name, r } of deleting) {
     try {
-      await untilGone(client, name, options);
+      await untilGone(client, 'function', name, options);
     } catch (e) {
       throw onResource(r, e);
     }

@@ -1,5 +1,5 @@
 /** The kinds seed files apply. */
-export const SEED_KINDS = ['Secret', 'Function'] as const;
+export const SEED_KINDS = ['Secret', 'Function', 'API'] as const;
 export type SeedKind = (typeof SEED_KINDS)[number];
 
 /**
@@ -7,8 +7,6 @@ export type SeedKind = (typeof SEED_KINDS)[number];
  * seed file is never half applied. Each capability, as it lands, moves its kind to SEED_KINDS.
  */
 export const NOT_YET_KINDS: Record<string, string> = {
-  API: 'HTTP APIs',
-  Endpoint: 'HTTP APIs',
   Subscription: 'event subscriptions',
   Driver: 'event drivers',
   DriverType: 'event driver types',
@@ -20,17 +18,20 @@ export const NOT_YET_KINDS: Record<string, string> = {
 
 /** Kinds Dispatch's seed files took that are managed with their own commands here. */
 export const OTHER_DISPATCH_KINDS: Record<string, string> = {
+  Endpoint: 'HTTP APIs are declared with kind: API',
   Policy: 'policies are bound with the IAM API (/v1/iam/policies)',
   ServiceAccount: 'service accounts are registered with the IAM API (/v1/iam/serviceaccounts)',
   Organization: 'organizations are created with the IAM API (/v1/iam/organizations)',
 };
 
+const APPLIED = `${SEED_KINDS.slice(0, -1).join(', ')} and ${SEED_KINDS.at(-1)}`;
+
 /** What is wrong with a kind that is not applied, or undefined for one that is. */
 export function kindProblem(kind: string): string | undefined {
   if ((SEED_KINDS as readonly string[]).includes(kind)) return undefined;
   if (NOT_YET_KINDS[kind])
-    return `${kind} is not supported yet (${NOT_YET_KINDS[kind]} are not available on this platform): remove the document; seed files apply ${SEED_KINDS.join(' and ')}`;
+    return `${kind} is not supported yet (${NOT_YET_KINDS[kind]} are not available on this platform): remove the document; seed files apply ${APPLIED}`;
   if (OTHER_DISPATCH_KINDS[kind])
-    return `${kind} is not applied by seed files (${OTHER_DISPATCH_KINDS[kind]}): remove the document; seed files apply ${SEED_KINDS.join(' and ')}`;
-  return `unknown kind ${JSON.stringify(kind)}: seed files apply ${SEED_KINDS.join(' and ')}`;
+    return `${kind} is not applied by seed files (${OTHER_DISPATCH_KINDS[kind]}): remove the document; seed files apply ${APPLIED}`;
+  return `unknown kind ${JSON.stringify(kind)}: seed files apply ${APPLIED}`;
 }

@@ -98,6 +98,58 @@ tags:
     expect(functions[0].source).toEqual([{ path: 'hello.js', content: Buffer.from('module.exports = () => ({ ok: true });\n') }]);
   });
 
+  it("reads Dispatch's kind: API: uris are the paths, methods upper-cased, the rest as the API takes it", async () => {
+    const { apis, functions } = await plan(`
+kind: API
+name: post-hello
+function: hello-js
+uris: [/hello]
+methods: [post, GET]
+protocols: [https]
+hosts: [api.example.com]
+authentication: public
+enabled: true
+cors: true
+tags:
+  - key: role
+    value: test
+---
+kind: Function
+name: hello-js
+sourcePath: hello.js
+image: nodejs
+---
+apiVersion: dispatch/v1
+kind: API
+name: own-hello
+spec:
+  function: hello-js
+  paths: [/own]
+  rateLimit: { minute: 10 }
+  requestSizeLimit: 1024
+`);
+    expect(functions.map((f) => f.name)).toEqual(['hello-js']);
+    expect(apis.map((a) => [a.name, a.index, a.format, a.body])).toEqual([
+      [
+        'post-hello',
+        1,
+        'dispatch',
+        {
+          function: 'hello-js',
+          paths: ['/hello'],
+          methods: ['POST', 'GET'],
+          protocols: ['https'],
+          hosts: ['api.example.com'],
+          authentication: 'public',
+          enabled: true,
+          cors: true,
+          tags: [{ key: 'role', value: 'test' }],
+        },
+      ],
+      ['own-hello', 3, 'own', { function: 'hello-js', paths: ['/own'], rateLimit: { minute: 10 }, requestSizeLimit: 1024, tags: [] }],
+    ]);
+  });
+
   it("reads this platform's format: the API's fields under spec, and what it leaves out reset", async () => {
     const { secrets, functions } = await plan(`
 apiVersion: dispatch/v1
@@ -146,19 +198,49 @@ spec:
     [
       'an unknown kind',
       'kind: Foo\nname: x\n',
-      { field: 'kind', message: expect.stringContaining('unknown kind "Foo": seed files apply Secret and Function') },
+      { field: 'kind', message: expect.stringContaining('unknown kind "Foo": seed files apply Secret, Function and API') },
     ],
     [
       'a kind not supported yet',
-      'kind: API\nname: post-hello\nfunction: hello\n',
-      { field: 'kind', resource: 'API post-hello', message: expect.stringContaining('API is not supported yet (HTTP APIs') },
+      'kind: Subscription\nname: sub\nfunction: hello\n',
+      {
+        field: 'kind',
+        resource: 'Subscription sub',
+        message: expect.stringContaining('Subscription is not supported yet (event subscriptions'),
+      },
+    ],
+    [
+      "Dispatch's older name of APIs",
+      'kind: Endpoint\nname: e\n',
+      { field: 'kind', message: expect.stringContaining('Endpoint is not applied by seed files (HTTP APIs are declared with kind: API)') },
+    ],
+    [
+      'an API without its function',
+      'kind: API\nname: a\nuris: [/a]\n',
+      { field: 'function', message: 'required: the function the API calls' },
+    ],
+    ['an API without uris', 'kind: API\nname: a\nfunction: f\n', { field: 'uris', message: 'required: a list of paths, e.g. [/hello]' }],
+    [
+      'an API with an authentication the platform has not',
+      'kind: API\nname: a\nfunction: f\nuris: [/a]\nauthentication: basic\n',
+      { field: 'authentication', message: 'must be: public, idp-token, api-key' },
+    ],
+    [
+      'an API with a field of another kind',
+      'kind: API\nname: a\nfunction: f\nuris: [/a]\nsourcePath: x.js\n',
+      { field: 'sourcePath', message: 'unknown field: remove it or check its spelling' },
+    ],
+    [
+      'an API whose cors is neither a switch nor a mapping',
+      'kind: API\nname: a\nfunction: f\nuris: [/a]\ncors: yes please\n',
+      { field: 'cors', message: 'must be true, false or a mapping of origins, methods …' },
     ],
     [
       'a Dispatch kind managed otherwise',
       'kind: Policy\nname: p\n',
       { field: 'kind', message: expect.stringContaining('Policy is not applied by seed files') },
     ],
-    ['no kind', 'name: x\n', { field: 'kind', message: 'required: Function or Secret' }],
+    ['no kind', 'name: x\n', { field: 'kind', message: 'required: Function, Secret or API' }],
     ['a document that is not a mapping', '- a\n- b\n', { message: expect.stringContaining('must be a mapping') }],
     [
       'an unknown field',

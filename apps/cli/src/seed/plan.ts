@@ -3,17 +3,18 @@ import { basename, resolve } from 'node:path';
 import { readSource, type SourceFile } from '../function-deploy';
 import type { SeedDocument } from './documents';
 import { SeedError, type Problem } from './problems';
-import { labelOf, resourceOf, type FunctionResource, type SecretResource, type SeedResource } from './resources';
+import { labelOf, resourceOf, type ApiResource, type FunctionResource, type SecretResource, type SeedResource } from './resources';
 
 export interface PlannedFunction extends FunctionResource {
   /** Read for an apply; a delete needs none. */
   source?: SourceFile[];
 }
 
-/** The resources of the seed files in the order they are applied: secrets (which functions name) first. */
+/** The resources of the seed files in the order they are applied: secrets (which functions name), functions (which APIs name), APIs. */
 export interface SeedPlan {
   secrets: SecretResource[];
   functions: PlannedFunction[];
+  apis: ApiResource[];
 }
 
 /**
@@ -45,7 +46,11 @@ export async function planSeed(docs: SeedDocument[], options: { readSources: boo
     functions.push(options.readSources && r.sourcePath ? await withSource(r, problems) : r);
   }
   if (problems.length) throw new SeedError(problems);
-  return { secrets: resources.filter((r): r is SecretResource => r.kind === 'Secret'), functions };
+  return {
+    secrets: resources.filter((r): r is SecretResource => r.kind === 'Secret'),
+    functions,
+    apis: resources.filter((r): r is ApiResource => r.kind === 'API'),
+  };
 }
 
 const whereOf = (r: SeedResource) => ({ file: r.file, index: r.index, resource: labelOf(r) });

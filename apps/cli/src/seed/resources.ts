@@ -3,14 +3,18 @@ import type { SeedDocument } from './documents';
 import { kindProblem, type SeedKind } from './kinds';
 import type { Problem } from './problems';
 import {
+  dispatchApi,
   dispatchFunction,
   dispatchSecret,
   issuesOf,
   OWN_API_VERSION,
+  ownApi,
   ownFunction,
   ownSecret,
+  type DispatchApiDoc,
   type DispatchFunctionDoc,
   type DispatchSecretDoc,
+  type OwnApiDoc,
   type OwnFunctionDoc,
   type OwnSecretDoc,
 } from './schemas';
@@ -38,7 +42,19 @@ export interface FunctionResource extends Located {
   sourcePath?: string;
 }
 
-export type SeedResource = SecretResource | FunctionResource;
+export interface ApiResource extends Located {
+  kind: 'API';
+  /** The body of `POST /v1/api` but the name (and of `PUT /v1/api/{name}`, which replaces it whole). */
+  body: Record<string, unknown>;
+}
+
+export type SeedResource = SecretResource | FunctionResource | ApiResource;
+
+const SCHEMAS = {
+  Function: { dispatch: dispatchFunction, own: ownFunction },
+  Secret: { dispatch: dispatchSecret, own: ownSecret },
+  API: { dispatch: dispatchApi, own: ownApi },
+} as const;
 
 /** `Function hello`, as problems and progress lines name a resource. */
 export const labelOf = (r: { kind: SeedKind; name: string }) => `${r.kind} ${r.name}`;
@@ -49,10 +65,10 @@ export function resourceOf(doc: SeedDocument): { resource: SeedResource } | { pr
   const fail = (field: string | undefined, message: string) => ({ problems: [{ ...at, field, message }] });
   const value = doc.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return fail(undefined, 'a document must be a mapping with a kind (Function or Secret) and a name');
+    return fail(undefined, 'a document must be a mapping with a kind (Function, Secret or API) and a name');
   const fields = value as Record<string, unknown>;
-  if (fields.kind === undefined) return fail('kind', 'required: Function or Secret');
-  if (typeof fields.kind !== 'string') return fail('kind', 'must be a string: Function or Secret');
+  if (fields.kind === undefined) return fail('kind', 'required: Function, Secret or API');
+  if (typeof fields.kind !== 'string') return fail('kind', 'must be a string: Function, Secret or API');
   const refused = kindProblem(fields.kind);
   if (refused)
     return {
@@ -65,8 +81,7 @@ export function resourceOf(doc: SeedDocument): { resource: SeedResource } | { pr
     return fail('apiVersion', `must be ${OWN_API_VERSION}, or left out for a document in Dispatch's seed format`);
 
   const kind = fields.kind as SeedKind;
-  const schema = kind === 'Function' ? (own ? ownFunction : dispatchFunction) : own ? ownSecret : dispatchSecret;
-  const parsed = schema.safeParse(value);
+  const parsed = SCHEMAS[kind][own ? 'own' : 'dispatch'].safeParse(value);
   if (!parsed.success) {
     const resource = typeof fields.name === 'string' ? `${kind} ${fields.name}` : undefined;
     return { problems: issuesOf(parsed.error).map((i) => ({ ...at, resource, field: i.field, message: i.message })) };
@@ -82,6 +97,10 @@ export function resourceOf(doc: SeedDocument): { resource: SeedResource } | { pr
     const data = parsed.data as DispatchSecretDoc | OwnSecretDoc;
     const secrets = 'spec' in data ? data.spec.secrets : data.secrets;
     return { resource: { kind, ...located, secrets, tags: data.tags ?? [] } };
+  }
+  if (kind === 'API') {
+    const data = parsed.data as DispatchApiDoc | OwnApiDoc;
+    return { resource: { kind, ...located, body: 'spec' in data ? ownApiBodyOf(data) : dispatchApiBodyOf(data) } };
   }
   return {
     resource: {
@@ -113,4 +132,14 @@ function ownFunctionOf(doc: OwnFunctionDoc): Pick<FunctionResource, 'fields' | '
   // What the document leaves out of these is none, so applying it again takes away what it no longer says.
   const fields: FunctionFields = { inputSchema: null, outputSchema: null, secrets: [], env: {}, ...spec, tags: doc.tags ?? [] };
   return { fields, sourcePath };
+}
+
+/** Dispatch's fields in the API's: `uris` are the paths; methods as Dispatch's CLI sent them, upper-cased. */
+function dispatchApiBodyOf(doc: DispatchApiDoc): Record<string, unknown> {
+  const { kind: _kind, name: _name, uris, methods, tags, ...rest } = doc;
+  return { ...rest, paths: uris, ...(methods ? { methods: methods.map((m) => m.toUpperCase()) } : {}), tags: tags ?? [] };
+}
+
+function ownApiBodyOf(doc: OwnApiDoc): Record<string, unknown> {
+  return { ...doc.spec, tags: doc.tags ?? [] };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FUNCTION_RUNTIMES, NAME_MAX_LENGTH, NAME_PATTERN } from '@dispatch/contracts';
+import { API_AUTHENTICATIONS, FUNCTION_RUNTIMES, NAME_MAX_LENGTH, NAME_PATTERN } from '@dispatch/contracts';
 
 /**
  * The documents seed files hold, one zod schema per kind and format: Dispatch's (its seed YAML,
@@ -14,10 +14,12 @@ export const OWN_API_VERSION = 'dispatch/v1';
 const expected = (what: string, required?: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `required: ${required ?? what}` : `must be ${what}`;
 
-const name = z
-  .string({ error: expected('a string', 'the resource name') })
-  .max(NAME_MAX_LENGTH, `at most ${NAME_MAX_LENGTH} characters`)
-  .regex(NAME_PATTERN, 'lower-case letters, digits and "-", starting and ending with a letter or digit (DNS-1123 label)');
+const nameOf = (required: string) =>
+  z
+    .string({ error: expected('a string', required) })
+    .max(NAME_MAX_LENGTH, `at most ${NAME_MAX_LENGTH} characters`)
+    .regex(NAME_PATTERN, 'lower-case letters, digits and "-", starting and ending with a letter or digit (DNS-1123 label)');
+const name = nameOf('the resource name');
 
 const tags = z
   .array(
@@ -81,6 +83,35 @@ export const dispatchSecret = z
   .object({ kind: z.literal('Secret'), name, secrets: stringValues('a map of keys to string values'), tags })
   .strict();
 export type DispatchSecretDoc = z.infer<typeof dispatchSecret>;
+
+const strings = (what: string) => z.array(z.string({ error: expected('a string') }), { error: expected(`a list of ${what}`) });
+const authentication = z.enum(API_AUTHENTICATIONS, {
+  error: (i) => `${i.input === undefined ? 'required' : 'must be'}: ${API_AUTHENTICATIONS.join(', ')}`,
+});
+const flag = z.boolean({ error: expected('true or false') });
+/** `cors: true` allows any origin (Dispatch's switch); a mapping says what is allowed (the API's `cors`). */
+const cors = z.union([flag, z.record(z.string(), z.unknown())], { error: expected('true, false or a mapping of origins, methods …') });
+
+/**
+ * Dispatch's `kind: API`: a function served on `uris` (its name of the paths) by the gateway, with
+ * `methods`, `protocols`, `hosts`, `authentication`, `cors` and `enabled` as the API takes them.
+ */
+export const dispatchApi = z
+  .object({
+    kind: z.literal('API'),
+    name,
+    function: nameOf('the function the API calls'),
+    uris: strings('paths, e.g. [/hello]'),
+    methods: strings('HTTP methods, e.g. [GET, POST]').optional(),
+    protocols: strings('http and/or https').optional(),
+    hosts: strings('host names').optional(),
+    authentication: authentication.optional(),
+    enabled: flag.optional(),
+    cors: cors.optional(),
+    tags,
+  })
+  .strict();
+export type DispatchApiDoc = z.infer<typeof dispatchApi>;
 
 const own = <K extends string, S extends z.ZodType>(kind: K, spec: S) =>
   z.object({ apiVersion: z.literal(OWN_API_VERSION), kind: z.literal(kind), name, tags, spec }).strict();
@@ -150,6 +181,31 @@ export const ownSecret = own(
   z.object({ secrets: stringValues('a map of keys to string values') }, { error: expected('{secrets}') }).strict(),
 );
 export type OwnSecretDoc = z.infer<typeof ownSecret>;
+
+/** This platform's `kind: API`: `spec` has the fields of `POST /v1/api` but the name. */
+export const ownApi = own(
+  'API',
+  z
+    .object(
+      {
+        function: nameOf('the function the API calls'),
+        paths: strings('paths, e.g. [/hello]').optional(),
+        uris: strings('paths, e.g. [/hello]').optional(),
+        methods: strings('HTTP methods, e.g. [GET, POST]').optional(),
+        hosts: strings('host names').optional(),
+        protocols: strings('http and/or https').optional(),
+        'https-only': flag.optional(),
+        authentication: authentication.optional(),
+        cors: cors.optional(),
+        rateLimit: z.record(z.string(), z.unknown(), { error: expected('a mapping of second, minute, hour, day') }).optional(),
+        requestSizeLimit: count(' of bytes').optional(),
+        enabled: flag.optional(),
+      },
+      { error: expected('a mapping of the API fields') },
+    )
+    .strict(),
+);
+export type OwnApiDoc = z.infer<typeof ownApi>;
 
 /** A zod issue's path as people write it: `schema.in`, `tags[0].value`. */
 export function fieldPath(path: readonly PropertyKey[]): string {

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { stringify } from 'yaml';
 import { ErrorCode, type Page } from '@dispatch/contracts';
 import {
   ApiErrors,
@@ -9,6 +11,8 @@ import {
   ApiZodBody,
   ApiZodResponse,
   Authorize,
+  exampleOf,
+  schemaObjectOf,
   CurrentOrg,
   PageQuery,
   type PageRequest,
@@ -16,6 +20,8 @@ import {
 } from '@dispatch/platform';
 import { apiCreateBody, type ApiCreateBody, apiUpdateBody, type ApiUpdateBody } from './api.dto';
 import { ApisService } from './api.service';
+import { apiExportSchema } from './api-export';
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportFormat } from './export-format';
 import { type ApiView, apiViewSchema } from './api-view';
 
 /** APIs of the caller's org: a function served by the gateway on paths, hosts and methods. */
@@ -40,6 +46,37 @@ export class ApisController {
   @ApiErrors()
   list(@CurrentOrg() org: string, @PageQuery() page: PageRequest): Promise<Page<ApiView>> {
     return this.apis.list(org, page);
+  }
+
+  // Before `:name`: a static segment wins in the router anyway, and reads first here too.
+  @Get('export')
+  @Authorize('api', 'list')
+  @ApiQuery({
+    name: 'format',
+    required: false,
+    enum: EXPORT_FORMATS,
+    description: 'json or yaml; when left out, what Accept prefers (application/json or application/yaml), JSON by default.',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      "The org's APIs as a Kong declarative config (kong.yml) for `deck sync` or a DB-less Kong: what the gateway is driven toward, without the gateway's shared secret. Disabled APIs, which serve nothing, are left out.",
+    content: {
+      'application/json': { schema: schemaObjectOf(apiExportSchema), example: exampleOf(apiExportSchema) },
+      'application/yaml': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED)
+  async export(
+    @CurrentOrg() org: string,
+    @Query('format') format: unknown,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const chosen = exportFormat(format, accept);
+    const config = await this.apis.exportConfig(org);
+    void reply.header('content-type', EXPORT_CONTENT_TYPES[chosen]).header('vary', 'accept');
+    return chosen === 'yaml' ? stringify(config) : JSON.stringify(config);
   }
 
   @Get(':name')

@@ -41,6 +41,7 @@ describe('apiCreateBody', () => {
     [{ name: 'a', function: 'fn', paths: ['/a'], hosts: ['bad host'] }, 'hosts.0'],
     [{ name: 'a', function: 'fn', paths: ['/a'], authentication: 'basic' }, 'authentication'],
     [{ name: 'a', function: 'fn', paths: ['/a'], extra: 1 }, ''],
+    [{ name: 'export', function: 'fn', paths: ['/a'] }, 'name'],
   ])('refuses %j, naming %s', (body, field) => expect(problems(body)).toContain(field));
 
   it('takes the same fields on update, without the name', () => {

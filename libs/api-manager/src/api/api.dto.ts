@@ -111,8 +111,11 @@ function specOf(f: Fields, ctx: z.RefinementCtx): ApiSpec {
   };
 }
 
+/** GET /v1/api/export is the org's export: an API of that name could not be read back. */
+const apiName = name.refine((n) => n !== 'export', '"export" is reserved (GET /v1/api/export exports the APIs); choose another name');
+
 export const apiCreateBody = z
-  .object({ name, ...apiFields })
+  .object({ name: apiName, ...apiFields })
   .strict()
   .transform((f, ctx) => ({ name: f.name, tags: f.tags, spec: specOf(f, ctx) }));
 /** PUT replaces the API's spec whole: what is left out goes back to its default. */

@@ -30,6 +30,11 @@ export class ApiRepository extends OrgScopedRepository<ApiRecord> {
       .getMany();
   }
 
+  /** Every API of the org, by name. */
+  all(org: string): Promise<ApiRecord[]> {
+    return this.select(org, 'a').orderBy('a.name', 'ASC').getMany();
+  }
+
   /** Serialises route takers until the transaction ends; only inside one. */
   async lockRoutes(): Promise<void> {
     await this.manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [ROUTE_LOCK]);

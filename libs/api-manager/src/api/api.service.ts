@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityStatus, ErrorCode, type Page, type Tag } from '@dispatch/contracts';
 import { DispatchError, pageByName, type PageRequest } from '@dispatch/platform';
+import { API_CONFIG, type ApiConfig } from '../api-config';
+import { declarativeConfig, type KongDeclarativeConfig } from '../kong/kong-export';
 import { ApiStore } from '../persistence/api-store';
 import { GatewayReconciler } from '../reconcile/gateway-reconciler';
 import type { ApiRecord } from './api.entity';
@@ -28,6 +30,7 @@ export class ApisService {
     private readonly store: ApiStore,
     private readonly functions: FunctionReferences,
     private readonly gateway: GatewayReconciler,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   async create(org: string, body: NewApi): Promise<ApiView> {
@@ -64,6 +67,19 @@ export class ApisService {
 
   async get(org: string, name: string): Promise<ApiView> {
     return apiViewOf(notFoundUnless(name, await this.store.apis.byName(org, name)));
+  }
+
+  /**
+   * The org's APIs as a Kong declarative config: what the reconcile loop drives the gateway toward
+   * (the same upstream settings), the gateway's shared secret left out. An API being deleted is no
+   * longer wanted, and is not in it.
+   */
+  async exportConfig(org: string): Promise<KongDeclarativeConfig> {
+    const apis = (await this.store.apis.all(org)).filter((api) => api.status !== EntityStatus.DELETING);
+    return declarativeConfig(apis, {
+      functionManagerUrl: this.config.FUNCTION_MANAGER_URL,
+      timeoutMs: this.config.API_UPSTREAM_TIMEOUT_MS,
+    });
   }
 
   /** Replaces the spec and tags; the gateway follows, and the API is READY again once it serves the new spec. */

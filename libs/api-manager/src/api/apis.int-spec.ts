@@ -1,6 +1,9 @@
 import { rm } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { startSpecKong, type SpecKong } from '@dispatch/kong-client/spec-kong';
 import { createNodeFunction, startSoloServer, type SoloServer, waitFor } from '@dispatch/testing';
+
+const SUITE_SECRET = 'secret-of-the-apis-suite-0123';
 
 interface ApiAnswer {
   name: string;
@@ -43,7 +46,14 @@ describe('/v1/api reconciled into Kong', () => {
 
   beforeAll(async () => {
     kong = await startSpecKong();
-    solo = await startSoloServer({ env: { KONG_ADMIN_URL: kong.url, API_RESYNC_MS: '500', FUNCTION_MANAGER_URL: 'http://fm.local:8080' } });
+    solo = await startSoloServer({
+      env: {
+        KONG_ADMIN_URL: kong.url,
+        API_RESYNC_MS: '500',
+        FUNCTION_MANAGER_URL: 'http://fm.local:8080',
+        GATEWAY_SHARED_SECRET: SUITE_SECRET,
+      },
+    });
     await createNodeFunction(solo, 'hello', 'module.exports = () => "hi";');
   }, 180_000);
 
@@ -152,6 +162,46 @@ describe('/v1/api reconciled into Kong', () => {
     await untilStatus('later', 'READY');
     expect(entities('routes', 'later')).toHaveLength(1);
     expect((await fetch(`${solo.api}/readyz`)).status).toBe(200);
+  });
+
+  it('exports the APIs as a Kong declarative config, in JSON or YAML, with a placeholder for the secret', async () => {
+    const exported = async (query: string, accept?: string) => {
+      const res = await fetch(`${solo.api}/v1/api/export${query}`, { headers: { ...solo.admin, ...(accept ? { accept } : {}) } });
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+    };
+    const json = await exported('');
+    expect(json).toMatchObject({ status: 200, type: 'application/json; charset=utf-8' });
+    const config = JSON.parse(json.text) as { _format_version: string; services: Record<string, unknown>[] };
+    expect(config._format_version).toBe('3.0');
+    // Every API of the org the earlier cases left, by name.
+    const names = [...kong.store.get('services')!.values()].map((s) => s['name'] as string).sort();
+    expect(config.services.map((s) => s['name'])).toEqual(names);
+    const [service] = entities('services', 'greet');
+    const exportedGreet = config.services.find((s) => s['name'] === 'default.greet')!;
+    expect(exportedGreet).toMatchObject({ host: 'fm.local', port: 8080, path: service.path, tags: service.tags });
+    expect(exportedGreet['routes']).toEqual([expect.objectContaining({ name: 'default.greet', paths: ['/default/welcome'] })]);
+    // The gateway holds the real secret; the export never does.
+    const [transformer] = entities('plugins', 'greet');
+    expect(JSON.stringify(transformer.config)).toContain(SUITE_SECRET);
+    expect(json.text).not.toContain(SUITE_SECRET);
+    expect(json.text).toContain('x-dispatch-gateway-secret:${{ env \\"DECK_GATEWAY_SHARED_SECRET\\" }}');
+
+    for (const [query, accept] of [
+      ['', 'application/yaml'],
+      ['?format=yaml', undefined],
+      ['?format=yaml', 'application/json'],
+    ] as const) {
+      const yaml = await exported(query, accept);
+      expect(yaml).toMatchObject({ status: 200, type: 'application/yaml; charset=utf-8' });
+      expect(yaml.text).toMatch(/^_format_version: "3\.0"\nservices:\n/);
+      expect(parse(yaml.text)).toEqual(config);
+    }
+    const bad = await exported('?format=xml');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text)).toMatchObject({ code: 'VALIDATION_FAILED' });
+    // As every /v1 route: no token, no export.
+    const other = await fetch(`${solo.api}/v1/api/export`, { headers: { authorization: 'Bearer nope' } });
+    expect(other.status).toBe(401);
   });
 
   it('deletes the Kong entities of a deleted API, then the API', async () => {

@@ -37,7 +37,7 @@ describe('ApisService and GatewayReconciler', () => {
     reconciler = new GatewayReconciler(client, config, store, log);
     jest.spyOn(reconciler, 'kick').mockImplementation(() => undefined);
     const bus = { request: async (_s: string, p: { org: string; name: string }) => ({ exists: functions.has(`${p.org}/${p.name}`) }) };
-    apis = new ApisService(store, new FunctionReferences(bus as unknown as Bus), reconciler);
+    apis = new ApisService(store, new FunctionReferences(bus as unknown as Bus), reconciler, config);
   });
 
   afterAll(async () => {

@@ -67,6 +67,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApisController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/function": {
         parameters: {
             query?: never;
@@ -864,6 +880,103 @@ export interface components {
             /** @enum {string} */
             status: "CREATING" | "READY" | "RETIRING" | "RETIRED" | "ERROR";
             version: number;
+        };
+        /**
+         * @description Kong's declarative config of the org's APIs: per API the service, route and plugins the gateway is driven toward, tagged dispatch, org:<org>, api:<api>. The gateway's shared secret is the placeholder ${{ env "DECK_GATEWAY_SHARED_SECRET" }}.
+         * @example {
+         *       "_format_version": "3.0",
+         *       "services": [
+         *         {
+         *           "host": "function-manager",
+         *           "name": "default.greet",
+         *           "path": "/v1/invoke/default/hello",
+         *           "plugins": [
+         *             {
+         *               "config": {
+         *                 "add": {
+         *                   "headers": [
+         *                     "x-dispatch-gateway-secret:${{ env \"DECK_GATEWAY_SHARED_SECRET\" }}",
+         *                     "x-dispatch-auth:public"
+         *                   ]
+         *                 }
+         *               },
+         *               "enabled": true,
+         *               "name": "request-transformer",
+         *               "tags": [
+         *                 "dispatch",
+         *                 "org:default",
+         *                 "api:greet"
+         *               ]
+         *             }
+         *           ],
+         *           "port": 8080,
+         *           "protocol": "http",
+         *           "routes": [
+         *             {
+         *               "methods": [
+         *                 "GET"
+         *               ],
+         *               "name": "default.greet",
+         *               "paths": [
+         *                 "/default/greet"
+         *               ],
+         *               "protocols": [
+         *                 "http",
+         *                 "https"
+         *               ],
+         *               "strip_path": true,
+         *               "tags": [
+         *                 "dispatch",
+         *                 "org:default",
+         *                 "api:greet"
+         *               ]
+         *             }
+         *           ],
+         *           "tags": [
+         *             "dispatch",
+         *             "org:default",
+         *             "api:greet"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        KongDeclarativeConfig: {
+            /** @constant */
+            _format_version: "3.0";
+            services: ({
+                host: string;
+                /** @description `<org>.<api>`, as the gateway names it. */
+                name: string;
+                path: string;
+                plugins: ({
+                    config: {
+                        [key: string]: unknown;
+                    };
+                    enabled: boolean;
+                    name: string;
+                    tags: string[];
+                } & {
+                    [key: string]: unknown;
+                })[];
+                port: number;
+                /** @enum {string} */
+                protocol: "http" | "https";
+                routes: ({
+                    hosts?: string[];
+                    methods: string[];
+                    name: string;
+                    paths: string[];
+                    protocols: string[];
+                    strip_path: boolean;
+                    tags: string[];
+                } & {
+                    [key: string]: unknown;
+                })[];
+                tags: string[];
+            } & {
+                [key: string]: unknown;
+            })[];
         };
         /**
          * @example {
@@ -2168,6 +2281,144 @@ export interface operations {
             };
             /** @description `PATH_PARAMETER_TOO_LONG`: a path segment is longer than any name or id */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `INTERNAL`: an unexpected failure; the server log has it under the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /**
+             * @description `SERVICE_UNAVAILABLE`: the server is stopping, or a platform service it needs does not answer
+             *
+             *     `STORE_UNAVAILABLE`: the platform's database does not answer; retry after Retry-After
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+        };
+    };
+    ApisController_export: {
+        parameters: {
+            query?: {
+                /** @description json or yaml; when left out, what Accept prefers (application/json or application/yaml), JSON by default. */
+                format?: "json" | "yaml";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The org's APIs as a Kong declarative config (kong.yml) for `deck sync` or a DB-less Kong: what the gateway is driven toward, without the gateway's shared secret. Disabled APIs, which serve nothing, are left out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "_format_version": "3.0",
+                     *       "services": [
+                     *         {
+                     *           "host": "function-manager",
+                     *           "name": "default.greet",
+                     *           "path": "/v1/invoke/default/hello",
+                     *           "plugins": [
+                     *             {
+                     *               "config": {
+                     *                 "add": {
+                     *                   "headers": [
+                     *                     "x-dispatch-gateway-secret:${{ env \"DECK_GATEWAY_SHARED_SECRET\" }}",
+                     *                     "x-dispatch-auth:public"
+                     *                   ]
+                     *                 }
+                     *               },
+                     *               "enabled": true,
+                     *               "name": "request-transformer",
+                     *               "tags": [
+                     *                 "dispatch",
+                     *                 "org:default",
+                     *                 "api:greet"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "port": 8080,
+                     *           "protocol": "http",
+                     *           "routes": [
+                     *             {
+                     *               "methods": [
+                     *                 "GET"
+                     *               ],
+                     *               "name": "default.greet",
+                     *               "paths": [
+                     *                 "/default/greet"
+                     *               ],
+                     *               "protocols": [
+                     *                 "http",
+                     *                 "https"
+                     *               ],
+                     *               "strip_path": true,
+                     *               "tags": [
+                     *                 "dispatch",
+                     *                 "org:default",
+                     *                 "api:greet"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "tags": [
+                     *             "dispatch",
+                     *             "org:default",
+                     *             "api:greet"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KongDeclarativeConfig"];
+                    "application/yaml": string;
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: a field of the body or a query parameter breaks its rule; `details.problems` names each
+             *
+             *     `INVALID_URL`: the path or query is not well percent-encoded
+             *
+             *     `INVALID_CHARACTER`: a NUL character (U+0000) in a path parameter, query or body; `details.field` names it
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no bearer token, or one that does not verify */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchError"];
+                };
+            };
+            /** @description `FORBIDDEN`: the caller's roles do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -94,6 +94,8 @@ const CREDENTIAL_ENDPOINTS: CredentialEndpoint[] = [
 
 interface Contract {
   ajv: Ajv;
+  /** decK's file schema: the whole of a declarative config (kong.yml). */
+  declarative: unknown;
   document: { components: Record<string, Record<string, unknown>> };
   operations: Operation[];
   plugins: Map<string, ValidateFunction>;
@@ -134,11 +136,12 @@ function contract(): Contract {
     components: Record<string, Record<string, unknown>>;
   };
   const document = absoluteRefs({ components: raw.components }, DOCUMENT_ID) as Contract['document'];
-  const declarative = JSON.parse(readFileSync(sharedSpecPath('kong', 'kong_json_schema.json'), 'utf8')) as { definitions: unknown };
+  const declarative = JSON.parse(readFileSync(sharedSpecPath('kong', 'kong_json_schema.json'), 'utf8')) as Record<string, unknown>;
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addSchema({ $id: DOCUMENT_ID, ...document });
-  ajv.addSchema({ $id: DECLARATIVE_ID, definitions: absoluteRefs(declarative.definitions, DECLARATIVE_ID) });
+  ajv.addSchema({ $id: DECLARATIVE_ID, definitions: absoluteRefs(declarative['definitions'], DECLARATIVE_ID) });
+  const { definitions: _, $schema: __, ...file } = declarative;
 
   const operations: Operation[] = [];
   for (const [documented, item] of Object.entries(raw.paths)) {
@@ -173,7 +176,7 @@ function contract(): Contract {
     const schema = JSON.parse(readFileSync(sharedSpecPath('kong', 'plugins', file), 'utf8')) as Record<string, unknown>;
     plugins.set(name, ajv.compile(closedConfig(schema)));
   }
-  loaded = { ajv, document, operations, plugins, compiled: new Map() };
+  loaded = { ajv, declarative: absoluteRefs(file, DECLARATIVE_ID), document, operations, plugins, compiled: new Map() };
   return loaded;
 }
 
@@ -302,6 +305,27 @@ function credentialResponseProblems(endpoint: CredentialEndpoint, req: KongReque
   if (!expected.includes(status)) return [{ at: 'status', message: `${status} is not what Kong answers to ${req.method} there` }];
   if (status === 204) return body === undefined ? [] : [{ at: 'body', message: '204 answers no body' }];
   return validate(isList ? page(definition(endpoint.definition)) : definition(endpoint.definition), body, 'body');
+}
+
+/**
+ * The problems of a declarative config (kong.yml, as decK reads and DB-less Kong loads it) against
+ * decK's file schema, and of each plugin in it (top level, or nested in a service or route) against
+ * its plugin's schema, as kongPluginProblems checks one.
+ */
+export function kongDeclarativeProblems(config: unknown): KongProblem[] {
+  const problems = validate(contract().declarative, config, 'file');
+  const plugins: [string, unknown][] = [];
+  const file = config as { plugins?: unknown[]; services?: { plugins?: unknown[]; routes?: { plugins?: unknown[] }[] }[] } | null;
+  (file?.plugins ?? []).forEach((p, i) => plugins.push([`file/plugins/${i}`, p]));
+  (file?.services ?? []).forEach((s, i) => {
+    (s.plugins ?? []).forEach((p, j) => plugins.push([`file/services/${i}/plugins/${j}`, p]));
+    (s.routes ?? []).forEach((r, j) =>
+      (r.plugins ?? []).forEach((p, k) => plugins.push([`file/services/${i}/routes/${j}/plugins/${k}`, p])),
+    );
+  });
+  for (const [at, plugin] of plugins)
+    problems.push(...kongPluginProblems(plugin).map((p) => ({ at: p.at.replace(/^body/, at), message: p.message })));
+  return problems;
 }
 
 /** Problems as one line each: `body/host must have required property 'host'`. */
