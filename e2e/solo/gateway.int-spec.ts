@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KongAdminClient } from '@dispatch/kong-client';
+import { kongDeclarativeProblems } from '@dispatch/kong-client/contract-checks';
+import { parse as parseYaml } from 'yaml';
 import { createNodeFunction, startSoloServer, startTestIdp, type SoloServer, type TestIdp, waitFor } from '@dispatch/testing';
 import { cli, CLI } from '../cli/run-cli';
 
@@ -170,5 +172,15 @@ describe('solo mode: functions served through the embedded gateway', () => {
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await over.json()).toMatchObject({ message: 'API rate limit exceeded' });
+  });
+
+  it("exports every API it serves as a kong.yml that validates against Kong's declarative schema, without the gateway secret", async () => {
+    const file = parseYaml(await run('get', 'api', '-o', 'kong')) as { _format_version: string; services: { name: string }[] };
+    expect(file._format_version).toBe('3.0');
+    expect(file.services.map((service) => service.name)).toEqual(
+      expect.arrayContaining(['default.hello', 'default.private', 'default.keyed', 'default.browser', 'default.moving']),
+    );
+    expect(kongDeclarativeProblems(file)).toEqual([]);
+    expect(JSON.stringify(file)).toContain('DECK_GATEWAY_SHARED_SECRET');
   });
 });
