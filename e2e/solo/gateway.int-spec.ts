@@ -9,6 +9,8 @@ import { createNodeFunction, startSoloServer, startTestIdp, type SoloServer, typ
 import { cli, CLI } from '../cli/run-cli';
 
 const DISPATCH_HTTP = resolve(__dirname, '../fixtures/functions/dispatch-http');
+/** Solo mode makes one at each start; this suite names it, to show it never leaves the platform. */
+const SECRET = 'secret-of-the-gateway-suite-0123';
 
 interface Api {
   name: string;
@@ -45,7 +47,9 @@ describe('solo mode: functions served through the embedded gateway', () => {
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
     idp = await startTestIdp();
-    solo = await startSoloServer({ env: { DISPATCH_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]), API_RESYNC_MS: '500' } });
+    solo = await startSoloServer({
+      env: { DISPATCH_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]), API_RESYNC_MS: '500', GATEWAY_SHARED_SECRET: SECRET },
+    });
     dir = await mkdtemp(join(tmpdir(), 'dispatch-gateway-'));
     env = { DISPATCH_CONFIG: join(dir, 'cli', 'config.json'), DISPATCH_HOME: solo.home, HOME: dir };
     await run('login');
@@ -97,10 +101,13 @@ describe('solo mode: functions served through the embedded gateway', () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ subject: 'ada' });
     // A client cannot claim the API is public, nor pretend to be the gateway.
-    const forged = await call('/default/private', {
-      headers: { 'x-dispatch-auth': 'public', 'x-dispatch-gateway-secret': 'guess-guess-guess-guess' },
-    });
-    expect(forged.status).toBe(401);
+    for (const forged of [
+      { 'x-dispatch-auth': 'public', 'x-dispatch-gateway-secret': 'guess-guess-guess-guess' },
+      { 'X-Dispatch-Auth': 'public', 'X-Dispatch-Api': 'keyed' },
+      { x_dispatch_auth: 'public', x_dispatch_gateway_secret: SECRET },
+    ] as Record<string, string>[]) {
+      expect((await call('/default/private', { headers: forged })).status).toBe(401);
+    }
   });
 
   it('answers an api-key API for a fresh key of the org, and no more once the key is revoked', async () => {
@@ -135,6 +142,14 @@ describe('solo mode: functions served through the embedded gateway', () => {
   });
 
   it('serves a changed path at once, the old one no more, and puts back a route deleted behind its back', async () => {
+    // An org's root answers for the org's own paths only, not for those of a longer org name.
+    await run('create', 'api', 'home', 'whoami', '-p', '/');
+    await untilReady('home');
+    expect((await call('/default')).status).toBe(200);
+    expect((await call('/default/anything/else')).status).toBe(200);
+    expect((await call('/defaults/x')).status).toBe(404);
+    await run('delete', 'api', 'home');
+
     await run('create', 'api', 'moving', 'whoami', '-p', '/before');
     await untilReady('moving');
     expect((await call('/default/before')).status).toBe(200);
@@ -182,5 +197,8 @@ describe('solo mode: functions served through the embedded gateway', () => {
     );
     expect(kongDeclarativeProblems(file)).toEqual([]);
     expect(JSON.stringify(file)).toContain('DECK_GATEWAY_SHARED_SECRET');
+    expect(JSON.stringify(file)).not.toContain(SECRET);
+    // Nor does any answer of the API show it.
+    expect(await run('get', 'api', '-o', 'json')).not.toContain(SECRET);
   });
 });

@@ -1,6 +1,6 @@
 import { Agent, type Server } from 'node:http';
 import { createConnection, createServer, type NetConnectOpts } from 'node:net';
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startGateway, type Gateway } from '@dispatch/gateway-local';
 import { inMemoryConnection } from '@dispatch/util';
@@ -25,11 +25,16 @@ export async function startEmbeddedGateway(home: string, port: number, host: str
   const httpAgent = upstreamAgent(api);
   try {
     const gateway = await startGateway({ proxyPort: port, host, adminSocket, httpAgent });
+    // Its Admin API has no authentication: only this user may reach it, whatever DISPATCH_HOME's mode.
+    await chmod(adminSocket, 0o600);
     const close = gateway.close;
-    gateway.close = async () => {
-      await close();
-      httpAgent.destroy();
-    };
+    let closing: Promise<void> | undefined;
+    // Closed first when the server stops (no request forwarded into a closing API), and again by
+    // the undo of its start when that came first: once is enough.
+    gateway.close = () =>
+      (closing ??= close().finally(() => {
+        httpAgent.destroy();
+      }));
     return { gateway, adminSocket, url: gateway.proxy.url };
   } catch (err) {
     httpAgent.destroy();

@@ -186,11 +186,20 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     });
     undo.add(() => gateway.gateway.close());
     const apiUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${apiPort}`;
+    // The gateway's upstream is this process's API, reached on loopback even when the API listens on every address.
+    const upstreamHost =
+      config.HOST === '0.0.0.0'
+        ? '127.0.0.1'
+        : config.HOST === '::'
+          ? '[::1]'
+          : config.HOST.includes(':')
+            ? `[${config.HOST}]`
+            : config.HOST;
     // APIs are served by the embedded gateway, unless KONG_ADMIN_URL names a Kong to drive instead.
     const apis = loadConfigOrExit(apiConfigSchema, {
       ...process.env,
       ...(process.env.KONG_ADMIN_URL ? {} : { KONG_ADMIN_URL: 'http://localhost', KONG_ADMIN_SOCKET: gateway.adminSocket }),
-      FUNCTION_MANAGER_URL: process.env.FUNCTION_MANAGER_URL || apiUrl,
+      FUNCTION_MANAGER_URL: process.env.FUNCTION_MANAGER_URL || `http://${upstreamHost}:${apiPort}`,
       GATEWAY_SHARED_SECRET: gatewaySecret,
     });
 
@@ -215,6 +224,8 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     await app.listen({ port: apiPort, host: config.HOST }).catch((err: unknown) => {
       throw listenFailure(err, apiPortName, config.HOST);
     });
+    // Stopping, the gateway goes first: no request is forwarded into an API that is closing.
+    undo.add(() => gateway.gateway.close());
     const cliConfig = await ensureCliCredentials(
       app.get(ServiceAccountService),
       config.DISPATCH_HOME,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfigOrExit } from '@dispatch/platform';
+import { gatewaySecretSchema, loadConfigOrExit } from '@dispatch/platform';
 
 /** api-manager's settings (README, configuration table). */
 export const apiConfigSchema = z
@@ -22,7 +22,7 @@ export const apiConfigSchema = z
     /** How long the gateway waits on a function's answer. */
     API_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(300_000),
     /** What the gateway proves itself with to function-manager's invoke route: the same value as function-manager's. */
-    GATEWAY_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    GATEWAY_SHARED_SECRET: gatewaySecretSchema.optional(),
   })
   .refine((c) => !c.KONG_ADMIN_URL || c.GATEWAY_SHARED_SECRET, {
     path: ['GATEWAY_SHARED_SECRET'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatewaySecretSchema } from '@dispatch/platform';
 
 const intFrom = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -33,7 +34,7 @@ export const functionConfigSchema = z.object({
    * The secret the gateway sends in X-Dispatch-Gateway-Secret on every invocation; the same value
    * is configured on the gateway. Unset: /v1/invoke refuses every request.
    */
-  GATEWAY_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  GATEWAY_SHARED_SECRET: gatewaySecretSchema.optional(),
   /**
    * Largest request body an invocation through the gateway may carry. A JSON body is read by the
    * platform's JSON parser, so BODY_LIMIT_BYTES bounds it too.

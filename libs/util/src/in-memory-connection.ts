@@ -4,21 +4,56 @@ import { type Duplex, duplexPair } from 'node:stream';
 /**
  * One end of an in-memory stream pair, the other end handed to `server` as a new connection: HTTP
  * between two parts of one process with the same requests and answers as over a socket, without
- * the kernel's work per call (most of a loopback call's cost). The few net.Socket methods HTTP
- * calls on its sockets are no-ops here: nothing to tune, nothing to time out.
+ * the kernel's work per call (most of a loopback call's cost). The net.Socket methods HTTP calls
+ * on its sockets are here too: `setTimeout` emits `timeout` after that long without a byte either
+ * way, as a socket does (so request and server timeouts hold); the others have nothing to tune.
  */
 export function inMemoryConnection(server: Server): Duplex {
-  const [client, serverSide] = duplexPair();
-  for (const end of [client, serverSide]) {
+  const ends = duplexPair();
+  const idle = ends.map((end) => new IdleTimer(end));
+  const touch = () => idle.forEach((t) => t.arm());
+  for (const [i, end] of ends.entries()) {
+    const write = end.write.bind(end) as (...args: unknown[]) => boolean;
     Object.assign(end, {
       remoteAddress: '127.0.0.1',
       setKeepAlive: () => end,
       setNoDelay: () => end,
-      setTimeout: () => end,
+      setTimeout: (ms: number, onTimeout?: () => void) => {
+        idle[i].set(ms, onTimeout);
+        return end;
+      },
       ref: () => end,
       unref: () => end,
+      write: (...args: unknown[]) => {
+        touch();
+        return write(...args);
+      },
     });
+    end.once('close', () => idle[i].set(0));
   }
-  server.emit('connection', serverSide);
-  return client;
+  server.emit('connection', ends[1]);
+  return ends[0];
+}
+
+/** A socket's idle timeout, for a stream that is not a socket. */
+class IdleTimer {
+  private ms = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly end: Duplex) {}
+
+  set(ms: number, onTimeout?: () => void): void {
+    this.ms = ms;
+    if (onTimeout) this.end.once('timeout', onTimeout);
+    this.arm();
+  }
+
+  arm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.ms > 0) {
+      this.timer = setTimeout(() => this.end.emit('timeout'), this.ms);
+      this.timer.unref();
+    }
+  }
 }

@@ -28,12 +28,13 @@ const service = z.looseObject({
 /** The org's APIs as a Kong declarative config (kong.yml), for `deck sync` or a DB-less Kong. */
 export const apiExportSchema = apiSchema(
   'KongDeclarativeConfig',
-  z.object({ _format_version: z.literal('3.0'), services: z.array(service) }).meta({
+  z.object({ _format_version: z.literal('3.0'), _info: z.object({ select_tags: z.array(z.string()) }), services: z.array(service) }).meta({
     description:
-      "Kong's declarative config of the org's APIs: per API the service, route and plugins the gateway is driven toward, tagged dispatch, org:<org>, api:<api>. The gateway's shared secret is the placeholder ${{ env \"DECK_GATEWAY_SHARED_SECRET\" }}.",
+      "Kong's declarative config of the org's APIs: per API the service, route and plugins the gateway is driven toward, tagged dispatch, org:<org>, api:<api>. The gateway's shared secret is the placeholder ${{ env \"DECK_GATEWAY_SHARED_SECRET\" }}. It selects the tags dispatch and org:<org>, so decK syncs the org's entities only.",
   }),
   {
     _format_version: '3.0',
+    _info: { select_tags: ['dispatch', 'org:default'] },
     services: [
       {
         name: 'default.greet',
@@ -56,7 +57,16 @@ export const apiExportSchema = apiSchema(
           {
             name: 'request-transformer',
             enabled: true,
-            config: { add: { headers: ['x-dispatch-gateway-secret:${{ env "DECK_GATEWAY_SHARED_SECRET" }}', 'x-dispatch-auth:public'] } },
+            config: {
+              remove: { headers: ['x-dispatch-gateway-secret', 'x-dispatch-auth', 'x-dispatch-api'] },
+              add: {
+                headers: [
+                  'x-dispatch-gateway-secret:${{ env "DECK_GATEWAY_SHARED_SECRET" }}',
+                  'x-dispatch-auth:public',
+                  'x-dispatch-api:greet',
+                ],
+              },
+            },
             tags: ['dispatch', 'org:default', 'api:greet'],
           },
         ],

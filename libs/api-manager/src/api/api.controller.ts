@@ -76,7 +76,8 @@ export class ApisController {
     const chosen = exportFormat(format, accept);
     const config = await this.apis.exportConfig(org);
     void reply.header('content-type', EXPORT_CONTENT_TYPES[chosen]).header('vary', 'accept');
-    return chosen === 'yaml' ? stringify(config) : JSON.stringify(config);
+    // No anchors: the same tags on every entity would otherwise be written once and aliased, which a reader of kong.yml should not need to follow.
+    return chosen === 'yaml' ? stringify(config, { aliasDuplicateObjects: false }) : JSON.stringify(config);
   }
 
   @Get(':name')

@@ -76,7 +76,7 @@ export class ApisService {
    */
   async exportConfig(org: string): Promise<KongDeclarativeConfig> {
     const apis = (await this.store.apis.all(org)).filter((api) => api.status !== EntityStatus.DELETING);
-    return declarativeConfig(apis, {
+    return declarativeConfig(org, apis, {
       functionManagerUrl: this.config.FUNCTION_MANAGER_URL,
       timeoutMs: this.config.API_UPSTREAM_TIMEOUT_MS,
     });

@@ -193,8 +193,9 @@ describe('/v1/api reconciled into Kong', () => {
     ] as const) {
       const yaml = await exported(query, accept);
       expect(yaml).toMatchObject({ status: 200, type: 'application/yaml; charset=utf-8' });
-      expect(yaml.text).toMatch(/^_format_version: "3\.0"\nservices:\n/);
+      expect(yaml.text).toMatch(/^_format_version: "3\.0"\n_info:\n  select_tags:\n    - dispatch\n    - org:default\nservices:\n/);
       expect(parse(yaml.text)).toEqual(config);
+      expect(yaml.text).not.toMatch(/[&*]a\d/);
     }
     const bad = await exported('?format=xml');
     expect(bad.status).toBe(400);

@@ -106,7 +106,11 @@ describe("an org's APIs exported as a Kong declarative config, synced by decK", 
     expect(describeProblems(kongDeclarativeProblems(config))).toEqual([]);
     expect(JSON.stringify(config)).not.toContain(REAL_SECRET);
     expect((await apis.exportConfig('globex')).services.map((s) => s.name)).toEqual(['globex.greet']);
-    expect(await apis.exportConfig('initech')).toEqual({ _format_version: '3.0', services: [] });
+    expect(await apis.exportConfig('initech')).toEqual({
+      _format_version: '3.0',
+      _info: { select_tags: ['dispatch', 'org:initech'] },
+      services: [],
+    });
   });
 
   it('is synced by decK into a fresh gateway, after which decK finds nothing to change', async () => {
@@ -120,6 +124,31 @@ describe("an org's APIs exported as a Kong declarative config, synced by decK", 
       expect((entity as { tags?: string[] }).tags?.slice(0, 2)).toEqual(['dispatch', 'org:acme']);
     expect(await ok('diff', '--state', file)).toMatch(NO_CHANGES);
     expect(await ok('sync', '--state', file)).toMatch(NO_CHANGES);
+  });
+
+  it("syncs one org's file without touching another org's entities: the file selects its org's tags", async () => {
+    const acme = join(dir.path, 'kong.yml');
+    const globex = join(dir.path, 'globex.yml');
+    await writeFile(globex, stringify(await apis.exportConfig('globex')));
+    expect(await ok('sync', '--state', globex)).toMatch(/Created: \d+\s+Updated: 0\s+Deleted: 0/);
+    expect(
+      gateway.store
+        .state()
+        .services.map((s) => s.name)
+        .sort(),
+    ).toEqual(['acme.greet', 'acme.hosted', 'acme.shop', 'globex.greet']);
+    expect(await ok('diff', '--state', acme)).toMatch(NO_CHANGES);
+    expect(await ok('diff', '--state', globex)).toMatch(NO_CHANGES);
+    // An org with no APIs left: its file deletes its own entities, and only those.
+    await writeFile(globex, stringify(await apis.exportConfig('initech')).replace('org:initech', 'org:globex'));
+    expect(await ok('sync', '--state', globex)).toMatch(/Created: 0\s+Updated: 0\s+Deleted: [1-9]/);
+    expect(
+      gateway.store
+        .state()
+        .services.map((s) => s.name)
+        .sort(),
+    ).toEqual(['acme.greet', 'acme.hosted', 'acme.shop']);
+    expect(await ok('diff', '--state', acme)).toMatch(NO_CHANGES);
   });
 
   it("leaves decK's env placeholder as it is: decK 1.4 substitutes nothing, so the secret must be put in before a sync", () => {

@@ -46,7 +46,7 @@ describe('declarativeConfig', () => {
     { org: 'acme', name: 'all', spec: everything },
     { org: 'acme', name: 'off', spec: spec({ paths: ['/off'], enabled: false }) },
   ];
-  const config = declarativeConfig(apis, upstream);
+  const config = declarativeConfig('acme', apis, upstream);
 
   it("is decK's file: valid against kong_json_schema.json, each plugin against its Kong schema", () => {
     expect(config._format_version).toBe('3.0');
@@ -85,13 +85,17 @@ describe('declarativeConfig', () => {
     expect(added).toContain('x-dispatch-gateway-secret:${{ env "DECK_GATEWAY_SHARED_SECRET" }}');
     expect(added).toEqual(expect.arrayContaining(['x-dispatch-auth:api-key', 'x-dispatch-api:all']));
     // The upstream given has no secret to leak: the type leaves it out, and a caller passing one anyway is ignored.
-    const leaky = declarativeConfig(apis, { ...upstream, gatewaySecret: 'the-real-secret-0123' } as typeof upstream);
+    const leaky = declarativeConfig('acme', apis, { ...upstream, gatewaySecret: 'the-real-secret-0123' } as typeof upstream);
     expect(JSON.stringify(leaky)).not.toContain('the-real-secret-0123');
   });
 
   it('leaves out disabled APIs: a disabled service serves nothing, and decK 1.4 knows no enabled field on one', () => {
     expect(config.services.some((s) => s.name === 'acme.off')).toBe(false);
-    expect(declarativeConfig([], upstream)).toEqual({ _format_version: '3.0', services: [] });
+    expect(declarativeConfig('acme', [], upstream)).toEqual({
+      _format_version: '3.0',
+      _info: { select_tags: ['dispatch', 'org:acme'] },
+      services: [],
+    });
   });
 
   it("carries Kong's own defaults of what the mapping leaves unset (the plugin schemas' defaults)", () => {

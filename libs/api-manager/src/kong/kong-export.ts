@@ -1,5 +1,5 @@
 import type { KongPluginInput, KongRouteInput, KongServiceInput } from '@dispatch/kong-client';
-import { wantedEntities, type MappedApi, type UpstreamConfig } from './kong-mapping';
+import { DISPATCH_TAG, wantedEntities, type MappedApi, type UpstreamConfig } from './kong-mapping';
 
 /**
  * What stands for the gateway's shared secret in an export: decK's environment substitution
@@ -12,6 +12,8 @@ export const EXPORT_SECRET_PLACEHOLDER = `\${{ env "${EXPORT_SECRET_ENV}" }}`;
 /** A Kong declarative config (kong.yml), as decK writes and DB-less Kong reads it. */
 export interface KongDeclarativeConfig {
   _format_version: '3.0';
+  /** decK syncs only entities with every one of these tags, and leaves the rest of the gateway alone. */
+  _info: { select_tags: string[] };
   services: DeclarativeService[];
 }
 
@@ -53,8 +55,16 @@ export const KONG_PATH_HANDLING = 'v0';
  * plugins carry no instance name (decK keys them by name and service), and a disabled API is left
  * out rather than written with `enabled: false` on its service; a disabled service serves nothing,
  * so the gateway behaves the same.
+ *
+ * It selects the org's tags (`dispatch`, `org:<org>`): a `deck sync` of one org's file into a
+ * shared Kong creates, changes and deletes that org's entities only, never another org's or the
+ * operator's own.
  */
-export function declarativeConfig(apis: readonly MappedApi[], upstream: Omit<UpstreamConfig, 'gatewaySecret'>): KongDeclarativeConfig {
+export function declarativeConfig(
+  org: string,
+  apis: readonly MappedApi[],
+  upstream: Omit<UpstreamConfig, 'gatewaySecret'>,
+): KongDeclarativeConfig {
   const services = apis
     .filter((api) => api.spec.enabled)
     .sort((a, b) => cmp(a.org, b.org) || cmp(a.name, b.name))
@@ -73,7 +83,7 @@ export function declarativeConfig(apis: readonly MappedApi[], upstream: Omit<Ups
         })),
       };
     });
-  return { _format_version: '3.0', services };
+  return { _format_version: '3.0', _info: { select_tags: [DISPATCH_TAG, `org:${org}`] }, services };
 }
 
 /** `config` over `defaults`, records merged field by field. */

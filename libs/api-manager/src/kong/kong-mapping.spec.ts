@@ -90,6 +90,18 @@ describe('wantedEntities', () => {
     expect(kongPluginProblems(transformer!.plugin)).toEqual([]);
   });
 
+  it("serves an org's root as /<org>/ and exactly /<org>, never as a prefix of a longer org's paths", () => {
+    const w = wantedEntities({ org: 'ac', name: 'home', spec: spec({ paths: ['/', '/docs'] }) }, upstream);
+    expect(w.route.paths).toEqual(['/ac/', '~/ac$', '/ac/docs']);
+    const hosted = wantedEntities({ org: 'ac', name: 'home', spec: spec({ paths: ['/'], hosts: ['ac.example.com'] }) }, upstream);
+    expect(hosted.route.paths).toEqual(['/']);
+  });
+
+  it('names an IPv6 upstream by its address, without the brackets of its URL', () => {
+    const w = wantedEntities({ org: 'acme', name: 'hello', spec: spec() }, { ...upstream, functionManagerUrl: 'http://[::1]:8080' });
+    expect(w.service).toMatchObject({ host: '::1', port: 8080 });
+  });
+
   it('names entities so that no two (org, API) pairs share one', () => {
     expect(kongName('a-b', 'c')).not.toBe(kongName('a', 'b-c'));
   });

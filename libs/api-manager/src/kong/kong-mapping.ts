@@ -70,7 +70,8 @@ export function wantedEntities(api: MappedApi, upstream: UpstreamConfig): Wanted
   const secure = base.protocol === 'https:';
   const service: KongServiceInput = {
     protocol: secure ? 'https' : 'http',
-    host: base.hostname,
+    // An IPv6 address is bracketed in a URL, not in Kong's host field.
+    host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: base.port ? Number(base.port) : secure ? 443 : 80,
     path: `${base.pathname.replace(/\/+$/, '')}/v1/invoke/${encodeURIComponent(org)}/${encodeURIComponent(spec.function)}`,
     enabled: spec.enabled,
@@ -84,7 +85,7 @@ export function wantedEntities(api: MappedApi, upstream: UpstreamConfig): Wanted
   const methods = spec.cors && !spec.methods.includes('OPTIONS') ? [...spec.methods, 'OPTIONS'] : [...spec.methods];
   const route: KongRouteInput = {
     ...KONG_ROUTE_DEFAULTS,
-    paths: servedPaths(org, spec),
+    paths: kongPaths(org, spec),
     methods,
     ...(spec.hosts.length ? { hosts: [...spec.hosts] } : {}),
     protocols: [...spec.protocols],
@@ -92,6 +93,15 @@ export function wantedEntities(api: MappedApi, upstream: UpstreamConfig): Wanted
     tags,
   };
   return { name: id, service, route, plugins: wantedPlugins(api, upstream.gatewaySecret, tags) };
+}
+
+/**
+ * The route's paths: the served ones, except that an org's root (`/<org>`) becomes `/<org>/` and
+ * the exact `/<org>`, since Kong's prefix `/<org>` would also match `/<org>…` of a longer org name.
+ */
+function kongPaths(org: string, spec: ApiSpec): string[] {
+  const root = `/${org}`;
+  return servedPaths(org, spec).flatMap((p) => (!spec.hosts.length && p === root ? [`${root}/`, `~${root}$`] : [p]));
 }
 
 function wantedPlugins(api: MappedApi, gatewaySecret: string, tags: string[]): WantedPlugin[] {

@@ -1,4 +1,4 @@
-import { baseConfigSchema, ConfigError, loadConfig } from './config';
+import { baseConfigSchema, ConfigError, gatewaySecretSchema, loadConfig } from './config';
 import { serviceConfigSchema } from '../bootstrap/service-app';
 
 describe('config', () => {
@@ -30,5 +30,14 @@ describe('config', () => {
   it('requires DATABASE_URL and NATS_URL for a service running alone', () => {
     expect(() => loadConfig(serviceConfigSchema, {})).toThrow(/DATABASE_URL[\s\S]*NATS_URL/);
     expect(loadConfig(serviceConfigSchema, { DATABASE_URL: 'postgres://h/db', NATS_URL: 'nats://h:4222' }).NATS_URL).toBe('nats://h:4222');
+  });
+});
+
+describe('gatewaySecretSchema', () => {
+  it('takes a base64 or hex secret of 16 characters or more, and refuses what could not be a header value or be guessed', () => {
+    for (const good of ['c2VjcmV0LW9mLXRoZS1nYXRld2F5', 'a-secret-of-the-gateway', '0123456789abcdef'])
+      expect(gatewaySecretSchema.safeParse(good).success).toBe(true);
+    for (const bad of ['short', 'a-secret-of-the-gateway\n', 'secret with spaces inside', 'secret$(env)secret', 'secret&secret|secret'])
+      expect(gatewaySecretSchema.safeParse(bad).success).toBe(false);
   });
 });

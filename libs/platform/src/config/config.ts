@@ -64,6 +64,15 @@ export const authConfigSchema = z.object({
 });
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 
+/**
+ * The secret the gateway and function-manager share: written into Kong's request-transformer as a
+ * header value (and into exports by a sed line), so only characters that are safe there, with no
+ * trailing newline of a mounted file, and long enough not to be guessed.
+ */
+export const gatewaySecretSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._~+/=-]{16,}$/, 'must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. openssl rand -base64 24)');
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -882,9 +882,15 @@ export interface components {
             version: number;
         };
         /**
-         * @description Kong's declarative config of the org's APIs: per API the service, route and plugins the gateway is driven toward, tagged dispatch, org:<org>, api:<api>. The gateway's shared secret is the placeholder ${{ env "DECK_GATEWAY_SHARED_SECRET" }}.
+         * @description Kong's declarative config of the org's APIs: per API the service, route and plugins the gateway is driven toward, tagged dispatch, org:<org>, api:<api>. The gateway's shared secret is the placeholder ${{ env "DECK_GATEWAY_SHARED_SECRET" }}. It selects the tags dispatch and org:<org>, so decK syncs the org's entities only.
          * @example {
          *       "_format_version": "3.0",
+         *       "_info": {
+         *         "select_tags": [
+         *           "dispatch",
+         *           "org:default"
+         *         ]
+         *       },
          *       "services": [
          *         {
          *           "host": "function-manager",
@@ -896,7 +902,15 @@ export interface components {
          *                 "add": {
          *                   "headers": [
          *                     "x-dispatch-gateway-secret:${{ env \"DECK_GATEWAY_SHARED_SECRET\" }}",
-         *                     "x-dispatch-auth:public"
+         *                     "x-dispatch-auth:public",
+         *                     "x-dispatch-api:greet"
+         *                   ]
+         *                 },
+         *                 "remove": {
+         *                   "headers": [
+         *                     "x-dispatch-gateway-secret",
+         *                     "x-dispatch-auth",
+         *                     "x-dispatch-api"
          *                   ]
          *                 }
          *               },
@@ -944,6 +958,9 @@ export interface components {
         KongDeclarativeConfig: {
             /** @constant */
             _format_version: "3.0";
+            _info: {
+                select_tags: string[];
+            };
             services: ({
                 host: string;
                 /** @description `<org>.<api>`, as the gateway names it. */
@@ -2333,6 +2350,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "_format_version": "3.0",
+                     *       "_info": {
+                     *         "select_tags": [
+                     *           "dispatch",
+                     *           "org:default"
+                     *         ]
+                     *       },
                      *       "services": [
                      *         {
                      *           "host": "function-manager",
@@ -2344,7 +2367,15 @@ export interface operations {
                      *                 "add": {
                      *                   "headers": [
                      *                     "x-dispatch-gateway-secret:${{ env \"DECK_GATEWAY_SHARED_SECRET\" }}",
-                     *                     "x-dispatch-auth:public"
+                     *                     "x-dispatch-auth:public",
+                     *                     "x-dispatch-api:greet"
+                     *                   ]
+                     *                 },
+                     *                 "remove": {
+                     *                   "headers": [
+                     *                     "x-dispatch-gateway-secret",
+                     *                     "x-dispatch-auth",
+                     *                     "x-dispatch-api"
                      *                   ]
                      *                 }
                      *               },
