@@ -21,11 +21,14 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts a bench/servers script on a free port (PORT) and waits until its `/healthz` answers 200. */
-export async function startBenchServer(name: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<BenchServer> {
+/**
+ * Starts a Node server script (with BENCH_NODE_ARGS) on a free loopback port (PORT), and waits
+ * until `readyPath` answers 200.
+ */
+export async function startBenchServer(script: string, env: Record<string, string>, readyPath = '/healthz'): Promise<BenchServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const started: Started = await startProcess([...nodeArgs, serverScript(name)], { ...env, PORT: String(port) }, `${url}/healthz`, 60_000);
+  const started: Started = await startProcess([...benchNodeArgs(), script], { ...env, PORT: String(port) }, `${url}${readyPath}`, 60_000);
   return {
     url,
     pid: started.child.pid as number,
@@ -41,9 +44,8 @@ export async function startBenchServer(name: string, env: Record<string, string>
  */
 export async function startBareProxy(upstream: Provider): Promise<BenchServer> {
   return startBenchServer(
-    'bare-proxy',
+    serverScript('bare-proxy'),
     upstream.socketPath ? { UPSTREAM_SOCKET: upstream.socketPath } : { UPSTREAM_URL: upstream.url },
-    benchNodeArgs(),
   );
 }
 
