@@ -3,7 +3,7 @@ import { measureAll } from './lib/measure';
 import { echoFunction } from './lib/platform';
 import { descendantsMs, processCpuMs, treeCpu } from './lib/process-cpu';
 import { printTable } from './lib/report';
-import { type CpuPart, cpuRows, latencyRows } from './lib/rows';
+import { type CpuPart, cpuRows, latencyRows, PROXY_PART, proxyHopRow } from './lib/rows';
 import { type BenchServer, startBareProxy, throughProxy } from './lib/servers';
 
 const REPLICAS = 2;
@@ -16,11 +16,7 @@ const RUN_PARTS: CpuPart[] = [
   ['workers', 'function workers'],
   ['postgres', 'PostgreSQL backends (bench db)'],
 ];
-const PROXY_PARTS: CpuPart[] = [
-  ['proxy', 'bare proxy process'],
-  ['faas-local', 'faas-local'],
-  ['workers', 'function workers'],
-];
+const PROXY_PARTS: CpuPart[] = [PROXY_PART, ['faas-local', 'faas-local'], ['workers', 'function workers']];
 
 /**
  * The cluster layout: a blocking run through function-manager (`POST /v1/runs`: token check,
@@ -44,7 +40,7 @@ export async function benchClusterInvoke(seconds: number, connections: number): 
         'identity-manager': processCpuMs(pids['identity-manager']),
         'faas-local': faas.root,
         workers: descendantsMs(faas),
-        proxy: processCpuMs(proxyPid),
+        [PROXY_PART[0]]: processCpuMs(proxyPid),
         postgres: await cluster.postgresCpuMs(),
       };
     };
@@ -68,14 +64,7 @@ export async function benchClusterInvoke(seconds: number, connections: number): 
       cpuRows(hop.loaded.cpu, provider.loaded.cpu, undefined, PROXY_PARTS),
     );
     printTable(`cluster layout: function-manager's CPU per run vs the bare proxy hop's CPU per call (${connections} connections)`, [
-      {
-        name: 'function-manager CPU per run',
-        value: platform.loaded.cpu['function-manager'],
-        baseline: hop.loaded.cpu['proxy'],
-        unit: 'µs',
-        higherIsBetter: false,
-        goal: '<= 1.5× the bare Node proxy hop',
-      },
+      proxyHopRow('function-manager CPU per run', platform.loaded.cpu['function-manager'], hop, "≤ 1.5× the bare Node proxy hop's"),
     ]);
   } finally {
     await proxy?.stop();

@@ -3,7 +3,7 @@ import { measureAll, soloCpu } from './lib/measure';
 import { ECHO_SOURCE, echoFunction } from './lib/platform';
 import { processCpuMs } from './lib/process-cpu';
 import { printTable } from './lib/report';
-import { cpuRows, latencyRows, SOLO_PARTS } from './lib/rows';
+import { cpuRows, latencyRows, PROXY_PART, proxyHopRow, SOLO_PARTS } from './lib/rows';
 import { type BenchServer, startBareProxy, throughProxy } from './lib/servers';
 import { startBenchSolo } from './lib/solo';
 import { socketRequest } from './lib/socket-request';
@@ -30,7 +30,7 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     proxy = await startBareProxy(solo.faas);
     const proxyPid = proxy.pid;
     const serverPid = solo.process.child.pid as number;
-    const meter = () => ({ ...soloCpu(serverPid), proxy: processCpuMs(proxyPid) });
+    const meter = () => ({ ...soloCpu(serverPid), [PROXY_PART[0]]: processCpuMs(proxyPid) });
     const measured = await measureAll(meter, { direct, run, proxy: throughProxy(direct, proxy.url) }, seconds, connections);
     const { direct: provider, run: platform, proxy: hop } = measured;
     const setup = `${connections} connections, ${seconds} s each, ${REPLICAS} replicas`;
@@ -55,18 +55,16 @@ export async function benchInvoke(seconds: number, connections: number): Promise
     );
     printTable(
       `CPU per call at ${connections} connections, through the bare proxy vs faas-local directly`,
-      cpuRows(hop.loaded.cpu, provider.loaded.cpu, undefined, [...SOLO_PARTS, ['proxy', 'bare proxy process']]),
+      cpuRows(hop.loaded.cpu, provider.loaded.cpu, undefined, [...SOLO_PARTS, PROXY_PART]),
     );
     // What the run route adds to a call, in units of the cheapest hop a Node process can add.
     printTable(`the run route's CPU per call beyond a direct call, vs the bare proxy hop's (${connections} connections)`, [
-      {
-        name: 'server CPU, run minus direct',
-        value: platform.loaded.cpu['server'] - provider.loaded.cpu['server'],
-        baseline: hop.loaded.cpu['proxy'],
-        unit: 'µs',
-        higherIsBetter: false,
-        goal: 'ratio: multiple of the bare proxy hop',
-      },
+      proxyHopRow(
+        'server CPU, run minus direct',
+        platform.loaded.cpu['server'] - provider.loaded.cpu['server'],
+        hop,
+        'ratio: multiple of the bare proxy hop',
+      ),
     ]);
   } finally {
     await proxy?.stop();

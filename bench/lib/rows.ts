@@ -86,3 +86,14 @@ export function cpuRows(measured: CpuPerCall, baseline: CpuPerCall, totalGoal?: 
     row('all of them', totalCpu(measured, keys), totalCpu(baseline, keys), totalGoal),
   ];
 }
+
+/** The bare proxy's process (startBareProxy), as the meters of the benches that start one name it. */
+export const PROXY_PART: CpuPart = ['proxy', 'bare proxy process'];
+
+/**
+ * A CPU per call read against the bare proxy hop's (what the proxy process spent per call through
+ * it, under the same load): the ratio is how many of the cheapest hops a Node process can add it costs.
+ */
+export function proxyHopRow(name: string, valueUs: number, throughProxy: Measurements, goal: string): Row {
+  return { name, value: valueUs, baseline: throughProxy.loaded.cpu[PROXY_PART[0]], unit: 'µs', higherIsBetter: false, goal };
+}
