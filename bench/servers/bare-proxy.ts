@@ -1,40 +1,14 @@
-import { Agent, createServer, request } from 'node:http';
+import { bareProxy } from '../lib/bare-proxy';
 import { serverMain } from '../lib/server-main';
 
-/**
- * The cheapest hop Node can add in front of faas-local, the floor a service in the call path is
- * measured against: a bare `node:http` reverse proxy on 127.0.0.1:PORT forwarding every request
- * to UPSTREAM_SOCKET (a unix socket) or UPSTREAM_URL over kept-alive connections, the body
- * streamed both ways, status and headers copied. Nothing else: no routing, parsing or logging.
- */
+/** The bare proxy (lib/bare-proxy) in a process of its own on 127.0.0.1:PORT, in front of UPSTREAM_SOCKET or UPSTREAM_URL. */
 serverMain(async () => {
   const socketPath = process.env['UPSTREAM_SOCKET'];
-  const upstream = new URL(process.env['UPSTREAM_URL'] ?? 'http://localhost');
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const server = createServer((req, res) => {
-    const forward = request(
-      {
-        agent,
-        ...(socketPath ? { socketPath } : { host: upstream.hostname, port: upstream.port }),
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(forward);
-  });
+  const server = bareProxy({ url: process.env['UPSTREAM_URL'] ?? 'http://localhost', ...(socketPath ? { socketPath } : {}) });
   await new Promise<void>((resolve) => server.listen(Number(process.env['PORT']), '127.0.0.1', resolve));
   return async () => {
-    server.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
-    agent.destroy();
+    await closed;
   };
 });
