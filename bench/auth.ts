@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { freePort, startProcess } from '@dispatch/testing';
 import { load } from './lib/load';
 import { printTable } from './lib/report';
+import { benchNodeArgs } from './lib/servers';
 
 /**
  * The price of authentication on a `/v1` route: the same GET served with the guard (service-account
@@ -24,8 +25,7 @@ export async function benchAuth(seconds: number, connections: number): Promise<v
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/v1/bench/ping`;
     const headers = auth === 'on' ? { authorization: `Bearer ${token}` } : undefined;
-    // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under the load.
-    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const nodeArgs = benchNodeArgs();
     const proc = await startProcess(
       [...nodeArgs, server],
       { PORT: String(port), BENCH_AUTH: auth, BENCH_PUBLIC_KEY: publicPem },

@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { measureAll, type Target } from './lib/measure';
+import { measureAll, soloCpu, type Target } from './lib/measure';
 import { printTable } from './lib/report';
 import { cpuRows, latencyRows } from './lib/rows';
-import { createReady, echoFunction, PAYLOAD, startBenchSolo } from './lib/solo';
+import { createReady, echoFunction, PAYLOAD } from './lib/platform';
+import { startBenchSolo } from './lib/solo';
 
 const REPLICAS = 2;
 
@@ -15,7 +16,7 @@ const REPLICAS = 2;
 export async function benchGateway(seconds: number, connections: number): Promise<void> {
   const solo = await startBenchSolo();
   try {
-    const { direct, run } = await echoFunction(solo, 'echo', REPLICAS);
+    const { direct, run } = await echoFunction(solo, solo.faas, 'echo', REPLICAS);
     const api = await createReady(solo, 'api', {
       name: 'echo',
       function: 'echo',
@@ -34,7 +35,7 @@ export async function benchGateway(seconds: number, connections: number): Promis
     if (answer.status !== 200 || !isDeepStrictEqual(JSON.parse(text), { echo: PAYLOAD }))
       throw new Error(`${gateway.url} answered ${answer.status}: ${text}`);
 
-    const measured = await measureAll(solo.process.child.pid as number, { direct, run, gateway }, seconds, connections);
+    const measured = await measureAll(() => soloCpu(solo.process.child.pid as number), { direct, run, gateway }, seconds, connections);
     const setup = `${connections} connections, ${seconds} s each, ${REPLICAS} replicas`;
     printTable(
       `a public API via the embedded gateway (POST ${gateway.url}) vs the warm function on faas-local directly (${setup})`,

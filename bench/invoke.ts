@@ -1,8 +1,11 @@
 import { sourceArchive } from '@dispatch/testing';
-import { measureAll } from './lib/measure';
+import { measureAll, soloCpu } from './lib/measure';
+import { ECHO_SOURCE, echoFunction } from './lib/platform';
+import { processCpuMs } from './lib/process-cpu';
 import { printTable } from './lib/report';
-import { cpuRows, latencyRows } from './lib/rows';
-import { ECHO_SOURCE, echoFunction, startBenchSolo } from './lib/solo';
+import { cpuRows, latencyRows, PROXY_PART, proxyHopRow, SOLO_PARTS } from './lib/rows';
+import { type BenchServer, startBareProxy, throughProxy } from './lib/servers';
+import { startBenchSolo } from './lib/solo';
 import { socketRequest } from './lib/socket-request';
 
 const REPLICAS = 2;
@@ -10,37 +13,61 @@ const REPLICAS = 2;
 /**
  * A blocking run through the whole platform (`POST /v1/runs`: auth, catalog, runner chain, the
  * OpenFaaS client, faas-local, the run record) against calling the same warm function on the
- * provider directly (`POST /function/<name>` on faas-local's unix socket), in the same solo server. Also the
- * time from create to the first successful run, beside a deploy straight on the provider.
+ * provider directly (`POST /function/<name>` on faas-local's unix socket), in the same solo server,
+ * and the same direct call through a bare `node:http` proxy (its own process): the cheapest hop a
+ * Node process can add, which the run route's own CPU per call is read against. Also the time from
+ * create to the first successful run, beside a deploy straight on the provider.
  */
 export async function benchInvoke(seconds: number, connections: number): Promise<void> {
   const solo = await startBenchSolo();
+  let proxy: BenchServer | undefined;
   try {
     const createToFirstRun = await timeToFirstRun(solo.api, solo.admin, 'bench-first');
     const image = await imageOf(solo.api, solo.admin, 'bench-first');
     const deployToFirstCall = await timeToFirstDirectCall(solo.faasSocket, solo.faasAuthorization, image);
 
-    const calls = await echoFunction(solo, 'bench', REPLICAS);
-    const { direct: provider, run: platform } = await measureAll(solo.process.child.pid as number, calls, seconds, connections);
+    const { direct, run } = await echoFunction(solo, solo.faas, 'bench', REPLICAS);
+    proxy = await startBareProxy(solo.faas);
+    const proxyPid = proxy.pid;
+    const serverPid = solo.process.child.pid as number;
+    const meter = () => ({ ...soloCpu(serverPid), [PROXY_PART[0]]: processCpuMs(proxyPid) });
+    const measured = await measureAll(meter, { direct, run, proxy: throughProxy(direct, proxy.url) }, seconds, connections);
+    const { direct: provider, run: platform, proxy: hop } = measured;
+    const setup = `${connections} connections, ${seconds} s each, ${REPLICAS} replicas`;
+    printTable(`blocking run via POST /v1/runs vs the warm function on faas-local directly (${setup})`, [
+      ...latencyRows(platform, provider, connections, { throughput: '>= 0.7', addedMs: 1 }),
+      {
+        name: 'create → first successful run',
+        value: createToFirstRun,
+        baseline: deployToFirstCall,
+        unit: 'ms',
+        higherIsBetter: false,
+        goal: '<= 1000 ms',
+      },
+    ]);
     printTable(
-      `blocking run via POST /v1/runs vs the warm function on faas-local directly (${connections} connections, ${seconds} s each, ${REPLICAS} replicas)`,
-      [
-        ...latencyRows(platform, provider, connections, { throughput: '>= 0.7', addedMs: 1 }),
-        {
-          name: 'create → first successful run',
-          value: createToFirstRun,
-          baseline: deployToFirstCall,
-          unit: 'ms',
-          higherIsBetter: false,
-          goal: '<= 1000 ms',
-        },
-      ],
+      `the same call through a bare node:http proxy vs on faas-local directly (${setup})`,
+      latencyRows(hop, provider, connections),
     );
     printTable(
       `CPU per call at ${connections} connections (the server process, its function workers and its embedded PostgreSQL)`,
       cpuRows(platform.loaded.cpu, provider.loaded.cpu),
     );
+    printTable(
+      `CPU per call at ${connections} connections, through the bare proxy vs faas-local directly`,
+      cpuRows(hop.loaded.cpu, provider.loaded.cpu, undefined, [...SOLO_PARTS, PROXY_PART]),
+    );
+    // What the run route adds to a call, in units of the cheapest hop a Node process can add.
+    printTable(`the run route's CPU per call beyond a direct call, vs the bare proxy hop's (${connections} connections)`, [
+      proxyHopRow(
+        'server CPU, run minus direct',
+        platform.loaded.cpu['server'] - provider.loaded.cpu['server'],
+        hop,
+        'ratio: multiple of the bare proxy hop',
+      ),
+    ]);
   } finally {
+    await proxy?.stop();
     await solo.stop();
   }
 }

@@ -1,5 +1,6 @@
 import { benchAuth } from './auth';
 import { benchBacklog } from './backlog';
+import { benchClusterInvoke } from './cluster-invoke';
 import { benchGateway } from './gateway';
 import { benchHealthz } from './healthz';
 import { benchInvoke } from './invoke';
@@ -12,6 +13,7 @@ const benchmarks: Record<string, (seconds: number, connections: number) => Promi
   healthz: benchHealthz,
   auth: benchAuth,
   invoke: benchInvoke,
+  'cluster-invoke': benchClusterInvoke,
   gateway: benchGateway,
   backlog: benchBacklog,
 };

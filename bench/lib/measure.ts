@@ -1,5 +1,5 @@
 import { load, type LoadResult } from './load';
-import { cpuPerRequestUs, treeCpu } from './process-cpu';
+import { cpuPerRequestUs, descendantsMs, treeCpu } from './process-cpu';
 
 /** One kind of call the load repeats: a POST of the same body. */
 export interface Target {
@@ -10,16 +10,17 @@ export interface Target {
   socketPath?: string;
 }
 
-/** CPU per call in µs: the server process, its embedded PostgreSQL, the rest of its descendants (the function workers), and all. */
-export interface CpuSplit {
-  server: number;
-  postgres: number;
-  workers: number;
-  total: number;
-}
+/**
+ * CPU used so far, in ms, by each part a benchmark watches (a process, a process tree…), read
+ * once before a load and once after.
+ */
+export type CpuMeter = () => Record<string, number> | Promise<Record<string, number>>;
+
+/** CPU per call in µs, by the parts of a CpuMeter. */
+export type CpuPerCall = Record<string, number>;
 
 export interface Measured extends LoadResult {
-  cpu: CpuSplit;
+  cpu: CpuPerCall;
 }
 
 /** One kind of call measured under load (N connections) and one call at a time. */
@@ -30,10 +31,10 @@ export interface Measurements {
 
 /**
  * A load of `seconds` on the target from `clients` connections, after a warm-up of up to 2 s, and
- * what it cost each part of the server's process tree per call (from /proc). Any failed call fails
- * the benchmark: a figure made of error answers says nothing.
+ * what it cost each part the meter reads per call (from /proc). Any failed call fails the
+ * benchmark: a figure made of error answers says nothing.
  */
-export async function measure(serverPid: number, target: Target, seconds: number, clients: number): Promise<Measured> {
+export async function measure(meter: CpuMeter, target: Target, seconds: number, clients: number): Promise<Measured> {
   const options = {
     connections: clients,
     method: 'POST' as const,
@@ -42,11 +43,11 @@ export async function measure(serverPid: number, target: Target, seconds: number
     socketPath: target.socketPath,
   };
   await load(target.url, { ...options, seconds: Math.min(2, seconds) });
-  const before = treeCpu(serverPid);
+  const before = await meter();
   const result = await load(target.url, { ...options, seconds });
-  const cpu = cpuPerRequestUs(before, treeCpu(serverPid), result.requests);
+  const cpu = cpuPerRequestUs(before, await meter(), result.requests);
   if (result.errors + result.non2xx > 0) throw new Error(`${target.url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-  return { ...result, cpu: splitCpu(cpu) };
+  return { ...result, cpu };
 }
 
 /**
@@ -54,23 +55,27 @@ export async function measure(serverPid: number, target: Target, seconds: number
  * of a kind before the next kind, so the targets share whatever drift the machine has).
  */
 export async function measureAll<K extends string>(
-  serverPid: number,
+  meter: CpuMeter,
   targets: Record<K, Target>,
   seconds: number,
   connections: number,
 ): Promise<Record<K, Measurements>> {
   const names = Object.keys(targets) as K[];
   const loaded = new Map<K, Measured>();
-  for (const name of names) loaded.set(name, await measure(serverPid, targets[name], seconds, connections));
+  for (const name of names) loaded.set(name, await measure(meter, targets[name], seconds, connections));
   const out = {} as Record<K, Measurements>;
-  for (const name of names)
-    out[name] = { loaded: loaded.get(name) as Measured, alone: await measure(serverPid, targets[name], seconds, 1) };
+  for (const name of names) out[name] = { loaded: loaded.get(name) as Measured, alone: await measure(meter, targets[name], seconds, 1) };
   return out;
 }
 
-/** The server's own CPU, its embedded PostgreSQL's and the rest of its descendants' (the function workers). */
-export function splitCpu(cpu: Record<string, number>): CpuSplit {
-  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
-  const postgres = cpu['postgres'] ?? 0;
-  return { server: cpu['server'], postgres, workers: total - cpu['server'] - postgres, total };
+/** The solo server's parts: its own process, its embedded PostgreSQL and the rest of its descendants (the function workers). */
+export function soloCpu(serverPid: number): Record<string, number> {
+  const tree = treeCpu(serverPid);
+  const postgres = tree.byName.get('postgres') ?? 0;
+  return { server: tree.root, postgres, workers: descendantsMs(tree) - postgres };
+}
+
+/** All the parts of a reading together. */
+export function totalCpu(cpu: CpuPerCall, parts: string[] = Object.keys(cpu)): number {
+  return parts.reduce((sum, part) => sum + (cpu[part] ?? 0), 0);
 }

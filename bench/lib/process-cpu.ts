@@ -23,7 +23,7 @@ interface Stat {
   reapedMs: number;
 }
 
-function statOf(pid: string): Stat | undefined {
+function statOf(pid: string | number): Stat | undefined {
   const stat = readProcStat(pid);
   if (!stat) return undefined; // exited while we listed
   const { ppid, comm: name, utime, stime, cutime, cstime } = stat;
@@ -57,10 +57,37 @@ export function treeCpu(rootPid: number): TreeCpu {
   return { root: root?.cpuMs ?? 0, byName };
 }
 
-/** CPU used between two readings, as microseconds per request: the root and each descendant name. */
-export function cpuPerRequestUs(before: TreeCpu, after: TreeCpu, requests: number): Record<string, number> {
-  const per = (ms: number) => (ms * 1000) / requests;
-  const out: Record<string, number> = { server: per(after.root - before.root) };
-  for (const [name, ms] of after.byName) out[name] = per(ms - (before.byName.get(name) ?? 0));
+/** CPU time used so far by one process (and the children it reaped), 0 once it is gone. */
+export function processCpuMs(pid: number): number {
+  const stat = statOf(pid);
+  return stat ? stat.cpuMs + stat.reapedMs : 0;
+}
+
+/** All a tree's descendants used, in ms (what the root reaped included). */
+export function descendantsMs(tree: TreeCpu): number {
+  return [...tree.byName.values()].reduce((a, b) => a + b, 0);
+}
+
+/**
+ * CPU of a changing set of processes that are no child of ours (PostgreSQL's backends serving
+ * one database): each reading lists them again and sums every process ever listed at its last
+ * known CPU, so one that exits between readings does not take back what it had used. What it used
+ * after the last reading before its exit is lost.
+ */
+export function pidSetCpu(list: () => Promise<number[]>): () => Promise<number> {
+  const lastMs = new Map<number, number>();
+  return async () => {
+    for (const pid of await list()) {
+      const stat = statOf(pid);
+      if (stat) lastMs.set(pid, stat.cpuMs);
+    }
+    return [...lastMs.values()].reduce((a, b) => a + b, 0);
+  };
+}
+
+/** CPU used between two readings of the same parts, as microseconds per request. */
+export function cpuPerRequestUs(before: Record<string, number>, after: Record<string, number>, requests: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [part, ms] of Object.entries(after)) out[part] = ((ms - (before[part] ?? 0)) * 1000) / requests;
   return out;
 }

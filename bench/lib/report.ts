@@ -14,9 +14,10 @@ export function printTable(title: string, rows: Row[]): void {
   process.stdout.write(`\n${title}\n`);
   process.stdout.write(`${'figure'.padEnd(40)}${'measured'.padStart(14)}${'baseline'.padStart(14)}${'ratio'.padStart(9)}  goal\n`);
   for (const r of rows) {
-    const ratio = r.baseline === 0 ? NaN : r.value / r.baseline;
+    // No ratio to a baseline of nothing (a part the baseline's calls do not pass through).
+    const ratio = r.baseline === 0 ? '-' : (r.value / r.baseline).toFixed(2);
     process.stdout.write(
-      `${r.name.padEnd(40)}${`${fmt(r.value)} ${r.unit}`.padStart(14)}${`${fmt(r.baseline)} ${r.unit}`.padStart(14)}${ratio.toFixed(2).padStart(9)}  ${r.goal ?? ''}\n`,
+      `${r.name.padEnd(40)}${`${fmt(r.value)} ${r.unit}`.padStart(14)}${`${fmt(r.baseline)} ${r.unit}`.padStart(14)}${ratio.padStart(9)}  ${r.goal ?? ''}\n`,
     );
   }
 }

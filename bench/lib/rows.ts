@@ -1,4 +1,4 @@
-import type { CpuSplit, Measurements } from './measure';
+import { type CpuPerCall, type Measurements, totalCpu } from './measure';
 import type { Row } from './report';
 
 /** Goals of a comparison, printed beside its figures. */
@@ -56,24 +56,44 @@ export function latencyRows(measured: Measurements, baseline: Measurements, conn
   ];
 }
 
+/** A part a CpuMeter reads, and its name in a table. */
+export type CpuPart = [key: string, label: string];
+
+/** A solo server's parts (soloCpu). */
+export const SOLO_PARTS: CpuPart[] = [
+  ['server', 'server process (API, gateway, faas-local)'],
+  ['workers', 'function workers'],
+  ['postgres', 'PostgreSQL'],
+];
+
 /**
- * CPU per call of each part of the server beside the baseline's. It says where the time goes
+ * CPU per call of each part beside the baseline's, then all of them. It says where the time goes
  * whatever else the machine runs: when the cores are saturated, the throughput ratio cannot
  * exceed the ratio of the totals.
  */
-export function cpuRows(measured: CpuSplit, baseline: CpuSplit, totalGoal?: string): Row[] {
-  const row = (name: string, part: keyof CpuSplit, goal?: string): Row => ({
+export function cpuRows(measured: CpuPerCall, baseline: CpuPerCall, totalGoal?: string, parts: CpuPart[] = SOLO_PARTS): Row[] {
+  const row = (name: string, value: number, base: number, goal?: string): Row => ({
     name,
-    value: measured[part],
-    baseline: baseline[part],
+    value,
+    baseline: base,
     unit: 'µs',
     higherIsBetter: false,
     goal,
   });
+  const keys = parts.map(([key]) => key);
   return [
-    row('server process (API, gateway, faas-local)', 'server'),
-    row('function workers', 'workers'),
-    row('PostgreSQL', 'postgres'),
-    row('all of them', 'total', totalGoal),
+    ...parts.map(([key, label]) => row(label, measured[key] ?? 0, baseline[key] ?? 0)),
+    row('all of them', totalCpu(measured, keys), totalCpu(baseline, keys), totalGoal),
   ];
+}
+
+/** The bare proxy's process (startBareProxy), as the meters of the benches that start one name it. */
+export const PROXY_PART: CpuPart = ['proxy', 'bare proxy process'];
+
+/**
+ * A CPU per call read against the bare proxy hop's (what the proxy process spent per call through
+ * it, under the same load): the ratio is how many of the cheapest hops a Node process can add it costs.
+ */
+export function proxyHopRow(name: string, valueUs: number, throughProxy: Measurements, goal: string): Row {
+  return { name, value: valueUs, baseline: throughProxy.loaded.cpu[PROXY_PART[0]], unit: 'µs', higherIsBetter: false, goal };
 }

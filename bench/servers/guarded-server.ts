@@ -16,6 +16,7 @@ import {
   loadConfig,
   PlatformModule,
 } from '@dispatch/platform';
+import { serverMain } from '../lib/server-main';
 
 /** The route both runs serve: the same handler, behind the guard or not. */
 @Controller('v1/bench')
@@ -32,7 +33,7 @@ class BenchController {
  * identity snapshot); off serves the same route with no guard. Registers BENCH_PUBLIC_KEY as
  * service account default/bench with the viewer role, so the client's tokens are real.
  */
-async function main(): Promise<void> {
+async function main(): Promise<() => Promise<void>> {
   const withAuth = process.env['BENCH_AUTH'] === 'on';
   const home = await mkdtemp(join(tmpdir(), 'dispatch-bench-auth-'));
   const logger = createLogger({ level: 'warn', name: 'bench' });
@@ -56,19 +57,13 @@ async function main(): Promise<void> {
   const app = await createHttpApp(BenchModule, { config, logger, title: 'bench', version: '0' });
   if (withAuth) await app.get(ServiceAccountService).ensureAdmin('default', 'bench', process.env['BENCH_PUBLIC_KEY'] ?? '');
   await app.listen({ port: Number(process.env['PORT']), host: '127.0.0.1' });
-  const stop = async () => {
+  return async () => {
     await app.close();
     await bus.close();
     await pool.end();
     await pg.stop();
     await rm(home, { recursive: true, force: true });
-    process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+serverMain(main);
