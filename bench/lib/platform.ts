@@ -1,4 +1,4 @@
-import { sourceArchive } from '@dispatch/testing';
+import { sourceArchive, waitFor } from '@dispatch/testing';
 import type { Target } from './measure';
 
 /** The benchmarked function: it echoes, so the figures are the platform's, not the function's. */
@@ -69,16 +69,15 @@ export async function echoFunction(
   };
 }
 
+/** Until the entity is READY (answered as then read); an ERROR fails at once, with its reason. */
 async function untilReady(platform: Platform, path: string): Promise<Record<string, unknown>> {
-  const t0 = performance.now();
-  for (;;) {
-    const entity = (await (await fetch(`${platform.api}${path}`, { headers: platform.admin })).json()) as {
-      status: string;
-      reason: string[];
-    };
-    if (entity.status === 'READY') return entity;
-    if (entity.status === 'ERROR') throw new Error(`${path} failed: ${entity.reason.join('; ')}`);
-    if (performance.now() - t0 > 60_000) throw new Error(`${path} not READY within 60 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const entity = await waitFor(
+    async () => {
+      const read = (await (await fetch(`${platform.api}${path}`, { headers: platform.admin })).json()) as Record<string, unknown>;
+      return (read['status'] === 'READY' || read['status'] === 'ERROR') && read;
+    },
+    { timeoutMs: 60_000, intervalMs: 50, what: `${path} to be READY` },
+  );
+  if (entity['status'] === 'ERROR') throw new Error(`${path} failed: ${(entity['reason'] as string[]).join('; ')}`);
+  return entity;
 }
