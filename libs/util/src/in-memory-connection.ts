@@ -35,9 +35,14 @@ export function inMemoryConnection(server: Server): Duplex {
   return ends[0];
 }
 
-/** A socket's idle timeout, for a stream that is not a socket. */
+/**
+ * A socket's idle timeout, for a stream that is not a socket. A write only notes the time: the
+ * timer, when it fires, waits again for what remains since the last one, so a busy connection costs
+ * no timer per write.
+ */
 class IdleTimer {
   private ms = 0;
+  private last = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly end: Duplex) {}
@@ -45,15 +50,25 @@ class IdleTimer {
   set(ms: number, onTimeout?: () => void): void {
     this.ms = ms;
     if (onTimeout) this.end.once('timeout', onTimeout);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.arm();
   }
 
   arm(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.ms > 0) {
-      this.timer = setTimeout(() => this.end.emit('timeout'), this.ms);
-      this.timer.unref();
-    }
+    if (this.ms <= 0) return;
+    this.last = performance.now();
+    if (!this.timer) this.wait(this.ms);
+  }
+
+  private wait(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.ms <= 0) return;
+      const idle = performance.now() - this.last;
+      if (idle >= this.ms) this.end.emit('timeout');
+      else this.wait(this.ms - idle);
+    }, ms);
+    this.timer.unref();
   }
 }

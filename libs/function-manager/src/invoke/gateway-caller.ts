@@ -14,10 +14,7 @@ function single(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? undefined : value;
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  // Hashes first, so the comparison takes as long whatever the lengths.
-  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
-}
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /**
  * Who invoked, as far as function-manager can tell. Only the gateway may call the invoke route:
@@ -29,14 +26,19 @@ function sameSecret(given: string, expected: string): boolean {
  */
 @Injectable()
 export class GatewayCaller {
+  /** Hashes are compared, so the comparison takes as long whatever the lengths; the expected one is hashed once. */
+  private readonly expectedHash: Buffer | undefined;
+
   constructor(
-    @Inject(FUNCTION_CONFIG) private readonly config: FunctionConfig,
+    @Inject(FUNCTION_CONFIG) config: FunctionConfig,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
-  ) {}
+  ) {
+    this.expectedHash = config.GATEWAY_SHARED_SECRET ? sha256(config.GATEWAY_SHARED_SECRET) : undefined;
+  }
 
   /** The verified subject of the caller (null for a public API), or throws 401/403. */
   async subjectOf(org: string, headers: Headers): Promise<string | null> {
-    const expected = this.config.GATEWAY_SHARED_SECRET;
+    const expected = this.expectedHash;
     const given = single(headers, GATEWAY_SECRET_HEADER);
     if (!expected) {
       throw new DispatchError(
@@ -44,7 +46,7 @@ export class GatewayCaller {
         'invocation is closed: function-manager has no GATEWAY_SHARED_SECRET; set the same secret on the gateway and function-manager',
       );
     }
-    if (!given || !sameSecret(given, expected)) {
+    if (!given || !timingSafeEqual(sha256(given), expected)) {
       throw new DispatchError(
         ErrorCode.UNAUTHENTICATED,
         `only the gateway may call /v1/invoke: send the request through the API gateway (it adds ${GATEWAY_SECRET_HEADER})`,
