@@ -106,7 +106,7 @@ describe('dispatch create|get|update|delete api against a solo server', () => {
   it('prints the APIs as a kong.yml with -o kong, which a shell redirect writes and decK reads', async () => {
     const printed = await run('get', 'api', '--output', 'kong');
     expect(printed).toMatchObject({ code: 0, stderr: '' });
-    expect(printed.stdout).toMatch(/^_format_version: "3\.0"\nservices:\n/);
+    expect(printed.stdout).toMatch(/^_format_version: "3\.0"\n_info:\n  select_tags:\n    - dispatch\n    - org:default\nservices:\n/);
     const config = parse(printed.stdout) as { services: { name: string; routes: { paths: string[] }[]; tags: string[] }[] };
     expect(config.services.map((s) => s.name)).toEqual([`${org}.first`]);
     expect(config.services[0].routes[0].paths).toEqual([`/${org}/taken`]);
