@@ -138,6 +138,9 @@ describe('dispatch create|get|update|delete api against a solo server', () => {
     const named = await run('get', 'api', 'first', '-o', 'kong');
     expect(named.code).toBe(2);
     expect(named.stderr).toContain('-o kong prints every API of the org as one kong.yml');
+    const watched = await run('get', 'api', '-o', 'kong', '--watch');
+    expect(watched.code).toBe(2);
+    expect(watched.stderr).toContain('-o kong prints once: leave out --watch');
     expect((await run('get', 'api', '--help')).stdout).toContain('table, json, yaml, name or kong');
   });
 });

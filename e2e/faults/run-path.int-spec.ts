@@ -274,7 +274,10 @@ describe('faults on the run path (built solo server)', () => {
         );
       },
     );
-    const byId = new Map((await runsOf(server, 'sleeper')).map((r) => [r.id, r.status]));
+    // A run that did not succeed shows why, so a failure here says what went wrong.
+    const byId = new Map(
+      (await runsOf(server, 'sleeper')).map((r) => [r.id, r.error ? `${r.status}: ${r.error.type}: ${r.error.message}` : r.status]),
+    );
     expect(queued.map((id) => byId.get(id))).toEqual(queued.map(() => 'SUCCEEDED'));
     console.log(
       `PostgreSQL SIGKILLed under load: /readyz back to 200 after ${readyAfterMs} ms, the last 503 after ${outageEnd - killedAt} ms and the next run answered 200 after ${firstOk ? firstOk.at - killedAt : '?'} ms; ` +

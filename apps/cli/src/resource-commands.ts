@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { DispatchClient } from '@dispatch/sdk';
 import { client, nameOf, OUTPUT, type Item } from './command-kit';
-import { parseFormat, render, type Column } from './output';
+import { parseFormat, render, UsageError, type Column } from './output';
 import { printWatched, watchable, type WatchOptions } from './watch';
 
 /** Where `get` and `delete` nouns go: the top-level verbs, or those under `dispatch iam`. */
@@ -44,6 +44,7 @@ export function addGet(verbs: VerbSource, r: Readable): Command {
     const name = r.one ? (args[0] as string | undefined) : undefined;
     const text = r.textFormats?.[opts.output];
     if (text) {
+      if (opts.watch) throw new UsageError(`-o ${opts.output} prints once: leave out --watch`);
       process.stdout.write(await text(await client(command), name));
       return;
     }

@@ -68,4 +68,28 @@ describe('inMemoryConnection', () => {
     expect(body).toBe('.....');
     agent.destroy();
   });
+
+  it('closes the client end when the server drops the connection, so the next request takes a new one', async () => {
+    const server = createServer((req, res) => res.end(req.url));
+    server.keepAliveTimeout = 100;
+    const agent = agentTo(server);
+    const get = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        request(`http://in-memory${path}`, { agent }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await get('/first')).toBe('/first');
+    // Idle past the server's keep-alive timeout: the server ends the connection, as it would a socket.
+    await new Promise((r) => setTimeout(r, 300));
+    let timer: NodeJS.Timeout | undefined;
+    const answer = await Promise.race([get('/second'), new Promise((r) => (timer = setTimeout(() => r('no answer'), 2000)))]);
+    clearTimeout(timer);
+    expect(answer).toBe('/second');
+    agent.destroy();
+  });
 });

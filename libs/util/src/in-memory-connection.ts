@@ -29,7 +29,12 @@ export function inMemoryConnection(server: Server): Duplex {
         return write(...args);
       },
     });
-    end.once('close', () => idle[i].set(0));
+    end.once('close', () => {
+      idle[i].set(0);
+      // As the kernel closes a socket's peer: a server that drops an idle connection must not leave
+      // the client's end open, where the next request would wait for an answer that never comes.
+      ends[1 - i].destroy();
+    });
   }
   server.emit('connection', ends[1]);
   return ends[0];
