@@ -16,3 +16,4 @@ export * from './columns';
 export * from './entity-base';
 export * from './org-scoped-repository';
 export * from './query-errors';
+export * from './prepared-query';
