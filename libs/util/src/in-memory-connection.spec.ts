@@ -1,6 +1,19 @@
 import { Agent, createServer, request } from 'node:http';
 import { inMemoryConnection } from './in-memory-connection';
 
+/** The body of a GET through `agent`. */
+function getText(agent: Agent, path: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    request(`http://in-memory${path}`, { agent }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve(body));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 describe('inMemoryConnection', () => {
   const agentTo = (server: ReturnType<typeof createServer>) => {
     const agent = new Agent({ keepAlive: true });
@@ -11,16 +24,7 @@ describe('inMemoryConnection', () => {
   it('carries HTTP both ways, several requests on one connection', async () => {
     const server = createServer((req, res) => res.end(`${req.method} ${req.url}`));
     const agent = agentTo(server);
-    const get = (path: string) =>
-      new Promise<string>((resolve, reject) => {
-        request(`http://in-memory${path}`, { agent }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve(body));
-        })
-          .on('error', reject)
-          .end();
-      });
+    const get = (path: string) => getText(agent, path);
     expect(await get('/a')).toBe('GET /a');
     expect(await get('/b')).toBe('GET /b');
     agent.destroy();
@@ -73,16 +77,7 @@ describe('inMemoryConnection', () => {
     const server = createServer((req, res) => res.end(req.url));
     server.keepAliveTimeout = 100;
     const agent = agentTo(server);
-    const get = (path: string) =>
-      new Promise<string>((resolve, reject) => {
-        request(`http://in-memory${path}`, { agent }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve(body));
-        })
-          .on('error', reject)
-          .end();
-      });
+    const get = (path: string) => getText(agent, path);
     expect(await get('/first')).toBe('/first');
     // Idle past the server's keep-alive timeout: the server ends the connection, as it would a socket.
     await new Promise((r) => setTimeout(r, 300));
