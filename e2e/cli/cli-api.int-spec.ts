@@ -58,7 +58,8 @@ describe('dispatch create|get|update|delete api against a solo server', () => {
       '-o',
       'json',
     );
-    expect(created.stderr).toBe('');
+    // Progress goes to stderr while the gateway takes it; stdout is the API alone.
+    expect(created.stderr).toMatch(/^(api hello-api: \w+\n)*$/);
     const api = JSON.parse(created.stdout) as Api;
     expect(api).toMatchObject({
       name: 'hello-api',
@@ -68,9 +69,16 @@ describe('dispatch create|get|update|delete api against a solo server', () => {
       protocols: ['https'],
       authentication: 'public',
     });
-    // Written to the embedded gateway by the reconcile loop, right after the create or already.
-    expect(['CREATING', 'READY']).toContain(api.status);
+    // The CLI waits until the embedded gateway serves it.
+    expect(api.status).toBe('READY');
 
+    // In a table, the line says so; --no-wait answers as the server accepted it.
+    expect((await run('update', 'api', 'hello-api', 'api-fn', '-m', 'POST', '-p', '/hello', '--https-only')).stdout).toBe(
+      'Updated api: hello-api (READY)\n',
+    );
+    expect((await run('update', 'api', 'hello-api', 'api-fn', '-m', 'POST', '-p', '/hello', '--https-only', '--no-wait')).stdout).toBe(
+      'Updated api: hello-api (UPDATING)\n',
+    );
     const listed = JSON.parse((await run('get', 'api', '-o', 'json')).stdout) as Api[];
     expect(listed.map((a) => a.name)).toEqual(['hello-api']);
     expect((await run('get', 'apis')).stdout).toMatch(/hello-api\s+│ api-fn\s+│ POST\s+│ \/\S+\/hello\s+│ public/);

@@ -3,6 +3,8 @@ import type { DispatchClient } from '@dispatch/sdk';
 import { client, collect, commaList, nameOf, OUTPUT, resourceVerb, type Item } from '../command-kit';
 import { parseFormat, render, UsageError, type Column } from '../output';
 import { addDelete, addGet } from '../resource-commands';
+import { apiPending, waitForApi } from '../api-wait';
+import { startProgress } from '../progress';
 
 const COLUMNS: Column<Item>[] = [
   { header: 'NAME', value: (a) => a.name },
@@ -25,6 +27,8 @@ interface ApiFlags {
   disable?: boolean;
   rateLimitMinute?: string;
   maxBodyBytes?: string;
+  /** False with --no-wait. */
+  wait?: boolean;
   output: string;
 }
 
@@ -66,13 +70,30 @@ function apiFlags(cmd: Command): Command {
     .option('--disable', 'keep the API but do not serve it')
     .option('--rate-limit-minute <n>', 'requests allowed per minute and client IP')
     .option('--max-body-bytes <n>', 'largest request body accepted')
+    .option('--no-wait', 'return once the server accepted it instead of waiting for the gateway to serve it')
     .option(...OUTPUT);
 }
 
-function printChanged(verb: string, api: Item, format: string): void {
-  const f = parseFormat(format);
-  if (f === 'table') process.stdout.write(`${verb} api: ${String(api.name)} (${String(api.status)})\n`);
-  else process.stdout.write(render(api, f, COLUMNS, nameOf));
+/**
+ * Prints the API once the gateway serves it (or says why it does not): `Created api: hello (READY)`.
+ * With --no-wait, as the server accepted it. An API in ERROR fails the command with its reason.
+ */
+async function finishChange(c: DispatchClient, verb: string, accepted: Item, flags: ApiFlags): Promise<void> {
+  const format = parseFormat(flags.output);
+  const name = String(accepted.name);
+  let api = accepted;
+  if (flags.wait !== false) {
+    const progress = startProgress(`api ${name}: ${String(accepted.status)}`);
+    try {
+      api = await waitForApi(c, name, accepted);
+    } finally {
+      progress.stop();
+    }
+  }
+  const pending = apiPending(api);
+  if (format !== 'table') process.stdout.write(render(api, format, COLUMNS, nameOf));
+  if (api.status === 'ERROR') throw new Error(`api ${name} is not served: ${pending || 'ERROR'}`);
+  if (format === 'table') process.stdout.write(`${verb} api: ${name} (${String(api.status)}${pending ? `: ${pending}` : ''})\n`);
 }
 
 /**
@@ -110,7 +131,7 @@ export function addApiCommands(program: Command): void {
   ).action(async (name: string, fn: string, flags: ApiFlags, cmd: Command) => {
     const body = { name, ...apiBodyOf(fn, flags) };
     const c = await client(cmd);
-    printChanged('Created', (await c.POST('/v1/api', { body: body as never })).data as unknown as Item, flags.output);
+    await finishChange(c, 'Created', (await c.POST('/v1/api', { body: body as never })).data as unknown as Item, flags);
   });
 
   apiFlags(
@@ -122,10 +143,11 @@ export function addApiCommands(program: Command): void {
   ).action(async (name: string, fn: string, flags: ApiFlags, cmd: Command) => {
     const c = await client(cmd);
     const body = apiBodyOf(fn, flags);
-    printChanged(
+    await finishChange(
+      c,
       'Updated',
       (await c.PUT('/v1/api/{name}', { params: { path: { name } }, body: body as never })).data as unknown as Item,
-      flags.output,
+      flags,
     );
   });
 

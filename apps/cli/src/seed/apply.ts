@@ -3,6 +3,7 @@ import type { Item } from '../command-kit';
 import { createFunction, deployFailure, updateFunction, waitForFunction } from '../function-deploy';
 import type { SeedPlan } from './plan';
 import { labelOf, type SeedResource } from './resources';
+import { apiPending, waitForApi } from '../api-wait';
 
 /** What an apply or a delete did, in Dispatch's seed output shape: the resources as the API answered. */
 export interface SeedOutcome {
@@ -99,11 +100,10 @@ export async function applySeed(
     try {
       const { api, verb } = await putApi(client, a.name, a.body, options);
       const settled = await waitForApi(client, a.name, api, options);
-      const reason = settled.reason as string[] | undefined;
-      const pending = settled.status === 'READY' ? '' : reason?.length ? `: ${reason.join('; ')}` : '';
-      options.log(`${verb} api: ${a.name} (${String(settled.status)}${pending})`);
+      const pending = apiPending(settled);
+      options.log(`${verb} api: ${a.name} (${String(settled.status)}${pending ? `: ${pending}` : ''})`);
       outcome.apis.push(settled);
-      if (settled.status === 'ERROR') outcome.failed.push({ kind: 'api', name: a.name, reason: reason?.join('; ') || 'ERROR' });
+      if (settled.status === 'ERROR') outcome.failed.push({ kind: 'api', name: a.name, reason: pending || 'ERROR' });
     } catch (e) {
       throw onResource(a, e);
     }
@@ -131,25 +131,6 @@ async function putApi(
   const { data } = await client.PUT('/v1/api/{name}', { params: { path: { name } }, body: body as never });
   return { api: data as unknown as Item, verb: 'Updated' };
 }
-
-/**
- * Polls until the API is READY or ERROR, or is pending with a reason (no gateway is configured:
- * it would wait forever), so the seed's output says where each API stands.
- */
-async function waitForApi(client: DispatchClient, name: string, api: Item, options: SeedRunOptions): Promise<Item> {
-  const timeoutMs = options.timeoutMs ?? API_WAIT_MS;
-  const deadline = Date.now() + timeoutMs;
-  let current = api;
-  const settled = (a: Item) => a.status === 'READY' || a.status === 'ERROR' || ((a.reason as string[] | undefined)?.length ?? 0) > 0;
-  while (!settled(current)) {
-    if (Date.now() > deadline) throw new Error(`api ${name} is still ${String(current.status)} after ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
-    current = (await client.GET('/v1/api/{name}', { params: { path: { name } } })).data as unknown as Item;
-  }
-  return current;
-}
-
-const API_WAIT_MS = 60_000;
 
 async function putSecret(
   client: DispatchClient,
