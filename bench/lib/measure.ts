@@ -21,6 +21,8 @@ export type CpuPerCall = Record<string, number>;
 
 export interface Measured extends LoadResult {
   cpu: CpuPerCall;
+  /** Calls answered 2xx, the warm-up's included: what a target that keeps records must have recorded. */
+  answered: number;
 }
 
 /** One kind of call measured under load (N connections) and one call at a time. */
@@ -42,12 +44,12 @@ export async function measure(meter: CpuMeter, target: Target, seconds: number, 
     body: target.body,
     socketPath: target.socketPath,
   };
-  await load(target.url, { ...options, seconds: Math.min(2, seconds) });
+  const warmUp = await load(target.url, { ...options, seconds: Math.min(2, seconds) });
   const before = await meter();
   const result = await load(target.url, { ...options, seconds });
   const cpu = cpuPerRequestUs(before, await meter(), result.requests);
   if (result.errors + result.non2xx > 0) throw new Error(`${target.url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-  return { ...result, cpu };
+  return { ...result, cpu, answered: warmUp.requests - warmUp.non2xx + result.requests };
 }
 
 /**

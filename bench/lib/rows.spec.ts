@@ -17,7 +17,16 @@ describe('cpuRows', () => {
 
 describe('proxyHopRow', () => {
   it('reads a figure against the proxy process CPU per call under load', () => {
-    const measured = (proxy: number) => ({ requestsPerSec: 1, requests: 1, p50Ms: 1, p99Ms: 1, errors: 0, non2xx: 0, cpu: { proxy } });
+    const measured = (proxy: number) => ({
+      requestsPerSec: 1,
+      requests: 1,
+      p50Ms: 1,
+      p99Ms: 1,
+      errors: 0,
+      non2xx: 0,
+      answered: 1,
+      cpu: { proxy },
+    });
     const hop: Measurements = { loaded: measured(120), alone: measured(300) };
     expect(proxyHopRow('service', 180, hop, '<= 1.5')).toMatchObject({ value: 180, baseline: 120, unit: 'µs', goal: '<= 1.5' });
   });

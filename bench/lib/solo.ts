@@ -23,7 +23,8 @@ export interface BenchSolo extends SoloServer {
 export async function startBenchSolo(): Promise<BenchSolo> {
   const faasPassword = randomBytes(18).toString('base64url');
   const solo = await startSoloServer({
-    env: { FAAS_LOCAL_PASSWORD: faasPassword },
+    // Every run is kept (none pruned by count) so a bench can check each answered run has its record.
+    env: { FAAS_LOCAL_PASSWORD: faasPassword, RUN_RETENTION_PER_FUNCTION: '100000000' },
     nodeArgs: benchNodeArgs(),
   });
   // faas-local listens on a unix socket in the data dir; the direct calls go there too.
