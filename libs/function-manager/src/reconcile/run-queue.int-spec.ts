@@ -84,7 +84,12 @@ describe('RunQueue', () => {
   /** One function-manager process's queue over the shared database. */
   async function startProcess(
     functions: ActiveFunction[],
-    options: { maxConcurrentRuns?: number; lookUp?: (name: string) => Promise<ActiveFunction>; providerRestored?: Promise<void> } = {},
+    options: {
+      maxConcurrentRuns?: number;
+      lookUp?: (name: string) => Promise<ActiveFunction>;
+      providerRestored?: Promise<void>;
+      queued?: QueuedRunsRepository;
+    } = {},
   ): Promise<Process> {
     const provider = new ProviderRecord();
     const byName = new Map(functions.map((f) => [f.name, f]));
@@ -111,7 +116,7 @@ describe('RunQueue', () => {
       { record: () => undefined } as unknown as RunMetrics,
     );
     const deployer = { restored: options.providerRestored ?? Promise.resolve() } as Deployer;
-    const queue = new RunQueue(new QueuedRunsRepository(db.ds), catalog, limiter, finisher, lease, deployer, config, log);
+    const queue = new RunQueue(options.queued ?? new QueuedRunsRepository(db.ds), catalog, limiter, finisher, lease, deployer, config, log);
     const runs = new RunsService(new RunRepository(db.ds), catalog, finisher, recorder, limiter, queue, lease, log);
     queue.onModuleInit();
     if (!options.providerRestored) await deployer.restored;
@@ -165,6 +170,26 @@ describe('RunQueue', () => {
     }).catch(async (err: Error) => {
       throw new Error(`${err.message}: ${JSON.stringify((await statuses(ids)).map((r) => [r.functionName, r.status, r.error]))}`);
     });
+
+  it('queues again, and runs once, the runs of a take whose answer the database lost after committing it', async () => {
+    const fn = functionOf('lossy', { maxReplicas: 1, maxConcurrency: 4 });
+    /** The first take commits, then its answer is lost as when PostgreSQL is killed at that moment. */
+    class LosingFirstAnswer extends QueuedRunsRepository {
+      lost = 0;
+      override async take(...args: Parameters<QueuedRunsRepository['take']>) {
+        const taken = await super.take(...args);
+        if (taken.length && this.lost++ === 0) throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+        return taken;
+      }
+    }
+    const queued = new LosingFirstAnswer(db.ds);
+    const p = await startProcess([fn], { queued });
+    const ids = await enqueue(fn, 10);
+    p.queue.wake({ org: 'acme', functionName: 'lossy' });
+    await allDone(ids);
+    expect(queued.lost).toBeGreaterThan(1);
+    expect([...p.provider.calls].sort()).toEqual([...ids].sort());
+  });
 
   it('runs a backlog oldest first, never more at once than the function takes, each run once', async () => {
     const fn = functionOf('pair', { maxReplicas: 1, maxConcurrency: 2 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { isStoreUnavailable } from '@dispatch/persistence';
 import { DispatchError, LOGGER, PeriodicTask } from '@dispatch/platform';
 import { Deployer } from './deployer';
 import { FUNCTION_CONFIG, type FunctionConfig } from '../function-config';
@@ -28,6 +29,13 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
   /** Functions being pumped now; true when woken again meanwhile, so the pump goes round once more. */
   private readonly pumping = new Map<string, boolean>();
   private readonly running = new Set<Promise<void>>();
+  /** Ids of the runs this process took and is running. */
+  private readonly inFlight = new Set<string>();
+  /** Takes under way, and a put-back of lost takes under way (they never overlap: see requeueLostTakes). */
+  private takes = 0;
+  private requeueing: Promise<void> | undefined;
+  /** A take failed for want of the database: it may have committed, its runs taken by nobody. */
+  private lostTakeSuspected = false;
   /** Functions that found no room, per org: a run of the org ending may make room for them. */
   private readonly starved = new Map<string, Map<string, QueuedFunction>>();
   /** Looks at the run table for queued runs nobody woke this process for. */
@@ -47,7 +55,10 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.scan = new PeriodicTask(
-      async () => (await this.queued.functionsWithQueuedRunsAcrossOrgs()).forEach((fn) => this.wake(fn)),
+      async () => {
+        await this.requeueLostTakes();
+        (await this.queued.functionsWithQueuedRunsAcrossOrgs()).forEach((fn) => this.wake(fn));
+      },
       config.RUN_QUEUE_SCAN_MS,
       (err) => logger.warn({ err }, 'queued runs could not be looked up; trying again shortly'),
     );
@@ -123,24 +134,65 @@ export class RunQueue implements OnModuleInit, BeforeApplicationShutdown {
     }
     let taken;
     try {
-      taken = await this.queued.take(queued, room, { runnerId: this.lease.id, version: fn.version, budgetMs: runBudgetMs(fn) });
+      await this.beginTake();
+      try {
+        taken = await this.queued.take(queued, room, { runnerId: this.lease.id, version: fn.version, budgetMs: runBudgetMs(fn) });
+      } finally {
+        this.takes--;
+      }
     } catch (err) {
+      if (isStoreUnavailable(err)) this.lostTakeSuspected = true;
       for (const release of slots) release();
       throw err;
     }
     for (const release of slots.splice(taken.length)) release();
     taken.forEach((run, i) => {
+      this.inFlight.add(run.id);
       const done: Promise<void> = this.finisher
         .call(run, fn, slots[i])
         .then((outcome) => this.finisher.finish(run, outcome))
         .catch((err: unknown) => this.logger.error({ err, runId: run.id }, 'a queued run could not be completed'))
         .finally(() => {
+          this.inFlight.delete(run.id);
           this.running.delete(done);
           this.wakeAfterRunOf(queued);
         });
       this.running.add(done);
     });
     return taken.length === room;
+  }
+
+  /**
+   * Counts a take as under way once no put-back of lost takes is due or under way: checked and
+   * counted in one synchronous step, so a put-back never starts between the two.
+   */
+  private async beginTake(): Promise<void> {
+    for (;;) {
+      if (this.requeueing) await this.requeueing;
+      else if (this.lostTakeSuspected) await this.requeueLostTakes();
+      else {
+        this.takes++;
+        return;
+      }
+    }
+  }
+
+  /**
+   * After a take that failed for want of the database, puts back in the queue the runs this
+   * process holds as RUNNING but is not running: the take may have committed with its answer lost.
+   * It waits for the takes under way (their runs are not yet known to be running here), and new
+   * takes wait for it, so it never puts back a run a take is about to start.
+   */
+  private async requeueLostTakes(): Promise<void> {
+    if (this.requeueing) return this.requeueing;
+    if (!this.lostTakeSuspected) return;
+    this.requeueing = (async () => {
+      while (this.takes > 0) await new Promise((r) => setTimeout(r, 5));
+      const requeued = await this.queued.requeueTakenButNotRunning(this.lease.id, [...this.inFlight]);
+      this.lostTakeSuspected = false;
+      if (requeued) this.logger.warn({ requeued }, 'runs taken by a take whose answer was lost are queued again');
+    })().finally(() => (this.requeueing = undefined));
+    return this.requeueing;
   }
 
   /** A run of `queued` ended: its function, and any other of its org that found no room, may start more. */

@@ -45,6 +45,20 @@ export class QueuedRunsRepository {
     return runs.sort((a, b) => a.createdTime.getTime() - b.createdTime.getTime());
   }
 
+  /**
+   * Puts back in the queue the async runs `runnerId` holds as RUNNING but is not running (`except`
+   * are those it is): a take whose answer was lost (the database went away after its commit)
+   * left them taken by nobody. Never started, they are queued again rather than failed.
+   */
+  async requeueTakenButNotRunning(runnerId: string, except: string[]): Promise<number> {
+    const [, requeued] = (await this.dataSource.query(
+      `UPDATE "functions"."run" SET "status" = 'INITIALIZED', "started_time" = NULL, "runner_id" = NULL
+       WHERE "runner_id" = $1 AND "status" = 'RUNNING' AND NOT "blocking" AND NOT ("id" = ANY($2::uuid[]))`,
+      [runnerId, except],
+    )) as [unknown, number];
+    return requeued;
+  }
+
   /** Ends every queued run of a function that cannot run (it is gone) as FAILED with `message`; never started, so no start time. */
   async failAll(fn: QueuedFunction, runnerId: string, message: string): Promise<number> {
     const [, failed] = (await this.dataSource.query(
