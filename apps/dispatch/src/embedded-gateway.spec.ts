@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { choosePort, upstreamAgent } from './embedded-gateway';
+import { findFreePort } from '@dispatch/persistence';
+import { upstreamAgent } from './embedded-gateway';
 
 function get(url: string, agent: ReturnType<typeof upstreamAgent>): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -25,7 +26,7 @@ describe("the embedded gateway's upstream connections", () => {
 
   it("reaches this process's API in memory (no socket listens on its port), and other services over TCP", async () => {
     const api = serve('from the API in memory');
-    const apiPort = await choosePort('127.0.0.1');
+    const apiPort = await findFreePort();
     const other = serve('from another service');
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     const agent = upstreamAgent({ port: apiPort, server: api });

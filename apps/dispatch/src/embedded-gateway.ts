@@ -1,5 +1,5 @@
 import { Agent, type Server } from 'node:http';
-import { createConnection, createServer, type NetConnectOpts } from 'node:net';
+import { createConnection, type NetConnectOpts } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startGateway, type Gateway } from '@dispatch/gateway-local';
@@ -67,19 +67,4 @@ export function upstreamAgent(api: ApiServer): Agent {
 
 function isLoopback(host: string | undefined): boolean {
   return host === undefined || host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
-}
-
-/**
- * A port for the API when PORT is 0: chosen before the services are composed, since the gateway's
- * routes name function-manager's address (the API's own) before the API listens.
- */
-export async function choosePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

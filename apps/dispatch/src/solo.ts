@@ -13,6 +13,7 @@ import {
   acquireDataDirLock,
   CONNECT_TIMEOUT_MS,
   DataDirInUseError,
+  findFreePort,
   migrateSchemas,
   serviceSchema,
   startEmbeddedPostgres,
@@ -35,7 +36,7 @@ import { startFaasLocal } from '@dispatch/faas-local';
 import { functionConfigSchema } from '@dispatch/function-manager';
 import { apiConfigSchema } from '@dispatch/api-manager';
 import { ensureCliCredentials } from './cli-credentials';
-import { type ApiServer, choosePort, startEmbeddedGateway } from './embedded-gateway';
+import { type ApiServer, startEmbeddedGateway } from './embedded-gateway';
 import { SOLO_SERVICES } from './services';
 import type { SoloConfig } from './solo-config';
 
@@ -178,7 +179,8 @@ export async function startSolo(config: SoloConfig, logger: Logger, undo: Shutdo
     }
     undo.add(() => bus.close());
 
-    const apiPort = config.PORT || (await choosePort(config.HOST));
+    // Chosen before the services are composed: the gateway's routes name the API's address before it listens.
+    const apiPort = config.PORT || (await findFreePort(config.HOST));
     // The API's server exists once the app is made, after the gateway: the gateway reaches it from then on.
     const apiServer: ApiServer = { port: apiPort };
     const gateway = await startEmbeddedGateway(config.DISPATCH_HOME, config.GATEWAY_PORT, config.HOST, apiServer).catch((err: unknown) => {
